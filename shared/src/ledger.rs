@@ -1,0 +1,295 @@
+//! The per-step records of a vote and of a scoring: who gave what.
+//!
+//! [`VoteLedger`] keeps, beside each table's points, two running sums (points
+//! spent per table, points and tables per item) so that checking a vote and
+//! updating the histogram cost the same on the first vote and the ten
+//! thousandth. They are updated in one place, [`VoteLedger::set`], and
+//! [`VoteLedger::check_sums`] recomputes them from scratch in tests.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::ScoringItem;
+use crate::ids::{ItemRef, TableId};
+
+/// The running total of one item in one vote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemTally {
+    /// Points from all tables.
+    pub points: u32,
+    /// Tables that gave it at least one point.
+    pub tables: u32,
+}
+
+/// The points of one budget vote step.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteLedger {
+    /// Each table's points per item, indexed by table id; items with 0 points are absent.
+    given: Vec<BTreeMap<ItemRef, u32>>,
+    /// Points spent per table, indexed by table id (a running sum of `given`).
+    spent: Vec<u32>,
+    /// Points and tables per item (a running sum of `given`).
+    totals: BTreeMap<ItemRef, ItemTally>,
+}
+
+impl VoteLedger {
+    /// The points `table` gives `item` (0 if none).
+    pub fn points(&self, table: TableId, item: ItemRef) -> u32 {
+        self.given
+            .get(table.index())
+            .and_then(|m| m.get(&item))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// All points spent by `table`.
+    pub fn spent(&self, table: TableId) -> u32 {
+        self.spent.get(table.index()).copied().unwrap_or(0)
+    }
+
+    /// The running total of `item`.
+    pub fn tally(&self, item: ItemRef) -> ItemTally {
+        self.totals.get(&item).copied().unwrap_or_default()
+    }
+
+    /// Every item with at least one point, and its total.
+    pub fn tallies(&self) -> impl Iterator<Item = (ItemRef, ItemTally)> + '_ {
+        self.totals.iter().map(|(item, tally)| (*item, *tally))
+    }
+
+    /// `table`'s points per item (items with points only).
+    pub fn given_by(&self, table: TableId) -> impl Iterator<Item = (ItemRef, u32)> + '_ {
+        self.given
+            .get(table.index())
+            .into_iter()
+            .flatten()
+            .map(|(item, points)| (*item, *points))
+    }
+
+    /// Sets `table`'s points for `item`, keeping the running sums right.
+    pub fn set(&mut self, table: TableId, item: ItemRef, points: u32) {
+        let t = table.index();
+        if self.given.len() <= t {
+            self.given.resize_with(t + 1, BTreeMap::new);
+            self.spent.resize(t + 1, 0);
+        }
+        let old = if points == 0 {
+            self.given[t].remove(&item).unwrap_or(0)
+        } else {
+            self.given[t].insert(item, points).unwrap_or(0)
+        };
+        self.spent[t] = self.spent[t] - old + points;
+        let tally = self.totals.entry(item).or_default();
+        tally.points = tally.points - old + points;
+        match (old > 0, points > 0) {
+            (false, true) => tally.tables += 1,
+            (true, false) => tally.tables -= 1,
+            _ => {}
+        }
+        if tally.points == 0 {
+            self.totals.remove(&item);
+        }
+    }
+
+    /// Recomputes the running sums from the points and says whether they match
+    /// (for tests and property tests).
+    pub fn check_sums(&self) -> bool {
+        let mut totals: BTreeMap<ItemRef, ItemTally> = BTreeMap::new();
+        for (t, items) in self.given.iter().enumerate() {
+            if items.values().sum::<u32>() != self.spent[t] {
+                return false;
+            }
+            for (item, points) in items {
+                let tally = totals.entry(*item).or_default();
+                tally.points += points;
+                tally.tables += 1;
+            }
+        }
+        totals == self.totals
+    }
+}
+
+/// The scores of one scoring step.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoreSheet {
+    /// The items being scored; `None` until the step is first reached (when
+    /// they come from a vote).
+    items: Option<Vec<ScoringItem>>,
+    /// Indexed by table id; each is `[seat][item][criterion]` flattened, `None`
+    /// where not scored yet. Empty until the table's first score.
+    scores: Vec<Vec<Option<u8>>>,
+}
+
+/// Where one score sits in a [`ScoreSheet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScoreCell {
+    /// The table.
+    pub table: TableId,
+    /// The seat, from 1.
+    pub seat: u8,
+    /// The item's index.
+    pub item: u32,
+    /// The criterion's index.
+    pub criterion: u32,
+}
+
+/// The shape of a sheet: how many seats, items and criteria.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SheetShape {
+    /// Seats per table.
+    pub seats: u8,
+    /// Items to score.
+    pub items: u32,
+    /// Criteria per item.
+    pub criteria: u32,
+}
+
+impl SheetShape {
+    fn cells(self) -> usize {
+        usize::from(self.seats) * self.items as usize * self.criteria as usize
+    }
+
+    fn offset(self, cell: ScoreCell) -> usize {
+        ((usize::from(cell.seat) - 1) * self.items as usize + cell.item as usize)
+            * self.criteria as usize
+            + cell.criterion as usize
+    }
+}
+
+impl ScoreSheet {
+    /// A sheet whose items are known from the start.
+    pub fn with_items(items: Vec<ScoringItem>) -> Self {
+        ScoreSheet {
+            items: Some(items),
+            scores: Vec::new(),
+        }
+    }
+
+    /// The items, once chosen.
+    pub fn items(&self) -> Option<&[ScoringItem]> {
+        self.items.as_deref()
+    }
+
+    /// Fixes the items (when a scoring step taking a vote's top is first reached).
+    pub fn choose_items(&mut self, items: Vec<ScoringItem>) {
+        self.items = Some(items);
+    }
+
+    /// One score, if given.
+    pub fn score(&self, shape: SheetShape, cell: ScoreCell) -> Option<u8> {
+        self.scores
+            .get(cell.table.index())?
+            .get(shape.offset(cell))
+            .copied()
+            .flatten()
+    }
+
+    /// Sets or clears one score. The cell must be within `shape` (the rules check it).
+    pub fn set(&mut self, shape: SheetShape, cell: ScoreCell, score: Option<u8>) {
+        let t = cell.table.index();
+        if self.scores.len() <= t {
+            self.scores.resize_with(t + 1, Vec::new);
+        }
+        let row = &mut self.scores[t];
+        if row.is_empty() {
+            row.resize(shape.cells(), None);
+        }
+        if let Some(slot) = row.get_mut(shape.offset(cell)) {
+            *slot = score;
+        }
+    }
+
+    /// Every given score of `item` on `criterion`, from all tables and seats.
+    pub fn scores_of(
+        &self,
+        shape: SheetShape,
+        item: u32,
+        criterion: u32,
+    ) -> impl Iterator<Item = u8> + '_ {
+        self.scores.iter().enumerate().flat_map(move |(t, row)| {
+            (1..=shape.seats).filter_map(move |seat| {
+                let cell = ScoreCell {
+                    table: TableId(t as u32),
+                    seat,
+                    item,
+                    criterion,
+                };
+                row.get(shape.offset(cell)).copied().flatten()
+            })
+        })
+    }
+
+    /// How many scores `table` has given (all seats, items and criteria).
+    pub fn given_by(&self, table: TableId) -> u32 {
+        self.scores
+            .get(table.index())
+            .map_or(0, |row| row.iter().flatten().count() as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::IdeaId;
+
+    #[test]
+    fn setting_points_keeps_the_sums_right() {
+        let mut ledger = VoteLedger::default();
+        let (a, b) = (ItemRef::Idea(IdeaId(0)), ItemRef::Idea(IdeaId(1)));
+        ledger.set(TableId(0), a, 3);
+        ledger.set(TableId(2), a, 2);
+        ledger.set(TableId(2), b, 1);
+        ledger.set(TableId(0), a, 1); // a set, not an increment
+        assert_eq!(ledger.spent(TableId(0)), 1);
+        assert_eq!(ledger.spent(TableId(2)), 3);
+        assert_eq!(
+            ledger.tally(a),
+            ItemTally {
+                points: 3,
+                tables: 2
+            }
+        );
+        ledger.set(TableId(2), a, 0);
+        assert_eq!(
+            ledger.tally(a),
+            ItemTally {
+                points: 1,
+                tables: 1
+            }
+        );
+        ledger.set(TableId(0), a, 0);
+        assert_eq!(ledger.tally(a), ItemTally::default());
+        assert_eq!(
+            ledger.tallies().count(),
+            1,
+            "an item back at 0 points leaves the totals"
+        );
+        assert!(ledger.check_sums());
+    }
+
+    #[test]
+    fn scores_land_in_their_own_cell() {
+        let shape = SheetShape {
+            seats: 3,
+            items: 2,
+            criteria: 2,
+        };
+        let mut sheet = ScoreSheet::with_items(Vec::new());
+        let cell = |seat, item, criterion| ScoreCell {
+            table: TableId(1),
+            seat,
+            item,
+            criterion,
+        };
+        sheet.set(shape, cell(3, 1, 1), Some(7));
+        sheet.set(shape, cell(1, 0, 0), Some(2));
+        assert_eq!(sheet.score(shape, cell(3, 1, 1)), Some(7));
+        assert_eq!(sheet.score(shape, cell(1, 0, 0)), Some(2));
+        assert_eq!(sheet.score(shape, cell(2, 1, 1)), None);
+        assert_eq!(sheet.scores_of(shape, 1, 1).collect::<Vec<_>>(), vec![7]);
+        assert_eq!(sheet.given_by(TableId(1)), 2);
+        sheet.set(shape, cell(3, 1, 1), None);
+        assert_eq!(sheet.given_by(TableId(1)), 1);
+    }
+}

@@ -1,0 +1,201 @@
+//! The wire protocol between the server and its clients, as JSON text frames
+//! over one WebSocket. [`ClientMsg`] goes up (client → server), [`ServerMsg`]
+//! comes down. `docs/protocol.md` shows an example of every message; a test
+//! checks that each example parses to the message it documents.
+
+use serde::{Deserialize, Serialize};
+
+use crate::command::{Command, Role};
+use crate::event::Event;
+use crate::views::participation::Participation;
+use crate::views::scoring::ScoringResults;
+use crate::views::votes::VoteHistogram;
+use crate::violation::RuleViolation;
+use crate::workshop::Workshop;
+
+/// The protocol's version. A client sends it in [`ClientMsg::Hello`]; a
+/// server that speaks another one answers [`ErrorCode::UnsupportedProtocol`].
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// A client's id for one operation, chosen by the client (a UUID, at most 64
+/// characters). Sending a command again with the same id gets the first answer
+/// again and changes nothing: that is how a tablet retries safely after a
+/// dropped connection.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OpId(pub String);
+
+/// The position of an event in its workshop's log: 1 for the first event, then
+/// +1 for each. A client remembers the last one it saw to catch up after a reconnect.
+pub type Seq = u64;
+
+/// How a connection says who it is, in its first message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "as", rename_all = "snake_case")]
+pub enum Auth {
+    /// The facilitator, with the secret shown once when the workshop was created.
+    Facilitator {
+        /// The workshop's id.
+        workshop: String,
+        /// The facilitator secret.
+        secret: String,
+    },
+    /// A tablet joining as a new table.
+    JoinTable {
+        /// The join code shown on the wall.
+        code: String,
+        /// The table's name, e.g. "Table 4".
+        name: String,
+    },
+    /// A tablet coming back as the table it joined as (after a reload or a lost connection).
+    RejoinTable {
+        /// The join code.
+        code: String,
+        /// The table token it got in its [`ServerMsg::Welcome`].
+        token: String,
+    },
+    /// The wall screen: read-only.
+    Wall {
+        /// The join code.
+        code: String,
+    },
+}
+
+/// A message from a client to the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    /// Sent first, once per connection: who this is, and the last event seen
+    /// (after a reconnect) so the server sends only what was missed.
+    Hello {
+        /// [`PROTOCOL_VERSION`].
+        protocol: u32,
+        /// Credentials.
+        auth: Auth,
+        /// The last sequence number this client saw, if it saw any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_seq: Option<Seq>,
+    },
+    /// A command for the workshop, answered by [`ServerMsg::Accepted`] or [`ServerMsg::Rejected`].
+    Command {
+        /// The operation's id, for safe retries.
+        op: OpId,
+        /// The command.
+        command: Command,
+    },
+    /// Asks for a fresh [`ServerMsg::Snapshot`] (e.g. when the client is unsure of its state).
+    Resync,
+}
+
+/// A protocol-level error: about the message or the connection, not about the
+/// workshop's rules (those are [`RuleViolation`]s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The text is not valid JSON, or not a message of this protocol.
+    MalformedMessage,
+    /// The JSON's `type` is not a message this server knows.
+    UnknownMessageType,
+    /// The message is larger than the server accepts.
+    MessageTooLarge,
+    /// A binary frame: the protocol is JSON text only.
+    BinaryNotSupported,
+    /// Too many messages too fast; slow down.
+    RateLimited,
+    /// A command before [`ClientMsg::Hello`].
+    NotAuthenticated,
+    /// A second [`ClientMsg::Hello`] on the same connection.
+    AlreadyAuthenticated,
+    /// Unknown join code, workshop, secret or token.
+    BadCredentials,
+    /// Too many join attempts from this address: wait a minute.
+    TooManyJoinAttempts,
+    /// The client speaks another version of the protocol.
+    UnsupportedProtocol,
+    /// The server is shutting down: reconnect in a moment.
+    ShuttingDown,
+    /// Something went wrong on the server; the operation was not applied.
+    Internal,
+}
+
+/// One event and its place in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequencedEvent {
+    /// Its sequence number.
+    pub seq: Seq,
+    /// The event.
+    pub event: Event,
+}
+
+/// A message from the server to a client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    /// The answer to a good [`ClientMsg::Hello`]. Followed by a
+    /// [`ServerMsg::Snapshot`] or, after a reconnect with a recent `last_seq`,
+    /// by the missed [`ServerMsg::Events`].
+    Welcome {
+        /// [`PROTOCOL_VERSION`].
+        protocol: u32,
+        /// The workshop's id.
+        workshop: String,
+        /// Who this connection is.
+        role: Role,
+        /// The table's token, sent once, to a table that just joined: keep it
+        /// (local storage) to rejoin as the same table.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        table_token: Option<String>,
+    },
+    /// The whole workshop as this role may see it, up to `seq`.
+    Snapshot {
+        /// The last event it includes.
+        seq: Seq,
+        /// The workshop (for tables and wall, without hidden ideas).
+        workshop: Box<Workshop>,
+    },
+    /// Events in order, each to apply to the client's copy (live, or to catch up).
+    Events {
+        /// The events.
+        events: Vec<SequencedEvent>,
+    },
+    /// A command was accepted; its events are in the log up to `seq`.
+    Accepted {
+        /// The operation's id.
+        op: OpId,
+        /// The sequence number of its last event.
+        seq: Seq,
+    },
+    /// A command broke a rule; nothing changed.
+    Rejected {
+        /// The operation's id.
+        op: OpId,
+        /// The rule and its numbers.
+        violation: RuleViolation,
+        /// A sentence for the person, in the workshop's language.
+        message: String,
+    },
+    /// Live results, at most one per client per coalescing window.
+    Results {
+        /// The last event these results include.
+        seq: Seq,
+        /// The latest vote's histogram, if there is a vote by now.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        votes: Option<VoteHistogram>,
+        /// The latest scoring's results, if there is a scoring by now.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scores: Option<ScoringResults>,
+        /// Who is taking part (facilitator only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        participation: Option<Participation>,
+    },
+    /// A protocol error; the connection stays open unless the code says otherwise.
+    Error {
+        /// What went wrong.
+        code: ErrorCode,
+        /// A sentence for a developer or a log.
+        message: String,
+        /// The operation it concerns, if the message carried one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        op: Option<OpId>,
+    },
+}

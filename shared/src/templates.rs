@@ -1,0 +1,125 @@
+//! The ready-made workshops of the source document: ideation, evaluation, and
+//! ideation followed by the scoring of its top ideas.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{
+    Criterion, DEFAULT_BUDGET, DEFAULT_CAP_PER_ITEM, DEFAULT_MAX_IDEA_CHARS, DEFAULT_SEATS,
+    JoinPolicy, Lang, ScoringItemsSource, StepConfig, WorkshopSetup,
+};
+
+/// A workshop shape a facilitator starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Template {
+    /// Divergence → grouping → budget vote → results.
+    Ideation,
+    /// Scoring of given ideas on criteria → results.
+    Evaluation,
+    /// Ideation, then scoring of the vote's top 5 → results.
+    IdeationThenEvaluation,
+}
+
+/// How many of the vote's best items the chained template scores.
+pub const CHAINED_TOP_COUNT: usize = 5;
+
+/// The criteria of the source's evaluation workshop.
+pub fn source_criteria() -> Vec<Criterion> {
+    ["acceptabilité", "coût", "humanisme"]
+        .into_iter()
+        .map(|name| Criterion {
+            name: name.to_owned(),
+            // Cost is scored "how costly is it?": a high score is bad.
+            higher_is_better: name != "coût",
+        })
+        .collect()
+}
+
+impl Template {
+    /// A setup with this template's steps and the defaults of the source
+    /// (30 points, 3 per item, 3 seats, 0–10). `given_items` is used by the
+    /// evaluation template only; `criteria` by the templates with scoring.
+    pub fn setup(
+        self,
+        title: &str,
+        question: &str,
+        criteria: Vec<Criterion>,
+        given_items: Vec<String>,
+    ) -> WorkshopSetup {
+        let ideation = [
+            StepConfig::Divergence {
+                max_idea_chars: DEFAULT_MAX_IDEA_CHARS,
+            },
+            StepConfig::Grouping,
+            StepConfig::BudgetVote {
+                budget: DEFAULT_BUDGET,
+                cap_per_item: DEFAULT_CAP_PER_ITEM,
+                allow_self_vote: false,
+            },
+        ];
+        let scoring = |items| StepConfig::Scoring {
+            criteria,
+            scale_min: 0,
+            scale_max: 10,
+            items,
+        };
+        let steps = match self {
+            Template::Ideation => ideation.into_iter().chain([StepConfig::Results]).collect(),
+            Template::Evaluation => {
+                vec![
+                    scoring(ScoringItemsSource::Given { texts: given_items }),
+                    StepConfig::Results,
+                ]
+            }
+            Template::IdeationThenEvaluation => ideation
+                .into_iter()
+                .chain([
+                    scoring(ScoringItemsSource::TopOfVote {
+                        step: 2,
+                        count: CHAINED_TOP_COUNT,
+                    }),
+                    StepConfig::Results,
+                ])
+                .collect(),
+        };
+        WorkshopSetup {
+            title: title.to_owned(),
+            question: question.to_owned(),
+            lang: Lang::Fr,
+            join: JoinPolicy::default(),
+            seats: DEFAULT_SEATS,
+            steps,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{StepKind, WorkshopConfig};
+
+    fn kinds(setup: &WorkshopSetup) -> Vec<StepKind> {
+        setup.steps.iter().map(StepConfig::kind).collect()
+    }
+
+    #[test]
+    fn every_template_gives_a_valid_workshop() {
+        use StepKind::*;
+        let items = vec!["Une idée".to_owned()];
+        for (template, expected) in [
+            (
+                Template::Ideation,
+                vec![Divergence, Grouping, BudgetVote, Results],
+            ),
+            (Template::Evaluation, vec![Scoring, Results]),
+            (
+                Template::IdeationThenEvaluation,
+                vec![Divergence, Grouping, BudgetVote, Scoring, Results],
+            ),
+        ] {
+            let setup = template.setup("Titre", "Question ?", source_criteria(), items.clone());
+            assert_eq!(kinds(&setup), expected, "{template:?}");
+            WorkshopConfig::new(setup).unwrap_or_else(|e| panic!("{template:?}: {e}"));
+        }
+    }
+}

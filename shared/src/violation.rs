@@ -1,0 +1,265 @@
+//! Why a command was refused ([`RuleViolation`]): a stable machine-readable
+//! code, the numbers a person needs ("12 points left"), and a sentence in
+//! French or English. The client shows [`RuleViolation::message`] as is, so
+//! the wording lives here once.
+
+use serde::{Deserialize, Serialize};
+
+use crate::command::Role;
+use crate::config::{Lang, StepKind};
+use crate::ids::ItemRef;
+
+/// A command broke a rule; the workshop is unchanged.
+///
+/// Serialised with its code in `code` and its details beside it, e.g.
+/// `{"code":"budget_exceeded","budget":30,"remaining":4,"requested":6}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum RuleViolation {
+    /// The command belongs to another kind of step than the current one.
+    WrongStep {
+        /// The kinds of step where it would be accepted.
+        expected: Vec<StepKind>,
+        /// The current step's kind.
+        current: StepKind,
+    },
+    /// The current step is the right kind but is not open.
+    StepClosed {
+        /// The current step's kind.
+        current: StepKind,
+    },
+    /// The points would take the table past its budget.
+    BudgetExceeded {
+        /// The table's budget.
+        budget: u32,
+        /// Points the table has left before this vote.
+        remaining: u32,
+        /// Extra points this vote would need.
+        requested: u32,
+    },
+    /// More than the cap on one item.
+    ItemCapExceeded {
+        /// The most points per item.
+        cap: u32,
+        /// Points asked for.
+        requested: u32,
+    },
+    /// A table may not give points to its own idea (or a cluster holding one).
+    OwnIdea {
+        /// The item.
+        item: ItemRef,
+    },
+    /// A score outside the scale.
+    ScoreOutOfRange {
+        /// Lowest score.
+        min: u8,
+        /// Highest score.
+        max: u8,
+        /// The score given.
+        score: u8,
+    },
+    /// No such table.
+    UnknownTable,
+    /// No such idea or cluster (or it is hidden, deleted, or inside a cluster).
+    UnknownItem {
+        /// The item, as given.
+        item: String,
+    },
+    /// No such criterion in this scoring step.
+    UnknownCriterion {
+        /// How many criteria there are.
+        count: u32,
+    },
+    /// No such seat at this table.
+    UnknownSeat {
+        /// Seats per table (seats are 1..=seats).
+        seats: u8,
+    },
+    /// No such step.
+    UnknownStep {
+        /// How many steps the workshop has.
+        count: usize,
+    },
+    /// This role may not do this.
+    NotAllowedForRole {
+        /// The role that asked.
+        role: Role,
+    },
+    /// The text is empty (or only spaces).
+    EmptyText,
+    /// The text is too long.
+    TextTooLong {
+        /// Most characters allowed.
+        max: u32,
+        /// Characters given.
+        len: u32,
+    },
+    /// The facilitator has locked joining, or the workshop is full.
+    JoiningLocked,
+    /// Another table already has this name.
+    NameTaken,
+    /// A table may change only its own ideas.
+    NotYourIdea,
+    /// An idea inside a cluster cannot be hidden or deleted: split the cluster first.
+    IdeaInCluster,
+    /// An item that already has points cannot be merged, split or deleted.
+    ItemHasVotes {
+        /// The item.
+        item: ItemRef,
+    },
+    /// A merge needs at least two distinct items.
+    TooFewItems,
+}
+
+impl RuleViolation {
+    /// The stable code, e.g. `"budget_exceeded"`: what clients and metrics match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleViolation::WrongStep { .. } => "wrong_step",
+            RuleViolation::StepClosed { .. } => "step_closed",
+            RuleViolation::BudgetExceeded { .. } => "budget_exceeded",
+            RuleViolation::ItemCapExceeded { .. } => "item_cap_exceeded",
+            RuleViolation::OwnIdea { .. } => "own_idea",
+            RuleViolation::ScoreOutOfRange { .. } => "score_out_of_range",
+            RuleViolation::UnknownTable => "unknown_table",
+            RuleViolation::UnknownItem { .. } => "unknown_item",
+            RuleViolation::UnknownCriterion { .. } => "unknown_criterion",
+            RuleViolation::UnknownSeat { .. } => "unknown_seat",
+            RuleViolation::UnknownStep { .. } => "unknown_step",
+            RuleViolation::NotAllowedForRole { .. } => "not_allowed_for_role",
+            RuleViolation::EmptyText => "empty_text",
+            RuleViolation::TextTooLong { .. } => "text_too_long",
+            RuleViolation::JoiningLocked => "joining_locked",
+            RuleViolation::NameTaken => "name_taken",
+            RuleViolation::NotYourIdea => "not_your_idea",
+            RuleViolation::IdeaInCluster => "idea_in_cluster",
+            RuleViolation::ItemHasVotes { .. } => "item_has_votes",
+            RuleViolation::TooFewItems => "too_few_items",
+        }
+    }
+
+    /// A sentence for the person who tried, in the workshop's language.
+    pub fn message(&self, lang: Lang) -> String {
+        use RuleViolation as V;
+        let fr = lang == Lang::Fr;
+        let pick = |fr_text: String, en_text: String| if fr { fr_text } else { en_text };
+        match self {
+            V::WrongStep { current, .. } => pick(
+                format!(
+                    "Ce n’est pas possible pendant l’étape « {} ».",
+                    step_name(*current, lang)
+                ),
+                format!(
+                    "That is not possible during the “{}” step.",
+                    step_name(*current, lang)
+                ),
+            ),
+            V::StepClosed { current } => pick(
+                format!("L’étape « {} » est fermée.", step_name(*current, lang)),
+                format!("The “{}” step is closed.", step_name(*current, lang)),
+            ),
+            V::BudgetExceeded {
+                remaining,
+                requested,
+                ..
+            } => pick(
+                format!(
+                    "Il vous reste {remaining} point(s) : impossible d’en ajouter {requested}."
+                ),
+                format!("You have {remaining} point(s) left: you cannot add {requested}."),
+            ),
+            V::ItemCapExceeded { cap, .. } => pick(
+                format!("{cap} points au maximum par idée."),
+                format!("At most {cap} points per idea."),
+            ),
+            V::OwnIdea { .. } => pick(
+                "On ne vote pas pour ses propres idées !".to_owned(),
+                "You cannot vote for your own ideas!".to_owned(),
+            ),
+            V::ScoreOutOfRange { min, max, .. } => pick(
+                format!("La note doit être entre {min} et {max}."),
+                format!("The score must be between {min} and {max}."),
+            ),
+            V::UnknownTable => pick(
+                "Cette table n’existe pas.".to_owned(),
+                "There is no such table.".to_owned(),
+            ),
+            V::UnknownItem { .. } => pick(
+                "Cette idée n’existe pas ou n’est plus disponible.".to_owned(),
+                "This idea does not exist or is no longer available.".to_owned(),
+            ),
+            V::UnknownCriterion { .. } => pick(
+                "Ce critère n’existe pas.".to_owned(),
+                "There is no such criterion.".to_owned(),
+            ),
+            V::UnknownSeat { seats } => pick(
+                format!("Les places vont de 1 à {seats}."),
+                format!("Seats go from 1 to {seats}."),
+            ),
+            V::UnknownStep { .. } => pick(
+                "Cette étape n’existe pas.".to_owned(),
+                "There is no such step.".to_owned(),
+            ),
+            V::NotAllowedForRole { .. } => pick(
+                "Vous n’avez pas le droit de faire cela.".to_owned(),
+                "You are not allowed to do that.".to_owned(),
+            ),
+            V::EmptyText => pick(
+                "Le texte est vide.".to_owned(),
+                "The text is empty.".to_owned(),
+            ),
+            V::TextTooLong { max, len } => pick(
+                format!("Le texte fait {len} caractères ; {max} au maximum."),
+                format!("The text has {len} characters; at most {max}."),
+            ),
+            V::JoiningLocked => pick(
+                "L’atelier n’accepte plus de nouvelles tables.".to_owned(),
+                "The workshop is not accepting new tables.".to_owned(),
+            ),
+            V::NameTaken => pick(
+                "Une autre table porte déjà ce nom.".to_owned(),
+                "Another table already has this name.".to_owned(),
+            ),
+            V::NotYourIdea => pick(
+                "Cette idée n’est pas la vôtre.".to_owned(),
+                "This idea is not yours.".to_owned(),
+            ),
+            V::IdeaInCluster => pick(
+                "Cette idée fait partie d’un regroupement : séparez-le d’abord.".to_owned(),
+                "This idea is part of a cluster: split it first.".to_owned(),
+            ),
+            V::ItemHasVotes { .. } => pick(
+                "Des points ont déjà été donnés à cette idée.".to_owned(),
+                "Points have already been given to this idea.".to_owned(),
+            ),
+            V::TooFewItems => pick(
+                "Choisissez au moins deux idées à regrouper.".to_owned(),
+                "Choose at least two ideas to merge.".to_owned(),
+            ),
+        }
+    }
+}
+
+/// The name of a kind of step, as shown on screens.
+pub fn step_name(kind: StepKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (StepKind::Divergence, Lang::Fr) => "divergence",
+        (StepKind::Divergence, Lang::En) => "divergence",
+        (StepKind::Grouping, Lang::Fr) => "regroupement",
+        (StepKind::Grouping, Lang::En) => "grouping",
+        (StepKind::BudgetVote, Lang::Fr) => "vote à points",
+        (StepKind::BudgetVote, Lang::En) => "point vote",
+        (StepKind::Scoring, Lang::Fr) => "évaluation multicritère",
+        (StepKind::Scoring, Lang::En) => "multi-criteria scoring",
+        (StepKind::Results, Lang::Fr) => "résultats",
+        (StepKind::Results, Lang::En) => "results",
+    }
+}
+
+impl std::fmt::Display for RuleViolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code(), self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for RuleViolation {}
