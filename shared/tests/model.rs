@@ -461,7 +461,7 @@ fn the_generator_reaches_accepted_votes_and_scores() {
         }
     }
     assert!(
-        votes > 500 && scores > 500,
+        votes > 1000 && scores > 200,
         "only {votes} votes and {scores} scores accepted"
     );
 }
