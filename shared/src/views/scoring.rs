@@ -46,7 +46,9 @@ pub struct ItemResults {
     /// Mean of the criteria's means, each turned so that 1 is best and 0 worst
     /// (a "lower is better" criterion is reversed). `None` without scores.
     pub support: Option<f64>,
-    /// Mean of the criteria's standard deviations over the scale's width (0 = unanimous).
+    /// The largest of the criteria's standard deviations over the scale's width
+    /// (0 = unanimous): an item that splits the room on one criterion is not
+    /// consensual, however much the others agree.
     pub spread: Option<f64>,
     /// The label for the facilitator.
     pub consensus: Consensus,
@@ -165,7 +167,7 @@ fn support_and_spread(
     }
     let n = scored.len() as f64;
     let support = scored.iter().map(|(g, _)| g).sum::<f64>() / n;
-    let spread = scored.iter().map(|(_, s)| s).sum::<f64>() / n;
+    let spread = scored.iter().map(|(_, s)| *s).fold(0.0, f64::max);
     (Some(support), Some(spread))
 }
 
