@@ -391,3 +391,115 @@ fn check_step(steps: &[StepConfig], index: usize, step: &StepConfig) -> Result<(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::templates::{Template, source_criteria};
+
+    fn ideation() -> WorkshopSetup {
+        Template::Ideation.setup("Salle", "Comment ?", vec![], vec![])
+    }
+
+    fn refused(setup: WorkshopSetup) -> ConfigError {
+        WorkshopConfig::new(setup).expect_err("setup should be refused")
+    }
+
+    #[test]
+    fn texts_seats_tables_and_step_counts_are_bounded() {
+        let mut s = ideation();
+        s.question = " ".into();
+        assert!(matches!(refused(s), ConfigError::BadText { field, .. } if field == "question"));
+        let mut s = ideation();
+        s.steps.clear();
+        assert_eq!(refused(s), ConfigError::StepCount { max: MAX_STEPS });
+        let mut s = ideation();
+        s.seats = 0;
+        assert_eq!(refused(s), ConfigError::Seats { max: MAX_SEATS });
+        let mut s = ideation();
+        s.join.max_tables = 0;
+        assert_eq!(
+            refused(s),
+            ConfigError::MaxTables {
+                max: DEFAULT_MAX_TABLES
+            }
+        );
+    }
+
+    #[test]
+    fn vote_and_scoring_settings_must_make_sense() {
+        let mut s = ideation();
+        s.steps[2] = StepConfig::BudgetVote {
+            budget: 30,
+            cap_per_item: 31,
+            allow_self_vote: false,
+        };
+        assert!(matches!(refused(s), ConfigError::BadStep { step: 2, .. }));
+        let mut s = ideation();
+        s.steps[2] = StepConfig::BudgetVote {
+            budget: 0,
+            cap_per_item: 0,
+            allow_self_vote: false,
+        };
+        assert!(matches!(refused(s), ConfigError::BadStep { step: 2, .. }));
+
+        let scoring = |criteria, scale_max, items| StepConfig::Scoring {
+            criteria,
+            scale_min: 0,
+            scale_max,
+            items,
+        };
+        let given = || ScoringItemsSource::Given {
+            texts: vec!["Idée".into()],
+        };
+        let mut s = ideation();
+        s.steps.push(scoring(vec![], 10, given()));
+        assert!(matches!(refused(s), ConfigError::BadStep { step: 4, .. }));
+        let mut s = ideation();
+        s.steps.push(scoring(source_criteria(), 0, given()));
+        assert!(matches!(refused(s), ConfigError::BadStep { step: 4, .. }));
+        let mut s = ideation();
+        let empty = ScoringItemsSource::Given { texts: vec![] };
+        s.steps.push(scoring(source_criteria(), 10, empty));
+        assert!(matches!(refused(s), ConfigError::BadStep { step: 4, .. }));
+        // Items must come from an *earlier* budget vote step.
+        let mut s = ideation();
+        let from_grouping = ScoringItemsSource::TopOfVote { step: 1, count: 5 };
+        s.steps.push(scoring(source_criteria(), 10, from_grouping));
+        assert!(matches!(refused(s), ConfigError::BadStep { step: 4, .. }));
+        let mut s = ideation();
+        s.steps.push(scoring(
+            source_criteria(),
+            10,
+            ScoringItemsSource::TopOfVote { step: 2, count: 5 },
+        ));
+        assert!(WorkshopConfig::new(s).is_ok());
+    }
+
+    #[test]
+    fn a_config_is_checked_again_when_read_from_json() {
+        let mut s = ideation();
+        s.seats = 0;
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(serde_json::from_str::<WorkshopConfig>(&json).is_err());
+        let good = WorkshopConfig::new(ideation()).unwrap();
+        let json = serde_json::to_string(&good).unwrap();
+        assert_eq!(serde_json::from_str::<WorkshopConfig>(&json).unwrap(), good);
+    }
+
+    #[test]
+    fn defaults_are_the_source_workshop() {
+        let json = r#"{"title":"T","question":"Q","steps":[{"kind":"budget_vote"}]}"#;
+        let setup: WorkshopSetup = serde_json::from_str(json).unwrap();
+        assert_eq!(setup.lang, Lang::Fr);
+        assert_eq!(setup.seats, 3);
+        assert_eq!(
+            setup.steps[0],
+            StepConfig::BudgetVote {
+                budget: 30,
+                cap_per_item: 3,
+                allow_self_vote: false
+            }
+        );
+    }
+}

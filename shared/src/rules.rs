@@ -359,7 +359,7 @@ impl Workshop {
                     .into_iter()
                     .take(count)
                     .map(|bar| ScoringItem {
-                        text: bar.label,
+                        text: self.item_label(bar.item).to_owned(),
                         from_item: Some(bar.item),
                     })
                     .collect()

@@ -732,7 +732,13 @@ fn the_histogram_orders_by_points_then_keeps_the_items_order() {
     let top: Vec<(String, u32, u32)> = bars
         .iter()
         .take(4)
-        .map(|bar| (bar.label.clone(), bar.points, bar.tables))
+        .map(|bar| {
+            (
+                room.workshop.item_label(bar.item).to_owned(),
+                bar.points,
+                bar.tables,
+            )
+        })
         .collect();
     assert_eq!(
         top,

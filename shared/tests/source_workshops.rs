@@ -204,7 +204,10 @@ fn ideation_salle_municipale() {
         .collect();
     assert_eq!(bars, expected);
     assert_eq!(histogram.bars.iter().map(|b| b.points).sum::<u32>(), 150);
-    assert_eq!(histogram.bars[12].label, "Associations le week-end");
+    assert_eq!(
+        room.workshop.item_label(histogram.bars[12].item),
+        "Associations le week-end"
+    );
     assert_eq!(histogram.tables_done, 5);
     assert!(
         histogram
@@ -227,6 +230,9 @@ fn ideation_salle_municipale() {
 /// Scores of one item on one criterion, person by person: Table 1 seats 1–3,
 /// then Table 2 seats 1–3, and so on.
 type Scores = [u8; 15];
+
+/// Counts of each score 0..=10, then mean, median, standard deviation, IQR.
+type Figures = ([u32; 11], f64, f64, f64, f64);
 
 /// « Concertation sur l'accueil des réfugiés dans notre ville »: five ideas,
 /// three criteria (coût scored "how costly", so lower is better), five tables
@@ -283,7 +289,7 @@ fn evaluation_accueil_des_refugies() {
 
     // Per item and criterion: (counts of 0..=10, mean, median, sd, iqr), worked out by hand.
     #[rustfmt::skip]
-    let expected: [[([u32; 11], f64, f64, f64, f64); 3]; 5] = [
+    let expected: [[Figures; 3]; 5] = [
         [([0, 3, 2, 1, 0, 0, 0, 1, 2, 4, 2], 89.0 / 15.0, 8.0, 3.586_394_041_7, 7.0),
          ([0, 3, 9, 3, 0, 0, 0, 0, 0, 0, 0], 2.0, 2.0, 0.632_455_532_0, 0.0),
          ([0, 0, 0, 0, 0, 0, 0, 0, 4, 8, 3], 134.0 / 15.0, 9.0, 0.679_869_268_5, 0.5)],

@@ -9,10 +9,10 @@ use crate::workshop::Workshop;
 /// One bar of the histogram.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoteBar {
-    /// The idea or cluster.
+    /// The idea or cluster. Its text is in the client's copy of the workshop
+    /// ([`Workshop::item_label`]): a results frame goes to every client many
+    /// times a second, so it carries numbers only.
     pub item: ItemRef,
-    /// Its text or title.
-    pub label: String,
     /// Points from all tables.
     pub points: u32,
     /// Tables that gave it at least one point.
@@ -67,7 +67,6 @@ impl Workshop {
                 let tally = ledger.tally(item);
                 VoteBar {
                     item,
-                    label: self.item_label(item).to_owned(),
                     points: tally.points,
                     tables: tally.tables,
                 }

@@ -1,0 +1,500 @@
+//! The wire protocol: every message type survives a JSON round trip, and
+//! `docs/protocol.md` shows a correct example of each one (every JSON block in
+//! the document parses to a message and writes back identically).
+//!
+//! To print the examples after changing the protocol:
+//! `RUCHE_PRINT_EXAMPLES=1 cargo test -p ruche-shared --test protocol -- --nocapture`
+
+mod common;
+
+use common::Room;
+use ruche_shared::event::ScoringItem;
+use ruche_shared::protocol::{Auth, ErrorCode, OpId, PROTOCOL_VERSION, SequencedEvent};
+use ruche_shared::{
+    ClientMsg, ClusterId, Command, Event, IdeaId, ItemRef, Role, RuleViolation, ServerMsg,
+    StepKind, TableId,
+};
+use serde_json::Value;
+
+fn op() -> OpId {
+    OpId("6f1c2e0a-3b7d-4c59-9a51-0d2f8e4b7c10".into())
+}
+
+/// One of every command; the match makes a new command fail to compile here until it has an example.
+fn commands() -> Vec<Command> {
+    let all = vec![
+        Command::JoinTable {
+            name: "Table 4".into(),
+        },
+        Command::SubmitIdea {
+            text: "Ouvrir la salle aux associations le week-end".into(),
+        },
+        Command::EditIdea {
+            idea: IdeaId(3),
+            text: "Prêter la salle le samedi".into(),
+        },
+        Command::DeleteIdea { idea: IdeaId(3) },
+        Command::MergeItems {
+            items: vec![ItemRef::Idea(IdeaId(0)), ItemRef::Idea(IdeaId(3))],
+            title: Some("Associations le week-end".into()),
+        },
+        Command::RenameCluster {
+            cluster: ClusterId(0),
+            title: "Le week-end".into(),
+        },
+        Command::SplitCluster {
+            cluster: ClusterId(0),
+        },
+        Command::SetIdeaHidden {
+            idea: IdeaId(7),
+            hidden: true,
+        },
+        Command::SetVote {
+            item: ItemRef::Cluster(ClusterId(0)),
+            points: 2,
+        },
+        Command::SetScore {
+            seat: 2,
+            item: 0,
+            criterion: 1,
+            score: Some(7),
+        },
+        Command::GoToStep { step: 2 },
+        Command::OpenStep {
+            duration_secs: Some(600),
+        },
+        Command::CloseStep,
+        Command::SetJoiningLocked { locked: true },
+        Command::SetResultsVisible { visible: true },
+    ];
+    for c in &all {
+        match c {
+            Command::JoinTable { .. }
+            | Command::SubmitIdea { .. }
+            | Command::EditIdea { .. }
+            | Command::DeleteIdea { .. }
+            | Command::MergeItems { .. }
+            | Command::RenameCluster { .. }
+            | Command::SplitCluster { .. }
+            | Command::SetIdeaHidden { .. }
+            | Command::SetVote { .. }
+            | Command::SetScore { .. }
+            | Command::GoToStep { .. }
+            | Command::OpenStep { .. }
+            | Command::CloseStep
+            | Command::SetJoiningLocked { .. }
+            | Command::SetResultsVisible { .. } => {}
+        }
+    }
+    all
+}
+
+/// One of every event.
+fn events() -> Vec<Event> {
+    let all = vec![
+        Event::TableJoined {
+            table: TableId(3),
+            name: "Table 4".into(),
+        },
+        Event::IdeaSubmitted {
+            idea: IdeaId(0),
+            author: Some(TableId(0)),
+            text: "Ouvrir la salle aux associations le week-end".into(),
+            at_ms: 1_764_288_000_000,
+        },
+        Event::IdeaEdited {
+            idea: IdeaId(3),
+            text: "Prêter la salle le samedi".into(),
+        },
+        Event::IdeaDeleted { idea: IdeaId(3) },
+        Event::IdeaHiddenChanged {
+            idea: IdeaId(7),
+            hidden: true,
+        },
+        Event::ClusterFormed {
+            cluster: ClusterId(1),
+            ideas: vec![IdeaId(0), IdeaId(3), IdeaId(5)],
+            title: "Associations le week-end".into(),
+            dissolved: vec![ClusterId(0)],
+        },
+        Event::ClusterRenamed {
+            cluster: ClusterId(1),
+            title: "Le week-end".into(),
+        },
+        Event::ClusterSplit {
+            cluster: ClusterId(1),
+        },
+        Event::VoteSet {
+            step: 2,
+            table: TableId(1),
+            item: ItemRef::Cluster(ClusterId(1)),
+            points: 2,
+        },
+        Event::ScoreSet {
+            step: 3,
+            table: TableId(1),
+            seat: 2,
+            item: 0,
+            criterion: 1,
+            score: Some(7),
+        },
+        Event::ScoringItemsChosen {
+            step: 3,
+            items: vec![ScoringItem {
+                text: "Le week-end".into(),
+                from_item: Some(ItemRef::Cluster(ClusterId(1))),
+            }],
+        },
+        Event::StepChanged { step: 2 },
+        Event::StepOpened {
+            step: 2,
+            deadline_ms: Some(1_764_288_600_000),
+        },
+        Event::StepClosed { step: 2 },
+        Event::JoiningLockedChanged { locked: true },
+        Event::ResultsVisibleChanged { visible: true },
+    ];
+    for e in &all {
+        match e {
+            Event::TableJoined { .. }
+            | Event::IdeaSubmitted { .. }
+            | Event::IdeaEdited { .. }
+            | Event::IdeaDeleted { .. }
+            | Event::IdeaHiddenChanged { .. }
+            | Event::ClusterFormed { .. }
+            | Event::ClusterRenamed { .. }
+            | Event::ClusterSplit { .. }
+            | Event::VoteSet { .. }
+            | Event::ScoreSet { .. }
+            | Event::ScoringItemsChosen { .. }
+            | Event::StepChanged { .. }
+            | Event::StepOpened { .. }
+            | Event::StepClosed { .. }
+            | Event::JoiningLockedChanged { .. }
+            | Event::ResultsVisibleChanged { .. } => {}
+        }
+    }
+    all
+}
+
+fn client_messages() -> Vec<ClientMsg> {
+    let hello = |auth, last_seq| ClientMsg::Hello {
+        protocol: PROTOCOL_VERSION,
+        auth,
+        last_seq,
+    };
+    let mut all = vec![
+        hello(
+            Auth::Facilitator {
+                workshop: "wk_5f3a9c".into(),
+                secret: "c8d1…e27f".into(),
+            },
+            None,
+        ),
+        hello(
+            Auth::JoinTable {
+                code: "482-913".into(),
+                name: "Table 4".into(),
+            },
+            None,
+        ),
+        hello(
+            Auth::RejoinTable {
+                code: "482-913".into(),
+                token: "9b0e…41aa".into(),
+            },
+            Some(57),
+        ),
+        hello(
+            Auth::Wall {
+                code: "482-913".into(),
+            },
+            None,
+        ),
+        ClientMsg::Resync,
+    ];
+    all.extend(
+        commands()
+            .into_iter()
+            .map(|command| ClientMsg::Command { op: op(), command }),
+    );
+    for m in &all {
+        match m {
+            ClientMsg::Hello { .. } | ClientMsg::Command { .. } | ClientMsg::Resync => {}
+        }
+    }
+    all
+}
+
+/// A small evaluation workshop, for the snapshot and results examples.
+fn small_room() -> Room {
+    let mut room = Room::evaluation(&["Créer des cours de français gratuits"]);
+    let table = room.join("Table 1");
+    room.go_and_open(0);
+    room.score(table, 1, 0, 0, 8);
+    room
+}
+
+fn server_messages() -> Vec<ServerMsg> {
+    let room = small_room();
+    let mut vote_room = Room::ideation();
+    let (a, b) = (vote_room.join("Table 1"), vote_room.join("Table 2"));
+    vote_room.go_and_open(0);
+    vote_room.idea(a, "Un café des habitants");
+    vote_room.idea(b, "Un repair café");
+    vote_room.go_and_open(2);
+    vote_room.vote(a, ItemRef::Idea(IdeaId(1)), 3);
+    let mut all = vec![
+        ServerMsg::Welcome {
+            protocol: PROTOCOL_VERSION,
+            workshop: "wk_5f3a9c".into(),
+            role: Role::Table(TableId(3)),
+            table_token: Some("9b0e…41aa".into()),
+        },
+        ServerMsg::Welcome {
+            protocol: PROTOCOL_VERSION,
+            workshop: "wk_5f3a9c".into(),
+            role: Role::Facilitator,
+            table_token: None,
+        },
+        ServerMsg::Snapshot {
+            seq: 5,
+            workshop: Box::new(room.workshop.clone()),
+        },
+        ServerMsg::Accepted { op: op(), seq: 58 },
+        ServerMsg::Rejected {
+            op: op(),
+            violation: RuleViolation::BudgetExceeded {
+                budget: 30,
+                remaining: 2,
+                requested: 3,
+            },
+            message: "Il vous reste 2 point(s) : impossible d’en ajouter 3.".into(),
+        },
+        ServerMsg::Rejected {
+            op: op(),
+            violation: RuleViolation::WrongStep {
+                expected: vec![StepKind::BudgetVote],
+                current: StepKind::Grouping,
+            },
+            message: "Ce n’est pas possible pendant l’étape « regroupement ».".into(),
+        },
+        ServerMsg::Results {
+            seq: 9,
+            votes: vote_room.workshop.vote_histogram(2),
+            scores: None,
+            participation: None,
+        },
+        ServerMsg::Results {
+            seq: 5,
+            votes: None,
+            scores: room.workshop.scoring_results(0),
+            participation: Some(room.workshop.participation()),
+        },
+        ServerMsg::Error {
+            code: ErrorCode::MalformedMessage,
+            message: "expected value at line 1 column 1".into(),
+            op: None,
+        },
+    ];
+    all.extend(
+        events()
+            .into_iter()
+            .enumerate()
+            .map(|(n, event)| ServerMsg::Events {
+                events: vec![SequencedEvent {
+                    seq: 58 + n as u64,
+                    event,
+                }],
+            }),
+    );
+    for m in &all {
+        match m {
+            ServerMsg::Welcome { .. }
+            | ServerMsg::Snapshot { .. }
+            | ServerMsg::Events { .. }
+            | ServerMsg::Accepted { .. }
+            | ServerMsg::Rejected { .. }
+            | ServerMsg::Results { .. }
+            | ServerMsg::Error { .. } => {}
+        }
+    }
+    all
+}
+
+/// Every error code, with the exhaustive match as a reminder to document new ones.
+fn error_codes() -> Vec<ErrorCode> {
+    use ErrorCode as E;
+    let all = vec![
+        E::MalformedMessage,
+        E::UnknownMessageType,
+        E::MessageTooLarge,
+        E::BinaryNotSupported,
+        E::RateLimited,
+        E::NotAuthenticated,
+        E::AlreadyAuthenticated,
+        E::BadCredentials,
+        E::TooManyJoinAttempts,
+        E::UnsupportedProtocol,
+        E::ShuttingDown,
+        E::Internal,
+    ];
+    for e in &all {
+        match e {
+            E::MalformedMessage
+            | E::UnknownMessageType
+            | E::MessageTooLarge
+            | E::BinaryNotSupported
+            | E::RateLimited
+            | E::NotAuthenticated
+            | E::AlreadyAuthenticated
+            | E::BadCredentials
+            | E::TooManyJoinAttempts
+            | E::UnsupportedProtocol
+            | E::ShuttingDown
+            | E::Internal => {}
+        }
+    }
+    all
+}
+
+fn protocol_doc() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md");
+    std::fs::read_to_string(path).expect("docs/protocol.md exists")
+}
+
+/// The ```json blocks of a markdown document.
+fn json_blocks(doc: &str) -> Vec<Value> {
+    doc.split("```json\n")
+        .skip(1)
+        .map(|rest| {
+            let block = rest.split("```").next().unwrap();
+            serde_json::from_str(block)
+                .unwrap_or_else(|e| panic!("bad JSON in protocol.md: {e}\n{block}"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_message_round_trips() {
+    for message in client_messages() {
+        let json = serde_json::to_string(&message).unwrap();
+        assert_eq!(
+            serde_json::from_str::<ClientMsg>(&json).unwrap(),
+            message,
+            "{json}"
+        );
+    }
+    for message in server_messages() {
+        let json = serde_json::to_string(&message).unwrap();
+        assert_eq!(
+            serde_json::from_str::<ServerMsg>(&json).unwrap(),
+            message,
+            "{json}"
+        );
+    }
+}
+
+#[test]
+fn the_protocol_document_shows_every_message() {
+    if std::env::var_os("RUCHE_PRINT_EXAMPLES").is_some() {
+        for m in client_messages() {
+            println!("```json\n{}\n```\n", serde_json::to_string(&m).unwrap());
+        }
+        for m in server_messages() {
+            println!(
+                "```json\n{}\n```\n",
+                serde_json::to_string_pretty(&m).unwrap()
+            );
+        }
+    }
+    let blocks = json_blocks(&protocol_doc());
+    let expected: Vec<Value> = client_messages()
+        .iter()
+        .map(|m| serde_json::to_value(m).unwrap())
+        .chain(
+            server_messages()
+                .iter()
+                .map(|m| serde_json::to_value(m).unwrap()),
+        )
+        .collect();
+    for value in &expected {
+        assert!(
+            blocks.contains(value),
+            "docs/protocol.md has no example of\n{value}"
+        );
+    }
+}
+
+#[test]
+fn every_example_in_the_document_is_a_real_message() {
+    for block in json_blocks(&protocol_doc()) {
+        let as_client = serde_json::from_value::<ClientMsg>(block.clone())
+            .ok()
+            .map(|m| serde_json::to_value(m).unwrap());
+        let as_server = serde_json::from_value::<ServerMsg>(block.clone())
+            .ok()
+            .map(|m| serde_json::to_value(m).unwrap());
+        assert!(
+            as_client.as_ref() == Some(&block) || as_server.as_ref() == Some(&block),
+            "this example in docs/protocol.md is not a message (or has fields the code does not write):\n{block}"
+        );
+    }
+}
+
+#[test]
+fn the_document_lists_every_error_code_and_violation_code() {
+    let doc = protocol_doc();
+    for code in error_codes() {
+        let name = serde_json::to_value(code).unwrap();
+        let name = name.as_str().unwrap();
+        assert!(
+            doc.contains(&format!("`{name}`")),
+            "docs/protocol.md does not list error code `{name}`"
+        );
+    }
+    for code in [
+        "wrong_step",
+        "step_closed",
+        "budget_exceeded",
+        "item_cap_exceeded",
+        "own_idea",
+        "score_out_of_range",
+        "unknown_table",
+        "unknown_item",
+        "unknown_criterion",
+        "unknown_seat",
+        "unknown_step",
+        "not_allowed_for_role",
+        "empty_text",
+        "text_too_long",
+        "joining_locked",
+        "name_taken",
+        "not_your_idea",
+        "idea_in_cluster",
+        "item_has_votes",
+        "too_few_items",
+    ] {
+        assert!(
+            doc.contains(&format!("`{code}`")),
+            "docs/protocol.md does not list violation `{code}`"
+        );
+    }
+}
+
+#[test]
+fn unknown_types_and_bad_fields_are_refused() {
+    assert!(serde_json::from_str::<ClientMsg>(r#"{"type":"dance"}"#).is_err());
+    assert!(
+        serde_json::from_str::<ClientMsg>(
+            r#"{"type":"command","op":"x","command":{"type":"set_vote","item":"z1","points":1}}"#
+        )
+        .is_err()
+    );
+    assert!(
+        serde_json::from_str::<ClientMsg>(
+            r#"{"type":"command","op":"x","command":{"type":"set_vote","item":"i1","points":-1}}"#
+        )
+        .is_err()
+    );
+}
