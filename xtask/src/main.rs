@@ -57,10 +57,11 @@ fn run(server_args: &[String]) -> Result<(), String> {
 
 fn test() -> Result<(), String> {
     ensure_wasm_target()?;
+    let mut tally = Tally::default();
     step("unit, property and scenario tests");
-    cargo(&["test", "--workspace", "--all-targets"])?;
+    cargo_test(&["test", "--workspace", "--all-targets"], &mut tally)?;
     step("doc tests");
-    cargo(&["test", "--workspace", "--doc"])?;
+    cargo_test(&["test", "--workspace", "--doc"], &mut tally)?;
     step("the engine builds for wasm32 (the client links the same rules)");
     cargo(&[
         "build",
@@ -71,8 +72,73 @@ fn test() -> Result<(), String> {
         "--target",
         WASM_TARGET,
     ])?;
-    step("all tests passed");
+    if tally.passed == 0 {
+        return Err("no test ran".to_owned());
+    }
+    // One closing line for the whole run: each cargo test binary prints its own,
+    // and the last of them (often a crate with no doc tests) says "0 passed".
+    println!(
+        "\ntests: {} passed, {} failed, {} ignored",
+        tally.passed, tally.failed, tally.ignored
+    );
     Ok(())
+}
+
+/// Test counts summed over every test binary of a run.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+impl Tally {
+    /// Reads a libtest summary: `test result: ok. 30 passed; 0 failed; 1 ignored; …`.
+    fn add_summary(&mut self, line: &str) {
+        let Some(rest) = line.strip_prefix("test result: ") else {
+            return;
+        };
+        for part in rest.split(';') {
+            let mut words = part.split_whitespace().skip_while(|w| w.ends_with('.'));
+            let (Some(count), Some(what)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(count) = count.parse::<u64>() else {
+                continue;
+            };
+            match what {
+                "passed" => self.passed += count,
+                "failed" => self.failed += count,
+                "ignored" => self.ignored += count,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Runs `cargo test …`, echoing its output and counting its results.
+fn cargo_test(args: &[&str], tally: &mut Tally) -> Result<(), String> {
+    use std::io::{BufRead, BufReader};
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut child = Command::new(&cargo)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {cargo} {args:?}: {e}"))?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| format!("reading cargo's output: {e}"))?;
+        println!("{line}");
+        tally.add_summary(&line);
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("waiting for cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo {args:?} failed ({status})"))
+    }
 }
 
 /// Installs the wasm32 target through rustup when it is missing.
@@ -109,5 +175,21 @@ fn run_command(command: &mut Command) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{shown} failed ({status})"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tally;
+
+    #[test]
+    fn summaries_are_summed() {
+        let mut tally = Tally::default();
+        tally.add_summary("test result: ok. 30 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 0.00s");
+        tally.add_summary(
+            "test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+        );
+        tally.add_summary("running 3 tests");
+        assert_eq!((tally.passed, tally.failed, tally.ignored), (31, 1, 2));
     }
 }
