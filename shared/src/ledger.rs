@@ -92,6 +92,15 @@ impl VoteLedger {
         }
     }
 
+    /// The same ledger with only `table`'s points (what that table may see).
+    pub fn only_table(&self, table: TableId) -> VoteLedger {
+        let mut only = VoteLedger::default();
+        for (item, points) in self.given_by(table) {
+            only.set(table, item, points);
+        }
+        only
+    }
+
     /// Recomputes the running sums from the points and says whether they match
     /// (for tests and property tests).
     pub fn check_sums(&self) -> bool {
@@ -218,6 +227,26 @@ impl ScoreSheet {
                 row.get(shape.offset(cell)).copied().flatten()
             })
         })
+    }
+
+    /// The same sheet with only `table`'s scores (what that table may see).
+    pub fn only_table(&self, table: TableId) -> ScoreSheet {
+        let scores = self
+            .scores
+            .iter()
+            .enumerate()
+            .map(|(t, row)| {
+                if t == table.index() {
+                    row.clone()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        ScoreSheet {
+            items: self.items.clone(),
+            scores,
+        }
     }
 
     /// How many scores `table` has given (all seats, items and criteria).

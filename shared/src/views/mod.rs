@@ -3,4 +3,5 @@
 
 pub mod participation;
 pub mod scoring;
+pub mod visibility;
 pub mod votes;
