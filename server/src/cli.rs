@@ -1,0 +1,202 @@
+//! The command line of `ruche-server`: options with environment fallbacks, a
+//! `--help` written for the IT person who sets up the facilitator's laptop,
+//! logs, signals and the `--demo` workshops.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+use ruche_shared::{Template, WorkshopConfig, source_criteria};
+use tracing_subscriber::EnvFilter;
+
+use crate::settings::Settings;
+
+/// Ruche: a real-time workshop server for public participation.
+///
+/// Run it on the facilitator's laptop; tablets, the facilitator's browser and
+/// the wall screen connect to it over the local network (no internet needed).
+/// Everything is kept in one SQLite file (--db): stop and restart the server at
+/// any time, nothing acknowledged is lost.
+#[derive(Debug, Parser)]
+#[command(name = "ruche-server", version, about, long_about)]
+pub struct Args {
+    /// Address and port to listen on. 0.0.0.0 lets the tablets on the same
+    /// network connect; 127.0.0.1 keeps it to this computer.
+    #[arg(long, env = "RUCHE_BIND", default_value = "0.0.0.0:8080")]
+    pub bind: SocketAddr,
+
+    /// The database file (created if missing). Back it up to keep the workshops.
+    #[arg(long, env = "RUCHE_DB", default_value = "ruche.db")]
+    pub db: PathBuf,
+
+    /// A web address (origin) allowed to open Ruche's WebSocket besides Ruche's
+    /// own pages, e.g. https://participation.example.org. Repeat for several.
+    #[arg(
+        long = "allowed-origin",
+        env = "RUCHE_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub allowed_origins: Vec<String>,
+
+    /// What to log: error, warn, info, debug, or a tracing filter like "ruche_server=debug".
+    #[arg(long, env = "RUCHE_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Live results are sent at most once per this many milliseconds per screen.
+    #[arg(long, env = "RUCHE_COALESCE_MS", default_value_t = 50)]
+    pub coalesce_ms: u64,
+
+    /// Largest message accepted from a client, in bytes.
+    #[arg(long, env = "RUCHE_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024)]
+    pub max_message_bytes: usize,
+
+    /// Commands per second one tablet or browser may send.
+    #[arg(long, env = "RUCHE_COMMANDS_PER_SECOND", default_value_t = 20)]
+    pub commands_per_second: u32,
+
+    /// Attempts to join with a code per minute from one address (stops code guessing).
+    #[arg(long, env = "RUCHE_JOIN_ATTEMPTS_PER_MINUTE", default_value_t = 30)]
+    pub join_attempts_per_minute: u32,
+
+    /// Create the source's two workshops (ideation and evaluation) on start and
+    /// print how to open them.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+impl Args {
+    /// The server settings these options give.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            db_path: self.db.clone(),
+            allowed_origins: self.allowed_origins.clone(),
+            coalesce_window: Duration::from_millis(self.coalesce_ms),
+            max_message_bytes: self.max_message_bytes,
+            commands_per_second: self.commands_per_second,
+            join_attempts_per_minute: self.join_attempts_per_minute,
+            ..Settings::default()
+        }
+    }
+}
+
+/// `main` of the `ruche-server` binary.
+pub async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let filter = EnvFilter::try_new(&args.log)
+        .map_err(|e| anyhow::anyhow!("--log {:?} is not a log filter: {e}", args.log))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {}: {e} (is another server using this port? try --bind)",
+                args.bind
+            )
+        })?;
+    let running = crate::run(listener, args.settings()).await.map_err(|e| {
+        anyhow::anyhow!("cannot start with the database {}: {e}", args.db.display())
+    })?;
+    let port = running.addr.port();
+    println!(
+        "Ruche is running: http://localhost:{port}/  (database: {})",
+        args.db.display()
+    );
+    println!("Tablets on the same network connect to this computer's address, port {port}.");
+    if args.demo {
+        create_demo(port).await?;
+    }
+
+    let stopper = running.stopper();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("stopping: finishing writes and telling clients to reconnect");
+        let _ = stopper.send(true);
+    });
+    running.wait().await?;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM can be handled");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+/// The five ideas of the source's evaluation workshop.
+pub fn refugee_ideas() -> Vec<String> {
+    [
+        "Héberger des familles chez l'habitant",
+        "Ouvrir un centre d'accueil municipal",
+        "Créer des cours de français gratuits",
+        "Parrainer chaque famille par un habitant",
+        "Réserver des logements sociaux",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+async fn create_demo(port: u16) -> anyhow::Result<()> {
+    let client = DemoClient { port };
+    let ideation = Template::Ideation.setup(
+        "Salle municipale",
+        "Comment optimiser l'utilisation de la salle municipale ?",
+        Vec::new(),
+        Vec::new(),
+    );
+    let evaluation = Template::Evaluation.setup(
+        "Accueil des réfugiés",
+        "Concertation sur l'accueil des réfugiés dans notre ville",
+        source_criteria(),
+        refugee_ideas(),
+    );
+    for setup in [ideation, evaluation] {
+        let title = setup.title.clone();
+        let config = WorkshopConfig::new(setup)?;
+        let created = client.create(config).await?;
+        println!("\nDemo workshop « {title} »");
+        println!("  join code (tablets, wall): {}", created.join_code);
+        println!("  workshop id:               {}", created.workshop);
+        println!(
+            "  facilitator secret:        {}  (shown once)",
+            created.facilitator_secret
+        );
+    }
+    Ok(())
+}
+
+/// Creates demo workshops through the server's own HTTP API, as a facilitator would.
+struct DemoClient {
+    port: u16,
+}
+
+impl DemoClient {
+    async fn create(&self, config: WorkshopConfig) -> anyhow::Result<crate::http::CreatedWorkshop> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let body = serde_json::to_string(&serde_json::json!({ "setup": config }))?;
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await?;
+        let request = format!(
+            "POST /api/workshops HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await?;
+        let json = response.split("\r\n\r\n").nth(1).unwrap_or_default();
+        serde_json::from_str(json)
+            .map_err(|e| anyhow::anyhow!("creating a demo workshop: {e}: {response}"))
+    }
+}

@@ -1,0 +1,236 @@
+//! Delivering a workshop's news to its connections: events and live results,
+//! coalesced into at most one batch per window, each frame encoded once and
+//! shared as bytes between every client that may see it.
+//!
+//! A client's queue is bounded. A client that falls behind loses frames and is
+//! marked lagging; as soon as its queue has room again it gets a fresh
+//! snapshot instead of the backlog. Others are never slowed by it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use ruche_shared::protocol::{Seq, SequencedEvent, ServerMsg};
+use ruche_shared::{Role, TableId, Workshop};
+use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::TrySendError;
+
+use super::Frame;
+use crate::metrics::Metrics;
+
+/// Serialises a message once, for as many clients as need it.
+pub fn encode(message: &ServerMsg) -> Frame {
+    // Our messages have only string map keys and finite numbers: this cannot fail.
+    Frame::from(serde_json::to_string(message).expect("server messages serialise"))
+}
+
+/// One connection watching the workshop.
+pub struct Subscriber {
+    /// Who it is.
+    pub role: Role,
+    /// Its bounded outgoing queue.
+    pub tx: mpsc::Sender<Frame>,
+    /// It missed frames (or must reload): send a snapshot when it has room.
+    pub lagging: bool,
+}
+
+/// Every connection watching one workshop.
+#[derive(Default)]
+pub struct Subscribers {
+    next_id: u64,
+    by_id: HashMap<u64, Subscriber>,
+}
+
+/// What one flush sends.
+pub struct Batch<'a> {
+    /// Events since the last flush.
+    pub events: &'a [SequencedEvent],
+    /// Results for the facilitator, if they changed.
+    pub facilitator_results: Option<Frame>,
+    /// Results for tables and wall, if they changed and are revealed.
+    pub public_results: Option<Frame>,
+}
+
+impl Subscribers {
+    /// Adds a connection; returns its id.
+    pub fn add(&mut self, role: Role, tx: mpsc::Sender<Frame>) -> u64 {
+        self.next_id += 1;
+        self.by_id.insert(
+            self.next_id,
+            Subscriber {
+                role,
+                tx,
+                lagging: false,
+            },
+        );
+        self.next_id
+    }
+
+    /// Removes a connection.
+    pub fn remove(&mut self, id: u64) {
+        self.by_id.remove(&id);
+    }
+
+    /// Marks one connection, or every one but the facilitator's, as needing a snapshot.
+    pub fn mark_lagging(&mut self, id: Option<u64>) {
+        for (sub_id, sub) in &mut self.by_id {
+            if id.map_or(sub.role != Role::Facilitator, |id| id == *sub_id) {
+                sub.lagging = true;
+            }
+        }
+    }
+
+    /// Whether some connection waits for a snapshot.
+    pub fn any_lagging(&self) -> bool {
+        self.by_id.values().any(|sub| sub.lagging)
+    }
+
+    /// Drops every connection's queue: their writers see the end and close.
+    pub fn clear(&mut self) {
+        self.by_id.clear();
+    }
+
+    /// Sends one batch, then snapshots to lagging connections that have room.
+    pub fn deliver(&mut self, batch: Batch<'_>, workshop: &Workshop, seq: Seq, metrics: &Metrics) {
+        let frames = EventFrames::encode(batch.events, workshop);
+        let mut closed = Vec::new();
+        for (id, sub) in &mut self.by_id {
+            let (events, results) = match sub.role {
+                Role::Facilitator => (
+                    vec![frames.facilitator.as_ref()],
+                    batch.facilitator_results.as_ref(),
+                ),
+                Role::Table(table) => (
+                    vec![frames.common.as_ref(), frames.private.get(&table)],
+                    batch.public_results.as_ref(),
+                ),
+                Role::Wall | Role::Guest => {
+                    (vec![frames.common.as_ref()], batch.public_results.as_ref())
+                }
+            };
+            for frame in events.into_iter().chain([results]).flatten() {
+                if !send(sub, frame.clone(), metrics) {
+                    closed.push(*id);
+                    break;
+                }
+            }
+        }
+        for id in closed {
+            self.by_id.remove(&id);
+        }
+        self.resync_lagging(workshop, seq, metrics);
+    }
+
+    /// Sends a fresh snapshot to each lagging connection whose queue has room.
+    fn resync_lagging(&mut self, workshop: &Workshop, seq: Seq, metrics: &Metrics) {
+        let mut snapshots: HashMap<Role, Frame> = HashMap::new();
+        for sub in self.by_id.values_mut().filter(|sub| sub.lagging) {
+            if sub.tx.capacity() == 0 {
+                continue;
+            }
+            let frame = snapshots
+                .entry(sub.role)
+                .or_insert_with(|| snapshot_frame(workshop, seq, sub.role));
+            if sub.tx.try_send(frame.clone()).is_ok() {
+                sub.lagging = false;
+                metrics.lagging_snapshots.inc();
+                metrics.frames_sent.inc();
+            }
+        }
+    }
+}
+
+/// The snapshot `role` may see.
+pub fn snapshot_frame(workshop: &Workshop, seq: Seq, role: Role) -> Frame {
+    encode(&ServerMsg::Snapshot {
+        seq,
+        workshop: Box::new(workshop.redacted_for(role)),
+    })
+}
+
+/// Queues a frame unless the connection is lagging; returns false if it is gone.
+fn send(sub: &mut Subscriber, frame: Frame, metrics: &Metrics) -> bool {
+    if sub.lagging {
+        return true;
+    }
+    match sub.tx.try_send(frame) {
+        Ok(()) => {
+            metrics.frames_sent.inc();
+            true
+        }
+        Err(TrySendError::Full(_)) => {
+            sub.lagging = true;
+            true
+        }
+        Err(TrySendError::Closed(_)) => false,
+    }
+}
+
+/// One batch of events, encoded once per audience.
+struct EventFrames {
+    /// Everything, for the facilitator.
+    facilitator: Option<Frame>,
+    /// What every table and the wall see.
+    common: Option<Frame>,
+    /// Each table's own points and scores.
+    private: BTreeMap<TableId, Frame>,
+}
+
+impl EventFrames {
+    fn encode(events: &[SequencedEvent], workshop: &Workshop) -> EventFrames {
+        if events.is_empty() {
+            return EventFrames {
+                facilitator: None,
+                common: None,
+                private: BTreeMap::new(),
+            };
+        }
+        let frame = |events: Vec<SequencedEvent>| encode(&ServerMsg::Events { events });
+        let mut common = Vec::new();
+        let mut private: BTreeMap<TableId, Vec<SequencedEvent>> = BTreeMap::new();
+        for sequenced in events {
+            match sequenced.event.private_to() {
+                Some(table) => private.entry(table).or_default().push(sequenced.clone()),
+                None => common.push(SequencedEvent {
+                    seq: sequenced.seq,
+                    event: sequenced.event.redacted_for(Role::Wall, workshop),
+                }),
+            }
+        }
+        EventFrames {
+            facilitator: Some(frame(events.to_vec())),
+            common: (!common.is_empty()).then(|| frame(common)),
+            private: private
+                .into_iter()
+                .map(|(table, events)| (table, frame(events)))
+                .collect(),
+        }
+    }
+}
+
+/// Results frames for a flush: the facilitator's, with participation, and the
+/// public one when results are revealed.
+pub fn results_frames(workshop: &Workshop, seq: Seq) -> (Frame, Option<Frame>) {
+    let votes = workshop
+        .latest_vote_step()
+        .and_then(|step| workshop.vote_histogram(step));
+    let scores = workshop
+        .latest_scoring_step()
+        .and_then(|step| workshop.scoring_results(step));
+    let public = workshop.results_visible().then(|| {
+        encode(&ServerMsg::Results {
+            seq,
+            votes: votes.clone(),
+            scores: scores.clone(),
+            participation: None,
+        })
+    });
+    let participation = Some(workshop.participation());
+    (
+        encode(&ServerMsg::Results {
+            seq,
+            votes,
+            scores,
+            participation,
+        }),
+        public,
+    )
+}

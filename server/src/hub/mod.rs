@@ -1,0 +1,253 @@
+//! The hub: every live workshop's actor, found by id or by join code.
+//!
+//! - [`actor`]: one task per workshop, the only owner of its state.
+//! - [`fanout`]: coalesced delivery to connections, encoded once.
+//! - [`answers`]: the first answer to each operation, for safe retries.
+//!
+//! The registry (two `DashMap`s) holds handles only, never workshop state.
+
+pub mod actor;
+pub mod answers;
+pub mod fanout;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use dashmap::DashMap;
+use ruche_shared::protocol::OpId;
+use ruche_shared::{Lang, Role, TableId, Workshop, WorkshopConfig};
+use tokio::sync::{mpsc, oneshot};
+
+use actor::ActorStart;
+pub use actor::{ActorMsg, JoinError, Subscription};
+use answers::{Answer, Answers};
+
+use crate::metrics::Metrics;
+use crate::secrets;
+use crate::settings::Settings;
+use crate::store::{LoadedWorkshop, LogWriter, StoreError, WorkshopRecord};
+
+/// A frame for a client: JSON text, encoded once and shared.
+pub type Frame = axum::extract::ws::Utf8Bytes;
+
+/// What the registry knows of a workshop without asking its actor.
+pub struct WorkshopHandle {
+    /// Its id.
+    pub id: String,
+    /// Its join code.
+    pub code: String,
+    /// The facilitator secret's hash.
+    pub secret_hash: String,
+    /// Its settings (never change).
+    pub config: WorkshopConfig,
+    /// Whether joining is locked now (kept current by the actor).
+    pub joining_locked: Arc<AtomicBool>,
+    /// The actor's inbox.
+    pub tx: mpsc::Sender<ActorMsg>,
+}
+
+impl WorkshopHandle {
+    /// The screens' language.
+    pub fn lang(&self) -> Lang {
+        self.config.setup().lang
+    }
+
+    /// A copy of the current state, or `None` if the actor has stopped.
+    pub async fn read(&self) -> Option<Workshop> {
+        let (reply, answer) = oneshot::channel();
+        self.tx.send(ActorMsg::Read { reply }).await.ok()?;
+        answer.await.ok()
+    }
+}
+
+/// A workshop just created: what the facilitator is shown once.
+pub struct Created {
+    /// Its id.
+    pub id: String,
+    /// Its join code.
+    pub code: String,
+    /// The facilitator secret, in clear, shown once.
+    pub secret: String,
+}
+
+/// The registry of live workshops, and what their actors need.
+pub struct Hub {
+    by_id: DashMap<String, Arc<WorkshopHandle>>,
+    by_code: DashMap<String, String>,
+    writer: LogWriter,
+    settings: Arc<Settings>,
+    metrics: Arc<Metrics>,
+}
+
+/// Why a workshop could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// The log could not record it.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No free join code was found (the server holds very many workshops).
+    #[error("no free join code")]
+    NoFreeCode,
+}
+
+impl Hub {
+    /// A hub writing through `writer`.
+    pub fn new(writer: LogWriter, settings: Arc<Settings>, metrics: Arc<Metrics>) -> Hub {
+        Hub {
+            by_id: DashMap::new(),
+            by_code: DashMap::new(),
+            writer,
+            settings,
+            metrics,
+        }
+    }
+
+    /// A workshop by id.
+    pub fn by_id(&self, id: &str) -> Option<Arc<WorkshopHandle>> {
+        self.by_id.get(id).map(|h| h.clone())
+    }
+
+    /// A workshop by join code (as typed: spaces and dashes are ignored).
+    pub fn by_code(&self, code: &str) -> Option<Arc<WorkshopHandle>> {
+        let id = self.by_code.get(&secrets::normalise_code(code))?.clone();
+        self.by_id(&id)
+    }
+
+    /// How many workshops are live.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether there is no workshop.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// Creates a workshop, durably, and starts its actor.
+    pub async fn create(&self, config: WorkshopConfig) -> Result<Created, CreateError> {
+        let code = (0..100)
+            .map(|_| secrets::new_join_code())
+            .find(|code| !self.by_code.contains_key(code))
+            .ok_or(CreateError::NoFreeCode)?;
+        let secret = secrets::new_secret();
+        let record = WorkshopRecord {
+            id: secrets::new_workshop_id(),
+            code,
+            secret_hash: secrets::hash_secret(&secret),
+            config,
+            created_at_ms: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64),
+        };
+        self.writer.create(record.clone()).await?;
+        let created = Created {
+            id: record.id.clone(),
+            code: record.code.clone(),
+            secret,
+        };
+        let workshop = Workshop::new(record.config.clone());
+        self.start(record, workshop, 0, Vec::new(), Answers::default());
+        tracing::info!(workshop = %created.id, "workshop created");
+        Ok(created)
+    }
+
+    /// Rebuilds a workshop from the log and starts its actor.
+    pub fn recover(&self, loaded: LoadedWorkshop) -> Result<(), String> {
+        let id = loaded.record.id.clone();
+        let (mut workshop, mut seq) = match loaded.snapshot {
+            Some((seq, workshop)) => (workshop, seq),
+            None => (Workshop::new(loaded.record.config.clone()), 0),
+        };
+        let mut answers = Answers::default();
+        for logged in &loaded.events {
+            if logged.seq != seq + 1 {
+                return Err(format!("workshop {id}: event {} follows {seq}", logged.seq));
+            }
+            workshop
+                .apply(&logged.event)
+                .map_err(|e| format!("workshop {id}, event {}: {e}", logged.seq))?;
+            seq = logged.seq;
+            if let (Some(op), Some(sender)) = (&logged.op, parse_principal(&logged.principal)) {
+                answers.insert(sender, OpId(op.clone()), Answer::Accepted(seq));
+            }
+        }
+        self.start(loaded.record, workshop, seq, loaded.table_tokens, answers);
+        Ok(())
+    }
+
+    fn start(
+        &self,
+        record: WorkshopRecord,
+        workshop: Workshop,
+        seq: u64,
+        tokens: Vec<(TableId, String)>,
+        answers: Answers,
+    ) {
+        let joining_locked = Arc::new(AtomicBool::new(workshop.is_joining_locked()));
+        let start = ActorStart {
+            id: record.id.clone(),
+            workshop,
+            seq,
+            tokens,
+            answers,
+            joining_locked: joining_locked.clone(),
+        };
+        let tx = actor::spawn(
+            start,
+            self.writer.clone(),
+            self.settings.clone(),
+            self.metrics.clone(),
+        );
+        let handle = WorkshopHandle {
+            id: record.id.clone(),
+            code: record.code.clone(),
+            secret_hash: record.secret_hash,
+            config: record.config,
+            joining_locked,
+            tx,
+        };
+        self.by_code.insert(record.code, record.id.clone());
+        self.by_id.insert(record.id, Arc::new(handle));
+    }
+
+    /// Stops every actor once what it has pending is written.
+    pub async fn shutdown(&self) {
+        let handles: Vec<Arc<WorkshopHandle>> = self.by_id.iter().map(|h| h.clone()).collect();
+        for handle in handles {
+            let (reply, done) = oneshot::channel();
+            if handle.tx.send(ActorMsg::Shutdown { reply }).await.is_ok() {
+                let _ = done.await;
+            }
+        }
+        self.by_id.clear();
+        self.by_code.clear();
+    }
+
+    /// Whether joining a workshop is open now.
+    pub fn joining_open(handle: &WorkshopHandle) -> bool {
+        !handle.joining_locked.load(Ordering::Relaxed)
+    }
+}
+
+/// Who sent a command, as the log writes it: "f", "t3" (table 3), "g" (a guest joining).
+pub(crate) fn principal_of(role: Role) -> String {
+    match role {
+        Role::Facilitator => "f".into(),
+        Role::Table(table) => format!("t{}", table.0),
+        Role::Wall => "w".into(),
+        Role::Guest => "g".into(),
+    }
+}
+
+/// Reads back a principal written by [`principal_of`].
+fn parse_principal(text: &str) -> Option<Role> {
+    match text {
+        "f" => Some(Role::Facilitator),
+        _ => text
+            .strip_prefix('t')?
+            .parse()
+            .ok()
+            .map(|n| Role::Table(TableId(n))),
+    }
+}

@@ -1,0 +1,177 @@
+//! # ruche-server: Ruche's workshop server
+//!
+//! Hosts many workshops at once on one machine (a facilitator's laptop on the
+//! venue's local network): an HTTP API to create workshops and export their
+//! results, one WebSocket endpoint for tablets, facilitators and walls, and a
+//! durable event log so that nothing acknowledged is ever lost.
+//!
+//! ## Layout
+//! - [`settings`]: limits and defaults; [`cli`]: the command line.
+//! - [`http`]: the HTTP API, exports, health and metrics.
+//! - [`ws`]: one WebSocket connection: handshake, reader, writer.
+//! - [`hub`]: the registry of workshops and one actor per workshop.
+//! - [`store`]: the event log trait, its SQLite backend, the group-commit writer.
+//! - [`secrets`]: secrets, tokens and join codes.
+//! - [`metrics`]: what `/metrics` reports.
+//!
+//! The rules themselves are not here: they are `ruche-shared`'s engine, which
+//! each workshop's actor calls.
+
+pub mod cli;
+pub mod http;
+pub mod hub;
+pub mod metrics;
+pub mod secrets;
+pub mod settings;
+pub mod store;
+pub mod ws;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use hub::Hub;
+use metrics::Metrics;
+use settings::Settings;
+use store::sqlite::SqliteLog;
+use store::{EventLog, LogWriter};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The workshops.
+    pub hub: Arc<Hub>,
+    /// The settings.
+    pub settings: Arc<Settings>,
+    /// The figures for `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// Join attempts per address.
+    pub join_limiter: Arc<ws::JoinLimiter>,
+    /// Flips to `true` when the server stops: connections say goodbye.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// The HTTP routes.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(http::index))
+        .route("/ws", get(ws::upgrade))
+        .route("/api/workshops", post(http::create_workshop))
+        .route("/api/join/{code}", get(http::public_info))
+        .route("/api/workshops/{id}/export.json", get(http::export_json))
+        .route("/api/workshops/{id}/export.csv", get(http::export_csv))
+        .route("/healthz", get(http::healthz))
+        .route("/metrics", get(http::metrics))
+        .with_state(state)
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The event log could not be opened or read.
+    #[error("the event log: {0}")]
+    Store(#[from] store::StoreError),
+    /// A workshop in the log could not be rebuilt.
+    #[error("recovering the workshops: {0}")]
+    Recovery(String),
+    /// The network failed.
+    #[error("network: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A running server's address and how to stop it.
+pub struct Running {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<Result<(), StartError>>,
+}
+
+impl Running {
+    /// Stops accepting, tells clients to reconnect, writes what is pending, and waits.
+    pub async fn stop(self) -> Result<(), StartError> {
+        let _ = self.stop.send(true);
+        self.task
+            .await
+            .map_err(|e| StartError::Recovery(format!("server task: {e}")))?
+    }
+
+    /// Waits until the server stops by itself (e.g. on a signal).
+    pub async fn wait(self) -> Result<(), StartError> {
+        self.task
+            .await
+            .map_err(|e| StartError::Recovery(format!("server task: {e}")))?
+    }
+
+    /// A sender that stops the server when `true` is sent (for signal handlers).
+    pub fn stopper(&self) -> watch::Sender<bool> {
+        self.stop.clone()
+    }
+}
+
+/// Opens the log at `settings.db_path`, recovers every workshop, and serves on
+/// `listener` until stopped.
+pub async fn run(listener: TcpListener, settings: Settings) -> Result<Running, StartError> {
+    let log = SqliteLog::open(&settings.db_path)?;
+    start(listener, settings, Box::new(log)).await
+}
+
+/// [`run`] with any event log backend.
+pub async fn start(
+    listener: TcpListener,
+    settings: Settings,
+    log: Box<dyn EventLog>,
+) -> Result<Running, StartError> {
+    let started = std::time::Instant::now();
+    let (log, loaded) = tokio::task::spawn_blocking(move || {
+        let mut log = log;
+        let loaded = log.load_all();
+        (log, loaded)
+    })
+    .await
+    .map_err(|e| StartError::Recovery(format!("loading task: {e}")))?;
+    let loaded = loaded?;
+    let events: usize = loaded.iter().map(|w| w.events.len()).sum();
+    let metrics = Arc::new(Metrics::default());
+    let (writer, writer_thread) = LogWriter::start(log, metrics.clone());
+    let settings = Arc::new(settings);
+    let hub = Arc::new(Hub::new(writer, settings.clone(), metrics.clone()));
+    let workshops = loaded.len();
+    for workshop in loaded {
+        hub.recover(workshop).map_err(StartError::Recovery)?;
+    }
+    tracing::info!(
+        workshops,
+        events_replayed = events,
+        took_ms = started.elapsed().as_millis() as u64,
+        "recovered from the log"
+    );
+
+    let (stop, shutdown) = watch::channel(false);
+    let state = AppState {
+        hub: hub.clone(),
+        join_limiter: Arc::new(ws::join_limiter(settings.join_attempts_per_minute)),
+        settings,
+        metrics,
+        shutdown: shutdown.clone(),
+    };
+    let addr = listener.local_addr()?;
+    let router = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let mut stopped = shutdown.clone();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            })
+            .await?;
+        hub.shutdown().await;
+        let _ = tokio::task::spawn_blocking(move || writer_thread.stop()).await;
+        tracing::info!("stopped; everything acknowledged is written");
+        Ok(())
+    });
+    Ok(Running { addr, stop, task })
+}

@@ -1,0 +1,153 @@
+//! What `GET /metrics` reports, in the Prometheus text format. One registry
+//! per server (not a global), so that tests running several servers in one
+//! process each read their own figures.
+
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+/// A label with one value, e.g. `role="table"` or `code="budget_exceeded"`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RoleLabel {
+    /// facilitator, table, wall.
+    pub role: &'static str,
+}
+
+/// The outcome of a command.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabel {
+    /// accepted or rejected.
+    pub outcome: &'static str,
+    /// The violation's code, or "ok".
+    pub code: &'static str,
+}
+
+/// A protocol error's code.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct CodeLabel {
+    /// The error code.
+    pub code: String,
+}
+
+/// Every figure the server keeps.
+pub struct Metrics {
+    registry: Registry,
+    /// Open WebSocket connections, by role.
+    pub connections: Family<RoleLabel, Gauge>,
+    /// Workshops with a running actor.
+    pub workshops_live: Gauge,
+    /// Commands answered, by outcome and code.
+    pub commands: Family<OutcomeLabel, Counter>,
+    /// Protocol errors sent, by code.
+    pub protocol_errors: Family<CodeLabel, Counter>,
+    /// Events committed to the log.
+    pub events_written: Counter,
+    /// Appends per group commit.
+    pub commit_batch_size: Histogram,
+    /// Time of one group commit (write and fsync).
+    pub commit_seconds: Histogram,
+    /// Frames queued to clients.
+    pub frames_sent: Counter,
+    /// Snapshots sent to clients that fell behind.
+    pub lagging_snapshots: Counter,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("ruche");
+        let metrics = Metrics {
+            connections: Family::default(),
+            workshops_live: Gauge::default(),
+            commands: Family::default(),
+            protocol_errors: Family::default(),
+            events_written: Counter::default(),
+            commit_batch_size: Histogram::new(exponential_buckets(1.0, 2.0, 12)),
+            commit_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
+            frames_sent: Counter::default(),
+            lagging_snapshots: Counter::default(),
+            registry: Registry::default(),
+        };
+        registry.register(
+            "connections",
+            "Open WebSocket connections",
+            metrics.connections.clone(),
+        );
+        registry.register(
+            "workshops_live",
+            "Workshops with a running actor",
+            metrics.workshops_live.clone(),
+        );
+        registry.register(
+            "commands",
+            "Commands answered, by outcome and code",
+            metrics.commands.clone(),
+        );
+        registry.register(
+            "protocol_errors",
+            "Protocol errors sent, by code",
+            metrics.protocol_errors.clone(),
+        );
+        registry.register(
+            "events_written",
+            "Events committed to the log",
+            metrics.events_written.clone(),
+        );
+        registry.register(
+            "commit_batch_size",
+            "Appends per group commit",
+            metrics.commit_batch_size.clone(),
+        );
+        registry.register(
+            "commit_seconds",
+            "Duration of one group commit with fsync",
+            metrics.commit_seconds.clone(),
+        );
+        registry.register(
+            "frames_sent",
+            "Frames queued to clients",
+            metrics.frames_sent.clone(),
+        );
+        registry.register(
+            "lagging_snapshots",
+            "Snapshots sent to clients that fell behind",
+            metrics.lagging_snapshots.clone(),
+        );
+        Metrics {
+            registry,
+            ..metrics
+        }
+    }
+}
+
+impl Metrics {
+    /// The figures in the Prometheus text format.
+    pub fn render(&self) -> String {
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &self.registry)
+            .expect("writing to a String cannot fail");
+        text
+    }
+
+    /// Records one group commit.
+    pub fn observe_commit(&self, appends: usize, took: Duration) {
+        self.commit_batch_size.observe(appends as f64);
+        self.commit_seconds.observe(took.as_secs_f64());
+    }
+
+    /// Counts a protocol error sent.
+    pub fn protocol_error(&self, code: ruche_shared::protocol::ErrorCode) {
+        let code = serde_json::to_value(code)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned));
+        self.protocol_errors
+            .get_or_create(&CodeLabel {
+                code: code.unwrap_or_default(),
+            })
+            .inc();
+    }
+}

@@ -1,0 +1,70 @@
+//! Random secrets and how they are kept: the facilitator secret and table
+//! tokens are 128 random bits, shown once, stored only as SHA-256 hashes and
+//! compared in constant time. Join codes are six digits, short enough to type
+//! on a tablet; guessing them is rate-limited (see `http` and `ws`).
+
+use sha2::{Digest, Sha256};
+
+/// A secret as handed to its owner: 32 hex characters (128 bits).
+pub fn new_secret() -> String {
+    let mut bytes = [0_u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system has a random source");
+    hex::encode(bytes)
+}
+
+/// The stored form of a secret: its SHA-256, in hex.
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Whether `secret` hashes to `stored`, in time that does not depend on where they differ.
+pub fn secret_matches(secret: &str, stored: &str) -> bool {
+    let given = hash_secret(secret);
+    given.len() == stored.len()
+        && given
+            .bytes()
+            .zip(stored.bytes())
+            .fold(0_u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// A six-digit join code, e.g. "482913".
+pub fn new_join_code() -> String {
+    let mut bytes = [0_u8; 4];
+    getrandom::fill(&mut bytes).expect("the operating system has a random source");
+    format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000)
+}
+
+/// A workshop id: a random UUID, in its simple form.
+pub fn new_workshop_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// A join code as typed: digits only, spaces and dashes ignored ("482 913").
+pub fn normalise_code(code: &str) -> String {
+    code.chars().filter(char::is_ascii_digit).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_random_and_checked_by_hash() {
+        let (a, b) = (new_secret(), new_secret());
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
+        let stored = hash_secret(&a);
+        assert!(secret_matches(&a, &stored));
+        assert!(!secret_matches(&b, &stored));
+        assert!(!secret_matches("", &stored));
+    }
+
+    #[test]
+    fn join_codes_are_six_digits_and_typed_loosely() {
+        let code = new_join_code();
+        assert_eq!(code.len(), 6);
+        assert!(code.bytes().all(|b| b.is_ascii_digit()));
+        assert_eq!(normalise_code(" 482-913 "), "482913");
+    }
+}

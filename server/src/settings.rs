@@ -1,0 +1,57 @@
+//! The server's settings, with the defaults a facilitator's laptop needs. The
+//! command line (`cli.rs`) fills them; tests build them directly.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything the server can be told. `Settings::default()` is what
+/// `ruche-server` runs with when given no option.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The SQLite file of the event log; created if missing.
+    pub db_path: PathBuf,
+    /// `Origin`s allowed to open a WebSocket, besides the server's own address
+    /// (a browser page served by Ruche itself is always allowed).
+    pub allowed_origins: Vec<String>,
+    /// At most one live-results frame per client per window.
+    pub coalesce_window: Duration,
+    /// Largest WebSocket message (and frame) accepted from a client.
+    pub max_message_bytes: usize,
+    /// Commands per second a connection may send (burst: twice this).
+    pub commands_per_second: u32,
+    /// `hello`s with a join code per minute from one IP address: a join code
+    /// must not be guessable by trying.
+    pub join_attempts_per_minute: u32,
+    /// How long a new connection has to say `hello`.
+    pub handshake_timeout: Duration,
+    /// How often the server pings a client; a client silent for three times
+    /// this is dropped.
+    pub heartbeat_interval: Duration,
+    /// Frames waiting for one client before it counts as lagging (it then gets
+    /// a fresh snapshot instead of a growing backlog).
+    pub client_queue_frames: usize,
+    /// Events kept in memory per workshop for reconnecting clients; an older
+    /// gap gets a snapshot.
+    pub recent_events: usize,
+    /// A snapshot of each workshop is written to the log every this many
+    /// events, so that start-up stays fast.
+    pub snapshot_every: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            db_path: PathBuf::from("ruche.db"),
+            allowed_origins: Vec::new(),
+            coalesce_window: Duration::from_millis(50),
+            max_message_bytes: 16 * 1024,
+            commands_per_second: 20,
+            join_attempts_per_minute: 30,
+            handshake_timeout: Duration::from_secs(10),
+            heartbeat_interval: Duration::from_secs(15),
+            client_queue_frames: 64,
+            recent_events: 4096,
+            snapshot_every: 1000,
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The durable event log, behind one trait ([`EventLog`]) so that a second
+//! backend (PostgreSQL, for several nodes) is an addition, not a rewrite.
+//!
+//! - [`sqlite`]: the embedded default, one file, WAL, `synchronous=FULL`.
+//! - [`writer`]: the single writer thread that commits in groups and tells
+//!   each workshop actor when its events are durable.
+
+pub mod sqlite;
+pub mod writer;
+
+use ruche_shared::protocol::Seq;
+use ruche_shared::{Event, TableId, Workshop, WorkshopConfig};
+
+pub use writer::{LogWriter, WriteDone};
+
+/// A workshop as created: what never changes after creation.
+#[derive(Debug, Clone)]
+pub struct WorkshopRecord {
+    /// Its id.
+    pub id: String,
+    /// Its join code.
+    pub code: String,
+    /// The facilitator secret's hash.
+    pub secret_hash: String,
+    /// Its checked settings.
+    pub config: WorkshopConfig,
+    /// When it was created (ms since the Unix epoch).
+    pub created_at_ms: u64,
+}
+
+/// One event to write, with who caused it: `principal` and `op` let the
+/// server answer a retried operation after a restart.
+#[derive(Debug, Clone)]
+pub struct LoggedEvent {
+    /// Its sequence number in its workshop.
+    pub seq: Seq,
+    /// The event.
+    pub event: Event,
+    /// Who sent the command: "f" (facilitator), "t3" (table 3), "g" (a joining guest).
+    pub principal: String,
+    /// The command's operation id, if it had one.
+    pub op: Option<String>,
+    /// When it was accepted (ms since the Unix epoch).
+    pub at_ms: u64,
+}
+
+/// Everything one command (or one snapshot) adds to one workshop's log, written
+/// in the same transaction.
+#[derive(Debug, Clone)]
+pub struct Append {
+    /// The workshop.
+    pub workshop: String,
+    /// Its new events, in order.
+    pub events: Vec<LoggedEvent>,
+    /// A new table's token hash, written with the event that created the table.
+    pub table_token: Option<(TableId, String)>,
+    /// A snapshot of the workshop at this sequence number, as JSON.
+    pub snapshot: Option<(Seq, String)>,
+}
+
+/// A workshop read back from the log.
+#[derive(Debug)]
+pub struct LoadedWorkshop {
+    /// What it was created with.
+    pub record: WorkshopRecord,
+    /// The latest snapshot, if any.
+    pub snapshot: Option<(Seq, Workshop)>,
+    /// The events after the snapshot (or all of them), in order.
+    pub events: Vec<LoggedEvent>,
+    /// Every table's token hash.
+    pub table_tokens: Vec<(TableId, String)>,
+}
+
+/// Why the log failed. The server treats every one as "not written".
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed.
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// A stored row does not read back (damaged or from a newer version).
+    #[error("stored data does not read back: {0}")]
+    Corrupt(String),
+    /// The writer thread is gone (the server is stopping).
+    #[error("the log writer has stopped")]
+    WriterStopped,
+}
+
+/// A durable, append-only log of workshops and their events.
+///
+/// Every method is blocking and is called from the one writer thread only.
+pub trait EventLog: Send + 'static {
+    /// Records a new workshop.
+    fn create_workshop(&mut self, record: &WorkshopRecord) -> Result<(), StoreError>;
+    /// Writes a group of appends in one durable transaction: all or nothing.
+    fn append(&mut self, batch: &[Append]) -> Result<(), StoreError>;
+    /// Reads every workshop back.
+    fn load_all(&mut self) -> Result<Vec<LoadedWorkshop>, StoreError>;
+    /// Deletes a workshop and all its events.
+    fn delete_workshop(&mut self, id: &str) -> Result<(), StoreError>;
+}

@@ -1,0 +1,190 @@
+//! The embedded event log: one SQLite file (bundled SQLite, no server to
+//! install), WAL journal, `synchronous=FULL` so that a commit survives a power
+//! cut once it returns.
+
+use std::path::Path;
+
+use ruche_shared::{Event, TableId, Workshop, WorkshopConfig};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Append, EventLog, LoadedWorkshop, LoggedEvent, StoreError, WorkshopRecord};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS workshops (
+    id            TEXT PRIMARY KEY,
+    code          TEXT NOT NULL UNIQUE,
+    secret_hash   TEXT NOT NULL,
+    config        TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    workshop  TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    seq       INTEGER NOT NULL,
+    principal TEXT NOT NULL,
+    op        TEXT,
+    at_ms     INTEGER NOT NULL,
+    body      TEXT NOT NULL,
+    PRIMARY KEY (workshop, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS table_tokens (
+    workshop   TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    table_id   INTEGER NOT NULL,
+    token_hash TEXT NOT NULL,
+    PRIMARY KEY (workshop, table_id)
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    workshop TEXT PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+    seq      INTEGER NOT NULL,
+    body     TEXT NOT NULL
+);
+PRAGMA user_version = 1;
+";
+
+/// The SQLite event log.
+pub struct SqliteLog {
+    conn: Connection,
+}
+
+impl SqliteLog {
+    /// Opens (or creates) the log at `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(SqliteLog { conn })
+    }
+}
+
+fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {error}"))
+}
+
+impl EventLog for SqliteLog {
+    fn create_workshop(&mut self, record: &WorkshopRecord) -> Result<(), StoreError> {
+        let config = serde_json::to_string(&record.config).map_err(|e| corrupt("config", e))?;
+        self.conn.execute(
+            "INSERT INTO workshops (id, code, secret_hash, config, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![record.id, record.code, record.secret_hash, config, record.created_at_ms as i64],
+        )?;
+        Ok(())
+    }
+
+    fn append(&mut self, batch: &[Append]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut insert_event = tx.prepare_cached(
+                "INSERT INTO events (workshop, seq, principal, op, at_ms, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            let mut insert_token = tx.prepare_cached(
+                "INSERT INTO table_tokens (workshop, table_id, token_hash) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut upsert_snapshot = tx.prepare_cached(
+                "INSERT INTO snapshots (workshop, seq, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (workshop) DO UPDATE SET seq = excluded.seq, body = excluded.body",
+            )?;
+            for append in batch {
+                for logged in &append.events {
+                    let body =
+                        serde_json::to_string(&logged.event).map_err(|e| corrupt("event", e))?;
+                    insert_event.execute(params![
+                        append.workshop,
+                        logged.seq as i64,
+                        logged.principal,
+                        logged.op,
+                        logged.at_ms as i64,
+                        body
+                    ])?;
+                }
+                if let Some((table, hash)) = &append.table_token {
+                    insert_token.execute(params![append.workshop, table.0, hash])?;
+                }
+                if let Some((seq, body)) = &append.snapshot {
+                    upsert_snapshot.execute(params![append.workshop, *seq as i64, body])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn load_all(&mut self) -> Result<Vec<LoadedWorkshop>, StoreError> {
+        let records: Vec<(String, String, String, String, i64)> = self
+            .conn
+            .prepare("SELECT id, code, secret_hash, config, created_at_ms FROM workshops ORDER BY created_at_ms")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut loaded = Vec::with_capacity(records.len());
+        for (id, code, secret_hash, config, created_at_ms) in records {
+            let config: WorkshopConfig = serde_json::from_str(&config)
+                .map_err(|e| corrupt(&format!("config of {id}"), e))?;
+            let snapshot = self
+                .conn
+                .query_row(
+                    "SELECT seq, body FROM snapshots WHERE workshop = ?1",
+                    [&id],
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+                )
+                .optional()?
+                .map(|(seq, body)| {
+                    serde_json::from_str::<Workshop>(&body)
+                        .map(|w| (seq as u64, w))
+                        .map_err(|e| corrupt(&format!("snapshot of {id}"), e))
+                })
+                .transpose()?;
+            let after = snapshot.as_ref().map_or(0, |(seq, _)| *seq as i64);
+            let mut statement = self.conn.prepare_cached(
+                "SELECT seq, principal, op, at_ms, body FROM events WHERE workshop = ?1 AND seq > ?2 ORDER BY seq",
+            )?;
+            let rows = statement.query_map(params![id, after], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?;
+            let mut events = Vec::new();
+            for row in rows {
+                let (seq, principal, op, at_ms, body) = row?;
+                let event: Event = serde_json::from_str(&body)
+                    .map_err(|e| corrupt(&format!("event {seq} of {id}"), e))?;
+                events.push(LoggedEvent {
+                    seq: seq as u64,
+                    event,
+                    principal,
+                    op,
+                    at_ms: at_ms as u64,
+                });
+            }
+            let table_tokens = self
+                .conn
+                .prepare_cached(
+                    "SELECT table_id, token_hash FROM table_tokens WHERE workshop = ?1",
+                )?
+                .query_map([&id], |r| Ok((TableId(r.get(0)?), r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            loaded.push(LoadedWorkshop {
+                record: WorkshopRecord {
+                    id,
+                    code,
+                    secret_hash,
+                    config,
+                    created_at_ms: created_at_ms as u64,
+                },
+                snapshot,
+                events,
+                table_tokens,
+            });
+        }
+        Ok(loaded)
+    }
+
+    fn delete_workshop(&mut self, id: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM workshops WHERE id = ?1", [id])?;
+        Ok(())
+    }
+}
