@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use ruche_shared::{Template, WorkshopConfig, source_criteria};
+use ruche_shared::{Template, WorkshopConfig, source, source_criteria};
 use tracing_subscriber::EnvFilter;
 
 use crate::settings::Settings;
@@ -136,32 +136,19 @@ async fn wait_for_signal() {
     let _ = ctrl_c.await;
 }
 
-/// The five ideas of the source's evaluation workshop.
-pub fn refugee_ideas() -> Vec<String> {
-    [
-        "Héberger des familles chez l'habitant",
-        "Ouvrir un centre d'accueil municipal",
-        "Créer des cours de français gratuits",
-        "Parrainer chaque famille par un habitant",
-        "Réserver des logements sociaux",
-    ]
-    .map(str::to_owned)
-    .to_vec()
-}
-
 async fn create_demo(port: u16) -> anyhow::Result<()> {
     let client = DemoClient { port };
     let ideation = Template::Ideation.setup(
         "Salle municipale",
-        "Comment optimiser l'utilisation de la salle municipale ?",
+        source::SALLE_QUESTION,
         Vec::new(),
         Vec::new(),
     );
     let evaluation = Template::Evaluation.setup(
         "Accueil des réfugiés",
-        "Concertation sur l'accueil des réfugiés dans notre ville",
+        source::REFUGIES_QUESTION,
         source_criteria(),
-        refugee_ideas(),
+        source::REFUGIES_IDEAS.map(str::to_owned).to_vec(),
     );
     for setup in [ideation, evaluation] {
         let title = setup.title.clone();

@@ -13,6 +13,7 @@
 //! - [`violation`]: why a command was refused, with a stable code.
 //! - [`ledger`]: per-step points and scores, with running sums.
 //! - [`views`], [`stats`]: what screens show, derived from the state.
+//! - [`source`]: the source document's two workshops as data, for tests and demos.
 //! - [`protocol`]: the JSON messages between server and clients.
 //!
 //! ```
@@ -33,6 +34,7 @@ pub mod ids;
 pub mod ledger;
 pub mod protocol;
 mod rules;
+pub mod source;
 pub mod stats;
 pub mod templates;
 pub mod views;
