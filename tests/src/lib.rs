@@ -1,2 +1,485 @@
-//! End-to-end test helpers. Empty until the server exists: the engine's own
-//! tests (rules, properties, the source's two workshops) live in `shared/tests/`.
+//! Helpers for Ruche's end-to-end tests, in one place: a real server on
+//! `127.0.0.1:0` with its own database ([`TestServer`]), real WebSocket
+//! clients that speak the protocol ([`Client`]) with typed `expect_*`
+//! receivers, and the server binary for crash tests ([`ServerProcess`]).
+//!
+//! Every wait is bounded ([`WAIT`]): a test that does not get what it expects
+//! fails with what it got instead of hanging.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use ruche_server::http::CreatedWorkshop;
+use ruche_server::settings::Settings;
+use ruche_shared::protocol::{Auth, ClientMsg, OpId, PROTOCOL_VERSION, Seq, ServerMsg};
+use ruche_shared::{Command, Role, RuleViolation};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// The longest any single wait in a test may take.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// A raw WebSocket, for tests that send what a proper client would not.
+pub type RawSocket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// A server running in this process on a loopback port, with a fresh database.
+pub struct TestServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    running: Option<ruche_server::Running>,
+    db_path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// Settings for tests: a short coalescing window so tests run fast.
+pub fn test_settings(db_path: &Path) -> Settings {
+    Settings {
+        db_path: db_path.to_owned(),
+        coalesce_window: Duration::from_millis(10),
+        ..Settings::default()
+    }
+}
+
+impl TestServer {
+    /// Starts a server with the test settings.
+    pub async fn spawn() -> TestServer {
+        TestServer::spawn_with(|_| {}).await
+    }
+
+    /// Starts a server with the test settings changed by `tweak`.
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestServer {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let db_path = dir.path().join("ruche.db");
+        let mut settings = test_settings(&db_path);
+        tweak(&mut settings);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let running = ruche_server::run(listener, settings)
+            .await
+            .expect("the server starts");
+        TestServer {
+            addr: running.addr,
+            running: Some(running),
+            db_path,
+            _dir: dir,
+        }
+    }
+
+    /// Stops this server and starts another on the same database (and port 0).
+    pub async fn restart(mut self) -> TestServer {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("the server stops cleanly");
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let running = ruche_server::run(listener, test_settings(&self.db_path))
+            .await
+            .expect("the server restarts");
+        TestServer {
+            addr: running.addr,
+            running: Some(running),
+            db_path: self.db_path,
+            _dir: self._dir,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT/path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Creates a workshop through the HTTP API.
+    pub async fn create(&self, request: serde_json::Value) -> CreatedWorkshop {
+        create_workshop(self.addr, request).await
+    }
+
+    /// Stops the server, waiting until everything is written.
+    pub async fn stop(mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("the server stops cleanly");
+        }
+    }
+}
+
+/// `POST /api/workshops` against `addr`.
+pub async fn create_workshop(addr: SocketAddr, request: serde_json::Value) -> CreatedWorkshop {
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/api/workshops"))
+        .json(&request)
+        .timeout(WAIT)
+        .send()
+        .await
+        .expect("the server answers");
+    let status = response.status();
+    let text = response.text().await.expect("a body");
+    assert_eq!(status.as_u16(), 201, "creating a workshop: {text}");
+    serde_json::from_str(&text).expect("a created workshop")
+}
+
+/// A facilitator's GET with the secret.
+pub async fn get_as_facilitator(url: &str, secret: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(url)
+        .bearer_auth(secret)
+        .timeout(WAIT)
+        .send()
+        .await
+        .expect("the server answers")
+}
+
+/// Opens a raw WebSocket to `addr`.
+pub async fn raw_socket(addr: SocketAddr) -> RawSocket {
+    let (socket, _) = tokio::time::timeout(
+        WAIT,
+        tokio_tungstenite::connect_async(format!("ws://{addr}/ws")),
+    )
+    .await
+    .expect("connecting in time")
+    .expect("the WebSocket opens");
+    socket
+}
+
+/// A client that speaks the protocol, keeping what it receives in order.
+pub struct Client {
+    socket: RawSocket,
+    /// Who the server says this is.
+    pub role: Role,
+    /// The table token from the welcome, for a table that just joined.
+    pub table_token: Option<String>,
+    /// The highest sequence number seen (events, snapshots, results).
+    pub last_seq: Option<Seq>,
+    /// Messages received but not yet looked at.
+    inbox: VecDeque<ServerMsg>,
+    next_op: u64,
+    name: String,
+}
+
+impl Client {
+    /// Connects, says hello, and expects a welcome.
+    pub async fn connect(addr: SocketAddr, auth: Auth, last_seq: Option<Seq>) -> Client {
+        let name = format!("{auth:?}");
+        let mut client = Client::try_connect(addr, auth, last_seq)
+            .await
+            .unwrap_or_else(|refusal| panic!("{name}: refused: {refusal:?}"));
+        client.name = name;
+        client
+    }
+
+    /// Connects and says hello; the refusal (an error message) if there is one.
+    pub async fn try_connect(
+        addr: SocketAddr,
+        auth: Auth,
+        last_seq: Option<Seq>,
+    ) -> Result<Client, ServerMsg> {
+        let mut socket = raw_socket(addr).await;
+        let hello = ClientMsg::Hello {
+            protocol: PROTOCOL_VERSION,
+            auth,
+            last_seq,
+        };
+        send_msg(&mut socket, &hello).await;
+        match next_msg(&mut socket).await {
+            Some(ServerMsg::Welcome {
+                role, table_token, ..
+            }) => Ok(Client {
+                socket,
+                role,
+                table_token,
+                last_seq,
+                inbox: VecDeque::new(),
+                next_op: 0,
+                name: String::new(),
+            }),
+            Some(other) => Err(other),
+            None => panic!("the server closed without answering hello"),
+        }
+    }
+
+    /// The facilitator of a workshop.
+    pub async fn facilitator(addr: SocketAddr, created: &CreatedWorkshop) -> Client {
+        let auth = Auth::Facilitator {
+            workshop: created.workshop.clone(),
+            secret: created.facilitator_secret.clone(),
+        };
+        Client::connect(addr, auth, None).await
+    }
+
+    /// A tablet joining as a new table.
+    pub async fn join(addr: SocketAddr, code: &str, name: &str) -> Client {
+        Client::connect(
+            addr,
+            Auth::JoinTable {
+                code: code.into(),
+                name: name.into(),
+            },
+            None,
+        )
+        .await
+    }
+
+    /// The wall screen.
+    pub async fn wall(addr: SocketAddr, code: &str) -> Client {
+        Client::connect(addr, Auth::Wall { code: code.into() }, None).await
+    }
+
+    /// Sends one message.
+    pub async fn send(&mut self, message: &ClientMsg) {
+        send_msg(&mut self.socket, message).await;
+    }
+
+    /// Sends raw text (for malformed messages).
+    pub async fn send_text(&mut self, text: &str) {
+        self.socket
+            .send(Message::text(text))
+            .await
+            .expect("sending");
+    }
+
+    /// Sends a raw frame.
+    pub async fn send_frame(&mut self, message: Message) {
+        self.socket.send(message).await.expect("sending");
+    }
+
+    /// The next message, from the inbox first.
+    pub async fn recv(&mut self) -> ServerMsg {
+        if let Some(message) = self.inbox.pop_front() {
+            return message;
+        }
+        self.recv_fresh().await
+    }
+
+    async fn recv_fresh(&mut self) -> ServerMsg {
+        let message = next_msg(&mut self.socket)
+            .await
+            .unwrap_or_else(|| panic!("{}: the server closed the connection", self.name));
+        match &message {
+            ServerMsg::Events { events } => self.saw(events.last().map(|e| e.seq)),
+            ServerMsg::Snapshot { seq, .. } | ServerMsg::Results { seq, .. } => {
+                self.saw(Some(*seq))
+            }
+            _ => {}
+        }
+        message
+    }
+
+    fn saw(&mut self, seq: Option<Seq>) {
+        self.last_seq = self.last_seq.max(seq);
+    }
+
+    /// Waits for the first message that `pick` accepts; keeps the others for later.
+    pub async fn expect<T>(
+        &mut self,
+        what: &str,
+        mut pick: impl FnMut(&ServerMsg) -> Option<T>,
+    ) -> T {
+        if let Some(index) = self.inbox.iter().position(|m| pick(m).is_some()) {
+            let message = self.inbox.remove(index).expect("the index is in range");
+            return pick(&message).expect("it matched");
+        }
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.recv_fresh())
+                .await
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "{}: no {what} within {WAIT:?}; kept: {:?}",
+                        self.name, self.inbox
+                    )
+                });
+            if let Some(found) = pick(&message) {
+                return found;
+            }
+            self.inbox.push_back(message);
+        }
+    }
+
+    /// Waits for a protocol error with `code`.
+    pub async fn expect_error(&mut self, code: &str) -> String {
+        self.expect(&format!("error {code}"), |m| match m {
+            ServerMsg::Error {
+                code: c, message, ..
+            } if error_code(*c) == code => Some(message.clone()),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Sends a command with a fresh operation id and waits for its answer.
+    pub async fn command(&mut self, command: Command) -> ServerMsg {
+        self.next_op += 1;
+        let op = OpId(format!("{}-{}", self.name.len(), self.next_op));
+        self.command_with_op(op, command).await
+    }
+
+    /// Sends a command with the given operation id and waits for its answer.
+    pub async fn command_with_op(&mut self, op: OpId, command: Command) -> ServerMsg {
+        self.send(&ClientMsg::Command {
+            op: op.clone(),
+            command,
+        })
+        .await;
+        self.answer_to(&op).await
+    }
+
+    /// Waits for the answer to `op`.
+    pub async fn answer_to(&mut self, op: &OpId) -> ServerMsg {
+        self.expect(&format!("answer to {op:?}"), |m| match m {
+            ServerMsg::Accepted { op: o, .. } | ServerMsg::Rejected { op: o, .. } if o == op => {
+                Some(m.clone())
+            }
+            ServerMsg::Error { op: Some(o), .. } if o == op => Some(m.clone()),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Sends a command that must be accepted; returns its sequence number.
+    pub async fn accepted(&mut self, command: Command) -> Seq {
+        let name = command.name();
+        match self.command(command).await {
+            ServerMsg::Accepted { seq, .. } => seq,
+            other => panic!("{}: {name} not accepted: {other:?}", self.name),
+        }
+    }
+
+    /// Sends a command that must be refused with `code`; returns the violation.
+    pub async fn rejected(&mut self, command: Command, code: &str) -> RuleViolation {
+        let name = command.name();
+        match self.command(command).await {
+            ServerMsg::Rejected {
+                violation, message, ..
+            } => {
+                assert_eq!(violation.code(), code, "{name}: {message}");
+                assert!(!message.is_empty());
+                violation
+            }
+            other => panic!(
+                "{}: {name} should be refused with {code}: {other:?}",
+                self.name
+            ),
+        }
+    }
+
+    /// Waits for live results that `pick` accepts.
+    pub async fn results<T>(
+        &mut self,
+        what: &str,
+        mut pick: impl FnMut(&ServerMsg) -> Option<T>,
+    ) -> T {
+        self.expect(what, |m| match m {
+            ServerMsg::Results { .. } => pick(m),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Closes the connection.
+    pub async fn close(mut self) {
+        let _ = self.socket.close(None).await;
+    }
+
+    /// Whether the server has closed the connection (waits up to [`WAIT`]).
+    pub async fn is_closed_by_server(&mut self) -> bool {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Err(_) => return false,
+                Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return true,
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+}
+
+/// A protocol error code as it is written on the wire.
+pub fn error_code(code: ruche_shared::protocol::ErrorCode) -> String {
+    serde_json::to_value(code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+async fn send_msg(socket: &mut RawSocket, message: &ClientMsg) {
+    let text = serde_json::to_string(message).expect("client messages serialise");
+    socket.send(Message::text(text)).await.expect("sending");
+}
+
+/// The next protocol message, skipping pings; `None` once closed.
+pub async fn next_msg(socket: &mut RawSocket) -> Option<ServerMsg> {
+    loop {
+        let frame = tokio::time::timeout(WAIT, socket.next())
+            .await
+            .expect("a message in time");
+        match frame {
+            Some(Ok(Message::Text(text))) => {
+                return Some(serde_json::from_str(text.as_str()).unwrap_or_else(|e| {
+                    panic!("the server sent something not in the protocol: {e}: {text}")
+                }));
+            }
+            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
+            Some(Ok(_)) => continue,
+        }
+    }
+}
+
+/// The real server binary, started as its own process.
+pub struct ServerProcess {
+    child: tokio::process::Child,
+    /// Where it listens.
+    pub addr: SocketAddr,
+}
+
+impl ServerProcess {
+    /// Starts `binary` (the test's `env!("CARGO_BIN_EXE_ruche-server-under-test")`:
+    /// cargo gives that path to integration tests only) on a loopback port with
+    /// the database `db`.
+    pub async fn start(binary: &str, db: &Path) -> ServerProcess {
+        let mut child = tokio::process::Command::new(binary)
+            .args([
+                "--bind",
+                "127.0.0.1:0",
+                "--log",
+                "warn",
+                "--coalesce-ms",
+                "10",
+            ])
+            .arg("--db")
+            .arg(db)
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the server binary starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut lines = BufReader::new(stdout).lines();
+        let port = tokio::time::timeout(WAIT, async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(rest) = line.strip_prefix("Ruche is running: http://localhost:") {
+                    return rest.split('/').next().and_then(|p| p.parse::<u16>().ok());
+                }
+            }
+            None
+        })
+        .await
+        .expect("the server says where it listens in time")
+        .expect("the server says where it listens");
+        // Keep draining its output so it never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        ServerProcess {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        }
+    }
+
+    /// `kill -9`: no chance to write anything more.
+    pub async fn kill(mut self) {
+        self.child.kill().await.expect("the server is killed");
+    }
+}

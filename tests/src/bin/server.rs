@@ -1,0 +1,7 @@
+//! `ruche-server`, built inside the test package so that the crash tests can
+//! start and `kill -9` the real binary.
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    ruche_server::cli::main().await
+}

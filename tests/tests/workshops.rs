@@ -1,0 +1,256 @@
+//! The source's two workshops, end to end over real WebSockets against a real
+//! server: a facilitator, five tables, a wall; the wall's results and the
+//! exports are checked number by number against `ruche_shared::source`.
+
+use ruche_shared::protocol::ServerMsg;
+use ruche_shared::source::{
+    REFUGIES_EXPECTED, REFUGIES_EXPECTED_RANKING, REFUGIES_IDEAS, REFUGIES_QUESTION,
+    REFUGIES_SCORES, SALLE_CLUSTER, SALLE_EXPECTED_BARS, SALLE_IDEAS, SALLE_MERGE, SALLE_QUESTION,
+    salle_vote_plans,
+};
+use ruche_shared::{Command, IdeaId, ItemRef, Role, RuleViolation};
+use ruche_tests::{Client, TestServer, get_as_facilitator};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ideation_salle_municipale_end_to_end() {
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({ "template": "ideation", "title": "Salle municipale", "question": SALLE_QUESTION }))
+        .await;
+    let mut facilitator = Client::facilitator(server.addr, &created).await;
+    let mut wall = Client::wall(server.addr, &created.join_code).await;
+    let mut tables = Vec::new();
+    for n in 1..=5 {
+        tables.push(Client::join(server.addr, &created.join_code, &format!("Table {n}")).await);
+    }
+    assert!(tables.iter().all(|t| {
+        t.table_token
+            .as_ref()
+            .is_some_and(|token| token.len() == 32)
+    }));
+    assert_eq!(tables[4].role, Role::Table(ruche_shared::TableId(4)));
+
+    // Divergence: ideas typed on tablets reach the wall.
+    facilitator
+        .accepted(Command::OpenStep {
+            duration_secs: Some(600),
+        })
+        .await;
+    for (table, texts) in tables.iter_mut().zip(SALLE_IDEAS) {
+        for text in texts {
+            table
+                .accepted(Command::SubmitIdea { text: text.into() })
+                .await;
+        }
+    }
+    let last_idea = SALLE_IDEAS[4][2];
+    wall.expect("the last idea on the wall", |m| {
+        match m {
+        ServerMsg::Events { events } => events.iter().any(|e| {
+            matches!(&e.event, ruche_shared::Event::IdeaSubmitted { text, .. } if text == last_idea)
+        }).then_some(()),
+        _ => None,
+    }
+    })
+    .await;
+
+    // Grouping: the facilitator merges the near-duplicate.
+    facilitator.accepted(Command::GoToStep { step: 1 }).await;
+    let ([a, b], title) = SALLE_MERGE;
+    let items = vec![ItemRef::Idea(IdeaId(a)), ItemRef::Idea(IdeaId(b))];
+    facilitator
+        .accepted(Command::MergeItems {
+            items,
+            title: Some(title.into()),
+        })
+        .await;
+
+    // Convergence.
+    facilitator.accepted(Command::GoToStep { step: 2 }).await;
+    facilitator
+        .accepted(Command::OpenStep {
+            duration_secs: None,
+        })
+        .await;
+    facilitator
+        .accepted(Command::SetResultsVisible { visible: true })
+        .await;
+    let vote = |item, points| Command::SetVote { item, points };
+    tables[0].rejected(vote(SALLE_CLUSTER, 1), "own_idea").await;
+    tables[2]
+        .rejected(vote(ItemRef::Idea(IdeaId(1)), 4), "item_cap_exceeded")
+        .await;
+    for (table, plan) in tables.iter_mut().zip(salle_vote_plans()) {
+        for (item, points) in plan {
+            table.accepted(vote(item, points)).await;
+        }
+    }
+    let over = tables[3]
+        .rejected(vote(ItemRef::Idea(IdeaId(2)), 3), "budget_exceeded")
+        .await;
+    assert_eq!(
+        over,
+        RuleViolation::BudgetExceeded {
+            budget: 30,
+            remaining: 0,
+            requested: 1
+        }
+    );
+    wall.rejected(Command::CloseStep, "not_allowed_for_role").await;
+    let expected: Vec<(String, u32, u32)> = SALLE_EXPECTED_BARS
+        .iter()
+        .map(|(item, points, t)| (item.to_string(), *points, *t))
+        .collect();
+
+    // The wall's histogram, once every vote is in.
+    let bars = wall
+        .results("the final histogram", |m| match m {
+            ServerMsg::Results { votes: Some(h), .. } if h.tables_done == 5 => Some(
+                h.bars
+                    .iter()
+                    .map(|b| (b.item.to_string(), b.points, b.tables))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .await;
+    assert_eq!(bars, expected);
+
+    // The CSV export says the same.
+    let csv = get_as_facilitator(
+        &server.url(&format!("/api/workshops/{}/export.csv", created.workshop)),
+        &created.facilitator_secret,
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    let totals: Vec<(String, u32, u32)> = csv
+        .lines()
+        .filter(|line| line.starts_with("vote_total,"))
+        .map(|line| {
+            let cells: Vec<&str> = split_csv(line);
+            let tables = cells[8].trim_end_matches(" tables").parse().unwrap();
+            (cells[4].to_owned(), cells[7].parse().unwrap(), tables)
+        })
+        .collect();
+    assert_eq!(totals, expected, "CSV:\n{csv}");
+    assert!(
+        csv.contains(&format!("cluster,,,,c0,{title},,,i0 i3")),
+        "CSV:\n{csv}"
+    );
+    let table_1_points: u32 = csv
+        .lines()
+        .filter(|line| line.starts_with("vote,2,Table 1,"))
+        .map(|line| split_csv(line)[7].parse::<u32>().unwrap())
+        .sum();
+    assert_eq!(table_1_points, 30);
+
+    // The JSON export too.
+    let export: serde_json::Value = get_as_facilitator(
+        &server.url(&format!("/api/workshops/{}/export.json", created.workshop)),
+        &created.facilitator_secret,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(export["votes"][0]["histogram"]["bars"][0]["points"], 12);
+    assert_eq!(
+        export["clusters"][0]["authors"],
+        json!(["Table 1", "Table 2"])
+    );
+    assert_eq!(export["ideas"].as_array().unwrap().len(), 15);
+    server.stop().await;
+}
+
+/// Splits a CSV line of this export (quoted cells are not needed by these checks).
+fn split_csv(line: &str) -> Vec<&str> {
+    line.split(',').collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evaluation_accueil_des_refugies_end_to_end() {
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({
+            "template": "evaluation",
+            "title": "Accueil des réfugiés",
+            "question": REFUGIES_QUESTION,
+            "items": REFUGIES_IDEAS,
+        }))
+        .await;
+    let mut facilitator = Client::facilitator(server.addr, &created).await;
+    let mut wall = Client::wall(server.addr, &created.join_code).await;
+    let mut tables = Vec::new();
+    for n in 1..=5 {
+        tables.push(Client::join(server.addr, &created.join_code, &format!("Table {n}")).await);
+    }
+    facilitator
+        .accepted(Command::OpenStep {
+            duration_secs: None,
+        })
+        .await;
+    facilitator
+        .accepted(Command::SetResultsVisible { visible: true })
+        .await;
+    for (item, per_criterion) in REFUGIES_SCORES.iter().enumerate() {
+        for (criterion, people) in per_criterion.iter().enumerate() {
+            for (person, score) in people.iter().enumerate() {
+                let command = Command::SetScore {
+                    seat: (person % 3) as u8 + 1,
+                    item: item as u32,
+                    criterion: criterion as u32,
+                    score: Some(*score),
+                };
+                tables[person / 3].accepted(command).await;
+            }
+        }
+    }
+    let results = wall
+        .results("complete scores", |m| match m {
+            ServerMsg::Results {
+                scores: Some(s), ..
+            } if s
+                .items
+                .iter()
+                .all(|i| i.criteria.iter().all(|c| c.scorers == 15)) =>
+            {
+                Some(s.clone())
+            }
+            _ => None,
+        })
+        .await;
+    let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-9);
+    for (item, per_criterion) in REFUGIES_EXPECTED.iter().enumerate() {
+        for (criterion, (counts, mean, median, sd, iqr)) in per_criterion.iter().enumerate() {
+            let stats = &results.items[item].criteria[criterion];
+            assert_eq!(&stats.counts, counts, "item {item} criterion {criterion}");
+            assert!(
+                close(stats.mean, *mean) && close(stats.median, *median),
+                "item {item} criterion {criterion}: {stats:?}"
+            );
+            assert!(
+                close(stats.std_dev, *sd) && close(stats.iqr, *iqr),
+                "item {item} criterion {criterion}: {stats:?}"
+            );
+        }
+    }
+    assert_eq!(results.ranking, REFUGIES_EXPECTED_RANKING);
+
+    // The facilitator sees participation too: every seat scored everything.
+    let participation = facilitator
+        .results("participation", |m| match m {
+            ServerMsg::Results {
+                participation: Some(p),
+                ..
+            } if p.tables.len() == 5 && p.tables.iter().all(|t| t.scores_given == 45) => {
+                Some(p.clone())
+            }
+            _ => None,
+        })
+        .await;
+    assert!(participation.tables.iter().all(|t| t.scores_expected == 45));
+    server.stop().await;
+}
