@@ -97,7 +97,8 @@ async fn ideation_salle_municipale_end_to_end() {
             requested: 1
         }
     );
-    wall.rejected(Command::CloseStep, "not_allowed_for_role").await;
+    wall.rejected(Command::CloseStep, "not_allowed_for_role")
+        .await;
     let expected: Vec<(String, u32, u32)> = SALLE_EXPECTED_BARS
         .iter()
         .map(|(item, points, t)| (item.to_string(), *points, *t))

@@ -1,0 +1,458 @@
+//! Connections: roles and credentials, bad frames, reconnecting and retrying,
+//! cross-origin upgrades. Each runs against a real server on loopback.
+
+use futures_util::SinkExt;
+use ruche_shared::protocol::{Auth, ClientMsg, OpId, PROTOCOL_VERSION, ServerMsg};
+use ruche_shared::{Command, Event, IdeaId, ItemRef, Role, TableId};
+use ruche_tests::{Client, TestServer, error_code, next_msg};
+use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+async fn ideation(server: &TestServer) -> ruche_server::http::CreatedWorkshop {
+    server
+        .create(json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }))
+        .await
+}
+
+fn refusal_code(refusal: &ServerMsg) -> String {
+    match refusal {
+        ServerMsg::Error { code, .. } => error_code(*code),
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roles_are_enforced_and_wrong_credentials_refused() {
+    let server = TestServer::spawn().await;
+    let created = ideation(&server).await;
+    let mut facilitator = Client::facilitator(server.addr, &created).await;
+    let mut table = Client::join(server.addr, &created.join_code, "Table 1").await;
+    let mut wall = Client::wall(server.addr, &created.join_code).await;
+
+    table
+        .rejected(Command::GoToStep { step: 2 }, "not_allowed_for_role")
+        .await;
+    table
+        .rejected(
+            Command::SetJoiningLocked { locked: true },
+            "not_allowed_for_role",
+        )
+        .await;
+    wall.rejected(
+        Command::SubmitIdea { text: "x".into() },
+        "not_allowed_for_role",
+    )
+    .await;
+    facilitator
+        .accepted(Command::OpenStep {
+            duration_secs: None,
+        })
+        .await;
+
+    let wrong_secret = Auth::Facilitator {
+        workshop: created.workshop.clone(),
+        secret: "0".repeat(32),
+    };
+    let refused = Client::try_connect(server.addr, wrong_secret, None)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(refusal_code(&refused), "bad_credentials");
+    let wrong_token = Auth::RejoinTable {
+        code: created.join_code.clone(),
+        token: "0".repeat(32),
+    };
+    let refused = Client::try_connect(server.addr, wrong_token, None)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(refusal_code(&refused), "bad_credentials");
+    let code = if created.join_code == "000000" {
+        "999999"
+    } else {
+        "000000"
+    };
+    let refused = Client::try_connect(server.addr, Auth::Wall { code: code.into() }, None)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(refusal_code(&refused), "bad_credentials");
+    let taken = Auth::JoinTable {
+        code: created.join_code.clone(),
+        name: "table 1".into(),
+    };
+    let refused = Client::try_connect(server.addr, taken, None)
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        matches!(&refused, ServerMsg::Error { message, .. } if message.starts_with("name_taken")),
+        "{refused:?}"
+    );
+
+    // Locked joining.
+    facilitator
+        .accepted(Command::SetJoiningLocked { locked: true })
+        .await;
+    let late = Auth::JoinTable {
+        code: created.join_code.clone(),
+        name: "Table 9".into(),
+    };
+    let refused = Client::try_connect(server.addr, late, None)
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        matches!(&refused, ServerMsg::Error { message, .. } if message.starts_with("joining_locked"))
+    );
+    let info: serde_json::Value =
+        reqwest::get(server.url(&format!("/api/join/{}", created.join_code)))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(info["joining_open"], false);
+    assert_eq!(info["question"], "Comment ?");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_rejoins_with_its_token_and_keeps_its_points() {
+    let server = TestServer::spawn().await;
+    let created = ideation(&server).await;
+    let mut facilitator = Client::facilitator(server.addr, &created).await;
+    let mut a = Client::join(server.addr, &created.join_code, "A").await;
+    let mut b = Client::join(server.addr, &created.join_code, "B").await;
+    facilitator
+        .accepted(Command::OpenStep {
+            duration_secs: None,
+        })
+        .await;
+    b.accepted(Command::SubmitIdea {
+        text: "Idée de B".into(),
+    })
+    .await;
+    facilitator.accepted(Command::GoToStep { step: 2 }).await;
+    facilitator
+        .accepted(Command::OpenStep {
+            duration_secs: None,
+        })
+        .await;
+    a.accepted(Command::SetVote {
+        item: ItemRef::Idea(IdeaId(0)),
+        points: 3,
+    })
+    .await;
+    let token = a.table_token.clone().unwrap();
+    a.close().await;
+
+    // A reload: the tablet comes back with its token and no memory of events.
+    let rejoin = Auth::RejoinTable {
+        code: created.join_code.clone(),
+        token,
+    };
+    let mut again = Client::connect(server.addr, rejoin, None).await;
+    assert_eq!(again.role, Role::Table(TableId(0)));
+    assert_eq!(again.table_token, None, "the token is given once, at join");
+    let snapshot = again
+        .expect("a snapshot", |m| match m {
+            ServerMsg::Snapshot { workshop, .. } => Some(workshop.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        snapshot.vote_ledger(2).unwrap().spent(TableId(0)),
+        3,
+        "its points are back"
+    );
+    again
+        .rejected(
+            Command::SetVote {
+                item: ItemRef::Idea(IdeaId(0)),
+                points: 4,
+            },
+            "item_cap_exceeded",
+        )
+        .await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_frames_get_documented_errors_and_the_server_stays_up() {
+    let server = TestServer::spawn_with(|s| s.commands_per_second = 5).await;
+    let created = ideation(&server).await;
+    let mut facilitator = Client::facilitator(server.addr, &created).await;
+    let mut bad = Client::join(server.addr, &created.join_code, "Bad").await;
+    let mut good = Client::join(server.addr, &created.join_code, "Good").await;
+
+    bad.send_text("{ not json").await;
+    bad.expect_error("malformed_message").await;
+    bad.send_text(r#"{"type":"dance"}"#).await;
+    bad.expect_error("unknown_message_type").await;
+    bad.send_text(
+        r#"{"type":"command","op":"1","command":{"type":"set_vote","item":"zz","points":1}}"#,
+    )
+    .await;
+    bad.expect_error("malformed_message").await;
+    bad.send_frame(Message::binary(vec![1, 2, 3])).await;
+    bad.expect_error("binary_not_supported").await;
+    let hello = ClientMsg::Hello {
+        protocol: PROTOCOL_VERSION,
+        auth: Auth::Wall {
+            code: created.join_code.clone(),
+        },
+        last_seq: None,
+    };
+    bad.send(&hello).await;
+    bad.expect_error("already_authenticated").await;
+    let op = OpId("x".repeat(65));
+    bad.send(&ClientMsg::Command {
+        op,
+        command: Command::CloseStep,
+    })
+    .await;
+    bad.expect_error("malformed_message").await;
+
+    // A flood past the rate limit (5 per second, burst 10).
+    for n in 0..30 {
+        let command = Command::SubmitIdea {
+            text: format!("flood {n}"),
+        };
+        bad.send(&ClientMsg::Command {
+            op: OpId(format!("flood-{n}")),
+            command,
+        })
+        .await;
+    }
+    bad.expect_error("rate_limited").await;
+
+    // The others are unaffected.
+    facilitator
+        .accepted(Command::OpenStep {
+            duration_secs: None,
+        })
+        .await;
+    good.accepted(Command::SubmitIdea {
+        text: "Une bonne idée".into(),
+    })
+    .await;
+
+    // An oversized message: an error, then the connection is closed.
+    let huge = format!(
+        r#"{{"type":"command","op":"big","command":{{"type":"submit_idea","text":"{}"}}}}"#,
+        "x".repeat(20_000)
+    );
+    bad.send_text(&huge).await;
+    assert!(
+        bad.is_closed_by_server().await,
+        "an oversized message closes the connection"
+    );
+    good.accepted(Command::SubmitIdea {
+        text: "Toujours là".into(),
+    })
+    .await;
+    let health: serde_json::Value = reqwest::get(server.url("/healthz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    let metrics = reqwest::get(server.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("ruche_protocol_errors_total{code=\"rate_limited\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("ruche_commands_total{outcome=\"accepted\",code=\"ok\"}"),
+        "{metrics}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_before_hello_and_wrong_protocol_versions_are_refused() {
+    let server = TestServer::spawn().await;
+    let created = ideation(&server).await;
+    let mut socket = ruche_tests::raw_socket(server.addr).await;
+    let command = ClientMsg::Command {
+        op: OpId("1".into()),
+        command: Command::CloseStep,
+    };
+    socket
+        .send(Message::text(serde_json::to_string(&command).unwrap()))
+        .await
+        .unwrap();
+    let answer = next_msg(&mut socket).await.unwrap();
+    assert_eq!(refusal_code(&answer), "not_authenticated");
+    let hello = ClientMsg::Hello {
+        protocol: 99,
+        auth: Auth::Wall {
+            code: created.join_code,
+        },
+        last_seq: None,
+    };
+    socket
+        .send(Message::text(serde_json::to_string(&hello).unwrap()))
+        .await
+        .unwrap();
+    let answer = next_msg(&mut socket).await.unwrap();
+    assert_eq!(refusal_code(&answer), "unsupported_protocol");
+    assert!(
+        next_msg(&mut socket).await.is_none(),
+        "then the connection is closed"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
+    let server = TestServer::spawn().await;
+    let created = ideation(&server).await;
+    let mut facilitator = Client::facilitator(server.addr, &created).await;
+    let mut a = Client::join(server.addr, &created.join_code, "A").await;
+    let mut b = Client::join(server.addr, &created.join_code, "B").await;
+    facilitator
+        .accepted(Command::OpenStep {
+            duration_secs: None,
+        })
+        .await;
+    a.accepted(Command::SubmitIdea {
+        text: "Idée 0".into(),
+    })
+    .await;
+    b.expect("idea 0", |m| match m {
+        ServerMsg::Events { events } => events
+            .iter()
+            .any(|e| matches!(e.event, Event::IdeaSubmitted { .. }))
+            .then_some(()),
+        _ => None,
+    })
+    .await;
+    let last_seen = b.last_seq.unwrap();
+    let token = b.table_token.clone().unwrap();
+    b.close().await;
+
+    // While B is away: two more ideas.
+    a.accepted(Command::SubmitIdea {
+        text: "Idée 1".into(),
+    })
+    .await;
+    a.accepted(Command::SubmitIdea {
+        text: "Idée 2".into(),
+    })
+    .await;
+    let rejoin = Auth::RejoinTable {
+        code: created.join_code.clone(),
+        token,
+    };
+    let mut b = Client::connect(server.addr, rejoin, Some(last_seen)).await;
+    let missed = b
+        .expect("the missed events", |m| match m {
+            ServerMsg::Events { events } => Some(events.clone()),
+            ServerMsg::Snapshot { .. } => panic!("a recent gap gets events, not a snapshot"),
+            _ => None,
+        })
+        .await;
+    let texts: Vec<&str> = missed
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::IdeaSubmitted { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts, ["Idée 1", "Idée 2"]);
+    assert!(missed.iter().all(|e| e.seq > last_seen));
+
+    // A retried idea (same op) is recorded once and gets the same answer.
+    let op = OpId("b-idea-1".into());
+    let first = b
+        .command_with_op(
+            op.clone(),
+            Command::SubmitIdea {
+                text: "Idée de B".into(),
+            },
+        )
+        .await;
+    let again = b
+        .command_with_op(
+            op.clone(),
+            Command::SubmitIdea {
+                text: "Idée de B".into(),
+            },
+        )
+        .await;
+    assert!(matches!(first, ServerMsg::Accepted { .. }));
+    assert_eq!(first, again);
+    // …even on another connection of the same table (a reconnect), but not for another table.
+    let export: serde_json::Value = ruche_tests::get_as_facilitator(
+        &server.url(&format!("/api/workshops/{}/export.json", created.workshop)),
+        &created.facilitator_secret,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let ideas_of_b = export["ideas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["author"] == "B")
+        .count();
+    assert_eq!(ideas_of_b, 1);
+    let other = a
+        .command_with_op(
+            op,
+            Command::SubmitIdea {
+                text: "Idée de A".into(),
+            },
+        )
+        .await;
+    match (first, other) {
+        (ServerMsg::Accepted { seq: of_b, .. }, ServerMsg::Accepted { seq: of_a, .. }) => {
+            assert_ne!(
+                of_a, of_b,
+                "the same op id from another table is another operation"
+            )
+        }
+        (first, other) => panic!("both should be accepted: {first:?} / {other:?}"),
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cross_origin_upgrade_is_refused() {
+    let server =
+        TestServer::spawn_with(|s| s.allowed_origins = vec!["http://allowed.example".into()]).await;
+    let try_origin = |origin: String| {
+        let url = format!("ws://{}/ws", server.addr);
+        async move {
+            let mut request = url.into_client_request().unwrap();
+            request
+                .headers_mut()
+                .insert("Origin", origin.parse().unwrap());
+            tokio_tungstenite::connect_async(request).await
+        }
+    };
+    let refused = try_origin("http://evil.example".into()).await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 403)
+        }
+        other => panic!("a foreign origin was not refused: {:?}", other.map(|_| ())),
+    }
+    assert!(try_origin("http://allowed.example".into()).await.is_ok());
+    let own = format!("http://{}", server.addr);
+    assert!(
+        try_origin(own).await.is_ok(),
+        "the server's own pages may connect"
+    );
+    server.stop().await;
+}
