@@ -158,7 +158,6 @@ pub struct Client {
     pub last_seq: Option<Seq>,
     /// Messages received but not yet looked at.
     inbox: VecDeque<ServerMsg>,
-    next_op: u64,
     name: String,
 }
 
@@ -195,7 +194,6 @@ impl Client {
                 table_token,
                 last_seq,
                 inbox: VecDeque::new(),
-                next_op: 0,
                 name: String::new(),
             }),
             Some(other) => Err(other),
@@ -257,9 +255,16 @@ impl Client {
     }
 
     async fn recv_fresh(&mut self) -> ServerMsg {
-        let message = next_msg(&mut self.socket)
+        let name = self.name.clone();
+        self.try_recv()
             .await
-            .unwrap_or_else(|| panic!("{}: the server closed the connection", self.name));
+            .unwrap_or_else(|| panic!("{name}: the server closed the connection"))
+    }
+
+    /// The next message off the socket (not the inbox), or `None` once the
+    /// connection is closed (e.g. the server was killed).
+    pub async fn try_recv(&mut self) -> Option<ServerMsg> {
+        let message = next_msg(&mut self.socket).await?;
         match &message {
             ServerMsg::Events { events } => self.saw(events.last().map(|e| e.seq)),
             ServerMsg::Snapshot { seq, .. } | ServerMsg::Results { seq, .. } => {
@@ -267,7 +272,7 @@ impl Client {
             }
             _ => {}
         }
-        message
+        Some(message)
     }
 
     fn saw(&mut self, seq: Option<Seq>) {
@@ -314,8 +319,7 @@ impl Client {
 
     /// Sends a command with a fresh operation id and waits for its answer.
     pub async fn command(&mut self, command: Command) -> ServerMsg {
-        self.next_op += 1;
-        let op = OpId(format!("{}-{}", self.name.len(), self.next_op));
+        let op = unique_op_id();
         self.command_with_op(op, command).await
     }
 
@@ -399,6 +403,21 @@ impl Client {
     }
 }
 
+/// An operation id no other client of this test run uses: the server
+/// remembers a sender's ids across connections (that is how a retry after a
+/// reconnect is recognised), so ids must never repeat, as real clients' UUIDs don't.
+pub fn unique_op_id() -> OpId {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    static RUN: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    let run = RUN.get_or_init(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    });
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    OpId(format!("{run:x}-{}-{n}", std::process::id()))
+}
+
 /// A protocol error code as it is written on the wire.
 pub fn error_code(code: ruche_shared::protocol::ErrorCode) -> String {
     serde_json::to_value(code)
@@ -441,7 +460,7 @@ impl ServerProcess {
     /// Starts `binary` (the test's `env!("CARGO_BIN_EXE_ruche-server-under-test")`:
     /// cargo gives that path to integration tests only) on a loopback port with
     /// the database `db`.
-    pub async fn start(binary: &str, db: &Path) -> ServerProcess {
+    pub async fn start(binary: &str, db: &Path, extra_args: &[&str]) -> ServerProcess {
         let mut child = tokio::process::Command::new(binary)
             .args([
                 "--bind",
@@ -451,6 +470,7 @@ impl ServerProcess {
                 "--coalesce-ms",
                 "10",
             ])
+            .args(extra_args)
             .arg("--db")
             .arg(db)
             .stdout(Stdio::piped())
