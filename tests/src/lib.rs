@@ -233,6 +233,12 @@ impl Client {
         send_msg(&mut self.socket, message).await;
     }
 
+    /// Sends one message; false if the connection is gone (e.g. the server was killed).
+    pub async fn try_send(&mut self, message: &ClientMsg) -> bool {
+        let text = serde_json::to_string(message).expect("client messages serialise");
+        self.socket.send(Message::text(text)).await.is_ok()
+    }
+
     /// Sends raw text (for malformed messages).
     pub async fn send_text(&mut self, text: &str) {
         self.socket

@@ -41,7 +41,9 @@ async fn stream(
                     op: op.clone(),
                     command: command.clone(),
                 };
-                table.send(&message).await;
+                if !table.try_send(&message).await {
+                    break; // killed
+                }
                 GAP
             }
             None => WAIT,
