@@ -303,31 +303,38 @@ async fn write_loop(
 ) {
     let mut ping = tokio::time::interval(heartbeat);
     ping.tick().await;
-    let (mut replies_open, mut news_open) = (true, true);
-    while replies_open || news_open {
+    let mut replies_open = true;
+    loop {
         let message = tokio::select! {
             biased;
+            _ = shutdown.changed() => break,
             frame = replies.recv(), if replies_open => match frame {
                 Some(frame) => Message::Text(frame),
                 None => { replies_open = false; continue; }
             },
-            frame = news.recv(), if news_open => match frame {
+            frame = news.recv() => match frame {
                 Some(frame) => Message::Text(frame),
-                // The workshop dropped us (it stopped or failed): close so the client reconnects.
-                None => { news_open = false; replies_open = false; Message::Close(Some(CloseFrame { code: close_code::AWAY, reason: "workshop restarting".into() })) }
+                // The workshop let go of us: it is stopping, or its log failed.
+                None => break,
             },
             _ = ping.tick() => Message::Ping(Default::default()),
-            _ = shutdown.changed() => {
-                let bye = error_frame(ErrorCode::ShuttingDown, "the server is stopping: reconnect in a moment", None);
-                let _ = sink.send(Message::Text(bye)).await;
-                let _ = sink.send(Message::Close(Some(CloseFrame { code: close_code::RESTART, reason: "server restarting".into() }))).await;
-                return;
-            }
         };
         if sink.send(message).await.is_err() {
             return;
         }
     }
+    // Tell the client to come back: the server is stopping, or this workshop restarts.
+    let bye = error_frame(
+        ErrorCode::ShuttingDown,
+        "the server is stopping: reconnect in a moment",
+        None,
+    );
+    let _ = sink.send(Message::Text(bye)).await;
+    let close = CloseFrame {
+        code: close_code::RESTART,
+        reason: "server restarting".into(),
+    };
+    let _ = sink.send(Message::Close(Some(close))).await;
     let _ = sink.close().await;
 }
 

@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -33,7 +33,7 @@ pub struct TestServer {
     /// Where it listens.
     pub addr: SocketAddr,
     running: Option<ruche_server::Running>,
-    db_path: PathBuf,
+    settings: Settings,
     _dir: tempfile::TempDir,
 }
 
@@ -61,13 +61,13 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a loopback port");
-        let running = ruche_server::run(listener, settings)
+        let running = ruche_server::run(listener, settings.clone())
             .await
             .expect("the server starts");
         TestServer {
             addr: running.addr,
             running: Some(running),
-            db_path,
+            settings,
             _dir: dir,
         }
     }
@@ -80,13 +80,13 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a loopback port");
-        let running = ruche_server::run(listener, test_settings(&self.db_path))
+        let running = ruche_server::run(listener, self.settings.clone())
             .await
             .expect("the server restarts");
         TestServer {
             addr: running.addr,
             running: Some(running),
-            db_path: self.db_path,
+            settings: self.settings,
             _dir: self._dir,
         }
     }

@@ -234,3 +234,103 @@ pub fn results_frames(workshop: &Workshop, seq: Seq) -> (Frame, Option<Frame>) {
         public,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ruche_shared::{Event, Template, WorkshopConfig};
+
+    fn workshop() -> Workshop {
+        let setup = Template::Ideation.setup("S", "Q", vec![], vec![]);
+        Workshop::new(WorkshopConfig::new(setup).unwrap())
+    }
+
+    fn events(n: u64) -> Vec<SequencedEvent> {
+        (1..=n)
+            .map(|seq| SequencedEvent {
+                seq,
+                event: Event::JoiningLockedChanged {
+                    locked: seq % 2 == 0,
+                },
+            })
+            .collect()
+    }
+
+    fn kind(frame: &Frame) -> String {
+        let value: serde_json::Value = serde_json::from_str(frame.as_str()).unwrap();
+        value["type"].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn a_client_that_falls_behind_gets_a_snapshot_and_others_are_not_slowed() {
+        let (w, metrics) = (workshop(), Metrics::default());
+        let mut subscribers = Subscribers::default();
+        let (slow_tx, mut slow_rx) = mpsc::channel(1);
+        let (fast_tx, mut fast_rx) = mpsc::channel(64);
+        subscribers.add(Role::Wall, slow_tx);
+        subscribers.add(Role::Wall, fast_tx);
+        for round in 0..3_u64 {
+            let batch = Batch {
+                events: &events(round + 1),
+                facilitator_results: None,
+                public_results: Some(Frame::from("{\"type\":\"results\",\"seq\":1}")),
+            };
+            subscribers.deliver(batch, &w, round + 1, &metrics);
+        }
+        assert_eq!(fast_rx.len(), 6, "the healthy client got every frame");
+        assert!(subscribers.any_lagging());
+        assert_eq!(kind(&slow_rx.try_recv().unwrap()), "events");
+        assert!(
+            slow_rx.try_recv().is_err(),
+            "the slow client's queue holds one frame, no backlog"
+        );
+
+        // Once it has room, the next delivery brings it a fresh snapshot.
+        let empty = Batch {
+            events: &[],
+            facilitator_results: None,
+            public_results: None,
+        };
+        subscribers.deliver(empty, &w, 3, &metrics);
+        assert_eq!(kind(&slow_rx.try_recv().unwrap()), "snapshot");
+        assert!(!subscribers.any_lagging());
+        assert_eq!(metrics.lagging_snapshots.get(), 1);
+    }
+
+    #[test]
+    fn each_table_gets_its_own_points_and_the_wall_none() {
+        let (w, metrics) = (workshop(), Metrics::default());
+        let mut subscribers = Subscribers::default();
+        let (a_tx, mut a_rx) = mpsc::channel(8);
+        let (b_tx, mut b_rx) = mpsc::channel(8);
+        let (wall_tx, mut wall_rx) = mpsc::channel(8);
+        subscribers.add(Role::Table(TableId(0)), a_tx);
+        subscribers.add(Role::Table(TableId(1)), b_tx);
+        subscribers.add(Role::Wall, wall_tx);
+        let item = ruche_shared::ItemRef::Idea(ruche_shared::IdeaId(0));
+        let vote = SequencedEvent {
+            seq: 1,
+            event: Event::VoteSet {
+                step: 2,
+                table: TableId(0),
+                item,
+                points: 2,
+            },
+        };
+        let batch = Batch {
+            events: &[vote],
+            facilitator_results: None,
+            public_results: None,
+        };
+        subscribers.deliver(batch, &w, 1, &metrics);
+        assert!(a_rx.try_recv().unwrap().as_str().contains("vote_set"));
+        assert!(
+            b_rx.try_recv().is_err(),
+            "another table's points are not sent"
+        );
+        assert!(
+            wall_rx.try_recv().is_err(),
+            "no table's points are sent to the wall"
+        );
+    }
+}

@@ -1,0 +1,207 @@
+//! The server's life: a graceful stop tells clients to reconnect and loses
+//! nothing; a restart recovers every workshop from the log (snapshots
+//! included); a client that stops answering heartbeats is dropped.
+
+use std::time::Duration;
+
+use ruche_shared::protocol::{Auth, ServerMsg};
+use ruche_shared::{Command, IdeaId, ItemRef, TableId};
+use ruche_tests::{Client, TestServer, get_as_facilitator};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graceful_stop_says_goodbye_and_a_restart_recovers_everything() {
+    // A snapshot every 7 events, so the restart reads a snapshot and the events after it.
+    let server = TestServer::spawn_with(|s| s.snapshot_every = 7).await;
+    let created = server
+        .create(json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }))
+        .await;
+    let mut facilitator = Client::facilitator(server.addr, &created).await;
+    let mut a = Client::join(server.addr, &created.join_code, "A").await;
+    let mut b = Client::join(server.addr, &created.join_code, "B").await;
+    facilitator
+        .accepted(Command::OpenStep {
+            duration_secs: None,
+        })
+        .await;
+    for n in 0..6 {
+        b.accepted(Command::SubmitIdea {
+            text: format!("Idée {n}"),
+        })
+        .await;
+    }
+    facilitator.accepted(Command::GoToStep { step: 2 }).await;
+    facilitator
+        .accepted(Command::OpenStep {
+            duration_secs: None,
+        })
+        .await;
+    for n in 0..6 {
+        a.accepted(Command::SetVote {
+            item: ItemRef::Idea(IdeaId(n)),
+            points: 3,
+        })
+        .await;
+    }
+    let before = server.url(&format!("/api/workshops/{}/export.json", created.workshop));
+    let before: serde_json::Value = get_as_facilitator(&before, &created.facilitator_secret)
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let token = a.table_token.clone().unwrap();
+    let stopping = tokio::spawn(async move {
+        a.expect_error("shutting_down").await;
+        a.is_closed_by_server().await
+    });
+    let server = server.restart().await;
+    assert!(
+        stopping.await.unwrap(),
+        "clients are told to reconnect, then closed"
+    );
+
+    let after = server.url(&format!("/api/workshops/{}/export.json", created.workshop));
+    let after: serde_json::Value = get_as_facilitator(&after, &created.facilitator_secret)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        after, before,
+        "the restarted server holds the same workshop"
+    );
+    assert_eq!(after["votes"][0]["histogram"]["tables"][0]["spent"], 18);
+
+    // The table comes back with its token and goes on where it was.
+    let mut a = Client::connect(
+        server.addr,
+        Auth::RejoinTable {
+            code: created.join_code.clone(),
+            token,
+        },
+        None,
+    )
+    .await;
+    assert_eq!(a.role, ruche_shared::Role::Table(TableId(0)));
+    a.rejected(
+        Command::SetVote {
+            item: ItemRef::Idea(IdeaId(0)),
+            points: 4,
+        },
+        "item_cap_exceeded",
+    )
+    .await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_answering_heartbeats_is_dropped() {
+    let server =
+        TestServer::spawn_with(|s| s.heartbeat_interval = Duration::from_millis(100)).await;
+    let created = server
+        .create(json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }))
+        .await;
+    let mut silent = Client::wall(server.addr, &created.join_code).await;
+    // This client reads nothing, so it never answers the server's pings.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let metrics = reqwest::get(server.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("ruche_connections{role=\"wall\"} 0"),
+        "{metrics}"
+    );
+    assert!(silent.is_closed_by_server().await);
+
+    // A client that keeps reading (and so answers pings) stays.
+    let mut alive = Client::wall(server.addr, &created.join_code).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(600);
+    while tokio::time::Instant::now() < deadline {
+        let _ = tokio::time::timeout(Duration::from_millis(50), alive.try_recv()).await;
+    }
+    let metrics = reqwest::get(server.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("ruche_connections{role=\"wall\"} 1"),
+        "{metrics}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wall_sees_results_only_once_revealed_and_never_hidden_ideas() {
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }))
+        .await;
+    let mut facilitator = Client::facilitator(server.addr, &created).await;
+    let mut a = Client::join(server.addr, &created.join_code, "A").await;
+    facilitator
+        .accepted(Command::OpenStep {
+            duration_secs: None,
+        })
+        .await;
+    a.accepted(Command::SubmitIdea {
+        text: "Une idée".into(),
+    })
+    .await;
+    facilitator
+        .accepted(Command::SubmitIdea {
+            text: "Un gros mot".into(),
+        })
+        .await;
+    facilitator
+        .accepted(Command::SetIdeaHidden {
+            idea: IdeaId(1),
+            hidden: true,
+        })
+        .await;
+    facilitator.accepted(Command::GoToStep { step: 2 }).await;
+    facilitator
+        .accepted(Command::OpenStep {
+            duration_secs: None,
+        })
+        .await;
+    a.accepted(Command::SetVote {
+        item: ItemRef::Idea(IdeaId(0)),
+        points: 0,
+    })
+    .await;
+
+    let mut wall = Client::wall(server.addr, &created.join_code).await;
+    let snapshot = wall
+        .expect("a snapshot", |m| match m {
+            ServerMsg::Snapshot { workshop, .. } => Some(workshop.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        snapshot.all_ideas()[1].text,
+        "",
+        "a hidden idea's text never reaches the wall"
+    );
+    assert_eq!(snapshot.all_ideas()[0].text, "Une idée");
+    facilitator
+        .accepted(Command::SetResultsVisible { visible: true })
+        .await;
+    let votes = wall
+        .results("revealed results", |m| match m {
+            ServerMsg::Results { votes: Some(v), .. } => Some(v.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        votes.bars.len(),
+        1,
+        "the hidden idea is not votable, so not on the wall"
+    );
+    server.stop().await;
+}
