@@ -266,7 +266,7 @@ mod tests {
         let (w, metrics) = (workshop(), Metrics::default());
         let mut subscribers = Subscribers::default();
         let (slow_tx, mut slow_rx) = mpsc::channel(1);
-        let (fast_tx, mut fast_rx) = mpsc::channel(64);
+        let (fast_tx, fast_rx) = mpsc::channel(64);
         subscribers.add(Role::Wall, slow_tx);
         subscribers.add(Role::Wall, fast_tx);
         for round in 0..3_u64 {
