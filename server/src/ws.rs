@@ -117,6 +117,7 @@ fn error_frame(code: ErrorCode, message: impl Into<String>, op: Option<OpId>) ->
         code,
         message: message.into(),
         op,
+        violation: None,
     })
 }
 
@@ -383,13 +384,8 @@ async fn handshake(socket: &mut WebSocket, state: &AppState, ip: IpAddr) -> Opti
                 continue;
             }
             Incoming::TooLarge => {
-                return refuse(
-                    socket,
-                    state,
-                    ErrorCode::MessageTooLarge,
-                    "message too large",
-                )
-                .await;
+                let refusal = (ErrorCode::MessageTooLarge, "message too large".to_owned());
+                return refuse(socket, state, refusal.into()).await;
             }
             Incoming::Closed => return None,
         };
@@ -416,11 +412,16 @@ async fn handshake(socket: &mut WebSocket, state: &AppState, ip: IpAddr) -> Opti
         };
         if protocol != PROTOCOL_VERSION {
             let message = format!("this server speaks protocol {PROTOCOL_VERSION}");
-            return refuse(socket, state, ErrorCode::UnsupportedProtocol, &message).await;
+            return refuse(
+                socket,
+                state,
+                (ErrorCode::UnsupportedProtocol, message).into(),
+            )
+            .await;
         }
         return match authenticate(state, ip, auth, last_seq).await {
             Ok(auth) => Some(auth),
-            Err((code, message)) => refuse(socket, state, code, &message).await,
+            Err(refusal) => refuse(socket, state, refusal).await,
         };
     }
 }
@@ -439,19 +440,43 @@ async fn warn_client(
         .ok()
 }
 
-/// Sends an error and closes the socket: the handshake has failed.
-async fn refuse<T>(
-    socket: &mut WebSocket,
-    state: &AppState,
+/// Why a handshake failed.
+struct Refusal {
     code: ErrorCode,
-    message: &str,
-) -> Option<T> {
-    warn_client(socket, state, code, message).await?;
-    let frame = CloseFrame {
+    message: String,
+    violation: Option<RuleViolation>,
+}
+
+impl From<(ErrorCode, String)> for Refusal {
+    fn from((code, message): (ErrorCode, String)) -> Self {
+        Refusal {
+            code,
+            message,
+            violation: None,
+        }
+    }
+}
+
+/// Sends the refusal and closes the socket: the handshake has failed.
+async fn refuse<T>(socket: &mut WebSocket, state: &AppState, refusal: Refusal) -> Option<T> {
+    state.metrics.protocol_error(refusal.code);
+    let Refusal {
+        code,
+        message,
+        violation,
+    } = refusal;
+    let frame = fanout::encode(&ServerMsg::Error {
+        code,
+        message,
+        op: None,
+        violation,
+    });
+    socket.send(Message::Text(frame)).await.ok()?;
+    let close = CloseFrame {
         code: close_code::POLICY,
         reason: "refused".into(),
     };
-    let _ = socket.send(Message::Close(Some(frame))).await;
+    let _ = socket.send(Message::Close(Some(close))).await;
     None
 }
 
@@ -460,7 +485,7 @@ async fn authenticate(
     ip: IpAddr,
     auth: Auth,
     last_seq: Option<Seq>,
-) -> Result<Authenticated, (ErrorCode, String)> {
+) -> Result<Authenticated, Refusal> {
     let bad = || {
         (
             ErrorCode::BadCredentials,
@@ -471,7 +496,7 @@ async fn authenticate(
         let handle = state.hub.by_id(&workshop).ok_or_else(bad)?;
         if !secrets::secret_matches(&secret, &handle.secret_hash) {
             tracing::info!(%ip, "wrong facilitator secret");
-            return Err(bad());
+            return Err(bad().into());
         }
         return Ok(Authenticated {
             handle,
@@ -483,10 +508,11 @@ async fn authenticate(
     // Everything else starts with a join code, which must not be guessable by trying.
     if state.join_limiter.check_key(&ip).is_err() {
         tracing::warn!(%ip, "too many join attempts");
-        return Err((
+        let refusal = (
             ErrorCode::TooManyJoinAttempts,
-            "too many attempts: wait a minute".into(),
-        ));
+            "too many attempts: wait a minute".to_owned(),
+        );
+        return Err(refusal.into());
     }
     let code = match &auth {
         Auth::JoinTable { code, .. } | Auth::RejoinTable { code, .. } | Auth::Wall { code } => code,
@@ -536,23 +562,25 @@ async fn authenticate(
                     last_seq: None,
                     handle,
                 }),
-                Ok(Err(JoinError::Rule(violation))) => Err(join_refused(&violation, &handle)),
-                Ok(Err(JoinError::Internal)) | Err(_) => Err((
-                    ErrorCode::Internal,
-                    "the server could not record the join; try again".into(),
-                )),
+                Ok(Err(JoinError::Rule(violation))) => Err(join_refused(violation, &handle)),
+                Ok(Err(JoinError::Internal)) | Err(_) => {
+                    let message = "the server could not record the join; try again".to_owned();
+                    Err((ErrorCode::Internal, message).into())
+                }
             }
         }
         Auth::Facilitator { .. } => unreachable!("handled above"),
     }
 }
 
-/// A join the rules refused, as a protocol error with the rule's own sentence.
-fn join_refused(violation: &RuleViolation, handle: &WorkshopHandle) -> (ErrorCode, String) {
-    (
-        ErrorCode::BadCredentials,
-        format!("{}: {}", violation.code(), violation.message(handle.lang())),
-    )
+/// A join the rules refused: the rule's code and numbers, and its sentence.
+fn join_refused(violation: RuleViolation, handle: &WorkshopHandle) -> Refusal {
+    let message = violation.message(handle.lang());
+    Refusal {
+        code: ErrorCode::JoinRefused,
+        message,
+        violation: Some(violation),
+    }
 }
 
 /// The per-address limiter of join attempts.

@@ -110,6 +110,9 @@ pub enum ErrorCode {
     BadCredentials,
     /// Too many join attempts from this address: wait a minute.
     TooManyJoinAttempts,
+    /// The workshop's rules refused the join (name taken, joining locked):
+    /// `violation` says which.
+    JoinRefused,
     /// The client speaks another version of the protocol.
     UnsupportedProtocol,
     /// The server is shutting down: reconnect in a moment.
@@ -197,5 +200,8 @@ pub enum ServerMsg {
         /// The operation it concerns, if the message carried one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         op: Option<OpId>,
+        /// For `join_refused`: the rule that refused it, with its code and numbers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        violation: Option<RuleViolation>,
     },
 }

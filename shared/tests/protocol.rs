@@ -295,6 +295,13 @@ fn server_messages() -> Vec<ServerMsg> {
             code: ErrorCode::MalformedMessage,
             message: "expected value at line 1 column 1".into(),
             op: None,
+            violation: None,
+        },
+        ServerMsg::Error {
+            code: ErrorCode::JoinRefused,
+            message: "Une autre table porte déjà ce nom.".into(),
+            op: None,
+            violation: Some(RuleViolation::NameTaken),
         },
     ];
     all.extend(
@@ -335,6 +342,7 @@ fn error_codes() -> Vec<ErrorCode> {
         E::AlreadyAuthenticated,
         E::BadCredentials,
         E::TooManyJoinAttempts,
+        E::JoinRefused,
         E::UnsupportedProtocol,
         E::ShuttingDown,
         E::Internal,
@@ -350,6 +358,7 @@ fn error_codes() -> Vec<ErrorCode> {
             | E::AlreadyAuthenticated
             | E::BadCredentials
             | E::TooManyJoinAttempts
+            | E::JoinRefused
             | E::UnsupportedProtocol
             | E::ShuttingDown
             | E::Internal => {}

@@ -3,7 +3,7 @@
 
 use futures_util::SinkExt;
 use ruche_shared::protocol::{Auth, ClientMsg, OpId, PROTOCOL_VERSION, ServerMsg};
-use ruche_shared::{Command, Event, IdeaId, ItemRef, Role, TableId};
+use ruche_shared::{Command, Event, IdeaId, ItemRef, Role, RuleViolation, TableId};
 use ruche_tests::{Client, TestServer, error_code, next_msg};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
@@ -87,7 +87,13 @@ async fn roles_are_enforced_and_wrong_credentials_refused() {
         .err()
         .unwrap();
     assert!(
-        matches!(&refused, ServerMsg::Error { message, .. } if message.starts_with("name_taken")),
+        matches!(
+            &refused,
+            ServerMsg::Error {
+                violation: Some(RuleViolation::NameTaken),
+                ..
+            }
+        ),
         "{refused:?}"
     );
 
@@ -103,9 +109,13 @@ async fn roles_are_enforced_and_wrong_credentials_refused() {
         .await
         .err()
         .unwrap();
-    assert!(
-        matches!(&refused, ServerMsg::Error { message, .. } if message.starts_with("joining_locked"))
-    );
+    assert!(matches!(
+        &refused,
+        ServerMsg::Error {
+            violation: Some(RuleViolation::JoiningLocked),
+            ..
+        }
+    ));
     let info: serde_json::Value =
         reqwest::get(server.url(&format!("/api/join/{}", created.join_code)))
             .await

@@ -576,5 +576,6 @@ fn internal_error(op: OpId) -> Frame {
         code: ErrorCode::Internal,
         message: "the server could not record this; it was not applied".into(),
         op: Some(op),
+        violation: None,
     })
 }
