@@ -183,6 +183,12 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
     });
 
     let limiter = RateLimiter::direct(command_quota(settings.commands_per_second));
+    let mut errors = ErrorLog {
+        state: &state,
+        workshop: &auth.handle.id,
+        ip,
+        logged: Vec::new(),
+    };
     let mut last_heard = Instant::now();
     let silence_limit = heartbeat * 3;
     let mut shutdown = state.shutdown.clone();
@@ -208,14 +214,14 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
                 match parse(&text) {
                     Ok(ClientMsg::Command { op, command }) => {
                         if op.0.is_empty() || op.0.len() > MAX_OP_ID_LEN {
-                            state.metrics.protocol_error(ErrorCode::MalformedMessage);
+                            errors.report(ErrorCode::MalformedMessage);
                             permit.send(error_frame(
                                 ErrorCode::MalformedMessage,
                                 "op must have 1 to 64 characters",
                                 None,
                             ));
                         } else if limiter.check().is_err() {
-                            state.metrics.protocol_error(ErrorCode::RateLimited);
+                            errors.report(ErrorCode::RateLimited);
                             permit.send(error_frame(
                                 ErrorCode::RateLimited,
                                 "too many commands: slow down",
@@ -244,9 +250,7 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
                             .await;
                     }
                     Ok(ClientMsg::Hello { .. }) => {
-                        state
-                            .metrics
-                            .protocol_error(ErrorCode::AlreadyAuthenticated);
+                        errors.report(ErrorCode::AlreadyAuthenticated);
                         permit.send(error_frame(
                             ErrorCode::AlreadyAuthenticated,
                             "this connection has already said hello",
@@ -254,23 +258,21 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
                         ));
                     }
                     Err((code, message)) => {
-                        tracing::debug!(workshop = %auth.handle.id, ?code, "bad message");
-                        state.metrics.protocol_error(code);
+                        errors.report(code);
                         permit.send(error_frame(code, message, None));
                     }
                 }
             }
             Incoming::Ignore => {}
             Incoming::Binary => {
-                state.metrics.protocol_error(ErrorCode::BinaryNotSupported);
+                errors.report(ErrorCode::BinaryNotSupported);
                 let text = "binary frames are not supported: send JSON text";
                 if !reply(error_frame(ErrorCode::BinaryNotSupported, text, None)).await {
                     break;
                 }
             }
             Incoming::TooLarge => {
-                state.metrics.protocol_error(ErrorCode::MessageTooLarge);
-                tracing::info!(workshop = %auth.handle.id, "message too large; closing");
+                errors.report(ErrorCode::MessageTooLarge);
                 let text = format!(
                     "messages are limited to {} bytes",
                     settings.max_message_bytes
@@ -291,6 +293,30 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
     drop(reply_tx);
     let _ = timeout(Duration::from_secs(2), writer).await;
     gauge.dec();
+}
+
+/// Counts every protocol error a connection gets, and logs the first of each
+/// kind: a line in the log without a flood of them when a client misbehaves.
+struct ErrorLog<'a> {
+    state: &'a AppState,
+    workshop: &'a str,
+    ip: IpAddr,
+    logged: Vec<ErrorCode>,
+}
+
+impl ErrorLog<'_> {
+    fn report(&mut self, code: ErrorCode) {
+        self.state.metrics.protocol_error(code);
+        if !self.logged.contains(&code) {
+            self.logged.push(code);
+            tracing::info!(
+                workshop = %self.workshop,
+                ip = %self.ip,
+                ?code,
+                "protocol error (more of this kind on this connection are only counted)"
+            );
+        }
+    }
 }
 
 /// Drains answers (first) and news into the socket, pings the client, and
