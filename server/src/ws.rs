@@ -486,6 +486,7 @@ impl From<(ErrorCode, String)> for Refusal {
 /// Sends the refusal and closes the socket: the handshake has failed.
 async fn refuse<T>(socket: &mut WebSocket, state: &AppState, refusal: Refusal) -> Option<T> {
     state.metrics.protocol_error(refusal.code);
+    tracing::info!(code = ?refusal.code, "handshake refused");
     let Refusal {
         code,
         message,
