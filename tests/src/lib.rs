@@ -360,6 +360,15 @@ impl Client {
         }
     }
 
+    /// The facilitator moves to `step` and opens it.
+    pub async fn go_and_open(&mut self, step: usize) {
+        self.accepted(Command::GoToStep { step }).await;
+        self.accepted(Command::OpenStep {
+            duration_secs: None,
+        })
+        .await;
+    }
+
     /// Sends a command that must be refused with `code`; returns the violation.
     pub async fn rejected(&mut self, command: Command, code: &str) -> RuleViolation {
         let name = command.name();

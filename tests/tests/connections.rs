@@ -144,12 +144,7 @@ async fn a_table_rejoins_with_its_token_and_keeps_its_points() {
         text: "Idée de B".into(),
     })
     .await;
-    facilitator.accepted(Command::GoToStep { step: 2 }).await;
-    facilitator
-        .accepted(Command::OpenStep {
-            duration_secs: None,
-        })
-        .await;
+    facilitator.go_and_open(2).await;
     a.accepted(Command::SetVote {
         item: ItemRef::Idea(IdeaId(0)),
         points: 3,

@@ -209,12 +209,7 @@ async fn acknowledged_commands_survive_kill_9_exactly_once() {
 
     // Crash 2, during the vote: each table gives 3 points to 10 ideas of others.
     let mut facilitator = Client::facilitator(server.addr, &created).await;
-    facilitator.accepted(Command::GoToStep { step: 2 }).await;
-    facilitator
-        .accepted(Command::OpenStep {
-            duration_secs: None,
-        })
-        .await;
+    facilitator.go_and_open(2).await;
     facilitator.close().await;
     let authors: Vec<usize> = texts
         .iter()

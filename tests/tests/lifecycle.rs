@@ -30,12 +30,7 @@ async fn a_graceful_stop_says_goodbye_and_a_restart_recovers_everything() {
         })
         .await;
     }
-    facilitator.accepted(Command::GoToStep { step: 2 }).await;
-    facilitator
-        .accepted(Command::OpenStep {
-            duration_secs: None,
-        })
-        .await;
+    facilitator.go_and_open(2).await;
     for n in 0..6 {
         a.accepted(Command::SetVote {
             item: ItemRef::Idea(IdeaId(n)),
@@ -164,12 +159,7 @@ async fn a_wall_sees_results_only_once_revealed_and_never_hidden_ideas() {
             hidden: true,
         })
         .await;
-    facilitator.accepted(Command::GoToStep { step: 2 }).await;
-    facilitator
-        .accepted(Command::OpenStep {
-            duration_secs: None,
-        })
-        .await;
+    facilitator.go_and_open(2).await;
     a.accepted(Command::SetVote {
         item: ItemRef::Idea(IdeaId(0)),
         points: 0,

@@ -67,12 +67,7 @@ async fn ideation_salle_municipale_end_to_end() {
         .await;
 
     // Convergence.
-    facilitator.accepted(Command::GoToStep { step: 2 }).await;
-    facilitator
-        .accepted(Command::OpenStep {
-            duration_secs: None,
-        })
-        .await;
+    facilitator.go_and_open(2).await;
     facilitator
         .accepted(Command::SetResultsVisible { visible: true })
         .await;

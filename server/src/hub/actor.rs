@@ -303,16 +303,7 @@ impl Actor {
                 Answer::Accepted(seq) if seq <= self.committed => {
                     reply.send(accepted(op, seq));
                 }
-                Answer::Accepted(seq) => {
-                    self.pending.push(Pending {
-                        seq,
-                        waiter: Waiter::Ack {
-                            op,
-                            sender: role,
-                            reply,
-                        },
-                    });
-                }
+                Answer::Accepted(seq) => self.ack_when_durable(seq, op, role, reply),
             }
             return;
         }
@@ -346,16 +337,17 @@ impl Actor {
                     .inc();
                 let seq = self.record(role, Some(&op), events, now, None);
                 self.answers.insert(role, op.clone(), Answer::Accepted(seq));
-                self.pending.push(Pending {
-                    seq,
-                    waiter: Waiter::Ack {
-                        op,
-                        sender: role,
-                        reply,
-                    },
-                });
+                self.ack_when_durable(seq, op, role, reply);
             }
         }
+    }
+
+    /// Answers `accepted` once the log has everything up to `seq`.
+    fn ack_when_durable(&mut self, seq: Seq, op: OpId, sender: Role, reply: OwnedPermit<Frame>) {
+        self.pending.push(Pending {
+            seq,
+            waiter: Waiter::Ack { op, sender, reply },
+        });
     }
 
     fn on_join(
