@@ -18,6 +18,8 @@ cargo xtask: build, run and test Ruche
 USAGE:
     cargo xtask run [-- SERVER-ARGS…]   build and run the Ruche server
     cargo xtask test                    run every test (what CI runs)
+    cargo xtask bench [-- BENCH-ARGS…]  the load benchmarks: smoke size by default,
+                                        `-- --size full --runs 3` for BENCHMARKS.md
     cargo xtask help                    this text
 
 ENVIRONMENT:
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
+        Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -53,6 +56,32 @@ fn run(server_args: &[String]) -> Result<(), String> {
     let mut args = vec!["run", "--release", "--package", "ruche-server", "--"];
     args.extend(server_args);
     cargo(&args)
+}
+
+/// Builds the server and the load generator in release, then runs the
+/// generator pinned to core 1 (it pins the server to core 0).
+fn bench(bench_args: &[String]) -> Result<(), String> {
+    step("building the server and the load generator (release)");
+    cargo(&[
+        "build",
+        "--release",
+        "--package",
+        "ruche-server",
+        "--package",
+        "ruche-bench",
+    ])?;
+    let generator =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/ruche-bench");
+    let args = bench_args.iter().skip_while(|a| *a == "--");
+    step("running the scenarios");
+    let mut command = if std::path::Path::new("/usr/bin/taskset").exists() {
+        let mut command = Command::new("taskset");
+        command.args(["-c", "1"]).arg(&generator);
+        command
+    } else {
+        Command::new(&generator)
+    };
+    run_command(command.args(args))
 }
 
 fn test() -> Result<(), String> {

@@ -1,0 +1,243 @@
+//! A lean protocol client for load: it connects from a chosen loopback
+//! address (one address has only ~28,000 ports), says hello, then a reader
+//! task timestamps every frame it receives, reading only the few fields the
+//! measurements need (type, seq, op), so the generator stays cheap.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Instant;
+
+use anyhow::{Context, anyhow};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use ruche_shared::Command;
+use ruche_shared::protocol::{Auth, ClientMsg, PROTOCOL_VERSION, ServerMsg};
+use serde::Deserialize;
+use tokio::net::{TcpSocket, TcpStream};
+use tokio::sync::watch;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
+
+type Socket = WebSocketStream<TcpStream>;
+
+/// The kind of a received frame, as far as the measurements care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An acknowledgement of operation `op`.
+    Accepted,
+    /// Live results.
+    Results,
+    /// Anything else (events, snapshots, errors).
+    Other,
+}
+
+/// One received frame.
+#[derive(Debug, Clone, Copy)]
+pub struct Record {
+    /// When it arrived.
+    pub at: Instant,
+    /// What it was.
+    pub kind: Kind,
+    /// Its sequence number, if it has one.
+    pub seq: u64,
+    /// For an acknowledgement, the operation number (ops are sent as "o<number>").
+    pub op: u64,
+}
+
+#[derive(Deserialize)]
+struct Head<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(default)]
+    seq: u64,
+    #[serde(default)]
+    op: Option<&'a str>,
+}
+
+/// What a reader task hands back when it ends.
+pub struct Received {
+    /// Frames of interest, in arrival order.
+    pub records: Vec<Record>,
+    /// Every frame received (all kinds).
+    pub frames: u64,
+    /// The text of the results frames, if asked to keep them (for the baseline replay).
+    pub kept: Vec<(Instant, String)>,
+}
+
+/// A connected client: its sending half, and its reader task.
+pub struct Conn {
+    sink: SplitSink<Socket, Message>,
+    reader: Option<tokio::task::JoinHandle<Received>>,
+    stream: Option<SplitStream<Socket>>,
+}
+
+/// The loopback address client `n` connects from: spread over 127.0.0.2–127.0.0.33.
+pub fn source_address(n: usize) -> IpAddr {
+    IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2 + (n % 32) as u8))
+}
+
+/// Opens a WebSocket to `127.0.0.1:port` from `from`.
+pub async fn connect_raw(from: IpAddr, port: u16) -> anyhow::Result<Socket> {
+    let socket = TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::new(from, 0))?;
+    let stream = socket
+        .connect(SocketAddr::from(([127, 0, 0, 1], port)))
+        .await?;
+    stream.set_nodelay(true)?;
+    let (ws, _) = tokio_tungstenite::client_async(format!("ws://127.0.0.1:{port}/ws"), stream)
+        .await
+        .context("WebSocket handshake")?;
+    Ok(ws)
+}
+
+impl Conn {
+    /// Connects from `from`, says hello, waits for the welcome.
+    pub async fn connect(from: IpAddr, port: u16, auth: Auth) -> anyhow::Result<Conn> {
+        let ws = connect_raw(from, port).await?;
+        let (mut sink, mut stream) = ws.split();
+        let hello = ClientMsg::Hello {
+            protocol: PROTOCOL_VERSION,
+            auth,
+            last_seq: None,
+        };
+        sink.send(Message::text(serde_json::to_string(&hello)?))
+            .await?;
+        loop {
+            let frame = stream
+                .next()
+                .await
+                .ok_or_else(|| anyhow!("closed before welcome"))??;
+            if let Message::Text(text) = frame {
+                match serde_json::from_str::<ServerMsg>(text.as_str())? {
+                    ServerMsg::Welcome { .. } => {
+                        return Ok(Conn {
+                            sink,
+                            reader: None,
+                            stream: Some(stream),
+                        });
+                    }
+                    ServerMsg::Error { message, .. } => return Err(anyhow!("refused: {message}")),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Starts recording what arrives, until `stop` turns true; every frame
+    /// also counts in `frames`.
+    pub fn start_reading(
+        &mut self,
+        stop: watch::Receiver<bool>,
+        keep_results: bool,
+        frames: Counter,
+    ) {
+        let stream = self.stream.take().expect("reading starts once");
+        self.reader = Some(tokio::spawn(read(stream, stop, keep_results, frames)));
+    }
+
+    /// Sends a command as operation number `op`.
+    pub async fn command(&mut self, op: u64, command: Command) -> anyhow::Result<()> {
+        let message = ClientMsg::Command {
+            op: ruche_shared::protocol::OpId(format!("o{op}")),
+            command,
+        };
+        self.sink
+            .send(Message::text(serde_json::to_string(&message)?))
+            .await?;
+        Ok(())
+    }
+
+    /// Sends a command and waits for its answer (setup only: before `start_reading`).
+    pub async fn command_and_wait(&mut self, op: u64, command: Command) -> anyhow::Result<()> {
+        self.command(op, command).await?;
+        let stream = self.stream.as_mut().expect("not reading yet");
+        let wanted = format!("o{op}");
+        while let Some(frame) = stream.next().await {
+            if let Message::Text(text) = frame? {
+                if let Ok(head) = serde_json::from_str::<Head>(text.as_str()) {
+                    if head.op == Some(wanted.as_str()) {
+                        return match head.kind {
+                            "accepted" => Ok(()),
+                            _ => Err(anyhow!("setup command refused: {text}")),
+                        };
+                    }
+                }
+            }
+        }
+        Err(anyhow!("closed during setup"))
+    }
+
+    /// Stops and returns what was received.
+    pub async fn finish(mut self) -> Received {
+        let _ = self.sink.close().await;
+        match self.reader.take() {
+            Some(reader) => reader.await.unwrap_or(Received {
+                records: Vec::new(),
+                frames: 0,
+                kept: Vec::new(),
+            }),
+            None => Received {
+                records: Vec::new(),
+                frames: 0,
+                kept: Vec::new(),
+            },
+        }
+    }
+}
+
+/// Frames received by many clients, counted together.
+pub type Counter = std::sync::Arc<std::sync::atomic::AtomicU64>;
+
+/// Reads frames until `stop`, counting them in `frames` and recording those of interest.
+pub async fn read(
+    mut stream: SplitStream<Socket>,
+    mut stop: watch::Receiver<bool>,
+    keep: bool,
+    frames: Counter,
+) -> Received {
+    let mut received = Received {
+        records: Vec::new(),
+        frames: 0,
+        kept: Vec::new(),
+    };
+    loop {
+        let frame = tokio::select! {
+            frame = stream.next() => frame,
+            _ = stop.changed() => break,
+        };
+        let Some(Ok(Message::Text(text))) = frame else {
+            match frame {
+                Some(Ok(_)) => continue,
+                _ => break,
+            }
+        };
+        let at = Instant::now();
+        received.frames += 1;
+        frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Ok(head) = serde_json::from_str::<Head>(text.as_str()) else {
+            continue;
+        };
+        let kind = match head.kind {
+            "accepted" => Kind::Accepted,
+            "results" => Kind::Results,
+            _ => Kind::Other,
+        };
+        if kind == Kind::Other {
+            continue;
+        }
+        let op = head
+            .op
+            .and_then(|op| op.strip_prefix('o'))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        received.records.push(Record {
+            at,
+            kind,
+            seq: head.seq,
+            op,
+        });
+        if keep && kind == Kind::Results {
+            received.kept.push((at, text.as_str().to_owned()));
+        }
+    }
+    received
+}

@@ -1,0 +1,227 @@
+//! `ruche-bench`: a load generator that speaks Ruche's protocol.
+//!
+//! It starts the real server binary as its own process (pinned to one core
+//! with `taskset`), drives it with real WebSocket clients from this process
+//! (run it pinned to the other core), reads the server's CPU time and memory
+//! from `/proc`, and prints each scenario's medians with min and max over the
+//! runs, as Markdown for `BENCHMARKS.md`.
+//!
+//! Layout: `process` (the server process and `/proc`), `client` (a lean
+//! protocol client), `scenarios/` (plenary, fan-out), `baseline` (the minimal
+//! broadcast server), `stats` (percentiles, medians).
+//!
+//! `cargo xtask bench` builds everything in release and runs it.
+
+mod baseline;
+mod client;
+mod process;
+mod scenarios;
+mod stats;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use scenarios::fanout::Fanout;
+use scenarios::plenary::Plenary;
+use stats::Spread;
+
+/// Ruche's load generator and benchmarks.
+#[derive(Debug, Parser)]
+#[command(name = "ruche-bench", about, long_about)]
+struct Args {
+    #[command(subcommand)]
+    internal: Option<Internal>,
+
+    /// `smoke`: every scenario small and short (for CI, no targets checked);
+    /// `full`: the sizes of BENCHMARKS.md.
+    #[arg(long, value_enum, default_value_t = Size::Smoke)]
+    size: Size,
+
+    /// Runs per scenario (medians are reported).
+    #[arg(long, default_value_t = 1)]
+    runs: usize,
+
+    /// Which scenarios.
+    #[arg(long, value_enum, default_value_t = Which::All)]
+    scenario: Which,
+
+    /// The server binary to test.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/release/ruche-server"))]
+    server: PathBuf,
+
+    /// The core to pin the server (and the baseline) to; the generator should run on another.
+    #[arg(long, default_value_t = 0)]
+    server_core: usize,
+}
+
+#[derive(Debug, Subcommand)]
+enum Internal {
+    /// Runs the baseline broadcast server (started by the fan-out scenario).
+    BaselineServer,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Size {
+    Smoke,
+    Full,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Which {
+    All,
+    Plenary,
+    Fanout,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    if let Some(Internal::BaselineServer) = args.internal {
+        return baseline::serve().await;
+    }
+    anyhow::ensure!(
+        args.server.exists(),
+        "no server binary at {} (build it with `cargo build --release -p ruche-server`, or give --server)",
+        args.server.display()
+    );
+    let core = Some(args.server_core);
+    println!(
+        "# ruche-bench, {:?} size, {} run(s); {} cores, {}",
+        args.size,
+        args.runs,
+        cores(),
+        cpu_model()
+    );
+    if matches!(args.scenario, Which::All | Which::Plenary) {
+        let plenary = match args.size {
+            Size::Smoke => Plenary {
+                tables: 20,
+                duration: Duration::from_secs(3),
+            },
+            Size::Full => Plenary {
+                tables: 200,
+                duration: Duration::from_secs(60),
+            },
+        };
+        let mut runs = Vec::new();
+        for run in 0..args.runs {
+            let server = process::ServerProcess::start(&args.server, core).await?;
+            let figures = plenary.run(server.port, server.pid()).await?;
+            eprintln!("plenary run {}: {figures:?}", run + 1);
+            runs.push(figures);
+            server.stop().await;
+        }
+        let spread = |f: &dyn Fn(&scenarios::plenary::PlenaryFigures) -> f64| {
+            Spread::of(&runs.iter().map(f).collect::<Vec<_>>())
+        };
+        println!(
+            "\n## Plenary: {} tables, 1 wall, 1 facilitator, votes over {:?}\n",
+            plenary.tables, plenary.duration
+        );
+        println!("| figure | median (min–max) | target |\n|---|---|---|");
+        println!(
+            "| votes acknowledged per run | {} | |",
+            spread(&|f| f.votes as f64)
+        );
+        println!("| acknowledgement p50 (ms) | {} | |", spread(&|f| f.ack.0));
+        println!(
+            "| acknowledgement p99 (ms) | {} | ≤ 10 |",
+            spread(&|f| f.ack.1)
+        );
+        println!(
+            "| vote → wall histogram p50 (ms) | {} | |",
+            spread(&|f| f.wall.0)
+        );
+        println!(
+            "| vote → wall histogram p99 (ms) | {} | ≤ 60 |",
+            spread(&|f| f.wall.1)
+        );
+        println!(
+            "| vote → last tablet p99 (ms) | {} | ≤ 100 |",
+            spread(&|f| f.last_tablet.1)
+        );
+        println!(
+            "| server CPU during the votes (s) | {} | |",
+            spread(&|f| f.server_cpu)
+        );
+    }
+    if matches!(args.scenario, Which::All | Which::Fanout) {
+        let fanout = match args.size {
+            Size::Smoke => Fanout {
+                tablets: 200,
+                voters: 10,
+                votes_per_second: 5.0,
+                duration: Duration::from_secs(3),
+            },
+            Size::Full => Fanout {
+                tablets: 5000,
+                voters: 100,
+                votes_per_second: 5.0,
+                duration: Duration::from_secs(20),
+            },
+        };
+        let me = std::env::current_exe()?;
+        let mut runs = Vec::new();
+        for run in 0..args.runs {
+            let server = process::ServerProcess::start(&args.server, core).await?;
+            let figures = fanout.run(server.port, server.pid(), &me, core).await?;
+            eprintln!("fan-out run {}: {figures:?}", run + 1);
+            runs.push(figures);
+            server.stop().await;
+        }
+        let spread = |f: &dyn Fn(&scenarios::fanout::FanoutFigures) -> f64| {
+            Spread::of(&runs.iter().map(f).collect::<Vec<_>>())
+        };
+        println!(
+            "\n## Fan-out: {} tablets watching, {} voting {} votes/s each, {:?}\n",
+            fanout.tablets, fanout.voters, fanout.votes_per_second, fanout.duration
+        );
+        println!("| figure | median (min–max) | target |\n|---|---|---|");
+        println!(
+            "| Ruche: frames delivered per second | {} | |",
+            spread(&|f| f.ruche.frames as f64 / f.seconds)
+        );
+        println!(
+            "| Ruche: server CPU per delivered frame (µs) | {} | |",
+            spread(&|f| f.ruche.cpu_per_frame_us())
+        );
+        println!(
+            "| baseline: frames delivered per second | {} | |",
+            spread(&|f| f.baseline.frames as f64 / f.seconds)
+        );
+        println!(
+            "| baseline: CPU per delivered frame (µs) | {} | |",
+            spread(&|f| f.baseline.cpu_per_frame_us())
+        );
+        println!(
+            "| Ruche / baseline CPU per frame | {} | ≤ 1.25 |",
+            spread(&|f| f.ruche.cpu_per_frame_us() / f.baseline.cpu_per_frame_us())
+        );
+        println!(
+            "| Ruche RSS at the end (MiB) | {} | |",
+            spread(&|f| f.ruche.rss_kib as f64 / 1024.0)
+        );
+    }
+    Ok(())
+}
+
+/// The machine's cores (not this process's: it runs pinned to one).
+fn cores() -> usize {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .map(|info| info.lines().filter(|l| l.starts_with("processor")).count())
+        .unwrap_or(0)
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned())
+}

@@ -1,0 +1,128 @@
+//! The server under test as a separate process, pinned to its own core, and
+//! what `/proc` says of it (CPU time, resident memory).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, anyhow};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+/// A running server process.
+pub struct ServerProcess {
+    child: tokio::process::Child,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+/// CPU time and memory of a process, read from `/proc`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Usage {
+    /// User + system CPU time, in seconds.
+    pub cpu_seconds: f64,
+    /// Resident memory, in KiB.
+    pub rss_kib: u64,
+}
+
+impl std::ops::Sub for Usage {
+    type Output = Usage;
+    fn sub(self, earlier: Usage) -> Usage {
+        Usage {
+            cpu_seconds: self.cpu_seconds - earlier.cpu_seconds,
+            rss_kib: self.rss_kib,
+        }
+    }
+}
+
+/// Reads a process's CPU time and RSS.
+pub fn usage(pid: u32) -> anyhow::Result<Usage> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // The command name may hold spaces: fields are counted after its closing parenthesis.
+    let after = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .ok_or_else(|| anyhow!("bad /proc stat"))?;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = fields[11].parse::<f64>()? + fields[12].parse::<f64>()?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let rss_kib = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+        .unwrap_or(0);
+    Ok(Usage {
+        cpu_seconds: ticks / clock_ticks_per_second(),
+        rss_kib,
+    })
+}
+
+/// USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`).
+fn clock_ticks_per_second() -> f64 {
+    100.0
+}
+
+/// Runs `program args…` pinned to `core` with `taskset` when it is there.
+pub fn pinned(core: Option<usize>, program: &Path) -> tokio::process::Command {
+    match core.filter(|_| Path::new("/usr/bin/taskset").exists()) {
+        Some(core) => {
+            let mut command = tokio::process::Command::new("taskset");
+            command.arg("-c").arg(core.to_string()).arg(program);
+            command
+        }
+        None => tokio::process::Command::new(program),
+    }
+}
+
+impl ServerProcess {
+    /// Starts the Ruche server binary with a fresh database and limits lifted
+    /// for load (many joins from one address, many commands per connection).
+    pub async fn start(binary: &Path, core: Option<usize>) -> anyhow::Result<ServerProcess> {
+        let dir = tempfile::tempdir()?;
+        let db: PathBuf = dir.path().join("bench.db");
+        let mut child = pinned(core, binary)
+            .args(["--bind", "127.0.0.1:0", "--log", "warn"])
+            .args([
+                "--commands-per-second",
+                "100000",
+                "--join-attempts-per-minute",
+                "1000000",
+            ])
+            .arg("--db")
+            .arg(&db)
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
+        let mut lines = BufReader::new(stdout).lines();
+        let port = tokio::time::timeout(Duration::from_secs(30), async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(rest) = line.strip_prefix("Ruche is running: http://localhost:") {
+                    return rest.split('/').next().and_then(|p| p.parse::<u16>().ok());
+                }
+            }
+            None
+        })
+        .await
+        .context("the server did not start in 30 s")?
+        .ok_or_else(|| anyhow!("the server did not say where it listens"))?;
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(ServerProcess {
+            child,
+            port,
+            _dir: dir,
+        })
+    }
+
+    /// The process id (of the server itself, under `taskset`, which execs it).
+    pub fn pid(&self) -> u32 {
+        self.child.id().unwrap_or(0)
+    }
+
+    /// Stops it.
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}

@@ -1,0 +1,85 @@
+//! The scenarios, and the set-up they share: a workshop at its open vote
+//! step with ideas typed in by the facilitator (so every table may vote for
+//! every idea) and results revealed to everyone.
+
+pub mod fanout;
+pub mod plenary;
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use anyhow::{Context, anyhow};
+use ruche_shared::Command;
+use ruche_shared::protocol::Auth;
+
+use crate::client::Conn;
+
+/// A workshop ready for votes.
+pub struct Room {
+    /// The join code.
+    pub code: String,
+    /// The facilitator's connection.
+    pub facilitator: Conn,
+}
+
+/// Creates an ideation workshop with `ideas` ideas, at its vote step, open, results shown.
+pub async fn vote_room(port: u16, ideas: usize) -> anyhow::Result<Room> {
+    let created: serde_json::Value = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/api/workshops"))
+        .json(
+            &serde_json::json!({ "template": "ideation", "title": "Bench", "question": "Bench ?" }),
+        )
+        .send()
+        .await?
+        .json()
+        .await
+        .context("creating the workshop")?;
+    let field = |name: &str| {
+        created[name]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow!("no {name}: {created}"))
+    };
+    let (workshop, code, secret) = (
+        field("workshop")?,
+        field("join_code")?,
+        field("facilitator_secret")?,
+    );
+    let localhost = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let mut facilitator =
+        Conn::connect(localhost, port, Auth::Facilitator { workshop, secret }).await?;
+    let mut op = 0;
+    let mut setup = |command| {
+        op += 1;
+        (op, command)
+    };
+    let mut commands: Vec<(u64, Command)> = (0..ideas)
+        .map(|n| {
+            setup(Command::SubmitIdea {
+                text: format!("Idée {n}"),
+            })
+        })
+        .collect();
+    commands.push(setup(Command::GoToStep { step: 2 }));
+    commands.push(setup(Command::OpenStep {
+        duration_secs: None,
+    }));
+    commands.push(setup(Command::SetResultsVisible { visible: true }));
+    for (op, command) in commands {
+        facilitator.command_and_wait(op, command).await?;
+    }
+    Ok(Room { code, facilitator })
+}
+
+/// A tiny deterministic generator (no randomness crate needed for spreading votes).
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// The next number in 0..n.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}

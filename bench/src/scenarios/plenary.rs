@@ -1,0 +1,215 @@
+//! Plenary: one workshop, many tables, one wall, one facilitator. Every table
+//! spends its 30 points in 1–3 point votes spread over the run. Measured per
+//! vote: acknowledgement latency, vote → updated histogram on the wall, and
+//! vote → updated histogram on the last tablet.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use ruche_shared::protocol::Auth;
+use ruche_shared::{Command, IdeaId, ItemRef};
+use tokio::sync::watch;
+
+use super::{Lcg, vote_room};
+use crate::client::{Conn, Kind, Received, source_address};
+use crate::stats::percentile;
+
+/// How big a plenary.
+pub struct Plenary {
+    /// Tables (tablets).
+    pub tables: usize,
+    /// How long the votes are spread over.
+    pub duration: Duration,
+}
+
+/// What one run measured.
+#[derive(Debug, Default, Clone)]
+pub struct PlenaryFigures {
+    /// Votes sent and acknowledged.
+    pub votes: usize,
+    /// Acknowledgement latency, p50 and p99 (ms).
+    pub ack: (f64, f64),
+    /// Vote → wall histogram, p50 and p99 (ms).
+    pub wall: (f64, f64),
+    /// Vote → last tablet's histogram, p50 and p99 (ms).
+    pub last_tablet: (f64, f64),
+    /// Server CPU seconds during the votes.
+    pub server_cpu: f64,
+}
+
+const IDEAS: u64 = 60;
+
+impl Plenary {
+    /// Runs once against the server on `port` (whose process is `pid`).
+    pub async fn run(&self, port: u16, pid: u32) -> anyhow::Result<PlenaryFigures> {
+        let mut room = vote_room(port, IDEAS as usize).await?;
+        let (stop_tx, stop) = watch::channel(false);
+        let mut tables = Vec::with_capacity(self.tables);
+        for n in 0..self.tables {
+            let auth = Auth::JoinTable {
+                code: room.code.clone(),
+                name: format!("Table {n}"),
+            };
+            tables.push(Conn::connect(source_address(n), port, auth).await?);
+        }
+        let mut wall = Conn::connect(
+            source_address(self.tables),
+            port,
+            Auth::Wall {
+                code: room.code.clone(),
+            },
+        )
+        .await?;
+        let frames = crate::client::Counter::default();
+        wall.start_reading(stop.clone(), false, frames.clone());
+        room.facilitator
+            .start_reading(stop.clone(), false, frames.clone());
+        for table in &mut tables {
+            table.start_reading(stop.clone(), false, frames.clone());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+
+        let before = crate::process::usage(pid)?;
+        let start = Instant::now() + Duration::from_millis(100);
+        let mut senders = Vec::new();
+        for (n, mut table) in tables.into_iter().enumerate() {
+            let duration = self.duration;
+            senders.push(tokio::spawn(async move {
+                let plan = vote_plan(n as u64);
+                let mut sent = Vec::with_capacity(plan.len());
+                for (k, (item, points)) in plan.iter().enumerate() {
+                    // Spread each table's votes evenly, tables out of phase with each other.
+                    let phase = (k as f64 + (n as f64 * 0.618).fract()) / plan.len() as f64;
+                    tokio::time::sleep_until((start + duration.mul_f64(phase)).into()).await;
+                    let op = k as u64 + 1;
+                    let command = Command::SetVote {
+                        item: ItemRef::Idea(IdeaId(*item as u32)),
+                        points: *points,
+                    };
+                    let at = Instant::now();
+                    if table.command(op, command).await.is_err() {
+                        break;
+                    }
+                    sent.push((op, at));
+                }
+                (table, sent)
+            }));
+        }
+        let mut tables = Vec::new();
+        for sender in senders {
+            tables.push(sender.await?);
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let after = crate::process::usage(pid)?;
+        let _ = stop_tx.send(true);
+
+        let wall = wall.finish().await;
+        let _ = room.facilitator.finish().await;
+        let mut received = Vec::new();
+        let mut sends = Vec::new();
+        for (table, sent) in tables {
+            received.push(table.finish().await);
+            sends.push(sent);
+        }
+        Ok(measure(
+            &sends,
+            &received,
+            &wall,
+            after.cpu_seconds - before.cpu_seconds,
+        ))
+    }
+}
+
+/// One table's votes: distinct ideas from its own offset, 1–3 points each, 30 in all.
+fn vote_plan(table: u64) -> Vec<(u64, u32)> {
+    let mut lcg = Lcg(table + 1);
+    let mut left = 30_u32;
+    let mut plan = Vec::new();
+    let mut item = (table * 7) % IDEAS;
+    while left > 0 {
+        let points = (1 + lcg.below(3) as u32).min(left);
+        plan.push((item, points));
+        left -= points;
+        item = (item + 1) % IDEAS;
+    }
+    plan
+}
+
+fn results_of(received: &Received) -> Vec<(Instant, u64)> {
+    received
+        .records
+        .iter()
+        .filter(|r| r.kind == Kind::Results)
+        .map(|r| (r.at, r.seq))
+        .collect()
+}
+
+/// When `frames` (arrival, seq) first showed a sequence number of at least `seq`.
+fn first_showing(frames: &[(Instant, u64)], seq: u64) -> Option<Instant> {
+    let index = frames.partition_point(|(_, s)| *s < seq);
+    frames.get(index).map(|(at, _)| *at)
+}
+
+fn measure(
+    sends: &[Vec<(u64, Instant)>],
+    received: &[Received],
+    wall: &Received,
+    cpu: f64,
+) -> PlenaryFigures {
+    let wall_frames = results_of(wall);
+    let table_frames: Vec<Vec<(Instant, u64)>> = received.iter().map(results_of).collect();
+    let (mut ack, mut to_wall, mut to_last) = (Vec::new(), Vec::new(), Vec::new());
+    for (sent, got) in sends.iter().zip(received) {
+        let acks: HashMap<u64, (Instant, u64)> = got
+            .records
+            .iter()
+            .filter(|r| r.kind == Kind::Accepted)
+            .map(|r| (r.op, (r.at, r.seq)))
+            .collect();
+        for (op, at) in sent {
+            let Some((acked, seq)) = acks.get(op) else {
+                continue;
+            };
+            ack.push(acked.duration_since(*at));
+            if let Some(shown) = first_showing(&wall_frames, *seq) {
+                to_wall.push(shown.saturating_duration_since(*at));
+            }
+            let last = table_frames
+                .iter()
+                .map(|frames| first_showing(frames, *seq))
+                .collect::<Option<Vec<_>>>();
+            if let Some(last) = last.and_then(|all| all.into_iter().max()) {
+                to_last.push(last.saturating_duration_since(*at));
+            }
+        }
+    }
+    let p = |samples: &mut Vec<Duration>| {
+        let ms = |d: Option<Duration>| d.map_or(f64::NAN, crate::stats::ms);
+        (ms(percentile(samples, 50.0)), ms(percentile(samples, 99.0)))
+    };
+    PlenaryFigures {
+        votes: ack.len(),
+        ack: p(&mut ack),
+        wall: p(&mut to_wall),
+        last_tablet: p(&mut to_last),
+        server_cpu: cpu,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_plans_exactly_its_30_points_within_the_cap() {
+        for table in 0..200 {
+            let plan = vote_plan(table);
+            assert_eq!(plan.iter().map(|(_, p)| p).sum::<u32>(), 30);
+            assert!(plan.iter().all(|(_, p)| (1..=3).contains(p)));
+            let mut items: Vec<u64> = plan.iter().map(|(i, _)| *i).collect();
+            items.sort();
+            items.dedup();
+            assert_eq!(items.len(), plan.len(), "a set per item, never twice");
+        }
+    }
+}
