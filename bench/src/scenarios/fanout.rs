@@ -10,14 +10,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
 use futures_util::{SinkExt, StreamExt};
-use ruche_shared::protocol::Auth;
 use ruche_shared::{Command, IdeaId, ItemRef};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::vote_room;
-use crate::client::{Conn, Counter, connect_raw, source_address};
+use super::{join_tables, vote_room};
+use crate::client::{Counter, connect_raw, source_address};
 use crate::process::{pinned, usage};
 
 /// How big a fan-out.
@@ -74,15 +73,9 @@ impl Fanout {
         let mut room = vote_room(port, 20).await?;
         let (stop_tx, stop) = watch::channel(false);
         let frames = Counter::default();
-        let mut tablets = Vec::with_capacity(self.tablets);
-        for n in 0..self.tablets {
-            let auth = Auth::JoinTable {
-                code: room.code.clone(),
-                name: format!("Tablette {n}"),
-            };
-            let mut tablet = Conn::connect(source_address(n), port, auth).await?;
+        let mut tablets = join_tables(port, &room.code, self.tablets, "Tablette").await?;
+        for (n, tablet) in tablets.iter_mut().enumerate() {
             tablet.start_reading(stop.clone(), n == 0, frames.clone());
-            tablets.push(tablet);
         }
         room.facilitator
             .start_reading(stop.clone(), false, frames.clone());

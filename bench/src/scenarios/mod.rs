@@ -70,6 +70,30 @@ pub async fn vote_room(port: u16, ideas: usize) -> anyhow::Result<Room> {
     Ok(Room { code, facilitator })
 }
 
+/// Joins `count` tables named `prefix n`, many at a time (joins are durable,
+/// so one at a time would wait on the disk for each).
+pub async fn join_tables(
+    port: u16,
+    code: &str,
+    count: usize,
+    prefix: &str,
+) -> anyhow::Result<Vec<Conn>> {
+    use futures_util::StreamExt;
+    futures_util::stream::iter(0..count)
+        .map(|n| {
+            let auth = Auth::JoinTable {
+                code: code.to_owned(),
+                name: format!("{prefix} {n}"),
+            };
+            Conn::connect(crate::client::source_address(n), port, auth)
+        })
+        .buffered(128)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect()
+}
+
 /// A tiny deterministic generator (no randomness crate needed for spreading votes).
 pub struct Lcg(pub u64);
 

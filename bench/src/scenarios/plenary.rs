@@ -10,7 +10,7 @@ use ruche_shared::protocol::Auth;
 use ruche_shared::{Command, IdeaId, ItemRef};
 use tokio::sync::watch;
 
-use super::{Lcg, vote_room};
+use super::{Lcg, join_tables, vote_room};
 use crate::client::{Conn, Kind, Received, source_address};
 use crate::stats::percentile;
 
@@ -44,14 +44,7 @@ impl Plenary {
     pub async fn run(&self, port: u16, pid: u32) -> anyhow::Result<PlenaryFigures> {
         let mut room = vote_room(port, IDEAS as usize).await?;
         let (stop_tx, stop) = watch::channel(false);
-        let mut tables = Vec::with_capacity(self.tables);
-        for n in 0..self.tables {
-            let auth = Auth::JoinTable {
-                code: room.code.clone(),
-                name: format!("Table {n}"),
-            };
-            tables.push(Conn::connect(source_address(n), port, auth).await?);
-        }
+        let mut tables = join_tables(port, &room.code, self.tables, "Table").await?;
         let mut wall = Conn::connect(
             source_address(self.tables),
             port,
