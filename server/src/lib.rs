@@ -31,6 +31,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -160,6 +161,14 @@ pub async fn start(
         shutdown: shutdown.clone(),
     };
     let addr = listener.local_addr()?;
+    // Small frames must leave at once: with Nagle's algorithm on, an answer
+    // written while the previous frame is unacknowledged waits for the
+    // client's delayed ACK (40 ms on Linux).
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot turn off Nagle's algorithm on a connection");
+        }
+    });
     let router = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let mut stopped = shutdown.clone();
     let task = tokio::spawn(async move {

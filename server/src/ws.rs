@@ -47,8 +47,11 @@ pub async fn upgrade(
             .into_response();
     }
     let limit = state.settings.max_message_bytes;
+    // A small read buffer (it grows for a large message): a tablet sends little,
+    // and thousands of connections must stay cheap.
     ws.max_message_size(limit)
         .max_frame_size(limit)
+        .read_buffer_size(4 * 1024)
         .on_upgrade(move |socket| connection(socket, state, peer.ip()))
 }
 

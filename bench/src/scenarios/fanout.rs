@@ -15,7 +15,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::{join_tables, vote_room};
+use super::{join_tables, vote_room, watch_walls};
 use crate::client::{Counter, connect_raw, source_address};
 use crate::process::{pinned, usage};
 
@@ -73,9 +73,14 @@ impl Fanout {
         let mut room = vote_room(port, 20).await?;
         let (stop_tx, stop) = watch::channel(false);
         let frames = Counter::default();
-        let mut tablets = join_tables(port, &room.code, self.tablets, "Tablette").await?;
+        // The voters join as tables; the others watch as walls do (a workshop
+        // takes at most 500 tables, and a watcher gets the same results frames).
+        let voters = self.voters.min(self.tablets);
+        let mut tablets = join_tables(port, &room.code, voters, "Tablette").await?;
+        tablets.extend(watch_walls(port, &room.code, self.tablets - voters, voters).await?);
         for (n, tablet) in tablets.iter_mut().enumerate() {
-            tablet.start_reading(stop.clone(), n == 0, frames.clone());
+            // Keep the results payloads of one watcher, for the baseline to replay.
+            tablet.start_reading(stop.clone(), n == voters, frames.clone());
         }
         room.facilitator
             .start_reading(stop.clone(), false, frames.clone());
@@ -83,7 +88,7 @@ impl Fanout {
 
         let (frames_before, before, start) =
             (frames.load(Ordering::Relaxed), usage(pid)?, Instant::now());
-        let watchers = tablets.split_off(self.voters.min(tablets.len()));
+        let watchers = tablets.split_off(voters);
         let mut voters = Vec::new();
         for (n, mut voter) in tablets.into_iter().enumerate() {
             let (duration, gap) = (

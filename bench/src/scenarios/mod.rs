@@ -94,6 +94,32 @@ pub async fn join_tables(
         .collect()
 }
 
+/// Connects `count` walls (read-only watchers), many at a time; their source
+/// addresses follow those of the first `after` clients.
+pub async fn watch_walls(
+    port: u16,
+    code: &str,
+    count: usize,
+    after: usize,
+) -> anyhow::Result<Vec<Conn>> {
+    use futures_util::StreamExt;
+    futures_util::stream::iter(0..count)
+        .map(|n| {
+            Conn::connect(
+                crate::client::source_address(after + n),
+                port,
+                Auth::Wall {
+                    code: code.to_owned(),
+                },
+            )
+        })
+        .buffered(128)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect()
+}
+
 /// A tiny deterministic generator (no randomness crate needed for spreading votes).
 pub struct Lcg(pub u64);
 

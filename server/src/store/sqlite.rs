@@ -3,6 +3,9 @@
 //! cut once it returns.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use ruche_shared::{Event, TableId, Workshop, WorkshopConfig};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -43,7 +46,12 @@ PRAGMA user_version = 1;
 /// The SQLite event log.
 pub struct SqliteLog {
     conn: Connection,
+    /// Tells the checkpointer thread to stop when the log is dropped.
+    stop_checkpoints: Arc<AtomicBool>,
 }
+
+/// How often the WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
 impl SqliteLog {
     /// Opens (or creates) the log at `path`.
@@ -52,9 +60,43 @@ impl SqliteLog {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Checkpoints run on their own connection and thread (below), not
+        // inside a commit: an automatic checkpoint would stall whichever
+        // command happened to cross the threshold by a whole database fsync.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         conn.execute_batch(SCHEMA)?;
-        Ok(SqliteLog { conn })
+        let stop_checkpoints = Arc::new(AtomicBool::new(false));
+        start_checkpointer(path, stop_checkpoints.clone())?;
+        Ok(SqliteLog {
+            conn,
+            stop_checkpoints,
+        })
     }
+}
+
+impl Drop for SqliteLog {
+    fn drop(&mut self) {
+        self.stop_checkpoints.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Copies the WAL back into the database file every [`CHECKPOINT_EVERY`],
+/// without blocking the writer (a passive checkpoint never waits for it).
+fn start_checkpointer(path: &Path, stop: Arc<AtomicBool>) -> Result<(), StoreError> {
+    let conn = Connection::open(path)?;
+    std::thread::Builder::new()
+        .name("ruche-checkpoint".into())
+        .spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(CHECKPOINT_EVERY);
+                if let Err(error) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                {
+                    tracing::warn!(%error, "WAL checkpoint failed; will try again");
+                }
+            }
+        })
+        .map_err(|e| StoreError::Corrupt(format!("cannot start the checkpoint thread: {e}")))?;
+    Ok(())
 }
 
 fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
