@@ -37,11 +37,13 @@ pub struct TestServer {
     _dir: tempfile::TempDir,
 }
 
-/// Settings for tests: a short coalescing window so tests run fast.
+/// Settings for tests: a short coalescing window so tests run fast, and a
+/// command rate no script would hit by accident (a test of the limit sets its own).
 pub fn test_settings(db_path: &Path) -> Settings {
     Settings {
         db_path: db_path.to_owned(),
         coalesce_window: Duration::from_millis(10),
+        commands_per_second: 1000,
         ..Settings::default()
     }
 }

@@ -80,6 +80,9 @@ pub enum StoreError {
     /// A stored row does not read back (damaged or from a newer version).
     #[error("stored data does not read back: {0}")]
     Corrupt(String),
+    /// The operating system refused (e.g. starting a thread).
+    #[error("system: {0}")]
+    Io(#[from] std::io::Error),
     /// The writer thread is gone (the server is stopping).
     #[error("the log writer has stopped")]
     WriterStopped,

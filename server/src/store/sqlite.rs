@@ -94,8 +94,7 @@ fn start_checkpointer(path: &Path, stop: Arc<AtomicBool>) -> Result<(), StoreErr
                     tracing::warn!(%error, "WAL checkpoint failed; will try again");
                 }
             }
-        })
-        .map_err(|e| StoreError::Corrupt(format!("cannot start the checkpoint thread: {e}")))?;
+        })?;
     Ok(())
 }
 
