@@ -166,6 +166,57 @@ impl Conn {
         Err(anyhow!("closed during setup"))
     }
 
+    /// Keeps `window` commands in flight until `until`: each answer sends the
+    /// next one. Returns every acknowledgement's latency. (Instead of
+    /// `start_reading`: it reads the stream itself.)
+    pub async fn pump(
+        &mut self,
+        window: usize,
+        until: Instant,
+        mut next: impl FnMut(u64) -> Command,
+    ) -> anyhow::Result<Vec<std::time::Duration>> {
+        let mut stream = self.stream.take().expect("pumping reads the stream");
+        let mut sent_at: std::collections::HashMap<u64, Instant> = std::collections::HashMap::new();
+        let mut latencies = Vec::new();
+        let mut op = 0_u64;
+        for _ in 0..window {
+            op += 1;
+            sent_at.insert(op, Instant::now());
+            self.command(op, next(op)).await?;
+        }
+        while !sent_at.is_empty() {
+            let Some(frame) = stream.next().await else {
+                break;
+            };
+            let Message::Text(text) = frame? else {
+                continue;
+            };
+            let Ok(head) = serde_json::from_str::<Head>(text.as_str()) else {
+                continue;
+            };
+            let Some(acked) = head
+                .op
+                .and_then(|o| o.strip_prefix('o'))
+                .and_then(|n| n.parse::<u64>().ok())
+            else {
+                continue;
+            };
+            if head.kind != "accepted" {
+                return Err(anyhow!("not accepted: {text}"));
+            }
+            if let Some(at) = sent_at.remove(&acked) {
+                latencies.push(at.elapsed());
+            }
+            if Instant::now() < until {
+                op += 1;
+                sent_at.insert(op, Instant::now());
+                self.command(op, next(op)).await?;
+            }
+        }
+        self.stream = Some(stream);
+        Ok(latencies)
+    }
+
     /// Stops and returns what was received.
     pub async fn finish(mut self) -> Received {
         let _ = self.sink.close().await;

@@ -73,6 +73,8 @@ enum Which {
     All,
     Plenary,
     Fanout,
+    Ingest,
+    Recovery,
 }
 
 #[tokio::main]
@@ -202,6 +204,74 @@ async fn main() -> anyhow::Result<()> {
         println!(
             "| Ruche RSS at the end (MiB) | {} | |",
             spread(&|f| f.ruche.rss_kib as f64 / 1024.0)
+        );
+    }
+    if matches!(args.scenario, Which::All | Which::Ingest) {
+        // 200 votes in flight in all at full size (20 at smoke size): enough to
+        // find the rate, few enough that the latency is not just queueing.
+        let (duration, shapes) = match args.size {
+            Size::Smoke => (Duration::from_secs(2), [(1, 10, 2), (10, 2, 1)]),
+            Size::Full => (Duration::from_secs(20), [(1, 100, 2), (100, 2, 1)]),
+        };
+        for (workshops, tables, window) in shapes {
+            let ingest = scenarios::ingest::Ingest {
+                workshops,
+                tables,
+                window,
+                duration,
+            };
+            let mut runs = Vec::new();
+            for run in 0..args.runs {
+                let server = process::ServerProcess::start(&args.server, core).await?;
+                let figures = ingest.run(server.port).await?;
+                eprintln!(
+                    "ingest {workshops} workshop(s) run {}: {figures:?}",
+                    run + 1
+                );
+                runs.push(figures);
+                server.stop().await;
+            }
+            let spread = |f: &dyn Fn(&scenarios::ingest::IngestFigures) -> f64| {
+                Spread::of(&runs.iter().map(f).collect::<Vec<_>>())
+            };
+            println!(
+                "\n## Durable ingest: {} workshop(s) × {} tables, {} votes in flight per table, {:?}\n",
+                ingest.workshops, ingest.tables, ingest.window, ingest.duration
+            );
+            println!("| figure | median (min–max) | target |\n|---|---|---|");
+            println!(
+                "| votes acknowledged per second | {} | ≥ 20,000 |",
+                spread(&|f| f.votes_per_second)
+            );
+            println!("| acknowledgement p50 (ms) | {} | |", spread(&|f| f.ack.0));
+            println!(
+                "| acknowledgement p99 (ms) | {} | ≤ 20 |",
+                spread(&|f| f.ack.1)
+            );
+        }
+    }
+    if matches!(args.scenario, Which::All | Which::Recovery) {
+        let events = match args.size {
+            Size::Smoke => 5_000,
+            Size::Full => 1_000_000,
+        };
+        let mut runs = Vec::new();
+        for run in 0..args.runs {
+            let (took, written) = scenarios::ingest::recovery(&args.server, core, events).await?;
+            eprintln!("recovery run {}: {written} events, {took:?}", run + 1);
+            runs.push((took.as_secs_f64(), written as f64));
+        }
+        println!(
+            "\n## Recovery: start-up after kill -9 with at least {events} events in the log\n"
+        );
+        println!("| figure | median (min–max) | target |\n|---|---|---|");
+        println!(
+            "| events in the log | {} | |",
+            Spread::of(&runs.iter().map(|r| r.1).collect::<Vec<_>>())
+        );
+        println!(
+            "| start to serving (s) | {} | ≤ 2 |",
+            Spread::of(&runs.iter().map(|r| r.0).collect::<Vec<_>>())
         );
     }
     Ok(())

@@ -79,7 +79,28 @@ impl ServerProcess {
     /// Starts the Ruche server binary with a fresh database and limits lifted
     /// for load (many joins from one address, many commands per connection).
     pub async fn start(binary: &Path, core: Option<usize>) -> anyhow::Result<ServerProcess> {
-        let dir = tempfile::tempdir()?;
+        ServerProcess::start_on(binary, core, tempfile::tempdir()?).await
+    }
+
+    /// `kill -9`s the server and starts it again on the same database;
+    /// returns it and how long it took from start to serving (recovery included).
+    pub async fn crash_and_restart(
+        mut self,
+        binary: &Path,
+        core: Option<usize>,
+    ) -> anyhow::Result<(ServerProcess, Duration)> {
+        let _ = self.child.kill().await;
+        let dir = self._dir;
+        let started = std::time::Instant::now();
+        let server = ServerProcess::start_on(binary, core, dir).await?;
+        Ok((server, started.elapsed()))
+    }
+
+    async fn start_on(
+        binary: &Path,
+        core: Option<usize>,
+        dir: tempfile::TempDir,
+    ) -> anyhow::Result<ServerProcess> {
         let db: PathBuf = dir.path().join("bench.db");
         let mut child = pinned(core, binary)
             .args(["--bind", "127.0.0.1:0", "--log", "warn"])
@@ -97,7 +118,7 @@ impl ServerProcess {
             .with_context(|| format!("starting {}", binary.display()))?;
         let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
         let mut lines = BufReader::new(stdout).lines();
-        let port = tokio::time::timeout(Duration::from_secs(30), async {
+        let port = tokio::time::timeout(Duration::from_secs(120), async {
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Some(rest) = line.strip_prefix("Ruche is running: http://localhost:") {
                     return rest.split('/').next().and_then(|p| p.parse::<u16>().ok());
@@ -106,7 +127,7 @@ impl ServerProcess {
             None
         })
         .await
-        .context("the server did not start in 30 s")?
+        .context("the server did not start in 120 s")?
         .ok_or_else(|| anyhow!("the server did not say where it listens"))?;
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         Ok(ServerProcess {

@@ -3,6 +3,7 @@
 //! every idea) and results revealed to everyone.
 
 pub mod fanout;
+pub mod ingest;
 pub mod plenary;
 
 use std::net::{IpAddr, Ipv4Addr};

@@ -2,6 +2,7 @@
 //! install), WAL journal, `synchronous=FULL` so that a commit survives a power
 //! cut once it returns.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,15 +21,20 @@ CREATE TABLE IF NOT EXISTS workshops (
     config        TEXT NOT NULL,
     created_at_ms INTEGER NOT NULL
 );
+-- One append-only log for every workshop, in commit order. Keyed by a
+-- global position rather than (workshop, seq): a group commit then appends
+-- to one end of one B-tree instead of dirtying a page per workshop, which
+-- halves the fsync'd bytes when many workshops are busy. Start-up reads it
+-- once, in order, and sorts the rows out by workshop.
 CREATE TABLE IF NOT EXISTS events (
+    position  INTEGER PRIMARY KEY,
     workshop  TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
     seq       INTEGER NOT NULL,
     principal TEXT NOT NULL,
     op        TEXT,
     at_ms     INTEGER NOT NULL,
-    body      TEXT NOT NULL,
-    PRIMARY KEY (workshop, seq)
-) WITHOUT ROWID;
+    body      TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS table_tokens (
     workshop   TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
     table_id   INTEGER NOT NULL,
@@ -40,7 +46,7 @@ CREATE TABLE IF NOT EXISTS snapshots (
     seq      INTEGER NOT NULL,
     body     TEXT NOT NULL
 );
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 ";
 
 /// The SQLite event log.
@@ -64,6 +70,13 @@ impl SqliteLog {
         // inside a commit: an automatic checkpoint would stall whichever
         // command happened to cross the threshold by a whole database fsync.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version == 1 {
+            return Err(StoreError::Corrupt(format!(
+                "{} was written by an earlier development build of Ruche (schema 1); move it away to start afresh",
+                path.display()
+            )));
+        }
         conn.execute_batch(SCHEMA)?;
         let stop_checkpoints = Arc::new(AtomicBool::new(false));
         start_checkpointer(path, stop_checkpoints.clone())?;
@@ -157,6 +170,7 @@ impl EventLog for SqliteLog {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
             .collect::<Result<_, _>>()?;
         let mut loaded = Vec::with_capacity(records.len());
+        let mut index: HashMap<String, usize> = HashMap::new();
         for (id, code, secret_hash, config, created_at_ms) in records {
             let config: WorkshopConfig = serde_json::from_str(&config)
                 .map_err(|e| corrupt(&format!("config of {id}"), e))?;
@@ -174,32 +188,6 @@ impl EventLog for SqliteLog {
                         .map_err(|e| corrupt(&format!("snapshot of {id}"), e))
                 })
                 .transpose()?;
-            let after = snapshot.as_ref().map_or(0, |(seq, _)| *seq as i64);
-            let mut statement = self.conn.prepare_cached(
-                "SELECT seq, principal, op, at_ms, body FROM events WHERE workshop = ?1 AND seq > ?2 ORDER BY seq",
-            )?;
-            let rows = statement.query_map(params![id, after], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })?;
-            let mut events = Vec::new();
-            for row in rows {
-                let (seq, principal, op, at_ms, body) = row?;
-                let event: Event = serde_json::from_str(&body)
-                    .map_err(|e| corrupt(&format!("event {seq} of {id}"), e))?;
-                events.push(LoggedEvent {
-                    seq: seq as u64,
-                    event,
-                    principal,
-                    op,
-                    at_ms: at_ms as u64,
-                });
-            }
             let table_tokens = self
                 .conn
                 .prepare_cached(
@@ -207,6 +195,7 @@ impl EventLog for SqliteLog {
                 )?
                 .query_map([&id], |r| Ok((TableId(r.get(0)?), r.get(1)?)))?
                 .collect::<Result<_, _>>()?;
+            index.insert(id.clone(), loaded.len());
             loaded.push(LoadedWorkshop {
                 record: WorkshopRecord {
                     id,
@@ -216,8 +205,38 @@ impl EventLog for SqliteLog {
                     created_at_ms: created_at_ms as u64,
                 },
                 snapshot,
-                events,
+                events: Vec::new(),
                 table_tokens,
+            });
+        }
+        // One pass over the whole log, in commit order.
+        let mut statement = self.conn.prepare(
+            "SELECT workshop, seq, principal, op, at_ms, body FROM events ORDER BY position",
+        )?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let workshop: String = row.get(0)?;
+            let seq = row.get::<_, i64>(1)? as u64;
+            let Some(&at) = index.get(&workshop) else {
+                continue;
+            };
+            let target = &mut loaded[at];
+            if target
+                .snapshot
+                .as_ref()
+                .is_some_and(|(snapshot_seq, _)| seq <= *snapshot_seq)
+            {
+                continue;
+            }
+            let body: String = row.get(5)?;
+            let event: Event = serde_json::from_str(&body)
+                .map_err(|e| corrupt(&format!("event {seq} of {workshop}"), e))?;
+            target.events.push(LoggedEvent {
+                seq,
+                event,
+                principal: row.get(2)?,
+                op: row.get(3)?,
+                at_ms: row.get::<_, i64>(4)? as u64,
             });
         }
         Ok(loaded)
