@@ -75,6 +75,7 @@ enum Which {
     Fanout,
     Ingest,
     Recovery,
+    Rooms,
 }
 
 #[tokio::main]
@@ -249,6 +250,59 @@ async fn main() -> anyhow::Result<()> {
                 spread(&|f| f.ack.1)
             );
         }
+    }
+    if matches!(args.scenario, Which::All | Which::Rooms) {
+        let rooms = match args.size {
+            Size::Smoke => scenarios::rooms::Rooms {
+                rooms: 10,
+                tables: 5,
+                votes_per_second: 50.0,
+                duration: Duration::from_secs(3),
+            },
+            Size::Full => scenarios::rooms::Rooms {
+                rooms: 500,
+                tables: 20,
+                votes_per_second: 2000.0,
+                duration: Duration::from_secs(20),
+            },
+        };
+        let mut runs = Vec::new();
+        for run in 0..args.runs {
+            let server = process::ServerProcess::start(&args.server, core).await?;
+            let figures = rooms.run(server.port, server.pid()).await?;
+            eprintln!("many rooms run {}: {figures:?}", run + 1);
+            runs.push(figures);
+            server.stop().await;
+        }
+        let spread = |f: &dyn Fn(&scenarios::rooms::RoomsFigures) -> f64| {
+            Spread::of(&runs.iter().map(f).collect::<Vec<_>>())
+        };
+        println!(
+            "\n## Many rooms: {} workshops × {} tables + a wall each, {} votes/s in all, {:?}\n",
+            rooms.rooms, rooms.tables, rooms.votes_per_second, rooms.duration
+        );
+        println!("| figure | median (min–max) | target |\n|---|---|---|");
+        println!(
+            "| connected clients | {} | |",
+            spread(&|f| f.clients as f64)
+        );
+        println!("| votes measured | {} | |", spread(&|f| f.votes as f64));
+        println!(
+            "| server RSS per connected client (KiB) | {} | ≤ 16 (stretch 8) |",
+            spread(&|f| f.rss_per_client_kib)
+        );
+        println!(
+            "| vote → all clients of its workshop p50 (ms) | {} | |",
+            spread(&|f| f.to_all.0)
+        );
+        println!(
+            "| vote → all clients of its workshop p99 (ms) | {} | ≤ 100 |",
+            spread(&|f| f.to_all.1)
+        );
+        println!(
+            "| server CPU per delivered frame (µs) | {} | |",
+            spread(&|f| f.cpu_per_frame_us)
+        );
     }
     if matches!(args.scenario, Which::All | Which::Recovery) {
         let events = match args.size {

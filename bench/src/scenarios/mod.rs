@@ -5,6 +5,7 @@
 pub mod fanout;
 pub mod ingest;
 pub mod plenary;
+pub mod rooms;
 
 use std::net::{IpAddr, Ipv4Addr};
 

@@ -128,7 +128,7 @@ fn vote_plan(table: u64) -> Vec<(u64, u32)> {
     plan
 }
 
-fn results_of(received: &Received) -> Vec<(Instant, u64)> {
+pub(crate) fn results_of(received: &Received) -> Vec<(Instant, u64)> {
     received
         .records
         .iter()
@@ -138,7 +138,7 @@ fn results_of(received: &Received) -> Vec<(Instant, u64)> {
 }
 
 /// When `frames` (arrival, seq) first showed a sequence number of at least `seq`.
-fn first_showing(frames: &[(Instant, u64)], seq: u64) -> Option<Instant> {
+pub(crate) fn first_showing(frames: &[(Instant, u64)], seq: u64) -> Option<Instant> {
     let index = frames.partition_point(|(_, s)| *s < seq);
     frames.get(index).map(|(at, _)| *at)
 }
