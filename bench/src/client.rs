@@ -68,6 +68,8 @@ pub struct Conn {
     sink: SplitSink<Socket, Message>,
     reader: Option<tokio::task::JoinHandle<Received>>,
     stream: Option<SplitStream<Socket>>,
+    /// The table token from the welcome, for a table that just joined.
+    pub token: Option<String>,
 }
 
 /// The loopback address client `n` connects from: spread over 127.0.0.2–127.0.0.33.
@@ -108,8 +110,9 @@ impl Conn {
                 .ok_or_else(|| anyhow!("closed before welcome"))??;
             if let Message::Text(text) = frame {
                 match serde_json::from_str::<ServerMsg>(text.as_str())? {
-                    ServerMsg::Welcome { .. } => {
+                    ServerMsg::Welcome { table_token, .. } => {
                         return Ok(Conn {
+                            token: table_token,
                             sink,
                             reader: None,
                             stream: Some(stream),
@@ -120,6 +123,44 @@ impl Conn {
                 }
             }
         }
+    }
+
+    /// Connects, says hello with `last_seq`, and waits until it is caught up:
+    /// the welcome, then the first live-results frame (which follows the
+    /// missed events or the snapshot).
+    pub async fn reconnect(
+        from: IpAddr,
+        port: u16,
+        auth: Auth,
+        last_seq: Option<u64>,
+    ) -> anyhow::Result<Conn> {
+        let ws = connect_raw(from, port).await?;
+        let (mut sink, mut stream) = ws.split();
+        let hello = ClientMsg::Hello {
+            protocol: PROTOCOL_VERSION,
+            auth,
+            last_seq,
+        };
+        sink.send(Message::text(serde_json::to_string(&hello)?))
+            .await?;
+        while let Some(frame) = stream.next().await {
+            if let Message::Text(text) = frame? {
+                let head: Head = serde_json::from_str(text.as_str())?;
+                match head.kind {
+                    "results" => {
+                        return Ok(Conn {
+                            sink,
+                            reader: None,
+                            stream: Some(stream),
+                            token: None,
+                        });
+                    }
+                    "error" => return Err(anyhow!("refused: {text}")),
+                    _ => {}
+                }
+            }
+        }
+        Err(anyhow!("closed before catching up"))
     }
 
     /// Starts recording what arrives, until `stop` turns true; every frame

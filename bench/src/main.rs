@@ -76,6 +76,7 @@ enum Which {
     Ingest,
     Recovery,
     Rooms,
+    Storm,
 }
 
 #[tokio::main]
@@ -302,6 +303,37 @@ async fn main() -> anyhow::Result<()> {
         println!(
             "| server CPU per delivered frame (µs) | {} | |",
             spread(&|f| f.cpu_per_frame_us)
+        );
+    }
+    if matches!(args.scenario, Which::All | Which::Storm) {
+        let storm = match args.size {
+            Size::Smoke => scenarios::storm::Storm {
+                workshops: 2,
+                tables: 25,
+            },
+            Size::Full => scenarios::storm::Storm {
+                workshops: 10,
+                tables: 500,
+            },
+        };
+        let mut runs = Vec::new();
+        for run in 0..args.runs {
+            let server = process::ServerProcess::start(&args.server, core).await?;
+            let took = storm.run(server.port).await?;
+            eprintln!("reconnect storm run {}: {took:?}", run + 1);
+            runs.push(took.as_secs_f64());
+            server.stop().await;
+        }
+        println!(
+            "\n## Reconnect storm: {} tablets ({} workshops × {}) drop and come back at once\n",
+            storm.workshops * storm.tables,
+            storm.workshops,
+            storm.tables
+        );
+        println!("| figure | median (min–max) | target |\n|---|---|---|");
+        println!(
+            "| all back and caught up (s) | {} | ≤ 3 |",
+            Spread::of(&runs)
         );
     }
     if matches!(args.scenario, Which::All | Which::Recovery) {

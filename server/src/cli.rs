@@ -90,14 +90,12 @@ pub async fn main() -> anyhow::Result<()> {
         .with_target(false)
         .init();
 
-    let listener = tokio::net::TcpListener::bind(args.bind)
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot listen on {}: {e} (is another server using this port? try --bind)",
-                args.bind
-            )
-        })?;
+    let listener = listen(args.bind).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {}: {e} (is another server using this port? try --bind)",
+            args.bind
+        )
+    })?;
     let running = crate::run(listener, args.settings()).await.map_err(|e| {
         anyhow::anyhow!("cannot start with the database {}: {e}", args.db.display())
     })?;
@@ -119,6 +117,20 @@ pub async fn main() -> anyhow::Result<()> {
     });
     running.wait().await?;
     Ok(())
+}
+
+/// Listens with a long accept queue: when the venue's Wi-Fi comes back, every
+/// tablet reconnects in the same second, and connections beyond a short queue
+/// would wait a whole SYN retry (1 s, then 3 s) to get in.
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
 }
 
 async fn wait_for_signal() {

@@ -6,6 +6,7 @@ pub mod fanout;
 pub mod ingest;
 pub mod plenary;
 pub mod rooms;
+pub mod storm;
 
 use std::net::{IpAddr, Ipv4Addr};
 
