@@ -30,7 +30,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -63,6 +63,7 @@ pub fn app(state: AppState) -> Router {
         .route("/ws", get(ws::upgrade))
         .route("/api/workshops", post(http::create_workshop))
         .route("/api/join/{code}", get(http::public_info))
+        .route("/api/workshops/{id}", delete(http::delete_workshop))
         .route("/api/workshops/{id}/export.json", get(http::export_json))
         .route("/api/workshops/{id}/export.csv", get(http::export_csv))
         .route("/healthz", get(http::healthz))

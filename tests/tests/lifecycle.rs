@@ -195,3 +195,65 @@ async fn a_wall_sees_results_only_once_revealed_and_never_hidden_ideas() {
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitator_deletes_a_workshop_and_all_its_events_for_good() {
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }))
+        .await;
+    let kept = server
+        .create(json!({ "template": "ideation", "title": "Autre", "question": "Autre ?" }))
+        .await;
+    let mut facilitator = Client::facilitator(server.addr, &created).await;
+    let mut a = Client::join(server.addr, &created.join_code, "A").await;
+    facilitator
+        .accepted(Command::OpenStep {
+            duration_secs: None,
+        })
+        .await;
+    a.accepted(Command::SubmitIdea {
+        text: "Une idée".into(),
+    })
+    .await;
+
+    let url = server.url(&format!("/api/workshops/{}", created.workshop));
+    let client = reqwest::Client::new();
+    let refused = client
+        .delete(&url)
+        .bearer_auth("0".repeat(32))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401, "only the facilitator may delete");
+    let deleted = client
+        .delete(&url)
+        .bearer_auth(&created.facilitator_secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    assert!(a.is_closed_by_server().await, "its screens are closed");
+    let info = reqwest::get(server.url(&format!("/api/join/{}", created.join_code)))
+        .await
+        .unwrap();
+    assert_eq!(info.status(), 404);
+
+    // Gone from the log too: a restart does not bring it back; the other workshop stays.
+    let server = server.restart().await;
+    let info = reqwest::get(server.url(&format!("/api/join/{}", created.join_code)))
+        .await
+        .unwrap();
+    assert_eq!(info.status(), 404);
+    let other = reqwest::get(server.url(&format!("/api/join/{}", kept.join_code)))
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200);
+    let export = get_as_facilitator(
+        &server.url(&format!("/api/workshops/{}/export.json", created.workshop)),
+        &created.facilitator_secret,
+    )
+    .await;
+    assert_eq!(export.status(), 401);
+    server.stop().await;
+}

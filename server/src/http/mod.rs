@@ -284,6 +284,21 @@ pub async fn export_csv(
         .into_response())
 }
 
+/// `DELETE /api/workshops/{id}`: the workshop and all its events, for good.
+pub async fn delete_workshop(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let (handle, _) = facilitator_workshop(&state, &id, &headers).await?;
+    state
+        .hub
+        .delete(&handle.id)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// `GET /healthz`.
 pub async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(json!({ "status": "ok", "workshops": state.hub.len() }))

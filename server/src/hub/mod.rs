@@ -211,6 +211,22 @@ impl Hub {
         self.by_id.insert(record.id, Arc::new(handle));
     }
 
+    /// Deletes a workshop: it stops taking commands, finishes writing, its
+    /// screens are closed, and it is removed from the log with all its events.
+    pub async fn delete(&self, id: &str) -> Result<(), StoreError> {
+        let Some((_, handle)) = self.by_id.remove(id) else {
+            return Ok(());
+        };
+        self.by_code.remove(&handle.code);
+        let (reply, done) = oneshot::channel();
+        if handle.tx.send(ActorMsg::Shutdown { reply }).await.is_ok() {
+            let _ = done.await;
+        }
+        self.writer.delete(id.to_owned()).await?;
+        tracing::info!(workshop = %id, "workshop deleted");
+        Ok(())
+    }
+
     /// Stops every actor once what it has pending is written.
     pub async fn shutdown(&self) {
         let handles: Vec<Arc<WorkshopHandle>> = self.by_id.iter().map(|h| h.clone()).collect();

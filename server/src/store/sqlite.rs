@@ -248,3 +248,86 @@ impl EventLog for SqliteLog {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ruche_shared::{Template, WorkshopConfig};
+
+    fn record(id: &str, code: &str) -> WorkshopRecord {
+        let setup = Template::Ideation.setup("S", "Q", vec![], vec![]);
+        WorkshopRecord {
+            id: id.into(),
+            code: code.into(),
+            secret_hash: "h".into(),
+            config: WorkshopConfig::new(setup).unwrap(),
+            created_at_ms: 0,
+        }
+    }
+
+    fn append(workshop: &str, seq: u64) -> Append {
+        let event = Event::JoiningLockedChanged {
+            locked: seq % 2 == 0,
+        };
+        Append {
+            workshop: workshop.into(),
+            events: vec![LoggedEvent {
+                seq,
+                event,
+                principal: "f".into(),
+                op: Some(format!("op{seq}")),
+                at_ms: 0,
+            }],
+            table_token: (seq == 1).then(|| (TableId(0), "t".into())),
+            snapshot: None,
+        }
+    }
+
+    #[test]
+    fn events_read_back_per_workshop_in_order_and_deletion_removes_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = SqliteLog::open(&dir.path().join("t.db")).unwrap();
+        log.create_workshop(&record("a", "111111")).unwrap();
+        log.create_workshop(&record("b", "222222")).unwrap();
+        // Interleaved in one group commit, as the writer does.
+        log.append(&[
+            append("a", 1),
+            append("b", 1),
+            append("a", 2),
+            append("b", 2),
+            append("a", 3),
+        ])
+        .unwrap();
+        let loaded = log.load_all().unwrap();
+        let seqs = |w: &LoadedWorkshop| w.events.iter().map(|e| e.seq).collect::<Vec<_>>();
+        assert_eq!(seqs(&loaded[0]), vec![1, 2, 3]);
+        assert_eq!(seqs(&loaded[1]), vec![1, 2]);
+        assert_eq!(loaded[0].table_tokens, vec![(TableId(0), "t".to_owned())]);
+
+        log.delete_workshop("a").unwrap();
+        let left: i64 = log
+            .conn
+            .query_row(
+                "SELECT count(*) FROM events WHERE workshop = 'a'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let tokens: i64 = log
+            .conn
+            .query_row(
+                "SELECT count(*) FROM table_tokens WHERE workshop = 'a'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            (left, tokens),
+            (0, 0),
+            "a deleted workshop leaves nothing behind"
+        );
+        let loaded = log.load_all().unwrap();
+        assert_eq!(loaded.len(), 1);
+        assert_eq!(seqs(&loaded[0]), vec![1, 2]);
+    }
+}
