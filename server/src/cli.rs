@@ -59,6 +59,11 @@ pub struct Args {
     #[arg(long, env = "RUCHE_JOIN_ATTEMPTS_PER_MINUTE", default_value_t = 30)]
     pub join_attempts_per_minute: u32,
 
+    /// Delete workshops (with everything they recorded) after this many days
+    /// without activity. By default they are kept until deleted by hand.
+    #[arg(long, env = "RUCHE_RETENTION_DAYS")]
+    pub retention_days: Option<u64>,
+
     /// Create the source's two workshops (ideation and evaluation) on start and
     /// print how to open them.
     #[arg(long)]
@@ -75,6 +80,9 @@ impl Args {
             max_message_bytes: self.max_message_bytes,
             commands_per_second: self.commands_per_second,
             join_attempts_per_minute: self.join_attempts_per_minute,
+            retention: self
+                .retention_days
+                .map(|days| Duration::from_secs(days * 86_400)),
             ..Settings::default()
         }
     }

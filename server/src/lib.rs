@@ -115,6 +115,26 @@ impl Running {
     }
 }
 
+/// Deletes workshops idle for longer than `retention`, now and every hour.
+async fn purge_regularly(
+    hub: Arc<Hub>,
+    retention: std::time::Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tokio::select! {
+            _ = every_hour.tick() => {
+                let purged = hub.purge_older_than(retention).await;
+                if purged > 0 {
+                    tracing::info!(purged, retention_days = retention.as_secs() / 86_400, "old workshops deleted");
+                }
+            }
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
 /// Opens the log at `settings.db_path`, recovers every workshop, and serves on
 /// `listener` until stopped.
 pub async fn run(listener: TcpListener, settings: Settings) -> Result<Running, StartError> {
@@ -154,6 +174,9 @@ pub async fn start(
     );
 
     let (stop, shutdown) = watch::channel(false);
+    if let Some(retention) = settings.retention {
+        tokio::spawn(purge_regularly(hub.clone(), retention, shutdown.clone()));
+    }
     let state = AppState {
         hub: hub.clone(),
         join_limiter: Arc::new(ws::join_limiter(settings.join_attempts_per_minute)),

@@ -36,6 +36,9 @@ pub struct Settings {
     /// A snapshot of each workshop is written to the log every this many
     /// events, so that start-up stays fast.
     pub snapshot_every: u64,
+    /// Workshops with no activity for this long are deleted with all their
+    /// events (checked at start-up and every hour); `None` keeps them.
+    pub retention: Option<Duration>,
 }
 
 impl Default for Settings {
@@ -52,6 +55,7 @@ impl Default for Settings {
             client_queue_frames: 64,
             recent_events: 4096,
             snapshot_every: 1000,
+            retention: None,
         }
     }
 }

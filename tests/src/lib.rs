@@ -74,6 +74,12 @@ impl TestServer {
         }
     }
 
+    /// Stops this server and starts another on the same database with settings changed by `tweak`.
+    pub async fn restart_with(mut self, tweak: impl FnOnce(&mut Settings)) -> TestServer {
+        tweak(&mut self.settings);
+        self.restart().await
+    }
+
     /// Stops this server and starts another on the same database (and port 0).
     pub async fn restart(mut self) -> TestServer {
         if let Some(running) = self.running.take() {

@@ -257,3 +257,35 @@ async fn a_facilitator_deletes_a_workshop_and_all_its_events_for_good() {
     assert_eq!(export.status(), 401);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workshops_idle_past_the_retention_period_are_deleted() {
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }))
+        .await;
+    let info =
+        |server: &TestServer| reqwest::get(server.url(&format!("/api/join/{}", created.join_code)));
+
+    // A day of retention keeps a workshop that was active a moment ago…
+    let server = server
+        .restart_with(|s| s.retention = Some(Duration::from_secs(86_400)))
+        .await;
+    assert_eq!(info(&server).await.unwrap().status(), 200);
+    // …no retention at all (zero) deletes it at start-up.
+    let server = server
+        .restart_with(|s| s.retention = Some(Duration::ZERO))
+        .await;
+    let deadline = tokio::time::Instant::now() + ruche_tests::WAIT;
+    while info(&server).await.unwrap().status() != 404 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the idle workshop was not purged"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Gone from the log as well.
+    let server = server.restart_with(|s| s.retention = None).await;
+    assert_eq!(info(&server).await.unwrap().status(), 404);
+    server.stop().await;
+}

@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ruche_shared::protocol::{ErrorCode, OpId, Seq, SequencedEvent, ServerMsg};
@@ -142,6 +142,9 @@ pub struct ActorStart {
     pub answers: Answers,
     /// Shared with the registry: whether joining is locked now.
     pub joining_locked: Arc<AtomicBool>,
+    /// Shared with the registry: when the last event was recorded (ms since
+    /// the Unix epoch), for the retention period.
+    pub last_activity_ms: Arc<AtomicU64>,
 }
 
 /// The actor's state.
@@ -162,6 +165,7 @@ pub struct Actor {
     events_since_snapshot: u64,
     broken: bool,
     joining_locked: Arc<AtomicBool>,
+    last_activity_ms: Arc<AtomicU64>,
     writer: LogWriter,
     commits_tx: mpsc::UnboundedSender<Committed>,
     settings: Arc<Settings>,
@@ -201,6 +205,7 @@ pub fn spawn(
         events_since_snapshot: 0,
         broken: false,
         joining_locked: start.joining_locked,
+        last_activity_ms: start.last_activity_ms,
         writer,
         commits_tx,
         settings,
@@ -419,6 +424,7 @@ impl Actor {
                 at_ms,
             });
         }
+        self.last_activity_ms.store(at_ms, Ordering::Relaxed);
         self.events_since_snapshot += logged.len() as u64;
         let snapshot = (self.events_since_snapshot >= self.settings.snapshot_every).then(|| {
             self.events_since_snapshot = 0;

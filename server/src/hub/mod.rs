@@ -11,7 +11,7 @@ pub mod answers;
 pub mod fanout;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use dashmap::DashMap;
@@ -43,6 +43,8 @@ pub struct WorkshopHandle {
     pub config: WorkshopConfig,
     /// Whether joining is locked now (kept current by the actor).
     pub joining_locked: Arc<AtomicBool>,
+    /// When the last event was recorded, ms since the Unix epoch (kept current by the actor).
+    pub last_activity_ms: Arc<AtomicU64>,
     /// The actor's inbox.
     pub tx: mpsc::Sender<ActorMsg>,
 }
@@ -147,7 +149,15 @@ impl Hub {
             secret,
         };
         let workshop = Workshop::new(record.config.clone());
-        self.start(record, workshop, 0, Vec::new(), Answers::default());
+        let created_at = record.created_at_ms;
+        self.start(
+            record,
+            workshop,
+            0,
+            Vec::new(),
+            Answers::default(),
+            created_at,
+        );
         tracing::info!(workshop = %created.id, "workshop created");
         Ok(created)
     }
@@ -172,7 +182,14 @@ impl Hub {
                 answers.insert(sender, OpId(op.clone()), Answer::Accepted(seq));
             }
         }
-        self.start(loaded.record, workshop, seq, loaded.table_tokens, answers);
+        self.start(
+            loaded.record,
+            workshop,
+            seq,
+            loaded.table_tokens,
+            answers,
+            loaded.last_activity_ms,
+        );
         Ok(())
     }
 
@@ -183,8 +200,10 @@ impl Hub {
         seq: u64,
         tokens: Vec<(TableId, String)>,
         answers: Answers,
+        last_activity_ms: u64,
     ) {
         let joining_locked = Arc::new(AtomicBool::new(workshop.is_joining_locked()));
+        let last_activity_ms = Arc::new(AtomicU64::new(last_activity_ms));
         let start = ActorStart {
             id: record.id.clone(),
             workshop,
@@ -192,6 +211,7 @@ impl Hub {
             tokens,
             answers,
             joining_locked: joining_locked.clone(),
+            last_activity_ms: last_activity_ms.clone(),
         };
         let tx = actor::spawn(
             start,
@@ -205,6 +225,7 @@ impl Hub {
             secret_hash: record.secret_hash,
             config: record.config,
             joining_locked,
+            last_activity_ms,
             tx,
         };
         self.by_code.insert(record.code, record.id.clone());
@@ -225,6 +246,31 @@ impl Hub {
         self.writer.delete(id.to_owned()).await?;
         tracing::info!(workshop = %id, "workshop deleted");
         Ok(())
+    }
+
+    /// Deletes every workshop with no event for longer than `retention`.
+    /// Returns how many were deleted.
+    pub async fn purge_older_than(&self, retention: std::time::Duration) -> usize {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let limit = retention.as_millis() as u64;
+        let stale: Vec<String> = self
+            .by_id
+            .iter()
+            .filter(|h| now.saturating_sub(h.last_activity_ms.load(Ordering::Relaxed)) >= limit)
+            .map(|h| h.id.clone())
+            .collect();
+        let mut purged = 0;
+        for id in stale {
+            match self.delete(&id).await {
+                Ok(()) => purged += 1,
+                Err(error) => {
+                    tracing::error!(workshop = %id, %error, "could not purge an old workshop")
+                }
+            }
+        }
+        purged
     }
 
     /// Stops every actor once what it has pending is written.

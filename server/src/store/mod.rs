@@ -69,6 +69,8 @@ pub struct LoadedWorkshop {
     pub events: Vec<LoggedEvent>,
     /// Every table's token hash.
     pub table_tokens: Vec<(TableId, String)>,
+    /// When its last event was recorded (or it was created), ms since the Unix epoch.
+    pub last_activity_ms: u64,
 }
 
 /// Why the log failed. The server treats every one as "not written".

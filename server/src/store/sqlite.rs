@@ -207,6 +207,7 @@ impl EventLog for SqliteLog {
                 snapshot,
                 events: Vec::new(),
                 table_tokens,
+                last_activity_ms: created_at_ms as u64,
             });
         }
         // One pass over the whole log, in commit order.
@@ -221,6 +222,7 @@ impl EventLog for SqliteLog {
                 continue;
             };
             let target = &mut loaded[at];
+            target.last_activity_ms = target.last_activity_ms.max(row.get::<_, i64>(4)? as u64);
             if target
                 .snapshot
                 .as_ref()
