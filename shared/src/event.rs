@@ -142,21 +142,3 @@ pub enum Event {
         visible: bool,
     },
 }
-
-impl Event {
-    /// Whether this event changes a live histogram (so the server knows to
-    /// schedule a coalesced results frame).
-    pub fn changes_results(&self) -> bool {
-        matches!(
-            self,
-            Event::VoteSet { .. }
-                | Event::ScoreSet { .. }
-                | Event::ScoringItemsChosen { .. }
-                | Event::ClusterFormed { .. }
-                | Event::ClusterSplit { .. }
-                | Event::ClusterRenamed { .. }
-                | Event::IdeaEdited { .. }
-                | Event::IdeaHiddenChanged { .. }
-        )
-    }
-}

@@ -189,10 +189,6 @@ impl Workshop {
             .get(id.index())
             .filter(|cluster| !cluster.dissolved)
     }
-    /// The record of step `step` (points, scores).
-    pub fn record(&self, step: usize) -> Option<&StepRecord> {
-        self.records.get(step)
-    }
     /// The vote ledger of step `step`, if it is a budget vote.
     pub fn vote_ledger(&self, step: usize) -> Option<&VoteLedger> {
         match self.records.get(step) {

@@ -13,7 +13,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use ruche_shared::config::{ScoringItemsSource, StepConfig};
+use ruche_shared::config::StepConfig;
 use ruche_shared::{
     ConfigError, Criterion, Lang, Template, WorkshopConfig, WorkshopSetup, source_criteria,
 };
@@ -150,17 +150,6 @@ impl CreateWorkshop {
                 *budget = self.budget.unwrap_or(*budget);
                 *cap_per_item = self.cap_per_item.unwrap_or(*cap_per_item);
                 *allow_self_vote = self.allow_self_vote.unwrap_or(*allow_self_vote);
-            }
-            if let StepConfig::Scoring {
-                items: ScoringItemsSource::Given { texts },
-                ..
-            } = step
-            {
-                if texts.is_empty() {
-                    return Err(ApiError::BadRequest(
-                        "the evaluation template needs `items` to score".into(),
-                    ));
-                }
             }
         }
         Ok(setup)
