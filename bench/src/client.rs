@@ -193,15 +193,14 @@ impl Conn {
         let stream = self.stream.as_mut().expect("not reading yet");
         let wanted = format!("o{op}");
         while let Some(frame) = stream.next().await {
-            if let Message::Text(text) = frame? {
-                if let Ok(head) = serde_json::from_str::<Head>(text.as_str()) {
-                    if head.op == Some(wanted.as_str()) {
-                        return match head.kind {
-                            "accepted" => Ok(()),
-                            _ => Err(anyhow!("setup command refused: {text}")),
-                        };
-                    }
-                }
+            if let Message::Text(text) = frame?
+                && let Ok(head) = serde_json::from_str::<Head>(text.as_str())
+                && head.op == Some(wanted.as_str())
+            {
+                return match head.kind {
+                    "accepted" => Ok(()),
+                    _ => Err(anyhow!("setup command refused: {text}")),
+                };
             }
         }
         Err(anyhow!("closed during setup"))

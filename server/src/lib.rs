@@ -59,7 +59,7 @@ pub struct AppState {
 /// The HTTP routes.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/", get(http::index))
+        .route("/", get(http::assets::serve))
         .route("/ws", get(ws::upgrade))
         .route("/api/workshops", post(http::create_workshop))
         .route("/api/join/{code}", get(http::public_info))
@@ -68,6 +68,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/workshops/{id}/export.csv", get(http::export_csv))
         .route("/healthz", get(http::healthz))
         .route("/metrics", get(http::metrics))
+        .fallback(http::assets::serve)
         .with_state(state)
 }
 

@@ -170,6 +170,7 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
         workshop: auth.handle.id.clone(),
         role: auth.role,
         table_token: auth.table_token,
+        join_code: (auth.role == Role::Facilitator).then(|| auth.handle.code.clone()),
     });
     let (mut sink, mut stream) = socket.split();
     let mut first = vec![welcome];

@@ -15,6 +15,7 @@
 //! - [`views`], [`stats`]: what screens show, derived from the state.
 //! - [`source`]: the source document's two workshops as data, for tests and demos.
 //! - [`protocol`]: the JSON messages between server and clients.
+//! - [`similar`]: which ideas look alike (the tablets' "already submitted?" hint).
 //!
 //! ```
 //! use ruche_shared::{Command, Role, Template, Workshop, WorkshopConfig, source_criteria};
@@ -34,6 +35,7 @@ pub mod ids;
 pub mod ledger;
 pub mod protocol;
 mod rules;
+pub mod similar;
 pub mod source;
 pub mod stats;
 pub mod templates;

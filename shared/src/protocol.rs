@@ -148,6 +148,10 @@ pub enum ServerMsg {
         /// (local storage) to rejoin as the same table.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         table_token: Option<String>,
+        /// The workshop's join code, sent to the facilitator (whose console
+        /// shows it); tables and the wall joined with it already.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        join_code: Option<String>,
     },
     /// The whole workshop as this role may see it, up to `seq`.
     Snapshot {

@@ -250,12 +250,14 @@ fn server_messages() -> Vec<ServerMsg> {
             workshop: "wk_5f3a9c".into(),
             role: Role::Table(TableId(3)),
             table_token: Some("9b0e…41aa".into()),
+            join_code: None,
         },
         ServerMsg::Welcome {
             protocol: PROTOCOL_VERSION,
             workshop: "wk_5f3a9c".into(),
             role: Role::Facilitator,
             table_token: None,
+            join_code: Some("482913".into()),
         },
         ServerMsg::Snapshot {
             seq: 5,

@@ -1,5 +1,32 @@
-//! Placeholder for `ruche-web`, the Leptos client (see the README's "Status").
-//! It links the engine already, so the wasm32 build of the rules the client
-//! will reuse is checked from the start.
+//! # ruche-web: the screens of a Ruche workshop, in the browser
+//!
+//! A Leptos app (client-side rendering) compiled to `wasm32-unknown-unknown`
+//! and served by `ruche-server`. One app, four screens, chosen by the address
+//! ([`route`]): the landing page, the tablet a table shares, the facilitator's
+//! console, and the projected wall. It links `ruche-shared`, so the rules that
+//! refuse a command on the server refuse it on the tablet first, instantly.
+//!
+//! ## Layout
+//! - [`app`]: the router.
+//! - [`session`]: the WebSocket, the local copy of the workshop, reconnection
+//!   and the outbox of commands waiting for an answer.
+//! - [`screens`]: landing, tablet, facilitator, wall.
+//! - [`widgets`]: connection indicator, step header and countdown, histogram,
+//!   score distributions, QR code.
+//! - [`i18n`]: every sentence, in French (default) and English.
+//! - [`browser`]: local storage, clock, HTTP.
 
-pub use ruche_shared as rules;
+pub mod app;
+pub mod browser;
+pub mod i18n;
+pub mod route;
+pub mod screens;
+pub mod session;
+pub mod widgets;
+
+/// Mounts the app on the page: the WASM module's entry point.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,11 +1,15 @@
 //! `cargo xtask`: the README's two commands, so that a newcomer with only a
 //! Rust toolchain types one line to run Ruche and one to test it.
 //!
-//! - `cargo xtask run [ARGS…]`: builds and runs the server (ARGS go to it).
-//! - `cargo xtask test`: every test, and the engine's wasm32 build.
+//! - `cargo xtask run [ARGS…]`: builds the web client, then builds and runs
+//!   the server with the client embedded (ARGS go to the server).
+//! - `cargo xtask test`: builds the client, then every test, browser tests included.
 //!
-//! Anything missing that these need (the wasm32 target) is installed from the
-//! Rust registry through rustup; nothing is downloaded from anywhere else.
+//! Anything missing that these need is installed from the package registries:
+//! the wasm32 target through rustup, `wasm-bindgen-cli` from crates.io, axe-core
+//! from npm. Nothing is downloaded from anywhere else.
+
+mod web;
 
 use std::env;
 use std::process::{Command, ExitCode};
@@ -16,7 +20,9 @@ const HELP: &str = "\
 cargo xtask: build, run and test Ruche
 
 USAGE:
-    cargo xtask run [-- SERVER-ARGS…]   build and run the Ruche server
+    cargo xtask run [-- SERVER-ARGS…]   build the screens and run the Ruche server
+                                        (e.g. `cargo xtask run -- --demo`)
+    cargo xtask web                     build the screens only (target/web-dist)
     cargo xtask test                    run every test (what CI runs)
     cargo xtask bench [-- BENCH-ARGS…]  the load benchmarks: smoke size by default,
                                         `-- --size full --runs 3` for BENCHMARKS.md
@@ -30,6 +36,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
+        Some("web") => web::build(),
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
@@ -53,6 +60,7 @@ fn run(server_args: &[String]) -> Result<(), String> {
         .map(String::as_str)
         .skip_while(|a| *a == "--")
         .collect();
+    web::build()?;
     let mut args = vec!["run", "--release", "--package", "ruche-server", "--"];
     args.extend(server_args);
     cargo(&args)
@@ -85,22 +93,24 @@ fn bench(bench_args: &[String]) -> Result<(), String> {
 }
 
 fn test() -> Result<(), String> {
-    ensure_wasm_target()?;
+    // The server embeds the client when it is built: build the client first.
+    web::build()?;
+    if !web::ensure_axe()? {
+        eprintln!("\n!!! npm is missing: the browser tests cannot check accessibility (axe-core)");
+    }
+    if !std::path::Path::new("/usr/bin/chromedriver").exists()
+        && env::var_os("CHROMEDRIVER").is_none()
+    {
+        eprintln!(
+            "\n!!! chromedriver is missing: the BROWSER TESTS WILL BE SKIPPED.\n\
+             !!! Install them with: apt-get install chromium chromium-driver (CI installs them)."
+        );
+    }
     let mut tally = Tally::default();
     step("unit, property and scenario tests");
     cargo_test(&["test", "--workspace", "--all-targets"], &mut tally)?;
     step("doc tests");
     cargo_test(&["test", "--workspace", "--doc"], &mut tally)?;
-    step("the engine builds for wasm32 (the client links the same rules)");
-    cargo(&[
-        "build",
-        "--package",
-        "ruche-shared",
-        "--package",
-        "ruche-web",
-        "--target",
-        WASM_TARGET,
-    ])?;
     if tally.passed == 0 {
         return Err("no test ran".to_owned());
     }

@@ -1,9 +1,10 @@
 //! The HTTP side: create a workshop, the join screen's public info, the
-//! facilitator's exports, health and metrics, and the page at `/`.
+//! facilitator's exports, health and metrics; the web client's files are in [`assets`].
 //!
 //! Every error is JSON `{"code": …, "message": …}` with a stable code
 //! ([`ApiError`]); nothing here panics on bad input.
 
+pub mod assets;
 pub mod export;
 
 use std::net::SocketAddr;
@@ -12,7 +13,7 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use ruche_shared::config::StepConfig;
 use ruche_shared::{
     ConfigError, Criterion, Lang, Template, WorkshopConfig, WorkshopSetup, source_criteria,
@@ -302,9 +303,4 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         )],
         state.metrics.render(),
     )
-}
-
-/// `GET /`: until the browser client lands, a page that says what is here.
-pub async fn index() -> Html<&'static str> {
-    Html(include_str!("index.html"))
 }

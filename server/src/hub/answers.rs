@@ -40,10 +40,10 @@ impl Answers {
         let order = self.order.entry(sender).or_default();
         if self.by_op.insert((sender, op.clone()), answer).is_none() {
             order.push_back(op);
-            if order.len() > KEPT_PER_SENDER {
-                if let Some(oldest) = order.pop_front() {
-                    self.by_op.remove(&(sender, oldest));
-                }
+            if order.len() > KEPT_PER_SENDER
+                && let Some(oldest) = order.pop_front()
+            {
+                self.by_op.remove(&(sender, oldest));
             }
         }
     }

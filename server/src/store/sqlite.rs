@@ -269,7 +269,7 @@ mod tests {
 
     fn append(workshop: &str, seq: u64) -> Append {
         let event = Event::JoiningLockedChanged {
-            locked: seq % 2 == 0,
+            locked: seq.is_multiple_of(2),
         };
         Append {
             workshop: workshop.into(),

@@ -1,0 +1,59 @@
+//! The app: reads the address's fragment and shows the screen it names,
+//! following the fragment as it changes.
+
+use leptos::prelude::*;
+use ruche_shared::Lang;
+
+use crate::browser;
+use crate::route::Route;
+use crate::screens::facilitator::FacilitatorScreen;
+use crate::screens::landing::Landing;
+use crate::screens::tablet::TabletScreen;
+use crate::screens::wall::WallScreen;
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let route = RwSignal::new(Route::parse(&browser::fragment()));
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        let next = Route::parse(&browser::fragment());
+        // The facilitator screen rewrites its own address to drop the secret:
+        // that is the same screen, not a new one.
+        let same_screen = matches!(
+            (&next, &route.get_untracked()),
+            (Route::Facilitator { workshop: a, .. }, Route::Facilitator { workshop: b, .. }) if a == b
+        );
+        if !same_screen {
+            route.set(next);
+        }
+    });
+    on_cleanup(move || handle.remove());
+    // Before a workshop says its language: the browser's, French by default.
+    let lang = RwSignal::new(browser_lang());
+    Effect::new(move |_| {
+        let code = match lang.get() {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        };
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", code);
+        }
+    });
+    move || match route.get() {
+        Route::Landing => view! { <Landing lang/> }.into_any(),
+        Route::Tablet { code } => view! { <TabletScreen code lang/> }.into_any(),
+        Route::Wall { code } => view! { <WallScreen code lang/> }.into_any(),
+        Route::Facilitator { workshop, secret } => {
+            view! { <FacilitatorScreen workshop secret lang/> }.into_any()
+        }
+    }
+}
+
+fn browser_lang() -> Lang {
+    let language = window().navigator().language().unwrap_or_default();
+    if language.starts_with("en") {
+        Lang::En
+    } else {
+        Lang::Fr
+    }
+}

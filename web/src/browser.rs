@@ -1,0 +1,167 @@
+//! The few things the screens ask of the browser: local storage, the clock,
+//! random operation ids, the page's address, and HTTP calls to the server.
+//! Every failure here degrades quietly (private browsing without storage still
+//! works, only without surviving a reload).
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// A value kept in local storage.
+pub fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok()?
+}
+
+/// Keeps a value in local storage (if the browser lets us).
+pub fn save(key: &str, value: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+/// Forgets a value kept in local storage.
+pub fn forget(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// Where a tablet keeps its table token for a join code.
+pub fn table_token_key(code: &str) -> String {
+    format!("ruche.table.{code}")
+}
+
+/// Where the facilitator's browser keeps a workshop's secret.
+pub fn secret_key(workshop: &str) -> String {
+    format!("ruche.secret.{workshop}")
+}
+
+/// Milliseconds since the Unix epoch, by the browser's clock.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// A random operation id (128 bits, hex). `crypto.getRandomValues` works on
+/// plain `http://` local addresses, where `crypto.randomUUID` does not.
+pub fn new_op_id() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The page's origin, e.g. `http://192.168.1.10:8080`.
+pub fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// The WebSocket address of the server that served the page.
+pub fn websocket_url() -> String {
+    let origin = origin();
+    let ws = if let Some(rest) = origin.strip_prefix("https://") {
+        format!("wss://{rest}")
+    } else if let Some(rest) = origin.strip_prefix("http://") {
+        format!("ws://{rest}")
+    } else {
+        origin
+    };
+    format!("{ws}/ws")
+}
+
+/// The current URL fragment.
+pub fn fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Goes to another screen (a new history entry).
+pub fn navigate(fragment: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_hash(fragment);
+    }
+}
+
+/// Rewrites the address without a new history entry (to drop a secret from it).
+pub fn replace_fragment(fragment: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(fragment));
+    }
+}
+
+/// An HTTP answer: its status and body text.
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+}
+
+/// Calls the server. `bearer` is the facilitator secret, sent as a header
+/// (never in the URL).
+pub async fn http(
+    method: &str,
+    path: &str,
+    json_body: Option<String>,
+    bearer: Option<&str>,
+) -> Result<Answer, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let headers = web_sys::Headers::new().map_err(|_| "headers")?;
+    if let Some(body) = &json_body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    }
+    if let Some(secret) = bearer {
+        let _ = headers.set("Authorization", &format!("Bearer {secret}"));
+    }
+    init.set_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init(path, &init).map_err(|_| "request")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| "the server cannot be reached".to_owned())?
+        .dyn_into()
+        .map_err(|_| "response")?;
+    let text = JsFuture::from(response.text().map_err(|_| "body")?)
+        .await
+        .map_err(|_| "body")?
+        .as_string()
+        .unwrap_or_default();
+    Ok(Answer {
+        status: response.status(),
+        body: text,
+    })
+}
+
+/// Offers `body` as a file download named `name`.
+pub fn download(name: &str, mime: &str, body: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(body));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let link = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(link) = link {
+        link.set_href(&url);
+        link.set_download(name);
+        link.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

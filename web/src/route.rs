@@ -1,0 +1,118 @@
+//! Which screen an address shows. Routes live in the URL's fragment (`#/…`),
+//! which browsers never send to the server: the server serves one page, and a
+//! facilitator secret passed in a link never reaches a log or a query string.
+//!
+//! - `#/`: the landing page (join, or create a workshop)
+//! - `#/join/CODE`: a tablet's join form with the code filled in (the wall's QR code)
+//! - `#/table/CODE`: the tablet of a table that joined (its token is in local storage)
+//! - `#/wall/CODE`: the wall screen
+//! - `#/facilitate/ID` (or `#/facilitate/ID/SECRET` once, from a creation or `--demo`)
+
+/// A screen and what it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// Join or create.
+    Landing,
+    /// The tablet: join form if it has no table yet for this code, else its table.
+    Tablet {
+        /// The workshop's join code.
+        code: String,
+    },
+    /// The projected wall.
+    Wall {
+        /// The workshop's join code.
+        code: String,
+    },
+    /// The facilitator's console.
+    Facilitator {
+        /// The workshop's id.
+        workshop: String,
+        /// The secret, when the link carries it (it is then moved to local storage).
+        secret: Option<String>,
+    },
+}
+
+impl Route {
+    /// The route of a URL fragment (with or without its leading `#`).
+    pub fn parse(fragment: &str) -> Route {
+        let path = fragment.trim_start_matches('#').trim_start_matches('/');
+        let mut parts = path.split('/').filter(|p| !p.is_empty());
+        let clean = |part: Option<&str>| {
+            part.map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty() && p.len() <= 128)
+        };
+        match parts.next() {
+            Some("join" | "table") => match clean(parts.next()) {
+                Some(code) => Route::Tablet { code },
+                None => Route::Landing,
+            },
+            Some("wall") => match clean(parts.next()) {
+                Some(code) => Route::Wall { code },
+                None => Route::Landing,
+            },
+            Some("facilitate") => match clean(parts.next()) {
+                Some(workshop) => Route::Facilitator {
+                    workshop,
+                    secret: clean(parts.next()),
+                },
+                None => Route::Landing,
+            },
+            _ => Route::Landing,
+        }
+    }
+
+    /// The fragment for this route (never with the secret).
+    pub fn fragment(&self) -> String {
+        match self {
+            Route::Landing => "#/".to_owned(),
+            Route::Tablet { code } => format!("#/join/{code}"),
+            Route::Wall { code } => format!("#/wall/{code}"),
+            Route::Facilitator { workshop, .. } => format!("#/facilitate/{workshop}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_screen_has_its_address() {
+        assert_eq!(Route::parse(""), Route::Landing);
+        assert_eq!(Route::parse("#/"), Route::Landing);
+        assert_eq!(
+            Route::parse("#/join/123456"),
+            Route::Tablet {
+                code: "123456".into()
+            }
+        );
+        assert_eq!(
+            Route::parse("#/wall/123456/"),
+            Route::Wall {
+                code: "123456".into()
+            }
+        );
+        assert_eq!(
+            Route::parse("#/facilitate/w1/s3cret"),
+            Route::Facilitator {
+                workshop: "w1".into(),
+                secret: Some("s3cret".into())
+            }
+        );
+        assert_eq!(Route::parse("#/wall"), Route::Landing);
+        assert_eq!(Route::parse("#/nonsense/1"), Route::Landing);
+    }
+
+    #[test]
+    fn the_fragment_a_route_writes_never_carries_the_secret() {
+        let route = Route::parse("#/facilitate/w1/s3cret");
+        assert_eq!(route.fragment(), "#/facilitate/w1");
+        assert_eq!(
+            Route::parse(&route.fragment()),
+            Route::Facilitator {
+                workshop: "w1".into(),
+                secret: None
+            }
+        );
+    }
+}

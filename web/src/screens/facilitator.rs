@@ -1,0 +1,458 @@
+//! The facilitator's console, on the laptop: the join code and the wall's link,
+//! the tables and how far each is, the step controls with a countdown, the
+//! grouping of ideas (checkboxes and buttons: it works with a trackpad and a
+//! keyboard, no dragging), the results, and the exports.
+//!
+//! The facilitator sees the whole workshop, so the results here are computed
+//! from the local copy with the engine's own views.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use ruche_shared::protocol::Auth;
+use ruche_shared::{ClusterId, Command, ItemRef, Lang, StepKind};
+
+use crate::browser;
+use crate::i18n::{self, texts};
+use crate::route::Route;
+use crate::screens::Refused;
+use crate::screens::landing::LanguageChoice;
+use crate::session::{Link, Session};
+use crate::widgets::{LinkIndicator, NoticeBanner, ScoreBoard, StepHeader, VoteBars};
+
+/// The console of workshop `workshop`.
+#[component]
+pub fn FacilitatorScreen(
+    workshop: String,
+    secret: Option<String>,
+    lang: RwSignal<Lang>,
+) -> impl IntoView {
+    // A secret that came in the link moves to local storage, out of the address bar.
+    if let Some(secret) = &secret {
+        browser::save(&browser::secret_key(&workshop), secret);
+        browser::replace_fragment(
+            &Route::Facilitator {
+                workshop: workshop.clone(),
+                secret: None,
+            }
+            .fragment(),
+        );
+    }
+    let session = Session::new(lang.get_untracked());
+    let stored = secret.or_else(|| browser::load(&browser::secret_key(&workshop)));
+    let id = workshop.clone();
+    let start = move |secret: String| {
+        session.start(
+            Auth::Facilitator {
+                workshop: id.clone(),
+                secret,
+            },
+            Some(format!("ruche.outbox.facilitator.{id}")),
+        );
+    };
+    if let Some(secret) = stored {
+        start(secret);
+    }
+    view! {
+        <main class="facilitator">
+            {move || match session.link.get() {
+                Link::Idle => view! { <SecretForm lang start=start.clone()/> }.into_any(),
+                Link::Refused(refusal) => view! { <Refused lang=session.lang() refusal/> }.into_any(),
+                _ => view! { <Console session/> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// When the browser does not have the secret: paste it.
+#[component]
+fn SecretForm(lang: RwSignal<Lang>, start: impl Fn(String) + Clone + 'static) -> impl IntoView {
+    let secret = RwSignal::new(String::new());
+    view! {
+        <section class="card">
+            <LanguageChoice lang/>
+            <h1>{move || texts(lang.get()).facilitator}</h1>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                start(secret.get_untracked().trim().to_owned());
+            }>
+                <label for="secret">{move || texts(lang.get()).bad_secret}</label>
+                <input id="secret" type="password" required autocomplete="off" prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev))/>
+                <button class="primary" type="submit">"OK"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Console(session: Session) -> impl IntoView {
+    let t = move || texts(session.lang());
+    let kind = Memo::new(move |_| {
+        session
+            .workshop
+            .with(|w| w.as_ref().map(|w| w.current_step_config().kind()))
+    });
+    view! {
+        <header class="topbar">
+            <strong class="title">{move || session.workshop.with(|w| w.as_ref().map(|w| w.config().setup().title.clone()))}</strong>
+            <LinkIndicator session/>
+        </header>
+        <JoinInfo session/>
+        <NoticeBanner session/>
+        <div class="console">
+            <div class="console-main">
+                <StepControls session/>
+                {move || match kind.get() {
+                    Some(StepKind::Divergence) => view! { <IdeaList session grouping=false/> }.into_any(),
+                    Some(StepKind::Grouping) => view! { <IdeaList session grouping=true/> }.into_any(),
+                    _ => ().into_any(),
+                }}
+                <LocalResults session/>
+                <Exports session/>
+            </div>
+            <aside class="console-side">
+                <h2>{move || t().tables}</h2>
+                <TableList session/>
+            </aside>
+        </div>
+    }
+}
+
+/// The code tables type, and the links for tablets and the wall.
+#[component]
+fn JoinInfo(session: Session) -> impl IntoView {
+    let t = move || texts(session.lang());
+    move || {
+        let code = session.join_code.get()?;
+        let tablet = format!(
+            "{}/{}",
+            browser::origin(),
+            Route::Tablet { code: code.clone() }.fragment()
+        );
+        let wall = Route::Wall { code: code.clone() }.fragment();
+        Some(view! {
+            <section class="join-info">
+                <span>{t().join_code_label} " "<strong class="code" data-code=code.clone()>{code.clone()}</strong></span>
+                <a href=wall target="_blank" class="button">{t().wall_link}</a>
+                <span class="muted">{t().tablet_link} " : " {tablet}</span>
+            </section>
+        })
+    }
+}
+
+/// Steps, open/close with a countdown, joining, and showing results.
+#[component]
+fn StepControls(session: Session) -> impl IntoView {
+    let t = move || texts(session.lang());
+    let minutes = RwSignal::new(String::new());
+    let read = move |f: fn(&ruche_shared::Workshop) -> usize| {
+        session.workshop.with(|w| w.as_ref().map(f).unwrap_or(0))
+    };
+    let current = move || read(|w| w.current_step());
+    let count = move || read(|w| w.config().steps().len());
+    let flag = move |f: fn(&ruche_shared::Workshop) -> bool| {
+        session.workshop.with(|w| w.as_ref().is_some_and(f))
+    };
+    let steps = move || {
+        session.workshop.with(|w| {
+            let Some(w) = w.as_ref() else {
+                return Vec::new();
+            };
+            let lang = w.config().setup().lang;
+            w.config()
+                .steps()
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i, i18n::step_title(s.kind(), lang), i == w.current_step()))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <section class="card controls">
+            <StepHeader session/>
+            <ol class="steps">
+                {move || steps().into_iter().map(|(i, name, here)| view! {
+                    <li class:current=here aria-current=here.then_some("step")>
+                        <button class="quiet" on:click=move |_| { session.send(Command::GoToStep { step: i }); }>{format!("{}. {name}", i + 1)}</button>
+                    </li>
+                }).collect_view()}
+            </ol>
+            <div class="actions">
+                <button disabled=move || current() == 0 on:click=move |_| { session.send(Command::GoToStep { step: current().saturating_sub(1) }); }>{move || t().previous}</button>
+                <button disabled=move || { current() + 1 >= count() } on:click=move |_| { session.send(Command::GoToStep { step: current() + 1 }); }>{move || t().next}</button>
+            </div>
+            <div class="actions">
+                <Show when=move || !flag(|w| w.is_step_open())
+                    fallback=move || view! { <button class="danger" on:click=move |_| { session.send(Command::CloseStep); }>{move || t().close_step}</button> }>
+                    <label class="inline" for="minutes">{move || t().minutes}</label>
+                    <input id="minutes" class="short" type="number" min="1" max="180" prop:value=move || minutes.get() on:input=move |ev| minutes.set(event_target_value(&ev))/>
+                    <button class="primary" on:click=move |_| {
+                        let duration_secs = minutes.get_untracked().trim().parse::<u32>().ok().map(|m| m * 60);
+                        session.send(Command::OpenStep { duration_secs });
+                    }>{move || t().open_step}</button>
+                </Show>
+            </div>
+            <div class="actions">
+                <button on:click=move |_| { session.send(Command::SetJoiningLocked { locked: !flag(|w| w.is_joining_locked()) }); }>
+                    {move || if flag(|w| w.is_joining_locked()) { t().unlock_joining } else { t().lock_joining }}
+                </button>
+                <button on:click=move |_| { session.send(Command::SetResultsVisible { visible: !flag(|w| w.results_visible()) }); }>
+                    {move || if flag(|w| w.results_visible()) { t().hide_results } else { t().show_results }}
+                </button>
+                <span class="muted">{move || if flag(|w| w.results_visible()) { t().results_shown } else { t().results_private }}</span>
+            </div>
+        </section>
+    }
+}
+
+/// The ideas: add one, hide one; in grouping, select several and merge them,
+/// rename or split a group.
+#[component]
+fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
+    let t = move || texts(session.lang());
+    let selected = RwSignal::new(BTreeSet::<ItemRef>::new());
+    let title = RwSignal::new(String::new());
+    let draft = RwSignal::new(String::new());
+    let rows = move || {
+        session.workshop.with(|w| {
+            let Some(w) = w.as_ref() else {
+                return Vec::new();
+            };
+            let mut rows: Vec<Row> = w
+                .vote_items()
+                .map(|item| Row {
+                    item,
+                    label: w.item_label(item).to_owned(),
+                    hidden: false,
+                    members: match item {
+                        ItemRef::Cluster(c) => w
+                            .cluster(c)
+                            .map(|c| {
+                                c.ideas
+                                    .iter()
+                                    .filter_map(|&i| w.idea(i).map(|i| i.text.clone()))
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                        ItemRef::Idea(_) => Vec::new(),
+                    },
+                })
+                .collect();
+            rows.extend(
+                w.all_ideas()
+                    .iter()
+                    .filter(|i| i.hidden && !i.deleted)
+                    .map(|i| Row {
+                        item: ItemRef::Idea(i.id),
+                        label: i.text.clone(),
+                        hidden: true,
+                        members: Vec::new(),
+                    }),
+            );
+            rows
+        })
+    };
+    let merge = move || {
+        let items: Vec<ItemRef> = selected.get_untracked().into_iter().collect();
+        let title_text = title.get_untracked().trim().to_owned();
+        let title = (!title_text.is_empty()).then_some(title_text);
+        if session.send(Command::MergeItems { items, title }) {
+            selected.set(BTreeSet::new());
+        }
+    };
+    view! {
+        <section class="card">
+            <h2>{move || if grouping { t().grouping } else { t().ideas }}</h2>
+            {(!grouping).then(|| view! {
+                <form class="row" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let text = draft.get_untracked().trim().to_owned();
+                    if !text.is_empty() && session.send(Command::SubmitIdea { text }) {
+                        draft.set(String::new());
+                    }
+                }>
+                    <label class="sr-only" for="facilitator-idea">{move || t().add_idea}</label>
+                    <input id="facilitator-idea" placeholder=move || t().add_idea prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))/>
+                    <button type="submit">{move || t().add_idea}</button>
+                </form>
+            })}
+            {grouping.then(|| view! {
+                <form class="row merge" on:submit=move |ev| { ev.prevent_default(); merge(); }>
+                    <label class="sr-only" for="cluster-title">{move || t().cluster_title}</label>
+                    <input id="cluster-title" placeholder=move || t().cluster_title prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
+                    <button type="submit" class="primary" disabled=move || selected.with(|s| s.len() < 2)>
+                        {move || format!("{} ({})", t().merge_selected, selected.with(BTreeSet::len))}
+                    </button>
+                </form>
+            })}
+            <ul class="ideas facilitator-ideas">
+                <For each=rows key=|row| row.clone() let(row)>
+                    <ItemRow session row grouping selected/>
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+/// One line of the facilitator's idea list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Row {
+    item: ItemRef,
+    label: String,
+    hidden: bool,
+    members: Vec<String>,
+}
+
+#[component]
+fn ItemRow(
+    session: Session,
+    row: Row,
+    grouping: bool,
+    selected: RwSignal<BTreeSet<ItemRef>>,
+) -> impl IntoView {
+    let t = texts(session.lang());
+    let item = row.item;
+    let checkbox_id = format!("select-{item}");
+    let rename = RwSignal::new(row.label.clone());
+    let select = (grouping && !row.hidden).then(|| {
+        view! {
+            <input type="checkbox" id=checkbox_id.clone()
+                prop:checked=move || selected.with(|s| s.contains(&item))
+                on:change=move |_| selected.update(|s| if !s.remove(&item) { s.insert(item); })/>
+        }
+    });
+    let actions = match item {
+        ItemRef::Idea(idea) => {
+            let hidden = row.hidden;
+            view! {
+                <button class="quiet" on:click=move |_| { session.send(Command::SetIdeaHidden { idea, hidden: !hidden }); }>
+                    {if hidden { t.show } else { t.hide }}
+                </button>
+            }
+            .into_any()
+        }
+        ItemRef::Cluster(cluster) => view! { <ClusterActions session cluster rename/> }.into_any(),
+    };
+    view! {
+        <li class="idea" class:hidden=row.hidden class:cluster=!row.members.is_empty() data-item=item.to_string()>
+            {select}
+            <label for=checkbox_id class="idea-text">
+                {row.label.clone()}
+                {row.hidden.then(|| view! { <span class="badge">{t.hidden}</span> })}
+            </label>
+            <span class="idea-actions">{actions}</span>
+            {(!row.members.is_empty()).then(|| view! {
+                <ul class="cluster-ideas">{row.members.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn ClusterActions(session: Session, cluster: ClusterId, rename: RwSignal<String>) -> impl IntoView {
+    let t = texts(session.lang());
+    let input_id = format!("rename-c{}", cluster.0);
+    view! {
+        <form class="inline-form" on:submit=move |ev| {
+            ev.prevent_default();
+            session.send(Command::RenameCluster { cluster, title: rename.get_untracked().trim().to_owned() });
+        }>
+            <label class="sr-only" for=input_id.clone()>{t.cluster_title}</label>
+            <input id=input_id prop:value=move || rename.get() on:input=move |ev| rename.set(event_target_value(&ev))/>
+            <button type="submit">{t.rename}</button>
+        </form>
+        <button on:click=move |_| { session.send(Command::SplitCluster { cluster }); }>{t.split}</button>
+    }
+}
+
+/// Each table's progress, from the facilitator's full copy.
+#[component]
+fn TableList(session: Session) -> impl IntoView {
+    let t = move || texts(session.lang());
+    move || {
+        let participation = session
+            .workshop
+            .with(|w| w.as_ref().map(|w| w.participation()))?;
+        if participation.tables.is_empty() {
+            return Some(view! { <p class="muted">{t().no_tables_yet}</p> }.into_any());
+        }
+        Some(view! {
+            <table class="tables">
+                <thead><tr><th scope="col">{t().tables}</th><th scope="col">{t().ideas}</th><th scope="col">{t().points_spent}</th><th scope="col">{t().scores_given}</th></tr></thead>
+                <tbody>
+                    {participation.tables.into_iter().map(|p| view! {
+                        <tr data-table=p.table.0>
+                            <th scope="row">{p.name}</th>
+                            <td>{p.ideas}</td>
+                            <td class:done=p.vote_done>{p.points_spent.map(|s| s.to_string()).unwrap_or("–".into())}</td>
+                            <td>{if p.scores_expected > 0 { format!("{}/{}", p.scores_given, p.scores_expected) } else { "–".into() }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }.into_any())
+    }
+}
+
+/// Results as only the facilitator sees them until revealed.
+#[component]
+fn LocalResults(session: Session) -> impl IntoView {
+    move || {
+        let workshop = session.workshop.get()?;
+        let lang = workshop.config().setup().lang;
+        let t = texts(lang);
+        let votes = workshop
+            .latest_vote_step()
+            .and_then(|s| workshop.vote_histogram(s));
+        let scores = workshop
+            .latest_scoring_step()
+            .and_then(|s| workshop.scoring_results(s));
+        if votes.is_none() && scores.is_none() {
+            return None;
+        }
+        let votes = votes.map(|histogram| {
+            let workshop = workshop.clone();
+            view! { <VoteBars histogram workshop lang/> }
+        });
+        let scores = scores.map(|results| view! { <ScoreBoard results lang/> });
+        Some(view! {
+            <section class="card results">
+                <h2>{t.results}</h2>
+                {votes}
+                {scores}
+            </section>
+        })
+    }
+}
+
+/// Downloads of the workshop's record (the secret goes in a header).
+#[component]
+fn Exports(session: Session) -> impl IntoView {
+    let t = move || texts(session.lang());
+    let export = move |format: &'static str| {
+        let Some(Auth::Facilitator { workshop, secret }) = session.auth() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/workshops/{workshop}/export.{format}");
+            match browser::http("GET", &path, None, Some(&secret)).await {
+                Ok(answer) if answer.status == 200 => {
+                    let mime = if format == "csv" {
+                        "text/csv"
+                    } else {
+                        "application/json"
+                    };
+                    browser::download(&format!("ruche-{workshop}.{format}"), mime, &answer.body);
+                }
+                Ok(answer) => session.notice.set(Some(answer.body)),
+                Err(problem) => session.notice.set(Some(problem)),
+            }
+        });
+    };
+    view! {
+        <section class="actions exports">
+            <button on:click=move |_| export("csv")>{move || t().export_csv}</button>
+            <button on:click=move |_| export("json")>{move || t().export_json}</button>
+        </section>
+    }
+}

@@ -1,0 +1,168 @@
+//! The start page: a tablet joins with a code (or opens the wall), a
+//! facilitator creates a workshop from a template.
+
+use leptos::prelude::*;
+use ruche_shared::Lang;
+use serde_json::json;
+
+use crate::browser;
+use crate::i18n::texts;
+use crate::route::Route;
+
+/// Join or create.
+#[component]
+pub fn Landing(lang: RwSignal<Lang>) -> impl IntoView {
+    let t = move || texts(lang.get());
+    view! {
+        <main class="landing">
+            <header class="brand">
+                <h1>{move || t().app_name}</h1>
+                <p>{move || t().tagline}</p>
+                <LanguageChoice lang=lang/>
+            </header>
+            <JoinForm lang=lang/>
+            <CreateForm lang=lang/>
+        </main>
+    }
+}
+
+/// FR / EN, for the pages shown before a workshop's own language is known.
+#[component]
+pub fn LanguageChoice(lang: RwSignal<Lang>) -> impl IntoView {
+    view! {
+        <div class="lang-choice" role="group" aria-label=move || texts(lang.get()).language>
+            <button aria-pressed=move || (lang.get() == Lang::Fr).to_string() on:click=move |_| lang.set(Lang::Fr) lang="fr">"Français"</button>
+            <button aria-pressed=move || (lang.get() == Lang::En).to_string() on:click=move |_| lang.set(Lang::En) lang="en">"English"</button>
+        </div>
+    }
+}
+
+#[component]
+fn JoinForm(lang: RwSignal<Lang>) -> impl IntoView {
+    let t = move || texts(lang.get());
+    let code = RwSignal::new(String::new());
+    let clean_code = move || code.get().trim().to_owned();
+    view! {
+        <section class="card">
+            <h2>{move || t().join_heading}</h2>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                if !clean_code().is_empty() {
+                    browser::navigate(&Route::Tablet { code: clean_code() }.fragment());
+                }
+            }>
+                <label for="join-code">{move || t().join_code}</label>
+                <input id="join-code" name="code" inputmode="numeric" autocomplete="off" required
+                    class="code-input"
+                    prop:value=move || code.get()
+                    on:input=move |ev| code.set(event_target_value(&ev))/>
+                <div class="actions">
+                    <button type="submit" class="primary">{move || t().join_button}</button>
+                    <button type="button" on:click=move |_| {
+                        if !clean_code().is_empty() {
+                            browser::navigate(&Route::Wall { code: clean_code() }.fragment());
+                        }
+                    }>{move || t().wall_button}</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
+    let t = move || texts(lang.get());
+    let template = RwSignal::new("ideation".to_owned());
+    let title = RwSignal::new(String::new());
+    let question = RwSignal::new(String::new());
+    let items = RwSignal::new(String::new());
+    let budget = RwSignal::new("30".to_owned());
+    let cap = RwSignal::new("3".to_owned());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let create = move || {
+        busy.set(true);
+        error.set(None);
+        let items: Vec<String> = items
+            .get_untracked()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+        let body = json!({
+            "template": template.get_untracked(),
+            "title": title.get_untracked().trim(),
+            "question": question.get_untracked().trim(),
+            "lang": lang.get_untracked(),
+            "items": items,
+            "budget": budget.get_untracked().trim().parse::<u32>().unwrap_or(30),
+            "cap_per_item": cap.get_untracked().trim().parse::<u32>().unwrap_or(3),
+        });
+        leptos::task::spawn_local(async move {
+            let answer =
+                browser::http("POST", "/api/workshops", Some(body.to_string()), None).await;
+            busy.set(false);
+            match answer {
+                Ok(answer) if answer.status == 201 => {
+                    let created: serde_json::Value =
+                        serde_json::from_str(&answer.body).unwrap_or_default();
+                    let id = created["workshop"].as_str().unwrap_or_default().to_owned();
+                    let secret = created["facilitator_secret"].as_str().unwrap_or_default();
+                    browser::save(&browser::secret_key(&id), secret);
+                    browser::navigate(&format!("#/facilitate/{id}/{secret}"));
+                }
+                Ok(answer) => {
+                    let problem: serde_json::Value =
+                        serde_json::from_str(&answer.body).unwrap_or_default();
+                    error.set(Some(
+                        problem["message"]
+                            .as_str()
+                            .unwrap_or(&answer.body)
+                            .to_owned(),
+                    ));
+                }
+                Err(problem) => error.set(Some(problem)),
+            }
+        });
+    };
+    let needs_items = move || template.get() == "evaluation";
+    let has_vote = move || template.get() != "evaluation";
+    view! {
+        <section class="card">
+            <h2>{move || t().create_heading}</h2>
+            <form on:submit=move |ev| { ev.prevent_default(); create(); }>
+                <label for="template">{move || t().template}</label>
+                <select id="template" on:change=move |ev| template.set(event_target_value(&ev))>
+                    <option value="ideation" selected=move || template.get() == "ideation">{move || t().template_ideation}</option>
+                    <option value="evaluation" selected=move || template.get() == "evaluation">{move || t().template_evaluation}</option>
+                    <option value="ideation_then_evaluation" selected=move || template.get() == "ideation_then_evaluation">{move || t().template_both}</option>
+                </select>
+                <label for="title">{move || t().title}</label>
+                <input id="title" required maxlength="500" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
+                <label for="question">{move || t().question}</label>
+                <textarea id="question" required maxlength="500" rows="2" prop:value=move || question.get() on:input=move |ev| question.set(event_target_value(&ev))></textarea>
+                <Show when=needs_items>
+                    <label for="items">{move || t().items_to_score} " (" {move || t().items_to_score_hint} ")"</label>
+                    <textarea id="items" rows="5" prop:value=move || items.get() on:input=move |ev| items.set(event_target_value(&ev))></textarea>
+                </Show>
+                <Show when=has_vote>
+                    <div class="row">
+                        <div>
+                            <label for="budget">{move || t().budget}</label>
+                            <input id="budget" type="number" min="1" max="1000" prop:value=move || budget.get() on:input=move |ev| budget.set(event_target_value(&ev))/>
+                        </div>
+                        <div>
+                            <label for="cap">{move || t().cap_per_item}</label>
+                            <input id="cap" type="number" min="1" max="100" prop:value=move || cap.get() on:input=move |ev| cap.set(event_target_value(&ev))/>
+                        </div>
+                    </div>
+                </Show>
+                {move || error.get().map(|e| view! { <p class="notice" role="alert">{e}</p> })}
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { t().creating } else { t().create_button }}
+                </button>
+            </form>
+        </section>
+    }
+}

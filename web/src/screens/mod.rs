@@ -1,0 +1,32 @@
+//! The screens: the landing page, the tablet, the facilitator's console and
+//! the wall, plus what they share.
+
+pub mod facilitator;
+pub mod landing;
+pub mod results;
+pub mod tablet;
+pub mod wall;
+
+use leptos::prelude::*;
+use ruche_shared::Lang;
+
+use crate::i18n::texts;
+use crate::session::Refusal;
+
+/// A connection the server refused for good, with a way back to the start page.
+#[component]
+pub fn Refused(lang: Lang, refusal: Refusal) -> impl IntoView {
+    let t = texts(lang);
+    let message = match refusal {
+        Refusal::UnknownWorkshop | Refusal::TableForgotten => t.unknown_code.to_owned(),
+        Refusal::BadSecret => t.bad_secret.to_owned(),
+        Refusal::TooManyAttempts => t.too_many_attempts.to_owned(),
+        Refusal::JoinRefused(why) => why,
+    };
+    view! {
+        <section class="card refused">
+            <p class="notice" role="alert">{message}</p>
+            <a class="button" href="#/">{t.back_home}</a>
+        </section>
+    }
+}

@@ -1,0 +1,107 @@
+//! The wall screen, projected at the front of the room: the join code in large
+//! type with a QR code, the ideas arriving live, then the live results.
+//! Nothing to click: it follows the facilitator.
+
+use leptos::prelude::*;
+use ruche_shared::protocol::Auth;
+use ruche_shared::{Lang, StepKind};
+
+use crate::browser;
+use crate::i18n::texts;
+use crate::route::Route;
+use crate::screens::Refused;
+use crate::screens::results::ResultsPanel;
+use crate::session::{Link, Session};
+use crate::widgets::{LinkIndicator, QrCode, StepHeader};
+
+/// The wall of the workshop with join code `code`.
+#[component]
+pub fn WallScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
+    let session = Session::new(lang.get_untracked());
+    session.start(Auth::Wall { code: code.clone() }, None);
+    let join_link = format!(
+        "{}/{}",
+        browser::origin(),
+        Route::Tablet { code: code.clone() }.fragment()
+    );
+    let kind = Memo::new(move |_| {
+        session
+            .workshop
+            .with(|w| w.as_ref().map(|w| w.current_step_config().kind()))
+    });
+    view! {
+        <main class="wall">
+            {move || match session.link.get() {
+                Link::Refused(refusal) => Some(view! { <Refused lang=session.lang() refusal/> }),
+                _ => None,
+            }}
+            <div class="wall-main">
+                <header>
+                    <h1>{move || session.workshop.with(|w| w.as_ref().map(|w| w.config().setup().title.clone()))}</h1>
+                    <p class="question">{move || session.workshop.with(|w| w.as_ref().map(|w| w.config().setup().question.clone()))}</p>
+                    <StepHeader session/>
+                </header>
+                {move || match kind.get() {
+                    Some(StepKind::Divergence | StepKind::Grouping) => view! { <IdeaWall session/> }.into_any(),
+                    Some(_) => view! { <ResultsPanel session/> }.into_any(),
+                    None => view! { <p>{texts(session.lang()).loading}</p> }.into_any(),
+                }}
+            </div>
+            <aside class="wall-side">
+                <p class="scan">{move || texts(session.lang()).scan_to_join}</p>
+                <QrCode text=join_link.clone() label=texts(lang.get_untracked()).scan_to_join.to_owned()/>
+                <p class="join-label">{move || texts(session.lang()).join_code_label}</p>
+                <p class="join-code" data-code=code.clone()>{code.clone()}</p>
+                <p class="join-url">{move || texts(session.lang()).or_go_to} " " {join_link.clone()}</p>
+                <LinkIndicator session/>
+            </aside>
+        </main>
+    }
+}
+
+/// The ideas as cards, newest first; during grouping, clusters gather theirs.
+#[component]
+fn IdeaWall(session: Session) -> impl IntoView {
+    let cards = move || {
+        session.workshop.with(|w| {
+            let Some(w) = w.as_ref() else {
+                return Vec::new();
+            };
+            let mut cards: Vec<(String, String, Vec<String>)> = w
+                .vote_items()
+                .map(|item| {
+                    let ideas = match item {
+                        ruche_shared::ItemRef::Cluster(c) => w
+                            .cluster(c)
+                            .map(|c| {
+                                c.ideas
+                                    .iter()
+                                    .filter_map(|&i| w.idea(i).map(|i| i.text.clone()))
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                        ruche_shared::ItemRef::Idea(_) => Vec::new(),
+                    };
+                    (item.to_string(), w.item_label(item).to_owned(), ideas)
+                })
+                .collect();
+            cards.reverse();
+            cards
+        })
+    };
+    view! {
+        <ul class="idea-wall" aria-live="polite">
+            <For each=cards key=|card| card.clone() children=|(item, label, ideas)| {
+                let cluster = !ideas.is_empty();
+                view! {
+                    <li class="idea-card" class:cluster=cluster data-item=item>
+                        <span>{label}</span>
+                        {cluster.then(|| view! {
+                            <ul class="cluster-ideas">{ideas.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
+                        })}
+                    </li>
+                }
+            }/>
+        </ul>
+    }
+}

@@ -1,0 +1,475 @@
+//! One screen's live connection to its workshop: the WebSocket, the local copy
+//! of the workshop it keeps up to date, and the commands still waiting for an
+//! answer.
+//!
+//! - It reconnects by itself with a growing delay (0.5 s doubling to 8 s, with
+//!   jitter so a room of tablets does not come back in the same millisecond),
+//!   and catches up from the last sequence number it saw.
+//! - Every command gets an operation id and stays in the outbox (kept in local
+//!   storage too) until the server answers; after a reconnect or a reload the
+//!   outbox is sent again with the same ids, which the server counts once.
+//! - Before sending, the command is checked by the same rules the server runs
+//!   ([`Workshop::check`]): a refusal shows at once, without a round trip.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use ruche_shared::protocol::{Auth, ClientMsg, ErrorCode, OpId, PROTOCOL_VERSION, Seq, ServerMsg};
+use ruche_shared::views::participation::Participation;
+use ruche_shared::views::scoring::ScoringResults;
+use ruche_shared::views::votes::VoteHistogram;
+use ruche_shared::{Command, Lang, Role, Workshop};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+use crate::browser;
+
+/// The state of the connection, for the indicator every screen shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Link {
+    /// Not started (e.g. a tablet still on its join form).
+    Idle,
+    /// Opening the socket or saying hello.
+    Connecting,
+    /// Welcomed by the server.
+    Online,
+    /// Lost; the next attempt is scheduled.
+    Offline,
+    /// The server refused who we said we are: retrying would not help.
+    Refused(Refusal),
+}
+
+/// Why the server refused the connection.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// No workshop has this join code (or this id).
+    UnknownWorkshop,
+    /// The facilitator secret is wrong.
+    BadSecret,
+    /// The table's token is no longer valid: the tablet must join again.
+    TableForgotten,
+    /// Too many join attempts from this address.
+    TooManyAttempts,
+    /// The workshop's rules refused the join (name taken, joining locked…).
+    JoinRefused(String),
+}
+
+/// The latest results the server sent.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveResults {
+    /// The latest vote's histogram.
+    pub votes: Option<VoteHistogram>,
+    /// The latest scoring's results.
+    pub scores: Option<ScoringResults>,
+    /// Who is taking part (facilitator only).
+    pub participation: Option<Participation>,
+}
+
+/// What a screen reads and calls. Cheap to copy into event handlers.
+#[derive(Clone, Copy)]
+pub struct Session {
+    /// The connection's state.
+    pub link: RwSignal<Link>,
+    /// The workshop as this role may see it, once the first snapshot arrived.
+    pub workshop: RwSignal<Option<Workshop>>,
+    /// Who the server says we are.
+    pub role: RwSignal<Option<Role>>,
+    /// The latest live results.
+    pub results: RwSignal<LiveResults>,
+    /// Commands sent and not yet answered, by operation id.
+    pub outbox: RwSignal<BTreeMap<String, Command>>,
+    /// The last refusal or problem, in the workshop's language, to show the person.
+    pub notice: RwSignal<Option<String>>,
+    /// The code tables type to join (the facilitator learns it from the server).
+    pub join_code: RwSignal<Option<String>>,
+    connection: StoredValue<Connection, LocalStorage>,
+}
+
+/// The parts that are not signals: the socket and what it needs to reconnect.
+struct Connection {
+    auth: Option<Auth>,
+    /// The language to speak before the workshop's own is known.
+    lang: Lang,
+    /// Where the outbox is kept in local storage (none for the wall).
+    outbox_key: Option<String>,
+    last_seq: Option<Seq>,
+    socket: Option<WebSocket>,
+    /// The socket's handlers: they must live as long as the socket.
+    handlers: Vec<Box<dyn std::any::Any>>,
+    /// Increases with each socket, so events of an old one are ignored.
+    generation: u32,
+    failures: u32,
+}
+
+impl Session {
+    /// A session that has not connected yet.
+    pub fn new(lang: Lang) -> Session {
+        Session {
+            link: RwSignal::new(Link::Idle),
+            workshop: RwSignal::new(None),
+            role: RwSignal::new(None),
+            results: RwSignal::new(LiveResults::default()),
+            outbox: RwSignal::new(BTreeMap::new()),
+            notice: RwSignal::new(None),
+            join_code: RwSignal::new(None),
+            connection: StoredValue::new_local(Connection {
+                auth: None,
+                lang,
+                outbox_key: None,
+                last_seq: None,
+                socket: None,
+                handlers: Vec::new(),
+                generation: 0,
+                failures: 0,
+            }),
+        }
+    }
+
+    /// Connects with these credentials. `outbox_key` names where unanswered
+    /// commands are kept across reloads; what was kept there is sent again.
+    pub fn start(self, auth: Auth, outbox_key: Option<String>) {
+        let kept: BTreeMap<String, Command> = outbox_key
+            .as_deref()
+            .and_then(browser::load)
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        self.outbox.set(kept);
+        if let Auth::JoinTable { code, .. } | Auth::RejoinTable { code, .. } | Auth::Wall { code } =
+            &auth
+        {
+            self.join_code.set(Some(code.clone()));
+        }
+        self.connection.update_value(|c| {
+            c.auth = Some(auth);
+            c.outbox_key = outbox_key;
+            c.failures = 0;
+        });
+        self.connect();
+    }
+
+    /// The credentials this session connects with.
+    pub fn auth(self) -> Option<Auth> {
+        self.connection.with_value(|c| c.auth.clone())
+    }
+
+    /// The workshop's language (or the page's, before the workshop is known).
+    pub fn lang(self) -> Lang {
+        self.workshop
+            .with(|w| w.as_ref().map(|w| w.config().setup().lang))
+            .unwrap_or_else(|| self.connection.with_value(|c| c.lang))
+    }
+
+    /// Sends a command, after checking it against the local copy with the
+    /// engine's rules. Returns whether it was sent (or queued while offline).
+    pub fn send(self, command: Command) -> bool {
+        let verdict = self.workshop.with_untracked(|w| {
+            let (w, role) = (w.as_ref()?, self.role.get_untracked()?);
+            Some(w.check(role, &command, browser::now_ms()))
+        });
+        if let Some(Err(violation)) = verdict {
+            self.notice
+                .set(Some(violation.message(self.lang_untracked())));
+            return false;
+        }
+        self.notice.set(None);
+        let op = browser::new_op_id();
+        self.outbox.update(|o| {
+            o.insert(op.clone(), command.clone());
+        });
+        self.keep_outbox();
+        self.send_message(&ClientMsg::Command {
+            op: OpId(op),
+            command,
+        });
+        true
+    }
+
+    /// Whether a command like this one is still waiting for its answer.
+    pub fn is_pending(self, matches: impl Fn(&Command) -> bool) -> bool {
+        self.outbox.with(|o| o.values().any(matches))
+    }
+
+    /// The last of the waiting commands that `pick` recognises, read by `pick`.
+    pub fn latest_pending<T>(self, pick: impl Fn(&Command) -> Option<T>) -> Option<T> {
+        self.outbox.with(|o| o.values().filter_map(&pick).last())
+    }
+
+    fn lang_untracked(self) -> Lang {
+        self.workshop
+            .with_untracked(|w| w.as_ref().map(|w| w.config().setup().lang))
+            .unwrap_or_else(|| self.connection.with_value(|c| c.lang))
+    }
+
+    fn keep_outbox(self) {
+        let Some(key) = self.connection.with_value(|c| c.outbox_key.clone()) else {
+            return;
+        };
+        let text = self
+            .outbox
+            .with_untracked(|o| serde_json::to_string(o).unwrap_or_default());
+        if text == "{}" {
+            browser::forget(&key);
+        } else {
+            browser::save(&key, &text);
+        }
+    }
+
+    fn send_message(self, message: &ClientMsg) {
+        let Ok(text) = serde_json::to_string(message) else {
+            return;
+        };
+        self.connection.with_value(|c| {
+            if let Some(socket) = &c.socket
+                && socket.ready_state() == WebSocket::OPEN
+            {
+                let _ = socket.send_with_str(&text);
+            }
+        });
+    }
+
+    fn connect(self) {
+        if self.connection.with_value(|c| c.auth.is_none()) {
+            return;
+        }
+        self.drop_socket();
+        let Ok(socket) = WebSocket::new(&browser::websocket_url()) else {
+            self.connection_lost();
+            return;
+        };
+        let generation = self
+            .connection
+            .try_update_value(|c| {
+                c.generation += 1;
+                c.generation
+            })
+            .unwrap_or_default();
+        let current = move || self.connection.with_value(|c| c.generation) == generation;
+        self.link.set(Link::Connecting);
+
+        let on_open = Closure::<dyn FnMut()>::new(move || {
+            if current() {
+                self.say_hello();
+            }
+        });
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if current()
+                && let Some(text) = event.data().as_string()
+            {
+                self.receive(&text);
+            }
+        });
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_event: CloseEvent| {
+            if current() {
+                self.connection_lost();
+            }
+        });
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        self.connection.update_value(|c| {
+            c.socket = Some(socket);
+            c.handlers = vec![Box::new(on_open), Box::new(on_message), Box::new(on_close)];
+        });
+    }
+
+    /// Closes the current socket, after detaching its handlers (a handler
+    /// freed while the browser may still call it would throw).
+    fn drop_socket(self) {
+        let old = self
+            .connection
+            .try_update_value(|c| (c.socket.take(), std::mem::take(&mut c.handlers)));
+        if let Some((Some(socket), handlers)) = old {
+            socket.set_onopen(None);
+            socket.set_onmessage(None);
+            socket.set_onclose(None);
+            let _ = socket.close();
+            drop(handlers);
+        }
+    }
+
+    fn say_hello(self) {
+        let hello = self.connection.with_value(|c| {
+            c.auth.clone().map(|auth| ClientMsg::Hello {
+                protocol: PROTOCOL_VERSION,
+                auth,
+                last_seq: c.last_seq,
+            })
+        });
+        if let Some(hello) = hello {
+            self.send_message(&hello);
+        }
+    }
+
+    fn connection_lost(self) {
+        if matches!(self.link.get_untracked(), Link::Refused(_)) {
+            return;
+        }
+        self.link.set(Link::Offline);
+        let failures = self
+            .connection
+            .try_update_value(|c| {
+                c.failures = c.failures.saturating_add(1);
+                c.failures
+            })
+            .unwrap_or(1);
+        let base = 500u64.saturating_mul(1 << failures.min(5)).min(8_000);
+        let jitter = (js_sys::Math::random() * base as f64 * 0.3) as u64;
+        set_timeout(
+            move || {
+                if self.link.get_untracked() == Link::Offline {
+                    self.connect();
+                }
+            },
+            Duration::from_millis(base / 2 + jitter),
+        );
+    }
+
+    fn receive(self, text: &str) {
+        let Ok(message) = serde_json::from_str::<ServerMsg>(text) else {
+            return;
+        };
+        match message {
+            ServerMsg::Welcome {
+                role,
+                table_token,
+                join_code,
+                ..
+            } => {
+                if join_code.is_some() {
+                    self.join_code.set(join_code);
+                }
+                self.welcomed(role, table_token);
+            }
+            ServerMsg::Snapshot { seq, workshop } => {
+                self.connection.update_value(|c| c.last_seq = Some(seq));
+                self.workshop.set(Some(*workshop));
+            }
+            ServerMsg::Events { events } => self.apply_events(events),
+            ServerMsg::Accepted { op, .. } => self.answered(&op),
+            ServerMsg::Rejected { op, message, .. } => {
+                self.answered(&op);
+                self.notice.set(Some(message));
+            }
+            ServerMsg::Results {
+                votes,
+                scores,
+                participation,
+                ..
+            } => self.results.update(|r| {
+                r.votes = votes.or(r.votes.take());
+                r.scores = scores.or(r.scores.take());
+                r.participation = participation.or(r.participation.take());
+            }),
+            ServerMsg::Error {
+                code,
+                message,
+                op,
+                violation,
+            } => self.error(
+                code,
+                message,
+                op,
+                violation.map(|v| v.message(self.lang_untracked())),
+            ),
+        }
+    }
+
+    fn welcomed(self, role: Role, table_token: Option<String>) {
+        self.role.set(Some(role));
+        if let Some(token) = table_token {
+            // Joined as a new table: from now on, come back as this table.
+            self.connection.update_value(|c| {
+                if let Some(Auth::JoinTable { code, .. }) = &c.auth {
+                    browser::save(&browser::table_token_key(code), &token);
+                    c.auth = Some(Auth::RejoinTable {
+                        code: code.clone(),
+                        token,
+                    });
+                }
+            });
+        }
+        self.connection.update_value(|c| c.failures = 0);
+        self.link.set(Link::Online);
+        // What was not answered before the connection dropped (or the page
+        // reloaded) goes again, with the same ids: the server counts it once.
+        let waiting = self.outbox.get_untracked();
+        for (op, command) in waiting {
+            self.send_message(&ClientMsg::Command {
+                op: OpId(op),
+                command,
+            });
+        }
+    }
+
+    fn apply_events(self, events: Vec<ruche_shared::protocol::SequencedEvent>) {
+        let last_seq = self.connection.with_value(|c| c.last_seq).unwrap_or(0);
+        let mut broken = false;
+        let mut newest = last_seq;
+        self.workshop.update(|w| {
+            let Some(w) = w else { return };
+            for sequenced in events.iter().filter(|e| e.seq > last_seq) {
+                if w.apply(&sequenced.event).is_err() {
+                    broken = true;
+                    break;
+                }
+                newest = sequenced.seq;
+            }
+        });
+        self.connection.update_value(|c| c.last_seq = Some(newest));
+        if broken {
+            // Our copy no longer fits the log: ask for a fresh snapshot.
+            self.send_message(&ClientMsg::Resync);
+        }
+    }
+
+    fn answered(self, op: &OpId) {
+        self.outbox.update(|o| {
+            o.remove(&op.0);
+        });
+        self.keep_outbox();
+    }
+
+    fn error(self, code: ErrorCode, message: String, op: Option<OpId>, violation: Option<String>) {
+        let refusal = match code {
+            ErrorCode::BadCredentials => Some(self.connection.with_value(|c| match &c.auth {
+                Some(Auth::RejoinTable { code, .. }) => {
+                    browser::forget(&browser::table_token_key(code));
+                    Refusal::TableForgotten
+                }
+                Some(Auth::Facilitator { .. }) => Refusal::BadSecret,
+                _ => Refusal::UnknownWorkshop,
+            })),
+            ErrorCode::TooManyJoinAttempts => Some(Refusal::TooManyAttempts),
+            ErrorCode::JoinRefused => Some(Refusal::JoinRefused(violation.unwrap_or(message))),
+            ErrorCode::RateLimited => {
+                // The command was not applied: it stays in the outbox and goes again.
+                let again = op.and_then(|op| {
+                    self.outbox
+                        .with_untracked(|o| o.get(&op.0).cloned().map(|c| (op, c)))
+                });
+                if let Some((op, command)) = again {
+                    set_timeout(
+                        move || self.send_message(&ClientMsg::Command { op, command }),
+                        Duration::from_secs(1),
+                    );
+                }
+                None
+            }
+            // The connection closes next; the reconnection follows.
+            ErrorCode::ShuttingDown => None,
+            _ => {
+                if let Some(op) = op {
+                    self.answered(&op);
+                }
+                self.notice.set(Some(message));
+                None
+            }
+        };
+        if let Some(refusal) = refusal {
+            self.link.set(Link::Refused(refusal));
+            self.drop_socket();
+        }
+    }
+}
