@@ -28,8 +28,12 @@ pub fn App() -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
-    // Before a workshop says its language: the browser's, French by default.
-    let lang = RwSignal::new(browser_lang());
+    // Before a workshop says its language: French (Ruche's users mostly read
+    // it), or the choice this browser made on the landing page.
+    let lang = RwSignal::new(match browser::load(LANG_KEY).as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Fr,
+    });
     Effect::new(move |_| {
         let code = match lang.get() {
             Lang::Fr => "fr",
@@ -38,6 +42,7 @@ pub fn App() -> impl IntoView {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", code);
         }
+        browser::save(LANG_KEY, code);
     });
     move || match route.get() {
         Route::Landing => view! { <Landing lang/> }.into_any(),
@@ -49,11 +54,5 @@ pub fn App() -> impl IntoView {
     }
 }
 
-fn browser_lang() -> Lang {
-    let language = window().navigator().language().unwrap_or_default();
-    if language.starts_with("en") {
-        Lang::En
-    } else {
-        Lang::Fr
-    }
-}
+/// Where the landing page's language choice is kept.
+const LANG_KEY: &str = "ruche.lang";

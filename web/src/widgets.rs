@@ -77,8 +77,8 @@ pub fn StepHeader(session: Session) -> impl IntoView {
                     </span>
                     <span class=if w.is_step_open() { "badge open" } else { "badge closed" }>{state}</span>
                     {deadline.map(|deadline| view! {
-                        <span class="countdown" aria-label=t.time_left>
-                            "⏱ " {move || i18n::clock(deadline.saturating_sub(now.get()) / 1000)}
+                        <span class="countdown">
+                            {t.time_left} " " <strong>{move || i18n::clock(deadline.saturating_sub(now.get()) / 1000)}</strong>
                         </span>
                     })}
                 </div>

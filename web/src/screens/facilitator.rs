@@ -178,25 +178,25 @@ fn StepControls(session: Session) -> impl IntoView {
                 }).collect_view()}
             </ol>
             <div class="actions">
-                <button disabled=move || current() == 0 on:click=move |_| { session.send(Command::GoToStep { step: current().saturating_sub(1) }); }>{move || t().previous}</button>
-                <button disabled=move || { current() + 1 >= count() } on:click=move |_| { session.send(Command::GoToStep { step: current() + 1 }); }>{move || t().next}</button>
+                <button id="prev-step" disabled=move || current() == 0 on:click=move |_| { session.send(Command::GoToStep { step: current().saturating_sub(1) }); }>{move || t().previous}</button>
+                <button id="next-step" disabled=move || { current() + 1 >= count() } on:click=move |_| { session.send(Command::GoToStep { step: current() + 1 }); }>{move || t().next}</button>
             </div>
             <div class="actions">
                 <Show when=move || !flag(|w| w.is_step_open())
-                    fallback=move || view! { <button class="danger" on:click=move |_| { session.send(Command::CloseStep); }>{move || t().close_step}</button> }>
+                    fallback=move || view! { <button id="close-step" class="danger" on:click=move |_| { session.send(Command::CloseStep); }>{move || t().close_step}</button> }>
                     <label class="inline" for="minutes">{move || t().minutes}</label>
                     <input id="minutes" class="short" type="number" min="1" max="180" prop:value=move || minutes.get() on:input=move |ev| minutes.set(event_target_value(&ev))/>
-                    <button class="primary" on:click=move |_| {
+                    <button id="open-step" class="primary" on:click=move |_| {
                         let duration_secs = minutes.get_untracked().trim().parse::<u32>().ok().map(|m| m * 60);
                         session.send(Command::OpenStep { duration_secs });
                     }>{move || t().open_step}</button>
                 </Show>
             </div>
             <div class="actions">
-                <button on:click=move |_| { session.send(Command::SetJoiningLocked { locked: !flag(|w| w.is_joining_locked()) }); }>
+                <button id="toggle-joining" on:click=move |_| { session.send(Command::SetJoiningLocked { locked: !flag(|w| w.is_joining_locked()) }); }>
                     {move || if flag(|w| w.is_joining_locked()) { t().unlock_joining } else { t().lock_joining }}
                 </button>
-                <button on:click=move |_| { session.send(Command::SetResultsVisible { visible: !flag(|w| w.results_visible()) }); }>
+                <button id="toggle-results" on:click=move |_| { session.send(Command::SetResultsVisible { visible: !flag(|w| w.results_visible()) }); }>
                     {move || if flag(|w| w.results_visible()) { t().hide_results } else { t().show_results }}
                 </button>
                 <span class="muted">{move || if flag(|w| w.results_visible()) { t().results_shown } else { t().results_private }}</span>
@@ -262,7 +262,7 @@ fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>{move || if grouping { t().grouping } else { t().ideas }}</h2>
+            <h2>{move || if grouping { t().grouping } else { t().ideas_heading }}</h2>
             {(!grouping).then(|| view! {
                 <form class="row" on:submit=move |ev| {
                     ev.prevent_default();
@@ -280,7 +280,7 @@ fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
                 <form class="row merge" on:submit=move |ev| { ev.prevent_default(); merge(); }>
                     <label class="sr-only" for="cluster-title">{move || t().cluster_title}</label>
                     <input id="cluster-title" placeholder=move || t().cluster_title prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
-                    <button type="submit" class="primary" disabled=move || selected.with(|s| s.len() < 2)>
+                    <button id="merge" type="submit" class="primary" disabled=move || selected.with(|s| s.len() < 2)>
                         {move || format!("{} ({})", t().merge_selected, selected.with(BTreeSet::len))}
                     </button>
                 </form>
@@ -451,8 +451,8 @@ fn Exports(session: Session) -> impl IntoView {
     };
     view! {
         <section class="actions exports">
-            <button on:click=move |_| export("csv")>{move || t().export_csv}</button>
-            <button on:click=move |_| export("json")>{move || t().export_json}</button>
+            <button id="export-csv" on:click=move |_| export("csv")>{move || t().export_csv}</button>
+            <button id="export-json" on:click=move |_| export("json")>{move || t().export_json}</button>
         </section>
     }
 }

@@ -90,7 +90,7 @@ fn JoinTable(
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))/>
                 {message.map(|m| view! { <p class="notice" role="alert">{m}</p> })}
-                <button type="submit" class="primary big">{t.join_button}</button>
+                <button id="join" type="submit" class="primary big">{t.join_button}</button>
             </form>
         </section>
     }
@@ -197,7 +197,7 @@ fn Divergence(session: Session, table: TableId) -> impl IntoView {
                     on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
                 <div class="form-foot">
                     <span class="counter" aria-live="polite">{move || format!("{} / {limit}", draft.get().chars().count())}</span>
-                    <button type="submit" class="primary big" disabled=move || !open() || draft.get().trim().is_empty()>{t.submit_idea}</button>
+                    <button id="submit-idea" type="submit" class="primary big" disabled=move || !open() || draft.get().trim().is_empty()>{t.submit_idea}</button>
                 </div>
                 {move || similar().map(|texts_| view! {
                     <div class="similar" role="status">
