@@ -112,9 +112,24 @@ pub async fn main() -> anyhow::Result<()> {
         "Ruche is running: http://localhost:{port}/  (database: {})",
         args.db.display()
     );
-    println!("Tablets on the same network connect to this computer's address, port {port}.");
+    let tablets_base = match lan_address() {
+        Some(ip) if !args.bind.ip().is_loopback() => {
+            let base = format!("http://{ip}:{port}");
+            println!("Tablets on the same network open {base}/");
+            base
+        }
+        _ => {
+            println!("Tablets on the same network open this computer's address, port {port}.");
+            format!("http://localhost:{port}")
+        }
+    };
+    if !crate::http::assets::CLIENT_BUILT {
+        println!(
+            "Note: this build has no screens (tablet, facilitator, wall). Start Ruche with `cargo xtask run`, which builds them."
+        );
+    }
     if args.demo {
-        create_demo(port).await?;
+        create_demo(port, &tablets_base).await?;
     }
 
     let stopper = running.stopper();
@@ -156,7 +171,16 @@ async fn wait_for_signal() {
     let _ = ctrl_c.await;
 }
 
-async fn create_demo(port: u16) -> anyhow::Result<()> {
+/// This computer's address on the local network: the one it would use to
+/// reach another host (a UDP "connect" sends nothing; it only picks a route).
+fn lan_address() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+async fn create_demo(port: u16, tablets_base: &str) -> anyhow::Result<()> {
     let client = DemoClient { port };
     let ideation = Template::Ideation.setup(
         "Salle municipale",
@@ -174,13 +198,15 @@ async fn create_demo(port: u16) -> anyhow::Result<()> {
         let title = setup.title.clone();
         let config = WorkshopConfig::new(setup)?;
         let created = client.create(config).await?;
-        println!("\nDemo workshop « {title} »");
-        println!("  join code (tablets, wall): {}", created.join_code);
-        println!("  workshop id:               {}", created.workshop);
+        let local = format!("http://localhost:{port}");
+        let code = &created.join_code;
+        println!("\nDemo workshop « {title} »  (join code {code})");
         println!(
-            "  facilitator secret:        {}  (shown once)",
-            created.facilitator_secret
+            "  facilitator (this laptop): {local}/#/facilitate/{}/{}",
+            created.workshop, created.facilitator_secret
         );
+        println!("  wall (projector):          {local}/#/wall/{code}");
+        println!("  tablets:                   {tablets_base}/#/join/{code}");
     }
     Ok(())
 }

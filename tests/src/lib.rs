@@ -480,6 +480,7 @@ pub struct ServerProcess {
     child: tokio::process::Child,
     /// Where it listens.
     pub addr: SocketAddr,
+    output: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl ServerProcess {
@@ -516,12 +517,42 @@ impl ServerProcess {
         .await
         .expect("the server says where it listens in time")
         .expect("the server says where it listens");
-        // Keep draining its output so it never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        // Keep draining its output so it never blocks on a full pipe, and
+        // keep it for the tests that read what it prints.
+        let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = output.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                kept.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+            }
+        });
         ServerProcess {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            output,
         }
+    }
+
+    /// Waits (bounded) for a line of its standard output that starts with
+    /// `prefix` (after leading spaces), printed after the address line.
+    pub async fn printed_line(&self, prefix: &str) -> String {
+        tokio::time::timeout(WAIT, async {
+            loop {
+                let found = self
+                    .output
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .iter()
+                    .find(|line| line.trim_start().starts_with(prefix))
+                    .cloned();
+                if let Some(line) = found {
+                    return line;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("the server did not print a line starting with {prefix:?}"))
     }
 
     /// `kill -9`: no chance to write anything more.

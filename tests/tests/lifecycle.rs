@@ -289,3 +289,54 @@ async fn workshops_idle_past_the_retention_period_are_deleted() {
     assert_eq!(info(&server).await.unwrap().status(), 404);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_prints_working_links_for_the_facilitator_the_wall_and_tablets() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let server = ruche_tests::ServerProcess::start(
+        env!("CARGO_BIN_EXE_ruche-server-under-test"),
+        &dir.path().join("demo.db"),
+        &["--demo"],
+    )
+    .await;
+    // The first demo workshop's three links.
+    let facilitator = server.printed_line("facilitator (this laptop):").await;
+    let wall = server.printed_line("wall (projector):").await;
+    let tablets = server.printed_line("tablets:").await;
+    let after = |line: &str, marker: &str| {
+        line.split(marker)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{line:?} has no {marker:?}"))
+            .trim()
+            .to_owned()
+    };
+    let facilitate = after(&facilitator, "/#/facilitate/");
+    let (workshop, secret) = facilitate.split_once('/').expect("id/secret");
+    let code = after(&wall, "/#/wall/");
+    assert_eq!(
+        after(&tablets, "/#/join/"),
+        code,
+        "tablets and wall use the same code"
+    );
+
+    // The printed credentials work.
+    let mut console = Client::connect(
+        server.addr,
+        Auth::Facilitator {
+            workshop: workshop.to_owned(),
+            secret: secret.to_owned(),
+        },
+        None,
+    )
+    .await;
+    let title = console
+        .expect("the facilitator's snapshot", |m| match m {
+            ServerMsg::Snapshot { workshop, .. } => Some(workshop.config().setup().title.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(title, "Salle municipale");
+    // Joining panics if the code is refused.
+    let _table = Client::join(server.addr, &code, "Table 1").await;
+    server.kill().await;
+}
