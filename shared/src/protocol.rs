@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::{Command, Role};
 use crate::event::Event;
+use crate::ids::TableId;
 use crate::views::participation::Participation;
 use crate::views::scoring::ScoringResults;
 use crate::views::votes::VoteHistogram;
@@ -194,6 +195,13 @@ pub enum ServerMsg {
         /// Who is taking part (facilitator only).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         participation: Option<Participation>,
+    },
+    /// Which tables have a tablet connected right now (facilitator only): sent
+    /// when the facilitator connects, then whenever it changes (at most once
+    /// per coalescing window).
+    Presence {
+        /// The tables online, by id.
+        online: Vec<TableId>,
     },
     /// A protocol error; the connection stays open unless the code says otherwise.
     Error {

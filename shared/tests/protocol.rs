@@ -293,6 +293,9 @@ fn server_messages() -> Vec<ServerMsg> {
             scores: room.workshop.scoring_results(0),
             participation: Some(room.workshop.participation()),
         },
+        ServerMsg::Presence {
+            online: vec![TableId(0), TableId(2)],
+        },
         ServerMsg::Error {
             code: ErrorCode::MalformedMessage,
             message: "expected value at line 1 column 1".into(),
@@ -325,6 +328,7 @@ fn server_messages() -> Vec<ServerMsg> {
             | ServerMsg::Accepted { .. }
             | ServerMsg::Rejected { .. }
             | ServerMsg::Results { .. }
+            | ServerMsg::Presence { .. }
             | ServerMsg::Error { .. } => {}
         }
     }

@@ -156,7 +156,10 @@ async fn a_whole_ideation_workshop_runs_in_real_browsers() {
             tablets.push(tablet);
         }
         facilitator
-            .wait_until("document.querySelectorAll('tr[data-table]').length === 3", "document.querySelector('.console-side').innerText")
+            .wait_until(
+                "document.querySelectorAll('tr[data-table] td[data-online=true]').length === 3",
+                "document.querySelector('.console-side').innerText",
+            )
             .await;
 
         // Divergence: ideas typed on tablets appear on the wall.
@@ -265,13 +268,22 @@ async fn a_whole_ideation_workshop_runs_in_real_browsers() {
         tablets[0].check_accessibility("tablet (vote)").await;
         tablets[0].screenshot("tablet-vote").await;
         assert_eq!(
-            facilitator.eval("[...document.querySelectorAll('tr[data-table] td:nth-child(3)')].map(td => td.textContent)").await,
+            facilitator.eval("[...document.querySelectorAll('tr[data-table] td:nth-child(4)')].map(td => td.textContent)").await,
             json!(["5", "4", "6"]),
             "the facilitator sees each table's points given"
         );
         facilitator.check_accessibility("facilitator (vote)").await;
         facilitator.screenshot("facilitator-vote").await;
 
+        // A tablet that leaves shows offline on the console.
+        let mut tablets = tablets.into_iter();
+        tablets.next().expect("table 1").close().await;
+        facilitator
+            .wait_until(
+                "document.querySelector('tr[data-table] td').dataset.online === 'false' && document.querySelectorAll('td[data-online=true]').length === 2",
+                "document.querySelector('.console-side').innerText",
+            )
+            .await;
         for tablet in tablets {
             tablet.close().await;
         }

@@ -461,3 +461,42 @@ async fn a_cross_origin_upgrade_is_refused() {
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_facilitator_sees_which_tables_are_online() {
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({ "template": "ideation", "title": "Salle", "question": "Quoi ?" }))
+        .await;
+    let mut facilitator = Client::facilitator(server.addr, &created).await;
+    let presence = |wanted: Vec<TableId>| {
+        move |m: &ServerMsg| match m {
+            ServerMsg::Presence { online } if *online == wanted => Some(()),
+            _ => None,
+        }
+    };
+    facilitator
+        .expect("nobody online yet", presence(vec![]))
+        .await;
+    let first = Client::join(server.addr, &created.join_code, "Table 1").await;
+    let second = Client::join(server.addr, &created.join_code, "Table 2").await;
+    facilitator
+        .expect("two tables online", presence(vec![TableId(0), TableId(1)]))
+        .await;
+    first.close().await;
+    facilitator
+        .expect("table 1 gone", presence(vec![TableId(1)]))
+        .await;
+    // Tables and the wall are never told who else is online.
+    let mut wall = Client::wall(server.addr, &created.join_code).await;
+    second.close().await;
+    facilitator.expect("nobody online", presence(vec![])).await;
+    let quiet = std::time::Duration::from_millis(300);
+    while let Ok(Some(message)) = tokio::time::timeout(quiet, wall.try_recv()).await {
+        assert!(
+            !matches!(message, ServerMsg::Presence { .. }),
+            "the wall got {message:?}"
+        );
+    }
+    server.stop().await;
+}

@@ -19,7 +19,7 @@ use ruche_shared::protocol::{Auth, ClientMsg, ErrorCode, OpId, PROTOCOL_VERSION,
 use ruche_shared::views::participation::Participation;
 use ruche_shared::views::scoring::ScoringResults;
 use ruche_shared::views::votes::VoteHistogram;
-use ruche_shared::{Command, Lang, Role, Workshop};
+use ruche_shared::{Command, Lang, Role, TableId, Workshop};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -84,6 +84,8 @@ pub struct Session {
     pub notice: RwSignal<Option<String>>,
     /// The code tables type to join (the facilitator learns it from the server).
     pub join_code: RwSignal<Option<String>>,
+    /// The tables with a tablet connected (told to the facilitator only).
+    pub online: RwSignal<Vec<TableId>>,
     connection: StoredValue<Connection, LocalStorage>,
 }
 
@@ -114,6 +116,7 @@ impl Session {
             outbox: RwSignal::new(BTreeMap::new()),
             notice: RwSignal::new(None),
             join_code: RwSignal::new(None),
+            online: RwSignal::new(Vec::new()),
             connection: StoredValue::new_local(Connection {
                 auth: None,
                 lang,
@@ -362,6 +365,7 @@ impl Session {
                 r.scores = scores.or(r.scores.take());
                 r.participation = participation.or(r.participation.take());
             }),
+            ServerMsg::Presence { online } => self.online.set(online),
             ServerMsg::Error {
                 code,
                 message,

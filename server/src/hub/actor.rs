@@ -160,6 +160,8 @@ pub struct Actor {
     outbox: Vec<SequencedEvent>,
     results_dirty: bool,
     subscribers: Subscribers,
+    /// The online tables the facilitator was last told of.
+    presence_sent: Vec<TableId>,
     last_flush: Instant,
     flush_at: Option<Instant>,
     events_since_snapshot: u64,
@@ -200,6 +202,7 @@ pub fn spawn(
         outbox: Vec::new(),
         results_dirty: true,
         subscribers: Subscribers::default(),
+        presence_sent: Vec::new(),
         last_flush: Instant::now(),
         flush_at: None,
         events_since_snapshot: 0,
@@ -274,8 +277,15 @@ impl Actor {
                 let initial = self.initial_frames(role, last_seq);
                 let id = self.subscribers.add(role, outbox);
                 let _ = reply.send(Subscription { id, initial });
+                if matches!(role, Role::Table(_)) {
+                    // The facilitator's list shows it online at the next flush.
+                    self.schedule_flush();
+                }
             }
-            ActorMsg::Unsubscribe { id } => self.subscribers.remove(id),
+            ActorMsg::Unsubscribe { id } => {
+                self.subscribers.remove(id);
+                self.schedule_flush();
+            }
             ActorMsg::Resync { id } => {
                 self.subscribers.mark_lagging(Some(id));
                 self.schedule_flush();
@@ -521,10 +531,16 @@ impl Actor {
         } else {
             (None, None)
         };
+        let online = self.subscribers.online_tables();
+        let presence = (online != self.presence_sent).then(|| {
+            self.presence_sent.clone_from(&online);
+            fanout::presence_frame(online)
+        });
         let batch = Batch {
             events: &events,
             facilitator_results,
             public_results,
+            presence,
         };
         self.subscribers
             .deliver(batch, &self.workshop, self.seq, &self.metrics);
@@ -558,7 +574,10 @@ impl Actor {
         }
         let (facilitator, public) = fanout::results_frames(&self.workshop, self.seq);
         match role {
-            Role::Facilitator => frames.push(facilitator),
+            Role::Facilitator => {
+                frames.push(facilitator);
+                frames.push(fanout::presence_frame(self.subscribers.online_tables()));
+            }
             _ => frames.extend(public),
         }
         frames

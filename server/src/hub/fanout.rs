@@ -47,6 +47,8 @@ pub struct Batch<'a> {
     pub facilitator_results: Option<Frame>,
     /// Results for tables and wall, if they changed and are revealed.
     pub public_results: Option<Frame>,
+    /// Which tables are online, for the facilitator, if it changed.
+    pub presence: Option<Frame>,
 }
 
 impl Subscribers {
@@ -78,6 +80,21 @@ impl Subscribers {
         }
     }
 
+    /// The tables with at least one connection, by id.
+    pub fn online_tables(&self) -> Vec<TableId> {
+        let mut online: Vec<TableId> = self
+            .by_id
+            .values()
+            .filter_map(|sub| match sub.role {
+                Role::Table(table) => Some(table),
+                _ => None,
+            })
+            .collect();
+        online.sort_unstable();
+        online.dedup();
+        online
+    }
+
     /// Whether some connection waits for a snapshot.
     pub fn any_lagging(&self) -> bool {
         self.by_id.values().any(|sub| sub.lagging)
@@ -95,7 +112,7 @@ impl Subscribers {
         for (id, sub) in &mut self.by_id {
             let (events, results) = match sub.role {
                 Role::Facilitator => (
-                    vec![frames.facilitator.as_ref()],
+                    vec![frames.facilitator.as_ref(), batch.presence.as_ref()],
                     batch.facilitator_results.as_ref(),
                 ),
                 Role::Table(table) => (
@@ -136,6 +153,11 @@ impl Subscribers {
             }
         }
     }
+}
+
+/// The presence frame for the facilitator.
+pub fn presence_frame(online: Vec<TableId>) -> Frame {
+    encode(&ServerMsg::Presence { online })
 }
 
 /// The snapshot `role` may see.
@@ -274,6 +296,7 @@ mod tests {
                 events: &events(round + 1),
                 facilitator_results: None,
                 public_results: Some(Frame::from("{\"type\":\"results\",\"seq\":1}")),
+                presence: None,
             };
             subscribers.deliver(batch, &w, round + 1, &metrics);
         }
@@ -290,6 +313,7 @@ mod tests {
             events: &[],
             facilitator_results: None,
             public_results: None,
+            presence: None,
         };
         subscribers.deliver(empty, &w, 3, &metrics);
         assert_eq!(kind(&slow_rx.try_recv().unwrap()), "snapshot");
@@ -321,6 +345,7 @@ mod tests {
             events: &[vote],
             facilitator_results: None,
             public_results: None,
+            presence: None,
         };
         subscribers.deliver(batch, &w, 1, &metrics);
         assert!(a_rx.try_recv().unwrap().as_str().contains("vote_set"));

@@ -378,11 +378,20 @@ fn TableList(session: Session) -> impl IntoView {
         }
         Some(view! {
             <table class="tables">
-                <thead><tr><th scope="col">{t().tables}</th><th scope="col">{t().ideas}</th><th scope="col">{t().points_spent}</th><th scope="col">{t().scores_given}</th></tr></thead>
+                <thead><tr><th scope="col">{t().tables}</th><th scope="col">{t().connection}</th><th scope="col">{t().ideas}</th><th scope="col">{t().points_spent}</th><th scope="col">{t().scores_given}</th></tr></thead>
                 <tbody>
                     {participation.tables.into_iter().map(|p| view! {
                         <tr data-table=p.table.0>
                             <th scope="row">{p.name}</th>
+                            {move || {
+                                let online = session.online.with(|o| o.contains(&p.table));
+                                view! {
+                                    <td data-online=online.to_string()>
+                                        <span class=if online { "dot online" } else { "dot offline" } aria-hidden="true"></span>
+                                        " " {if online { t().online } else { t().offline_short }}
+                                    </td>
+                                }
+                            }}
                             <td>{p.ideas}</td>
                             <td class:done=p.vote_done>{p.points_spent.map(|s| s.to_string()).unwrap_or("–".into())}</td>
                             <td>{if p.scores_expected > 0 { format!("{}/{}", p.scores_given, p.scores_expected) } else { "–".into() }}</td>
