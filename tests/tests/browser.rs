@@ -401,7 +401,8 @@ async fn a_tablet_reloaded_mid_vote_keeps_its_table_and_points() {
     let base = base.trim_end_matches('/');
     let code = created.join_code.clone();
     tokio::time::timeout(SCENARIO, async {
-        let tablet = browser.window(800, 1280).await;
+        // A phone this time: the same screens must work at 390 px.
+        let tablet = browser.window(390, 844).await;
         tablet.open(&format!("{base}/")).await;
         tablet.wait_for("#join-code").await;
         tablet.check_accessibility("landing").await;
@@ -417,6 +418,8 @@ async fn a_tablet_reloaded_mid_vote_keeps_its_table_and_points() {
         join(&tablet, base, &code, "Table 7").await;
         give_points(&tablet, "Une ludothèque", 2).await;
         give_points(&tablet, "Un café associatif", 1).await;
+        tablet.check_accessibility("tablet on a phone (vote)").await;
+        tablet.screenshot("phone-vote").await;
         let token_before = tablet.eval(&format!("localStorage.getItem('ruche.table.{code}')")).await;
         assert!(token_before.is_string(), "the table token is kept in local storage");
 

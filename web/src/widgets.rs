@@ -7,7 +7,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use ruche_shared::views::scoring::{Consensus, ScoringResults};
 use ruche_shared::views::votes::VoteHistogram;
-use ruche_shared::{Lang, Workshop};
+use ruche_shared::{ItemRef, Lang, Workshop};
 
 use crate::browser;
 use crate::i18n::{self, texts};
@@ -87,42 +87,61 @@ pub fn StepHeader(session: Session) -> impl IntoView {
     }
 }
 
-/// A horizontal bar chart of a vote's points, most points first. Each bar
-/// carries its item and points as data attributes (the browser tests read them).
+/// A horizontal bar chart of a vote's points, most points first. The bars are
+/// keyed by item and follow `histogram` live, so a bar grows (CSS transition)
+/// rather than being redrawn. Each bar carries its item and points as data
+/// attributes (the browser tests read them).
 #[component]
-pub fn VoteBars(histogram: VoteHistogram, workshop: Workshop, lang: Lang) -> impl IntoView {
+pub fn VoteBars(
+    histogram: Signal<Option<VoteHistogram>>,
+    workshop: RwSignal<Option<Workshop>>,
+    lang: Lang,
+) -> impl IntoView {
     let t = texts(lang);
-    let most = histogram
-        .bars
-        .iter()
-        .map(|b| b.points)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let tables = histogram.tables.len();
-    let bars = histogram
-        .bars
-        .iter()
-        .map(|bar| {
-            let label = workshop.item_label(bar.item).to_owned();
-            let width = f64::from(bar.points) * 100.0 / f64::from(most);
-            view! {
-                <li class="bar" data-item=bar.item.to_string() data-points=bar.points>
-                    <span class="bar-label">{label}</span>
-                    <span class="bar-track">
-                        <span class="bar-fill" style:width=format!("{width:.1}%")></span>
-                    </span>
-                    <span class="bar-value">{bar.points}</span>
-                </li>
-            }
+    let most = move || {
+        histogram.with(|h| {
+            h.as_ref()
+                .and_then(|h| h.bars.iter().map(|b| b.points).max())
+                .unwrap_or(0)
+                .max(1)
         })
-        .collect_view();
+    };
+    let order = move || {
+        histogram.with(|h| {
+            h.as_ref()
+                .map(|h| h.bars.iter().map(|b| b.item).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+    let points = move |item: ItemRef| {
+        histogram.with(|h| {
+            h.as_ref()
+                .and_then(|h| h.bars.iter().find(|b| b.item == item))
+                .map_or(0, |b| b.points)
+        })
+    };
+    let done = move || histogram.with(|h| h.as_ref().map_or(0, |h| h.tables_done));
+    let tables = move || histogram.with(|h| h.as_ref().map_or(0, |h| h.tables.len()));
     view! {
         <div class="histogram">
-            <p class="done-count" data-tables-done=histogram.tables_done>
-                {format!("{} / {tables} {}", histogram.tables_done, t.tables_done)}
+            <p class="done-count" data-tables-done=done>
+                {move || format!("{} / {} {}", done(), tables(), t.tables_done)}
             </p>
-            <ol class="bars">{bars}</ol>
+            <ol class="bars">
+                <For each=order key=|item| *item let(item)>
+                    <li class="bar" data-item=item.to_string() data-points=move || points(item)>
+                        <span class="bar-label">
+                            {move || workshop.with(|w| w.as_ref().map(|w| w.item_label(item).to_owned()))}
+                        </span>
+                        <span class="bar-track">
+                            <span class="bar-fill" style:width=move || {
+                                format!("{:.1}%", f64::from(points(item)) * 100.0 / f64::from(most()))
+                            }></span>
+                        </span>
+                        <span class="bar-value">{move || points(item)}</span>
+                    </li>
+                </For>
+            </ol>
         </div>
     }
 }

@@ -388,7 +388,7 @@ fn TableList(session: Session) -> impl IntoView {
                                 view! {
                                     <td data-online=online.to_string()>
                                         <span class=if online { "dot online" } else { "dot offline" } aria-hidden="true"></span>
-                                        " " {if online { t().online } else { t().offline_short }}
+                                        " " {if online { t().online_short } else { t().offline_short }}
                                     </td>
                                 }
                             }}
@@ -403,34 +403,33 @@ fn TableList(session: Session) -> impl IntoView {
     }
 }
 
-/// Results as only the facilitator sees them until revealed.
+/// Results as only the facilitator sees them until revealed, computed from
+/// the facilitator's full copy with the engine's views.
 #[component]
 fn LocalResults(session: Session) -> impl IntoView {
-    move || {
-        let workshop = session.workshop.get()?;
-        let lang = workshop.config().setup().lang;
-        let t = texts(lang);
-        let votes = workshop
-            .latest_vote_step()
-            .and_then(|s| workshop.vote_histogram(s));
-        let scores = workshop
-            .latest_scoring_step()
-            .and_then(|s| workshop.scoring_results(s));
-        if votes.is_none() && scores.is_none() {
-            return None;
-        }
-        let votes = votes.map(|histogram| {
-            let workshop = workshop.clone();
-            view! { <VoteBars histogram workshop lang/> }
-        });
-        let scores = scores.map(|results| view! { <ScoreBoard results lang/> });
-        Some(view! {
-            <section class="card results">
-                <h2>{t.results}</h2>
-                {votes}
-                {scores}
-            </section>
+    let votes = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            let w = w.as_ref()?;
+            w.vote_histogram(w.latest_vote_step()?)
         })
+    });
+    let scores = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            let w = w.as_ref()?;
+            w.scoring_results(w.latest_scoring_step()?)
+        })
+    });
+    let lang = move || session.lang();
+    view! {
+        <Show when=move || votes.with(Option::is_some) || scores.with(Option::is_some)>
+            <section class="card results">
+                <h2>{move || texts(lang()).results}</h2>
+                <Show when=move || votes.with(Option::is_some)>
+                    <VoteBars histogram=votes.into() workshop=session.workshop lang=lang()/>
+                </Show>
+                {move || scores.get().map(|results| view! { <ScoreBoard results lang=lang()/> })}
+            </section>
+        </Show>
     }
 }
 
