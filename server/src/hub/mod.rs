@@ -170,6 +170,11 @@ impl Hub {
             None => (Workshop::new(loaded.record.config.clone()), 0),
         };
         let mut answers = Answers::default();
+        for (principal, op, op_seq) in &loaded.answered_before_snapshot {
+            if let Some(sender) = parse_principal(principal) {
+                answers.insert(sender, OpId(op.clone()), Answer::Accepted(*op_seq));
+            }
+        }
         for logged in &loaded.events {
             if logged.seq != seq + 1 {
                 return Err(format!("workshop {id}: event {} follows {seq}", logged.seq));

@@ -67,6 +67,10 @@ pub struct LoadedWorkshop {
     pub snapshot: Option<(Seq, Workshop)>,
     /// The events after the snapshot (or all of them), in order.
     pub events: Vec<LoggedEvent>,
+    /// The operations of the events the snapshot covers, in order: (principal,
+    /// operation id, seq). The snapshot holds their effect, but a retry of one
+    /// must still get its first answer rather than be applied again.
+    pub answered_before_snapshot: Vec<(String, String, Seq)>,
     /// Every table's token hash.
     pub table_tokens: Vec<(TableId, String)>,
     /// When its last event was recorded (or it was created), ms since the Unix epoch.

@@ -206,6 +206,7 @@ impl EventLog for SqliteLog {
                 },
                 snapshot,
                 events: Vec::new(),
+                answered_before_snapshot: Vec::new(),
                 table_tokens,
                 last_activity_ms: created_at_ms as u64,
             });
@@ -228,6 +229,12 @@ impl EventLog for SqliteLog {
                 .as_ref()
                 .is_some_and(|(snapshot_seq, _)| seq <= *snapshot_seq)
             {
+                // Its effect is in the snapshot; its operation id is still needed.
+                if let Some(op) = row.get::<_, Option<String>>(3)? {
+                    target
+                        .answered_before_snapshot
+                        .push((row.get(2)?, op, seq));
+                }
                 continue;
             }
             let body: String = row.get(5)?;
