@@ -12,6 +12,7 @@
 //! - [`hub`]: the registry of workshops and one actor per workshop.
 //! - [`store`]: the event log trait, its SQLite backend, the group-commit writer.
 //! - [`secrets`]: secrets, tokens and join codes.
+//! - [`serve`]: the accept loop (no Nagle, a deadline on request headers).
 //! - [`metrics`]: what `/metrics` reports.
 //!
 //! The rules themselves are not here: they are `ruche-shared`'s engine, which
@@ -22,6 +23,7 @@ pub mod http;
 pub mod hub;
 pub mod metrics;
 pub mod secrets;
+pub mod serve;
 pub mod settings;
 pub mod store;
 pub mod ws;
@@ -31,7 +33,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{delete, get, post};
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -186,22 +187,10 @@ pub async fn start(
         shutdown: shutdown.clone(),
     };
     let addr = listener.local_addr()?;
-    // Small frames must leave at once: with Nagle's algorithm on, an answer
-    // written while the previous frame is unacknowledged waits for the
-    // client's delayed ACK (40 ms on Linux).
-    let listener = listener.tap_io(|stream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::debug!(%error, "cannot turn off Nagle's algorithm on a connection");
-        }
-    });
-    let router = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let mut stopped = shutdown.clone();
+    let router = app(state);
+    let stopped = shutdown.clone();
     let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            })
-            .await?;
+        serve::serve(listener, router, stopped).await;
         hub.shutdown().await;
         let _ = tokio::task::spawn_blocking(move || writer_thread.stop()).await;
         tracing::info!("stopped; everything acknowledged is written");

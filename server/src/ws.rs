@@ -215,7 +215,23 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
                 let Some(permit) = reply_tx.clone().reserve_owned().await.ok() else {
                     break;
                 };
-                match parse(&text) {
+                let parsed = parse(&text);
+                // Every message counts, junk included: a flood of malformed
+                // messages costs the server no more than a flood of commands.
+                if limiter.check().is_err() {
+                    errors.report(ErrorCode::RateLimited);
+                    let op = match parsed {
+                        Ok(ClientMsg::Command { op, .. }) => Some(op),
+                        _ => None,
+                    };
+                    permit.send(error_frame(
+                        ErrorCode::RateLimited,
+                        "too many messages: slow down",
+                        op,
+                    ));
+                    continue;
+                }
+                match parsed {
                     Ok(ClientMsg::Command { op, command }) => {
                         if op.0.is_empty() || op.0.len() > MAX_OP_ID_LEN {
                             errors.report(ErrorCode::MalformedMessage);
@@ -223,13 +239,6 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
                                 ErrorCode::MalformedMessage,
                                 "op must have 1 to 64 characters",
                                 None,
-                            ));
-                        } else if limiter.check().is_err() {
-                            errors.report(ErrorCode::RateLimited);
-                            permit.send(error_frame(
-                                ErrorCode::RateLimited,
-                                "too many commands: slow down",
-                                Some(op),
                             ));
                         } else {
                             let message = ActorMsg::Command {

@@ -555,6 +555,22 @@ impl ServerProcess {
         .unwrap_or_else(|_| panic!("the server did not print a line starting with {prefix:?}"))
     }
 
+    /// Its resident memory now, in KiB (from `/proc`; 0 where there is none).
+    pub fn rss_kib(&self) -> u64 {
+        let Some(pid) = self.child.id() else {
+            return 0;
+        };
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmRSS:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            })
+            .unwrap_or(0)
+    }
+
     /// `kill -9`: no chance to write anything more.
     pub async fn kill(mut self) {
         self.child.kill().await.expect("the server is killed");

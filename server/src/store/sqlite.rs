@@ -231,9 +231,7 @@ impl EventLog for SqliteLog {
             {
                 // Its effect is in the snapshot; its operation id is still needed.
                 if let Some(op) = row.get::<_, Option<String>>(3)? {
-                    target
-                        .answered_before_snapshot
-                        .push((row.get(2)?, op, seq));
+                    target.answered_before_snapshot.push((row.get(2)?, op, seq));
                 }
                 continue;
             }

@@ -1,0 +1,297 @@
+//! Hostile and broken clients, on loopback, against the real server binary:
+//! each attack gets its documented error or close, the server never panics
+//! (it keeps answering `/healthz`), its memory stays bounded, and a healthy
+//! table keeps voting throughout. The healthy table's acknowledgement times
+//! before and during the attacks are printed (and recorded in
+//! `docs/reliability.md`); the test fails only on a gross slowdown, since
+//! these machines are shared and noisy.
+
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use ruche_shared::protocol::{Auth, ClientMsg, OpId, PROTOCOL_VERSION, ServerMsg};
+use ruche_shared::{Command, IdeaId, ItemRef};
+use ruche_tests::{Client, ServerProcess, create_workshop, next_msg, raw_socket};
+use serde_json::json;
+use tokio::io::AsyncWriteExt;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::{Frame, FrameHeader};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_ruche-server-under-test");
+
+/// A raw WebSocket frame, fragments and invalid text included.
+fn raw_frame(opcode: OpCode, fin: bool, payload: Vec<u8>) -> Message {
+    let header = FrameHeader {
+        is_final: fin,
+        opcode,
+        ..FrameHeader::default()
+    };
+    Message::Frame(Frame::from_payload(header, payload.into()))
+}
+
+/// Whether the server closes `socket` (a close frame, or the end) within 5 s.
+async fn closed_by_server(socket: &mut ruche_tests::RawSocket) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        let next = tokio::time::timeout(Duration::from_millis(200), socket.next()).await;
+        if let Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) = next {
+            return true;
+        }
+    }
+    false
+}
+
+/// One healthy vote's round trip: set a point, wait for its acknowledgement.
+async fn healthy_vote(table: &mut Client, n: u32) -> Duration {
+    let started = Instant::now();
+    table
+        .accepted(Command::SetVote {
+            item: ItemRef::Idea(IdeaId(n % 10)),
+            points: 1 + n % 3,
+        })
+        .await;
+    started.elapsed()
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attacks_get_documented_answers_and_a_healthy_table_keeps_voting() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(SERVER, &dir.path().join("ruche.db"), &[]).await;
+    let addr = server.addr;
+    let created = create_workshop(
+        addr,
+        json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }),
+    )
+    .await;
+    let code = created.join_code.clone();
+    let mut facilitator = Client::facilitator(addr, &created).await;
+    facilitator.go_and_open(0).await;
+    for n in 0..10 {
+        facilitator
+            .accepted(Command::SubmitIdea {
+                text: format!("Idée {n}"),
+            })
+            .await;
+    }
+    facilitator.go_and_open(2).await;
+    let mut healthy = Client::join(addr, &code, "Table saine").await;
+    let mut victim = Client::join(addr, &code, "Table victime").await;
+
+    // Baseline: the healthy table's votes alone.
+    let mut before = Vec::new();
+    for n in 0..20 {
+        before.push(healthy_vote(&mut healthy, n).await);
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let rss_before = server.rss_kib();
+
+    // The attackers run in the background while the healthy table votes.
+    let attackers = tokio::spawn(async move {
+        // Hundreds of connections from one address that never say hello.
+        let mut idle = Vec::new();
+        for _ in 0..300 {
+            idle.push(raw_socket(addr).await);
+        }
+        // 10,000 malformed JSON messages on one connection: each gets its error
+        // until the rate limit answers instead; the connection stays usable.
+        let mut junk = raw_socket(addr).await;
+        let wall = ClientMsg::Hello {
+            protocol: PROTOCOL_VERSION,
+            auth: Auth::Wall { code: code.clone() },
+            last_seq: None,
+        };
+        junk.send(Message::text(serde_json::to_string(&wall).unwrap()))
+            .await
+            .unwrap();
+        for n in 0..10_000 {
+            if junk
+                .send(Message::text(format!("{{ not json {n}")))
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+        // An endless fragmented message: closed once past the size limit.
+        let mut fragments = raw_socket(addr).await;
+        let mut closed_fragments = false;
+        let mut first = true;
+        for _ in 0..100 {
+            let opcode = if first {
+                OpCode::Data(Data::Text)
+            } else {
+                OpCode::Data(Data::Continue)
+            };
+            first = false;
+            if fragments
+                .send(raw_frame(opcode, false, vec![b'a'; 1024]))
+                .await
+                .is_err()
+            {
+                closed_fragments = true;
+                break;
+            }
+        }
+        let closed_fragments = closed_fragments || closed_by_server(&mut fragments).await;
+        // Invalid UTF-8 in a text frame: a protocol error, closed.
+        let mut invalid = raw_socket(addr).await;
+        let _ = invalid
+            .send(raw_frame(
+                OpCode::Data(Data::Text),
+                true,
+                vec![0xff, 0xfe, 0xfd],
+            ))
+            .await;
+        let closed_invalid = closed_by_server(&mut invalid).await;
+        // Guessing join codes: refused, then rate-limited for this address.
+        let mut guesses = Vec::new();
+        for guess in 0..40 {
+            let mut socket = raw_socket(addr).await;
+            let hello = ClientMsg::Hello {
+                protocol: PROTOCOL_VERSION,
+                auth: Auth::JoinTable {
+                    code: format!("{:06}", 900_000 + guess),
+                    name: "Intrus".into(),
+                },
+                last_seq: None,
+            };
+            socket
+                .send(Message::text(serde_json::to_string(&hello).unwrap()))
+                .await
+                .unwrap();
+            guesses.push(match next_msg(&mut socket).await {
+                Some(ServerMsg::Error { code, .. }) => ruche_tests::error_code(code),
+                other => format!("{other:?}"),
+            });
+        }
+        // A slow HTTP request that never finishes its headers (slowloris).
+        let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+        slow.write_all(b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            .await
+            .unwrap();
+        (junk, idle, closed_fragments, closed_invalid, guesses, slow)
+    });
+
+    let mut during = Vec::new();
+    let mut n = 100;
+    while !attackers.is_finished() {
+        during.push(healthy_vote(&mut healthy, n).await);
+        n += 1;
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let (mut junk, idle, closed_fragments, closed_invalid, guesses, mut slow) =
+        attackers.await.expect("the attackers finish");
+    let rss_during = server.rss_kib();
+
+    assert!(closed_fragments, "an endless fragmented message is closed");
+    assert!(closed_invalid, "invalid UTF-8 in a text frame is closed");
+    assert!(
+        guesses.iter().take(5).all(|code| code == "bad_credentials"),
+        "wrong codes are refused: {guesses:?}"
+    );
+    assert_eq!(
+        guesses.last().map(String::as_str),
+        Some("too_many_join_attempts"),
+        "guessing is rate-limited per address: {guesses:?}"
+    );
+    // The junk connection got documented errors, and still works.
+    let mut errors = std::collections::BTreeSet::new();
+    while let Ok(Some(message)) =
+        tokio::time::timeout(Duration::from_millis(300), next_msg(&mut junk)).await
+    {
+        if let ServerMsg::Error { code, .. } = message {
+            errors.insert(ruche_tests::error_code(code));
+        }
+    }
+    assert!(errors.contains("malformed_message"), "{errors:?}");
+    assert!(errors.contains("rate_limited"), "{errors:?}");
+
+    // A table replaying another table's operation id acts as itself only.
+    let op = OpId("shared-op".into());
+    let theirs = victim
+        .command_with_op(
+            op.clone(),
+            Command::SetVote {
+                item: ItemRef::Idea(IdeaId(9)),
+                points: 3,
+            },
+        )
+        .await;
+    assert!(matches!(theirs, ServerMsg::Accepted { .. }), "{theirs:?}");
+    let mine = healthy
+        .command_with_op(
+            op,
+            Command::SetVote {
+                item: ItemRef::Idea(IdeaId(8)),
+                points: 2,
+            },
+        )
+        .await;
+    match (&theirs, &mine) {
+        (ServerMsg::Accepted { seq: a, .. }, ServerMsg::Accepted { seq: b, .. }) => {
+            assert_ne!(
+                a, b,
+                "the replay is the healthy table's own vote, not the victim's answer"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Still up, memory bounded, the healthy table served throughout.
+    let health = reqwest::get(format!("http://{addr}/healthz"))
+        .await
+        .unwrap();
+    assert!(health.status().is_success());
+    let (before, during_median) = (median(before), median(during.clone()));
+    let worst = during.iter().max().copied().unwrap_or_default();
+    eprintln!(
+        "hostile: healthy vote ack median {before:?} alone, {during_median:?} during the attacks \
+         ({} votes, worst {worst:?}); server RSS {rss_before} KiB before, {rss_during} KiB with {} idle connections",
+        during.len(),
+        idle.len(),
+    );
+    assert!(
+        rss_during < rss_before + 64 * 1024,
+        "memory grew from {rss_before} to {rss_during} KiB"
+    );
+    assert!(
+        during_median <= before * 2 + Duration::from_millis(50),
+        "healthy latency went from {before:?} to {during_median:?}"
+    );
+    drop(idle);
+
+    // The unfinished request is closed once its headers are overdue.
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        ruche_server::serve::HEADER_READ_TIMEOUT + Duration::from_secs(5),
+        tokio::io::AsyncReadExt::read_to_end(&mut slow, &mut answer),
+    )
+    .await;
+    assert!(
+        read.is_ok(),
+        "a request whose headers never end is closed after the header deadline"
+    );
+    server.kill().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_never_says_hello_is_closed() {
+    let server = ruche_tests::TestServer::spawn_with(|s| {
+        s.handshake_timeout = Duration::from_millis(300);
+    })
+    .await;
+    let mut silent = raw_socket(server.addr).await;
+    let started = Instant::now();
+    assert!(
+        closed_by_server(&mut silent).await,
+        "closed after the handshake timeout"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(250));
+    server.stop().await;
+}
