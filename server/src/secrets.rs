@@ -28,6 +28,13 @@ pub fn secret_matches(secret: &str, stored: &str) -> bool {
             == 0
 }
 
+/// Whether a token a tablet chose is plausible: 32 to 64 hexadecimal digits
+/// (128 to 256 bits). A weaker one would only put its own table at risk, but
+/// refusing it keeps every token in the database as strong as Ruche's own.
+pub fn is_well_formed_token(token: &str) -> bool {
+    (32..=64).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// A six-digit join code, e.g. "482913".
 pub fn new_join_code() -> String {
     let mut bytes = [0_u8; 4];

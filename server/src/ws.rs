@@ -582,10 +582,35 @@ async fn authenticate(
                 last_seq,
             })
         }
-        Auth::JoinTable { name, .. } => {
-            let token = secrets::new_secret();
-            let (reply, answer) = oneshot::channel();
+        Auth::JoinTable { name, token, .. } => {
+            let token = match token {
+                Some(token) if secrets::is_well_formed_token(&token) => token,
+                Some(_) => {
+                    let message = "a table token has 32 to 64 hexadecimal digits".to_owned();
+                    return Err((ErrorCode::MalformedMessage, message).into());
+                }
+                None => secrets::new_secret(),
+            };
             let token_hash = secrets::hash_secret(&token);
+            // The same join sent again (its welcome was lost): the same table.
+            let (reply, answer) = oneshot::channel();
+            handle
+                .tx
+                .send(ActorMsg::FindTable {
+                    token_hash: token_hash.clone(),
+                    reply,
+                })
+                .await
+                .map_err(|_| bad())?;
+            if let Some(table) = answer.await.ok().flatten() {
+                return Ok(Authenticated {
+                    handle,
+                    role: Role::Table(table),
+                    table_token: Some(token),
+                    last_seq,
+                });
+            }
+            let (reply, answer) = oneshot::channel();
             handle
                 .tx
                 .send(ActorMsg::Join {

@@ -47,6 +47,13 @@ pub enum Auth {
         code: String,
         /// The table's name, e.g. "Table 4".
         name: String,
+        /// A token the tablet chose itself (32 to 64 hexadecimal digits from a
+        /// secure random source), kept before joining. If the connection drops
+        /// before the welcome arrives, sending the same join again finds the
+        /// table it created instead of a "name taken". Without it, the server
+        /// chooses the token and sends it in the welcome.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token: Option<String>,
     },
     /// A tablet coming back as the table it joined as (after a reload or a lost connection).
     RejoinTable {

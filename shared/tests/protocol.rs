@@ -195,6 +195,7 @@ fn client_messages() -> Vec<ClientMsg> {
             Auth::JoinTable {
                 code: "482-913".into(),
                 name: "Table 4".into(),
+                token: None,
             },
             None,
         ),

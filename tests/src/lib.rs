@@ -8,6 +8,7 @@
 //! fails with what it got instead of hanging.
 
 pub mod browser;
+pub mod proxy;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -228,6 +229,7 @@ impl Client {
             Auth::JoinTable {
                 code: code.into(),
                 name: name.into(),
+                token: None,
             },
             None,
         )

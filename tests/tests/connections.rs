@@ -81,6 +81,7 @@ async fn roles_are_enforced_and_wrong_credentials_refused() {
     let taken = Auth::JoinTable {
         code: created.join_code.clone(),
         name: "table 1".into(),
+        token: None,
     };
     let refused = Client::try_connect(server.addr, taken, None)
         .await
@@ -104,6 +105,7 @@ async fn roles_are_enforced_and_wrong_credentials_refused() {
     let late = Auth::JoinTable {
         code: created.join_code.clone(),
         name: "Table 9".into(),
+        token: None,
     };
     let refused = Client::try_connect(server.addr, late, None)
         .await

@@ -158,6 +158,7 @@ async fn attacks_get_documented_answers_and_a_healthy_table_keeps_voting() {
                 auth: Auth::JoinTable {
                     code: format!("{:06}", 900_000 + guess),
                     name: "Intrus".into(),
+                    token: None,
                 },
                 last_seq: None,
             };

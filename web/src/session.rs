@@ -435,6 +435,15 @@ impl Session {
         self.keep_outbox();
     }
 
+    /// A join that did not happen: the token the tablet chose for it is no one's.
+    fn forget_unjoined_token(self) {
+        self.connection.with_value(|c| {
+            if let Some(Auth::JoinTable { code, .. }) = &c.auth {
+                browser::forget(&browser::table_token_key(code));
+            }
+        });
+    }
+
     fn error(self, code: ErrorCode, message: String, op: Option<OpId>, violation: Option<String>) {
         let refusal = match code {
             ErrorCode::BadCredentials => Some(self.connection.with_value(|c| match &c.auth {
@@ -445,8 +454,14 @@ impl Session {
                 Some(Auth::Facilitator { .. }) => Refusal::BadSecret,
                 _ => Refusal::UnknownWorkshop,
             })),
-            ErrorCode::TooManyJoinAttempts => Some(Refusal::TooManyAttempts),
-            ErrorCode::JoinRefused => Some(Refusal::JoinRefused(violation.unwrap_or(message))),
+            ErrorCode::TooManyJoinAttempts => {
+                self.forget_unjoined_token();
+                Some(Refusal::TooManyAttempts)
+            }
+            ErrorCode::JoinRefused => {
+                self.forget_unjoined_token();
+                Some(Refusal::JoinRefused(violation.unwrap_or(message)))
+            }
             ErrorCode::RateLimited => {
                 // The command was not applied: it stays in the outbox and goes again.
                 let again = op.and_then(|op| {

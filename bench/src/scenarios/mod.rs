@@ -87,6 +87,7 @@ pub async fn join_tables(
             let auth = Auth::JoinTable {
                 code: code.to_owned(),
                 name: format!("{prefix} {n}"),
+                token: None,
             };
             Conn::connect(crate::client::source_address(n), port, auth)
         })

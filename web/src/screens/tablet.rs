@@ -81,7 +81,12 @@ fn JoinTable(
                 ev.prevent_default();
                 let name = name.get_untracked().trim().to_owned();
                 if !name.is_empty() {
-                    session.start(Auth::JoinTable { code: code.clone(), name }, outbox.clone());
+                    // The tablet chooses its token and keeps it before joining: if the
+                    // welcome is lost, the same join is sent again and finds its table.
+                    let token = browser::new_op_id();
+                    browser::save(&browser::table_token_key(&code), &token);
+                    let auth = Auth::JoinTable { code: code.clone(), name, token: Some(token) };
+                    session.start(auth, outbox.clone());
                 }
             }>
                 <label for="table-name">{t.table_name}</label>
