@@ -1,0 +1,146 @@
+//! Random sequences of commands from random roles against the engine, with
+//! the invariants of the engine's property test (`shared/tests/model.rs`):
+//! a refusal changes nothing; budgets and caps hold; running sums agree with
+//! the ledger; replaying the events rebuilds the same workshop and views.
+#![no_main]
+
+use arbitrary::{Result, Unstructured};
+use libfuzzer_sys::fuzz_target;
+use ruche_shared::{
+    ClusterId, Command, IdeaId, ItemRef, Role, StepConfig, TableId, Template, Workshop,
+    WorkshopConfig, source_criteria,
+};
+
+const BUDGET: u32 = 7;
+const CAP: u32 = 3;
+
+fn config() -> WorkshopConfig {
+    let mut setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
+    setup.steps[2] = StepConfig::BudgetVote {
+        budget: BUDGET,
+        cap_per_item: CAP,
+        allow_self_vote: false,
+    };
+    WorkshopConfig::new(setup).expect("a valid config")
+}
+
+fn role(u: &mut Unstructured) -> Result<Role> {
+    Ok(match u.int_in_range(0..=5)? {
+        0 | 1 => Role::Facilitator,
+        2 => Role::Wall,
+        3 => Role::Guest,
+        _ => Role::Table(TableId(u.int_in_range(0..=4)?)),
+    })
+}
+
+fn item(u: &mut Unstructured) -> Result<ItemRef> {
+    Ok(if u.ratio(3, 4)? {
+        ItemRef::Idea(IdeaId(u.int_in_range(0..=9)?))
+    } else {
+        ItemRef::Cluster(ClusterId(u.int_in_range(0..=4)?))
+    })
+}
+
+fn text(u: &mut Unstructured) -> Result<String> {
+    Ok(match u.int_in_range(0..=3)? {
+        0 => "idée".to_owned(),
+        1 => " ".to_owned(),
+        2 => "x".repeat(u.int_in_range(0..=300)?),
+        _ => u.arbitrary::<String>()?,
+    })
+}
+
+fn command(u: &mut Unstructured) -> Result<Command> {
+    Ok(match u.int_in_range(0..=14)? {
+        0 => Command::JoinTable { name: text(u)? },
+        1 => Command::SubmitIdea { text: text(u)? },
+        2 => Command::EditIdea {
+            idea: IdeaId(u.int_in_range(0..=9)?),
+            text: text(u)?,
+        },
+        3 => Command::DeleteIdea {
+            idea: IdeaId(u.int_in_range(0..=9)?),
+        },
+        4 => Command::MergeItems {
+            items: (0..u.int_in_range(0..=3)?)
+                .map(|_| item(u))
+                .collect::<Result<_>>()?,
+            title: if u.arbitrary()? { Some(text(u)?) } else { None },
+        },
+        5 => Command::RenameCluster {
+            cluster: ClusterId(u.int_in_range(0..=4)?),
+            title: text(u)?,
+        },
+        6 => Command::SplitCluster {
+            cluster: ClusterId(u.int_in_range(0..=4)?),
+        },
+        7 => Command::SetIdeaHidden {
+            idea: IdeaId(u.int_in_range(0..=9)?),
+            hidden: u.arbitrary()?,
+        },
+        8 => Command::SetVote {
+            item: item(u)?,
+            points: u.int_in_range(0..=5)?,
+        },
+        9 => Command::SetScore {
+            seat: u.int_in_range(0..=4)?,
+            item: u.int_in_range(0..=6)?,
+            criterion: u.int_in_range(0..=3)?,
+            score: if u.arbitrary()? {
+                Some(u.int_in_range(0..=12)?)
+            } else {
+                None
+            },
+        },
+        10 => Command::GoToStep {
+            step: u.int_in_range(0..=5)?,
+        },
+        11 => Command::OpenStep {
+            duration_secs: u.arbitrary()?,
+        },
+        12 => Command::CloseStep,
+        13 => Command::SetJoiningLocked {
+            locked: u.arbitrary()?,
+        },
+        _ => Command::SetResultsVisible {
+            visible: u.arbitrary()?,
+        },
+    })
+}
+
+fn run(u: &mut Unstructured) -> Result<()> {
+    let config = config();
+    let mut workshop = Workshop::new(config.clone());
+    let mut events = Vec::new();
+    let mut now = 0_u64;
+    while !u.is_empty() {
+        let (role, command) = (role(u)?, command(u)?);
+        now += u64::from(u.int_in_range(0..=60_000u32)?);
+        let before = workshop.clone();
+        match workshop.handle(role, &command, now) {
+            Ok(new) => events.extend(new),
+            Err(_) => assert_eq!(workshop, before, "a refusal changed the workshop"),
+        }
+        if let Some(ledger) = workshop.vote_ledger(2) {
+            assert!(ledger.check_sums(), "running sums disagree with the ledger");
+            for table in workshop.tables() {
+                assert!(ledger.spent(table.id) <= BUDGET, "over budget");
+                for item in workshop.vote_items() {
+                    assert!(ledger.points(table.id, item) <= CAP, "over the cap");
+                }
+            }
+        }
+    }
+    let mut replayed = Workshop::new(config);
+    for event in &events {
+        replayed.apply(event).expect("an accepted event replays");
+    }
+    assert_eq!(replayed, workshop, "replay rebuilds the same workshop");
+    assert_eq!(replayed.vote_histogram(2), workshop.vote_histogram(2));
+    assert_eq!(replayed.scoring_results(3), workshop.scoring_results(3));
+    Ok(())
+}
+
+fuzz_target!(|data: &[u8]| {
+    let _ = run(&mut Unstructured::new(data));
+});
