@@ -238,6 +238,21 @@ impl Workshop {
         }
     }
 
+    /// The texts of a cluster's ideas, in order (none for a lone idea): what
+    /// the screens list under a cluster's title.
+    pub fn member_texts(&self, item: ItemRef) -> Vec<&str> {
+        match item {
+            ItemRef::Cluster(id) => self.cluster(id).map_or_else(Vec::new, |cluster| {
+                cluster
+                    .ideas
+                    .iter()
+                    .filter_map(|&idea| self.idea(idea).map(|idea| idea.text.as_str()))
+                    .collect()
+            }),
+            ItemRef::Idea(_) => Vec::new(),
+        }
+    }
+
     /// Whether `table` wrote `item` or an idea in it.
     pub fn is_authored_by(&self, item: ItemRef, table: TableId) -> bool {
         let wrote = |id: &IdeaId| {

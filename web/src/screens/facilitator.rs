@@ -76,7 +76,7 @@ fn SecretForm(lang: RwSignal<Lang>, start: impl Fn(String) + Clone + 'static) ->
                 ev.prevent_default();
                 start(secret.get_untracked().trim().to_owned());
             }>
-                <label for="secret">{move || texts(lang.get()).bad_secret}</label>
+                <label for="secret">{move || texts(lang.get()).secret_label}</label>
                 <input id="secret" type="password" required autocomplete="off" prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev))/>
                 <button class="primary" type="submit">"OK"</button>
             </form>
@@ -130,11 +130,27 @@ fn JoinInfo(session: Session) -> impl IntoView {
             Route::Tablet { code: code.clone() }.fragment()
         );
         let wall = Route::Wall { code: code.clone() }.fragment();
+        // The facilitation link carries the secret (in the fragment, never sent
+        // to the server): folded away, since this screen may be projected.
+        let console = session.auth().and_then(|auth| match auth {
+            Auth::Facilitator { workshop, secret } => Some(format!(
+                "{}/#/facilitate/{workshop}/{secret}",
+                browser::origin()
+            )),
+            _ => None,
+        });
         Some(view! {
             <section class="join-info">
                 <span>{t().join_code_label} " "<strong class="code" data-code=code.clone()>{code.clone()}</strong></span>
                 <a href=wall target="_blank" class="button">{t().wall_link}</a>
                 <span class="muted">{t().tablet_link} " : " {tablet}</span>
+                {console.map(|link| view! {
+                    <details class="console-link">
+                        <summary>{t().console_link}</summary>
+                        <p>{t().secret_notice}</p>
+                        <code>{link}</code>
+                    </details>
+                })}
             </section>
         })
     }
@@ -224,18 +240,7 @@ fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
                     item,
                     label: w.item_label(item).to_owned(),
                     hidden: false,
-                    members: match item {
-                        ItemRef::Cluster(c) => w
-                            .cluster(c)
-                            .map(|c| {
-                                c.ideas
-                                    .iter()
-                                    .filter_map(|&i| w.idea(i).map(|i| i.text.clone()))
-                                    .collect()
-                            })
-                            .unwrap_or_default(),
-                        ItemRef::Idea(_) => Vec::new(),
-                    },
+                    members: w.member_texts(item).into_iter().map(String::from).collect(),
                 })
                 .collect();
             rows.extend(

@@ -70,18 +70,7 @@ fn IdeaWall(session: Session) -> impl IntoView {
             let mut cards: Vec<(String, String, Vec<String>)> = w
                 .vote_items()
                 .map(|item| {
-                    let ideas = match item {
-                        ruche_shared::ItemRef::Cluster(c) => w
-                            .cluster(c)
-                            .map(|c| {
-                                c.ideas
-                                    .iter()
-                                    .filter_map(|&i| w.idea(i).map(|i| i.text.clone()))
-                                    .collect()
-                            })
-                            .unwrap_or_default(),
-                        ruche_shared::ItemRef::Idea(_) => Vec::new(),
-                    };
+                    let ideas = w.member_texts(item).into_iter().map(String::from).collect();
                     (item.to_string(), w.item_label(item).to_owned(), ideas)
                 })
                 .collect();
