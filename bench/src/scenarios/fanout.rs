@@ -70,7 +70,7 @@ impl Fanout {
         bench_binary: &Path,
         core: Option<usize>,
     ) -> anyhow::Result<FanoutFigures> {
-        let mut room = vote_room(port, 20).await?;
+        let mut room = vote_room(port, 20, "ideation").await?;
         let (stop_tx, stop) = watch::channel(false);
         let frames = Counter::default();
         // The voters join as tables; the others watch as walls do (a workshop

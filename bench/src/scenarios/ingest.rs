@@ -38,7 +38,7 @@ impl Ingest {
     pub async fn run(&self, port: u16) -> anyhow::Result<IngestFigures> {
         let mut tables = Vec::new();
         for w in 0..self.workshops {
-            let room = vote_room(port, 10).await?;
+            let room = vote_room(port, 10, "ideation").await?;
             tables.extend(join_tables(port, &room.code, self.tables, &format!("W{w} T")).await?);
         }
         let start = Instant::now();

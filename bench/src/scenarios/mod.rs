@@ -24,13 +24,13 @@ pub struct Room {
     pub facilitator: Conn,
 }
 
-/// Creates an ideation workshop with `ideas` ideas, at its vote step, open, results shown.
-pub async fn vote_room(port: u16, ideas: usize) -> anyhow::Result<Room> {
+/// Creates a workshop from `template` (one whose step 2 is a vote: `ideation`
+/// or `ideation_then_evaluation`) with `ideas` ideas, at its vote step, open,
+/// results shown.
+pub async fn vote_room(port: u16, ideas: usize, template: &str) -> anyhow::Result<Room> {
     let created: serde_json::Value = reqwest::Client::new()
         .post(format!("http://127.0.0.1:{port}/api/workshops"))
-        .json(
-            &serde_json::json!({ "template": "ideation", "title": "Bench", "question": "Bench ?" }),
-        )
+        .json(&serde_json::json!({ "template": template, "title": "Bench", "question": "Bench ?" }))
         .send()
         .await?
         .json()

@@ -1,7 +1,9 @@
 //! Plenary: one workshop, many tables, one wall, one facilitator. Every table
-//! spends its 30 points in 1–3 point votes spread over the run. Measured per
-//! vote: acknowledgement latency, vote → updated histogram on the wall, and
-//! vote → updated histogram on the last tablet.
+//! spends its 30 points in 1–3 point votes spread over the run; then the
+//! facilitator moves to the scoring of the vote's top 5 and the 3 seats of
+//! every table score the 5 ideas on 3 criteria, spread over the same time.
+//! Measured per vote and per score: acknowledgement latency, → updated
+//! results on the wall, and → updated results on the last tablet.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -18,31 +20,51 @@ use crate::stats::percentile;
 pub struct Plenary {
     /// Tables (tablets).
     pub tables: usize,
-    /// How long the votes are spread over.
+    /// How long the votes are spread over (and then the scores).
     pub duration: Duration,
 }
 
 /// What one run measured.
 #[derive(Debug, Default, Clone)]
 pub struct PlenaryFigures {
-    /// Votes sent and acknowledged.
-    pub votes: usize,
+    /// The vote.
+    pub votes: PhaseFigures,
+    /// The scoring.
+    pub scores: PhaseFigures,
+}
+
+/// What one phase (votes or scores) measured.
+#[derive(Debug, Default, Clone)]
+pub struct PhaseFigures {
+    /// Commands sent and acknowledged.
+    pub count: usize,
     /// Acknowledgement latency, p50 and p99 (ms).
     pub ack: (f64, f64),
-    /// Vote → wall histogram, p50 and p99 (ms).
+    /// Command → wall results, p50 and p99 (ms).
     pub wall: (f64, f64),
-    /// Vote → last tablet's histogram, p50 and p99 (ms).
+    /// Command → last tablet's results, p50 and p99 (ms).
     pub last_tablet: (f64, f64),
-    /// Server CPU seconds during the votes.
+    /// Server CPU seconds during the phase.
     pub server_cpu: f64,
 }
 
 const IDEAS: u64 = 60;
+/// The scoring step of the `ideation_then_evaluation` template, and its shape.
+const SCORING_STEP: usize = 3;
+const SEATS: u8 = 3;
+const SCORED_ITEMS: u32 = 5;
+const CRITERIA: u32 = 3;
+/// Score operations are numbered after this, votes before.
+const SCORE_OPS: u64 = 1_000;
+
+/// Each table's commands of one phase, sent spread over a duration; the
+/// tables, and when each operation was sent.
+type Sent = (Vec<Conn>, Vec<Vec<(u64, Instant)>>);
 
 impl Plenary {
     /// Runs once against the server on `port` (whose process is `pid`).
     pub async fn run(&self, port: u16, pid: u32) -> anyhow::Result<PlenaryFigures> {
-        let mut room = vote_room(port, IDEAS as usize).await?;
+        let mut room = vote_room(port, IDEAS as usize, "ideation_then_evaluation").await?;
         let (stop_tx, stop) = watch::channel(false);
         let mut tables = join_tables(port, &room.code, self.tables, "Table").await?;
         let mut wall = Conn::connect(
@@ -62,55 +84,118 @@ impl Plenary {
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
 
-        let before = crate::process::usage(pid)?;
-        let start = Instant::now() + Duration::from_millis(100);
-        let mut senders = Vec::new();
-        for (n, mut table) in tables.into_iter().enumerate() {
-            let duration = self.duration;
-            senders.push(tokio::spawn(async move {
-                let plan = vote_plan(n as u64);
-                let mut sent = Vec::with_capacity(plan.len());
-                for (k, (item, points)) in plan.iter().enumerate() {
-                    // Spread each table's votes evenly, tables out of phase with each other.
-                    let phase = (k as f64 + (n as f64 * 0.618).fract()) / plan.len() as f64;
-                    tokio::time::sleep_until((start + duration.mul_f64(phase)).into()).await;
-                    let op = k as u64 + 1;
-                    let command = Command::SetVote {
-                        item: ItemRef::Idea(IdeaId(*item as u32)),
-                        points: *points,
-                    };
-                    let at = Instant::now();
-                    if table.command(op, command).await.is_err() {
-                        break;
-                    }
-                    sent.push((op, at));
-                }
-                (table, sent)
-            }));
-        }
-        let mut tables = Vec::new();
-        for sender in senders {
-            tables.push(sender.await?);
-        }
+        let before_votes = crate::process::usage(pid)?;
+        let (tables, vote_sends) = spread(tables, self.duration, 0, |n| {
+            vote_plan(n as u64)
+                .into_iter()
+                .map(|(item, points)| Command::SetVote {
+                    item: ItemRef::Idea(IdeaId(item as u32)),
+                    points,
+                })
+                .collect()
+        })
+        .await?;
         tokio::time::sleep(Duration::from_secs(1)).await;
-        let after = crate::process::usage(pid)?;
+        let after_votes = crate::process::usage(pid)?;
+
+        // The scoring of the vote's top 5, by every seat of every table.
+        room.facilitator
+            .command(90_001, Command::GoToStep { step: SCORING_STEP })
+            .await?;
+        room.facilitator
+            .command(
+                90_002,
+                Command::OpenStep {
+                    duration_secs: None,
+                },
+            )
+            .await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let before_scores = crate::process::usage(pid)?;
+        let (tables, score_sends) =
+            spread(tables, self.duration, SCORE_OPS, |n| score_plan(n as u64)).await?;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let after_scores = crate::process::usage(pid)?;
         let _ = stop_tx.send(true);
 
         let wall = wall.finish().await;
         let _ = room.facilitator.finish().await;
         let mut received = Vec::new();
-        let mut sends = Vec::new();
-        for (table, sent) in tables {
+        for table in tables {
             received.push(table.finish().await);
-            sends.push(sent);
         }
-        Ok(measure(
-            &sends,
-            &received,
-            &wall,
-            after.cpu_seconds - before.cpu_seconds,
-        ))
+        Ok(PlenaryFigures {
+            votes: measure(
+                &vote_sends,
+                &received,
+                &wall,
+                after_votes.cpu_seconds - before_votes.cpu_seconds,
+            ),
+            scores: measure(
+                &score_sends,
+                &received,
+                &wall,
+                after_scores.cpu_seconds - before_scores.cpu_seconds,
+            ),
+        })
     }
+}
+
+/// Sends every table's plan, each table's commands evenly over `duration`,
+/// tables out of phase with each other; operation ids start after `first_op`.
+async fn spread(
+    tables: Vec<Conn>,
+    duration: Duration,
+    first_op: u64,
+    plan_of: impl Fn(usize) -> Vec<Command>,
+) -> anyhow::Result<Sent> {
+    let start = Instant::now() + Duration::from_millis(100);
+    let mut senders = Vec::new();
+    for (n, mut table) in tables.into_iter().enumerate() {
+        let plan = plan_of(n);
+        senders.push(tokio::spawn(async move {
+            let mut sent = Vec::with_capacity(plan.len());
+            let count = plan.len();
+            for (k, command) in plan.into_iter().enumerate() {
+                let phase = (k as f64 + (n as f64 * 0.618).fract()) / count as f64;
+                tokio::time::sleep_until((start + duration.mul_f64(phase)).into()).await;
+                let op = first_op + k as u64 + 1;
+                let at = Instant::now();
+                if table.command(op, command).await.is_err() {
+                    break;
+                }
+                sent.push((op, at));
+            }
+            (table, sent)
+        }));
+    }
+    let mut tables = Vec::new();
+    let mut sends = Vec::new();
+    for sender in senders {
+        let (table, sent) = sender.await?;
+        tables.push(table);
+        sends.push(sent);
+    }
+    Ok((tables, sends))
+}
+
+/// One table's scores: every seat, every scored idea, every criterion, 0–10.
+fn score_plan(table: u64) -> Vec<Command> {
+    let mut lcg = Lcg(table + 1_000);
+    let mut plan = Vec::new();
+    for seat in 1..=SEATS {
+        for item in 0..SCORED_ITEMS {
+            for criterion in 0..CRITERIA {
+                plan.push(Command::SetScore {
+                    seat,
+                    item,
+                    criterion,
+                    score: Some(lcg.below(11) as u8),
+                });
+            }
+        }
+    }
+    plan
 }
 
 /// One table's votes: distinct ideas from its own offset, 1–3 points each, 30 in all.
@@ -148,7 +233,7 @@ fn measure(
     received: &[Received],
     wall: &Received,
     cpu: f64,
-) -> PlenaryFigures {
+) -> PhaseFigures {
     let wall_frames = results_of(wall);
     let table_frames: Vec<Vec<(Instant, u64)>> = received.iter().map(results_of).collect();
     let (mut ack, mut to_wall, mut to_last) = (Vec::new(), Vec::new(), Vec::new());
@@ -180,8 +265,8 @@ fn measure(
         let ms = |d: Option<Duration>| d.map_or(f64::NAN, crate::stats::ms);
         (ms(percentile(samples, 50.0)), ms(percentile(samples, 99.0)))
     };
-    PlenaryFigures {
-        votes: ack.len(),
+    PhaseFigures {
+        count: ack.len(),
         ack: p(&mut ack),
         wall: p(&mut to_wall),
         last_tablet: p(&mut to_last),
@@ -192,6 +277,16 @@ fn measure(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_seat_scores_every_idea_on_every_criterion_within_the_scale() {
+        let plan = score_plan(7);
+        assert_eq!(plan.len(), 3 * 5 * 3);
+        assert!(
+            plan.iter()
+                .all(|c| matches!(c, Command::SetScore { score: Some(s), .. } if *s <= 10))
+        );
+    }
 
     #[test]
     fn every_table_plans_exactly_its_30_points_within_the_cap() {

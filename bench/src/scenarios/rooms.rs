@@ -56,7 +56,7 @@ impl Rooms {
         let tables = self.tables;
         let mut rooms: Vec<Room> = futures_util::stream::iter(0..self.rooms)
             .map(|r| async move {
-                let room = vote_room(port, 20).await?;
+                let room = vote_room(port, 20, "ideation").await?;
                 let first = r * (tables + 1);
                 let auth = Auth::Wall {
                     code: room.code.clone(),

@@ -29,7 +29,7 @@ impl Storm {
         let mut tablets: Vec<(String, Conn)> = Vec::new();
         let mut facilitators = Vec::new();
         for w in 0..self.workshops {
-            let room = vote_room(port, 20).await?;
+            let room = vote_room(port, 20, "ideation").await?;
             for table in join_tables(port, &room.code, self.tables, &format!("W{w} T")).await? {
                 tablets.push((room.code.clone(), table));
             }
