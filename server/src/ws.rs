@@ -30,6 +30,8 @@ use crate::secrets;
 const MAX_OP_ID_LEN: usize = 64;
 /// Commands a connection may have waiting for an answer.
 const MAX_IN_FLIGHT: usize = 32;
+/// Frames written to one client with one system call, at most.
+const MAX_FRAMES_PER_WRITE: usize = 16;
 
 /// `GET /ws`: checks the `Origin`, then upgrades.
 pub async fn upgrade(
@@ -359,7 +361,23 @@ async fn write_loop(
             },
             _ = ping.tick() => Message::Ping(Default::default()),
         };
-        if sink.send(message).await.is_err() {
+        // Whatever else is already queued for this client goes out in the same
+        // write: one system call for a flush's events, results and answers,
+        // not one per frame.
+        if sink.feed(message).await.is_err() {
+            return;
+        }
+        for _ in 0..MAX_FRAMES_PER_WRITE {
+            let queued = match replies.try_recv() {
+                Ok(frame) => Some(frame),
+                Err(_) => news.try_recv().ok(),
+            };
+            let Some(frame) = queued else { break };
+            if sink.feed(Message::Text(frame)).await.is_err() {
+                return;
+            }
+        }
+        if sink.flush().await.is_err() {
             return;
         }
     }
