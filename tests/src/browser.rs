@@ -76,6 +76,11 @@ impl Browser {
         if chromium_path().is_none() {
             return unavailable("chromium is not installed");
         }
+        if !axe_path().is_file() {
+            return unavailable(
+                "axe-core is not installed (`cargo xtask test` installs it with npm)",
+            );
+        }
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -252,10 +257,14 @@ pub fn screenshots_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots")
 }
 
-/// axe-core's script, installed from npm by `cargo xtask test`.
+/// Where `cargo xtask test` installs axe-core from npm.
+fn axe_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("browser/node_modules/axe-core/axe.min.js")
+}
+
+/// axe-core's script.
 fn axe_source() -> String {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("browser/node_modules/axe-core/axe.min.js");
+    let path = axe_path();
     std::fs::read_to_string(&path).unwrap_or_else(|_| {
         panic!(
             "{} is missing: `cargo xtask test` installs it (npm ci in tests/browser)",
