@@ -162,6 +162,9 @@ pub struct Actor {
     subscribers: Subscribers,
     /// The online tables the facilitator was last told of.
     presence_sent: Vec<TableId>,
+    /// A table connected or someone left since: recount at the next flush
+    /// (not at every flush: that is a pass over every subscriber).
+    presence_dirty: bool,
     last_flush: Instant,
     flush_at: Option<Instant>,
     events_since_snapshot: u64,
@@ -203,6 +206,7 @@ pub fn spawn(
         results_dirty: true,
         subscribers: Subscribers::default(),
         presence_sent: Vec::new(),
+        presence_dirty: false,
         last_flush: Instant::now(),
         flush_at: None,
         events_since_snapshot: 0,
@@ -279,11 +283,13 @@ impl Actor {
                 let _ = reply.send(Subscription { id, initial });
                 if matches!(role, Role::Table(_)) {
                     // The facilitator's list shows it online at the next flush.
+                    self.presence_dirty = true;
                     self.schedule_flush();
                 }
             }
             ActorMsg::Unsubscribe { id } => {
                 self.subscribers.remove(id);
+                self.presence_dirty = true;
                 self.schedule_flush();
             }
             ActorMsg::Resync { id } => {
@@ -531,11 +537,15 @@ impl Actor {
         } else {
             (None, None)
         };
-        let online = self.subscribers.online_tables();
-        let presence = (online != self.presence_sent).then(|| {
-            self.presence_sent.clone_from(&online);
-            fanout::presence_frame(online)
-        });
+        let presence = if std::mem::take(&mut self.presence_dirty) {
+            let online = self.subscribers.online_tables();
+            (online != self.presence_sent).then(|| {
+                self.presence_sent.clone_from(&online);
+                fanout::presence_frame(online)
+            })
+        } else {
+            None
+        };
         let batch = Batch {
             events: &events,
             facilitator_results,
