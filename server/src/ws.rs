@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use governor::{Quota, RateLimiter};
 use ruche_shared::protocol::{Auth, ClientMsg, ErrorCode, OpId, PROTOCOL_VERSION, Seq, ServerMsg};
-use ruche_shared::{Role, RuleViolation};
+use ruche_shared::{Role, RuleViolation, TableId};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::{Instant, timeout};
 
@@ -585,14 +585,9 @@ async fn authenticate(
             last_seq,
         }),
         Auth::RejoinTable { token, .. } => {
-            let (reply, answer) = oneshot::channel();
-            let token_hash = secrets::hash_secret(&token);
-            handle
-                .tx
-                .send(ActorMsg::FindTable { token_hash, reply })
+            let table = find_table(&handle, secrets::hash_secret(&token))
                 .await
-                .map_err(|_| bad())?;
-            let table = answer.await.ok().flatten().ok_or_else(bad)?;
+                .ok_or_else(bad)?;
             Ok(Authenticated {
                 handle,
                 role: Role::Table(table),
@@ -611,16 +606,7 @@ async fn authenticate(
             };
             let token_hash = secrets::hash_secret(&token);
             // The same join sent again (its welcome was lost): the same table.
-            let (reply, answer) = oneshot::channel();
-            handle
-                .tx
-                .send(ActorMsg::FindTable {
-                    token_hash: token_hash.clone(),
-                    reply,
-                })
-                .await
-                .map_err(|_| bad())?;
-            if let Some(table) = answer.await.ok().flatten() {
+            if let Some(table) = find_table(&handle, token_hash.clone()).await {
                 return Ok(Authenticated {
                     handle,
                     role: Role::Table(table),
@@ -654,6 +640,18 @@ async fn authenticate(
         }
         Auth::Facilitator { .. } => unreachable!("handled above"),
     }
+}
+
+/// The table whose token has this hash in the workshop, if any (none too if
+/// the workshop's actor is gone).
+async fn find_table(handle: &WorkshopHandle, token_hash: String) -> Option<TableId> {
+    let (reply, answer) = oneshot::channel();
+    handle
+        .tx
+        .send(ActorMsg::FindTable { token_hash, reply })
+        .await
+        .ok()?;
+    answer.await.ok().flatten()
 }
 
 /// A join the rules refused: the rule's code and numbers, and its sentence.
