@@ -11,7 +11,6 @@
 //! - Before sending, the command is checked by the same rules the server runs
 //!   ([`Workshop::check`]): a refusal shows at once, without a round trip.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -78,8 +77,14 @@ pub struct Session {
     pub role: RwSignal<Option<Role>>,
     /// The latest live results.
     pub results: RwSignal<LiveResults>,
-    /// Commands sent and not yet answered, by operation id.
-    pub outbox: RwSignal<BTreeMap<String, Command>>,
+    /// Commands sent and not yet answered, with their operation ids, in the
+    /// order they were sent: they are sent again in that order (two votes on
+    /// one item must leave the last one).
+    pub outbox: RwSignal<Vec<(String, Command)>>,
+    /// The workshop as it will be once the outbox is accepted: the local copy
+    /// with the waiting commands applied by the engine. What the tablet shows
+    /// and checks a new command against.
+    pub projected: Memo<Option<Workshop>>,
     /// The last refusal or problem, in the workshop's language, to show the person.
     pub notice: RwSignal<Option<String>>,
     /// The code tables type to join (the facilitator learns it from the server).
@@ -108,12 +113,29 @@ struct Connection {
 impl Session {
     /// A session that has not connected yet.
     pub fn new(lang: Lang) -> Session {
+        let workshop = RwSignal::new(None::<Workshop>);
+        let role = RwSignal::new(None::<Role>);
+        let outbox = RwSignal::new(Vec::<(String, Command)>::new());
+        let projected = Memo::new(move |_| {
+            let mut projected = workshop.get()?;
+            if let Some(role) = role.get() {
+                let now = browser::now_ms();
+                outbox.with(|o| {
+                    for (_, command) in o {
+                        // A command the server will refuse changes nothing here either.
+                        let _ = projected.handle(role, command, now);
+                    }
+                });
+            }
+            Some(projected)
+        });
         Session {
             link: RwSignal::new(Link::Idle),
-            workshop: RwSignal::new(None),
-            role: RwSignal::new(None),
+            workshop,
+            role,
             results: RwSignal::new(LiveResults::default()),
-            outbox: RwSignal::new(BTreeMap::new()),
+            outbox,
+            projected,
             notice: RwSignal::new(None),
             join_code: RwSignal::new(None),
             online: RwSignal::new(Vec::new()),
@@ -133,7 +155,7 @@ impl Session {
     /// Connects with these credentials. `outbox_key` names where unanswered
     /// commands are kept across reloads; what was kept there is sent again.
     pub fn start(self, auth: Auth, outbox_key: Option<String>) {
-        let kept: BTreeMap<String, Command> = outbox_key
+        let kept: Vec<(String, Command)> = outbox_key
             .as_deref()
             .and_then(browser::load)
             .and_then(|text| serde_json::from_str(&text).ok())
@@ -167,7 +189,9 @@ impl Session {
     /// Sends a command, after checking it against the local copy with the
     /// engine's rules. Returns whether it was sent (or queued while offline).
     pub fn send(self, command: Command) -> bool {
-        let verdict = self.workshop.with_untracked(|w| {
+        // Checked against the workshop as it will be once the waiting commands
+        // are accepted: a tap after three quick taps sees all three.
+        let verdict = self.projected.with_untracked(|w| {
             let (w, role) = (w.as_ref()?, self.role.get_untracked()?);
             Some(w.check(role, &command, browser::now_ms()))
         });
@@ -178,9 +202,8 @@ impl Session {
         }
         self.notice.set(None);
         let op = browser::new_op_id();
-        self.outbox.update(|o| {
-            o.insert(op.clone(), command.clone());
-        });
+        self.outbox
+            .update(|o| o.push((op.clone(), command.clone())));
         self.keep_outbox();
         self.send_message(&ClientMsg::Command {
             op: OpId(op),
@@ -191,12 +214,7 @@ impl Session {
 
     /// Whether a command like this one is still waiting for its answer.
     pub fn is_pending(self, matches: impl Fn(&Command) -> bool) -> bool {
-        self.outbox.with(|o| o.values().any(matches))
-    }
-
-    /// The last of the waiting commands that `pick` recognises, read by `pick`.
-    pub fn latest_pending<T>(self, pick: impl Fn(&Command) -> Option<T>) -> Option<T> {
-        self.outbox.with(|o| o.values().filter_map(&pick).last())
+        self.outbox.with(|o| o.iter().any(|(_, c)| matches(c)))
     }
 
     fn lang_untracked(self) -> Lang {
@@ -212,7 +230,7 @@ impl Session {
         let text = self
             .outbox
             .with_untracked(|o| serde_json::to_string(o).unwrap_or_default());
-        if text == "{}" {
+        if text == "[]" {
             browser::forget(&key);
         } else {
             browser::save(&key, &text);
@@ -429,9 +447,7 @@ impl Session {
     }
 
     fn answered(self, op: &OpId) {
-        self.outbox.update(|o| {
-            o.remove(&op.0);
-        });
+        self.outbox.update(|o| o.retain(|(id, _)| *id != op.0));
         self.keep_outbox();
     }
 
@@ -465,8 +481,11 @@ impl Session {
             ErrorCode::RateLimited => {
                 // The command was not applied: it stays in the outbox and goes again.
                 let again = op.and_then(|op| {
-                    self.outbox
-                        .with_untracked(|o| o.get(&op.0).cloned().map(|c| (op, c)))
+                    self.outbox.with_untracked(|o| {
+                        o.iter()
+                            .find(|(id, _)| *id == op.0)
+                            .map(|(_, c)| (op, c.clone()))
+                    })
                 });
                 if let Some((op, command)) = again {
                     set_timeout(

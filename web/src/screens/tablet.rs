@@ -272,30 +272,34 @@ fn OwnIdea(session: Session, id: IdeaId, text: String) -> impl IntoView {
 #[component]
 fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
     let t = texts(session.lang());
-    let (budget, cap) =
+    let budget =
         session
             .workshop
             .with_untracked(|w| match w.as_ref().and_then(|w| w.config().step(step)) {
-                Some(StepConfig::BudgetVote {
-                    budget,
-                    cap_per_item,
-                    ..
-                }) => (*budget, *cap_per_item),
-                _ => (0, 0),
+                Some(StepConfig::BudgetVote { budget, .. }) => *budget,
+                _ => 0,
             });
-    // What the table sees: the points it asked for (pending) or those recorded.
-    let shown = move |item: ItemRef| -> (u32, bool) {
-        let pending = session.latest_pending(|c| match c {
-            Command::SetVote { item: i, points } if *i == item => Some(*points),
-            _ => None,
-        });
-        let recorded = session.workshop.with(|w| {
+    // What the table sees: its points once the waiting votes are accepted.
+    let shown = move |item: ItemRef| -> u32 {
+        session.projected.with(|w| {
             w.as_ref()
                 .and_then(|w| w.vote_ledger(step))
-                .map(|l| l.points(table, item))
-                .unwrap_or(0)
-        });
-        (pending.unwrap_or(recorded), pending.is_some())
+                .map_or(0, |l| l.points(table, item))
+        })
+    };
+    let pending = move |item: ItemRef| {
+        session.is_pending(|c| matches!(c, Command::SetVote { item: i, .. } if *i == item))
+    };
+    // Whether the engine accepts this many points now: the cap, the budget,
+    // the table's own ideas and the step are its rules, not the screen's.
+    let allowed = move |item: ItemRef, points: u32| {
+        session.projected.with(|w| match (w, session.role.get()) {
+            (Some(w), Some(role)) => {
+                let command = Command::SetVote { item, points };
+                w.check(role, &command, browser::now_ms()).is_ok()
+            }
+            _ => false,
+        })
     };
     let items = move || {
         session.workshop.with(|w| {
@@ -315,13 +319,12 @@ fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
         })
     };
     let left = move || {
-        let spent: u32 = items().iter().map(|(item, _, _)| shown(*item).0).sum();
+        let spent = session.projected.with(|w| {
+            w.as_ref()
+                .and_then(|w| w.vote_ledger(step))
+                .map_or(0, |l| l.spent(table))
+        });
         budget.saturating_sub(spent)
-    };
-    let open = move || {
-        session
-            .workshop
-            .with(|w| w.as_ref().is_some_and(|w| w.is_step_open()))
     };
     view! {
         <div class="budget" role="status" aria-live="polite" data-points-left=left>
@@ -331,7 +334,7 @@ fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
         {move || (left() == 0).then(|| view! { <p class="done">{t.vote_done}</p> })}
         <ul class="vote-items">
             <For each=items key=|(item, label, own)| (*item, label.clone(), *own) let((item, label, own))>
-                <li class="vote-item" class:own=own data-item=item.to_string() data-points=move || shown(item).0>
+                <li class="vote-item" class:own=own data-item=item.to_string() data-points=move || shown(item)>
                     <span class="item-label">{label.clone()}</span>
                     {if own {
                         view! { <span class="badge own">{t.own_idea}</span> }.into_any()
@@ -340,15 +343,15 @@ fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
                         view! {
                             <span class="stepper">
                                 <button class="round" aria-label=format!("{} {label}", t.remove_point)
-                                    disabled=move || !open() || shown(item).0 == 0
-                                    on:click=move |_| { session.send(Command::SetVote { item, points: shown(item).0.saturating_sub(1) }); }>"−"</button>
-                                <span class="points" class:pending=move || shown(item).1 aria-live="polite">
-                                    {move || shown(item).0}
-                                    {move || shown(item).1.then(|| view! { <span class="sr-only">{t.pending}</span> })}
+                                    disabled=move || { shown(item) == 0 || !allowed(item, shown(item) - 1) }
+                                    on:click=move |_| { session.send(Command::SetVote { item, points: shown(item).saturating_sub(1) }); }>"−"</button>
+                                <span class="points" class:pending=move || pending(item) aria-live="polite">
+                                    {move || shown(item)}
+                                    {move || pending(item).then(|| view! { <span class="sr-only">{t.pending}</span> })}
                                 </span>
                                 <button class="round" aria-label=format!("{} {label}", t.add_point)
-                                    disabled=move || { !open() || shown(item).0 >= cap || left() == 0 }
-                                    on:click=move |_| { session.send(Command::SetVote { item, points: shown(item).0 + 1 }); }>"+"</button>
+                                    disabled=move || !allowed(item, shown(item) + 1)
+                                    on:click=move |_| { session.send(Command::SetVote { item, points: shown(item) + 1 }); }>"+"</button>
                             </span>
                         }.into_any()
                     }}
@@ -385,17 +388,13 @@ fn Scoring(session: Session, table: TableId, step: usize) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    // A seat's score once the waiting scores are accepted, and whether one is waiting.
     let shown = move |seat: u8, item: u32, criterion: u32| -> (Option<u8>, bool) {
-        let pending = session.latest_pending(|c| match c {
-            Command::SetScore {
-                seat: s,
-                item: i,
-                criterion: k,
-                score,
-            } if (*s, *i, *k) == (seat, item, criterion) => Some(*score),
-            _ => None,
+        let pending = session.is_pending(|c| {
+            matches!(c, Command::SetScore { seat: s, item: i, criterion: k, .. }
+                if (*s, *i, *k) == (seat, item, criterion))
         });
-        let recorded = session.workshop.with(|w| {
+        let score = session.projected.with(|w| {
             let w = w.as_ref()?;
             let shape = w.sheet_shape(step)?;
             w.score_sheet(step)?.score(
@@ -408,7 +407,7 @@ fn Scoring(session: Session, table: TableId, step: usize) -> impl IntoView {
                 },
             )
         });
-        (pending.unwrap_or(recorded), pending.is_some())
+        (score, pending)
     };
     let criteria_count = criteria.len() as u32;
     let left = move || {
