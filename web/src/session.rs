@@ -212,6 +212,15 @@ impl Session {
         true
     }
 
+    /// Whether the engine would accept `command` now, once the waiting
+    /// commands are accepted (reactive: for enabling a button).
+    pub fn allows(self, command: &Command) -> bool {
+        self.projected.with(|w| match (w, self.role.get()) {
+            (Some(w), Some(role)) => w.check(role, command, browser::now_ms()).is_ok(),
+            _ => false,
+        })
+    }
+
     /// Whether a command like this one is still waiting for its answer.
     pub fn is_pending(self, matches: impl Fn(&Command) -> bool) -> bool {
         self.outbox.with(|o| o.iter().any(|(_, c)| matches(c)))

@@ -165,7 +165,6 @@ fn StepControls(session: Session) -> impl IntoView {
         session.workshop.with(|w| w.as_ref().map(f).unwrap_or(0))
     };
     let current = move || read(|w| w.current_step());
-    let count = move || read(|w| w.config().steps().len());
     let flag = move |f: fn(&ruche_shared::Workshop) -> bool| {
         session.workshop.with(|w| w.as_ref().is_some_and(f))
     };
@@ -194,8 +193,8 @@ fn StepControls(session: Session) -> impl IntoView {
                 }).collect_view()}
             </ol>
             <div class="actions">
-                <button id="prev-step" disabled=move || current() == 0 on:click=move |_| { session.send(Command::GoToStep { step: current().saturating_sub(1) }); }>{move || t().previous}</button>
-                <button id="next-step" disabled=move || { current() + 1 >= count() } on:click=move |_| { session.send(Command::GoToStep { step: current() + 1 }); }>{move || t().next}</button>
+                <button id="prev-step" disabled=move || { current() == 0 || !session.allows(&Command::GoToStep { step: current() - 1 }) } on:click=move |_| { session.send(Command::GoToStep { step: current().saturating_sub(1) }); }>{move || t().previous}</button>
+                <button id="next-step" disabled=move || !session.allows(&Command::GoToStep { step: current() + 1 }) on:click=move |_| { session.send(Command::GoToStep { step: current() + 1 }); }>{move || t().next}</button>
             </div>
             <div class="actions">
                 <Show when=move || !flag(|w| w.is_step_open())
@@ -285,7 +284,7 @@ fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
                 <form class="row merge" on:submit=move |ev| { ev.prevent_default(); merge(); }>
                     <label class="sr-only" for="cluster-title">{move || t().cluster_title}</label>
                     <input id="cluster-title" placeholder=move || t().cluster_title prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
-                    <button id="merge" type="submit" class="primary" disabled=move || selected.with(|s| s.len() < 2)>
+                    <button id="merge" type="submit" class="primary" disabled=move || !session.allows(&Command::MergeItems { items: selected.get().into_iter().collect(), title: None })>
                         {move || format!("{} ({})", t().merge_selected, selected.with(BTreeSet::len))}
                     </button>
                 </form>

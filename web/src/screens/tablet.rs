@@ -292,15 +292,8 @@ fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
     };
     // Whether the engine accepts this many points now: the cap, the budget,
     // the table's own ideas and the step are its rules, not the screen's.
-    let allowed = move |item: ItemRef, points: u32| {
-        session.projected.with(|w| match (w, session.role.get()) {
-            (Some(w), Some(role)) => {
-                let command = Command::SetVote { item, points };
-                w.check(role, &command, browser::now_ms()).is_ok()
-            }
-            _ => false,
-        })
-    };
+    let allowed =
+        move |item: ItemRef, points: u32| session.allows(&Command::SetVote { item, points });
     let items = move || {
         session.workshop.with(|w| {
             w.as_ref()
