@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use ruche_shared::protocol::{Auth, ClientMsg, ErrorCode, OpId, PROTOCOL_VERSION, Seq, ServerMsg};
-use ruche_shared::views::participation::Participation;
 use ruche_shared::views::scoring::ScoringResults;
 use ruche_shared::views::votes::VoteHistogram;
 use ruche_shared::{Command, Lang, Role, TableId, Workshop};
@@ -62,8 +61,6 @@ pub struct LiveResults {
     pub votes: Option<VoteHistogram>,
     /// The latest scoring's results.
     pub scores: Option<ScoringResults>,
-    /// Who is taking part (facilitator only).
-    pub participation: Option<Participation>,
 }
 
 /// What a screen reads and calls. Cheap to copy into event handlers.
@@ -382,15 +379,10 @@ impl Session {
                 self.answered(&op);
                 self.notice.set(Some(message));
             }
-            ServerMsg::Results {
-                votes,
-                scores,
-                participation,
-                ..
-            } => self.results.update(|r| {
+            // (The facilitator's participation is computed from its full copy.)
+            ServerMsg::Results { votes, scores, .. } => self.results.update(|r| {
                 r.votes = votes.or(r.votes.take());
                 r.scores = scores.or(r.scores.take());
-                r.participation = participation.or(r.participation.take());
             }),
             ServerMsg::Presence { online } => self.online.set(online),
             ServerMsg::Error {
