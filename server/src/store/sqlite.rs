@@ -2,7 +2,7 @@
 //! install), WAL journal, `synchronous=FULL` so that a commit survives a power
 //! cut once it returns.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,6 +12,8 @@ use ruche_shared::{Event, TableId, Workshop, WorkshopConfig};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Append, EventLog, LoadedWorkshop, LoggedEvent, StoreError, WorkshopRecord};
+use crate::hub::answers::KEPT_PER_SENDER;
+use ruche_shared::protocol::Seq;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS workshops (
@@ -115,6 +117,55 @@ fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {error}"))
 }
 
+fn corrupt_row(error: impl std::fmt::Display) -> StoreError {
+    corrupt("an event row", error)
+}
+
+/// The operation ids of the events a snapshot covers, only as many per sender
+/// as the server answers retries for ([`KEPT_PER_SENDER`]): start-up reads
+/// every row once, and must not hold a million ids to keep a few thousand.
+#[derive(Default)]
+struct RecentOps {
+    by_principal: HashMap<String, VecDeque<(String, Seq)>>,
+}
+
+impl RecentOps {
+    fn keep(&mut self, principal: &str, op: &str, seq: Seq) {
+        let ops = match self.by_principal.get_mut(principal) {
+            Some(ops) => ops,
+            None => self.by_principal.entry(principal.to_owned()).or_default(),
+        };
+        if let Some((last, last_seq)) = ops.back_mut()
+            && last == op
+        {
+            // A command with several events: its answer is its last event's seq.
+            *last_seq = seq;
+            return;
+        }
+        match ops.len() {
+            KEPT_PER_SENDER => {
+                // Reuse the oldest id's buffer: no allocation per row once full.
+                let (mut buffer, _) = ops.pop_front().expect("the queue is full");
+                buffer.clear();
+                buffer.push_str(op);
+                ops.push_back((buffer, seq));
+            }
+            _ => ops.push_back((op.to_owned(), seq)),
+        }
+    }
+
+    /// (principal, op, seq), oldest first for each principal.
+    fn into_list(self) -> Vec<(String, String, Seq)> {
+        self.by_principal
+            .into_iter()
+            .flat_map(|(principal, ops)| {
+                ops.into_iter()
+                    .map(move |(op, seq)| (principal.clone(), op, seq))
+            })
+            .collect()
+    }
+}
+
 impl EventLog for SqliteLog {
     fn create_workshop(&mut self, record: &WorkshopRecord) -> Result<(), StoreError> {
         let config = serde_json::to_string(&record.config).map_err(|e| corrupt("config", e))?;
@@ -211,6 +262,7 @@ impl EventLog for SqliteLog {
                 last_activity_ms: created_at_ms as u64,
             });
         }
+        let mut recent: Vec<RecentOps> = loaded.iter().map(|_| RecentOps::default()).collect();
         // One pass over the whole log, in commit order.
         let mut statement = self.conn.prepare(
             "SELECT workshop, seq, principal, op, at_ms, body FROM events ORDER BY position",
@@ -230,8 +282,9 @@ impl EventLog for SqliteLog {
                 .is_some_and(|(snapshot_seq, _)| seq <= *snapshot_seq)
             {
                 // Its effect is in the snapshot; its operation id is still needed.
-                if let Some(op) = row.get::<_, Option<String>>(3)? {
-                    target.answered_before_snapshot.push((row.get(2)?, op, seq));
+                if let Some(op) = row.get_ref(3)?.as_str_or_null().map_err(corrupt_row)? {
+                    let principal = row.get_ref(2)?.as_str().map_err(corrupt_row)?;
+                    recent[at].keep(principal, op, seq);
                 }
                 continue;
             }
@@ -245,6 +298,9 @@ impl EventLog for SqliteLog {
                 op: row.get(3)?,
                 at_ms: row.get::<_, i64>(4)? as u64,
             });
+        }
+        for (workshop, recent) in loaded.iter_mut().zip(recent) {
+            workshop.answered_before_snapshot = recent.into_list();
         }
         Ok(loaded)
     }
