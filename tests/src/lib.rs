@@ -113,6 +113,15 @@ impl TestServer {
         create_workshop(self.addr, request).await
     }
 
+    /// Stops the server, waiting until everything is written, and hands back
+    /// its folder (deleted when dropped) and database file.
+    pub async fn stop_keeping_files(mut self) -> (tempfile::TempDir, std::path::PathBuf) {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("the server stops cleanly");
+        }
+        (self._dir, self.settings.db_path)
+    }
+
     /// Stops the server, waiting until everything is written.
     pub async fn stop(mut self) {
         if let Some(running) = self.running.take() {
