@@ -142,3 +142,47 @@ pub enum Event {
         visible: bool,
     },
 }
+
+impl Event {
+    /// Every event kind's name, as it is written on the wire and in the log.
+    pub const KINDS: [&'static str; 16] = [
+        "table_joined",
+        "idea_submitted",
+        "idea_edited",
+        "idea_deleted",
+        "idea_hidden_changed",
+        "cluster_formed",
+        "cluster_renamed",
+        "cluster_split",
+        "vote_set",
+        "score_set",
+        "scoring_items_chosen",
+        "step_changed",
+        "step_opened",
+        "step_closed",
+        "joining_locked_changed",
+        "results_visible_changed",
+    ];
+
+    /// This event's kind, as on the wire (`"vote_set"`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::TableJoined { .. } => "table_joined",
+            Event::IdeaSubmitted { .. } => "idea_submitted",
+            Event::IdeaEdited { .. } => "idea_edited",
+            Event::IdeaDeleted { .. } => "idea_deleted",
+            Event::IdeaHiddenChanged { .. } => "idea_hidden_changed",
+            Event::ClusterFormed { .. } => "cluster_formed",
+            Event::ClusterRenamed { .. } => "cluster_renamed",
+            Event::ClusterSplit { .. } => "cluster_split",
+            Event::VoteSet { .. } => "vote_set",
+            Event::ScoreSet { .. } => "score_set",
+            Event::ScoringItemsChosen { .. } => "scoring_items_chosen",
+            Event::StepChanged { .. } => "step_changed",
+            Event::StepOpened { .. } => "step_opened",
+            Event::StepClosed { .. } => "step_closed",
+            Event::JoiningLockedChanged { .. } => "joining_locked_changed",
+            Event::ResultsVisibleChanged { .. } => "results_visible_changed",
+        }
+    }
+}

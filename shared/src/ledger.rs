@@ -249,6 +249,14 @@ impl ScoreSheet {
         }
     }
 
+    /// The same sheet with its items and no scores (what the wall may see).
+    pub fn without_scores(&self) -> ScoreSheet {
+        ScoreSheet {
+            items: self.items.clone(),
+            scores: Vec::new(),
+        }
+    }
+
     /// How many scores `table` has given (all seats, items and criteria).
     pub fn given_by(&self, table: TableId) -> u32 {
         self.scores

@@ -21,12 +21,10 @@ impl Workshop {
     /// and records its events. On a violation nothing changes.
     pub fn handle(&mut self, role: Role, command: &Command, now_ms: u64) -> Decision {
         let events = self.check(role, command, now_ms)?;
-        for event in &events {
-            // `check` only emits events that fit this workshop, so this cannot fail;
-            // were it to, the state would still be whole (apply checks before it writes).
-            if let Err(error) = self.apply(event) {
-                debug_assert!(false, "rules emitted an event that does not apply: {error}");
-            }
+        // `check` only emits events that fit this workshop, so this cannot
+        // fail; were it to, the state would still be whole (`apply_all` is one unit).
+        if let Err(error) = self.apply_all(&events) {
+            debug_assert!(false, "rules emitted events that do not apply: {error}");
         }
         Ok(events)
     }

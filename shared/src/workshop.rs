@@ -320,6 +320,21 @@ impl Workshop {
 
     // ---- recording ----
 
+    /// Records the events of one command as one unit: all of them, or, if one
+    /// does not apply, none (the workshop is left as it was).
+    pub fn apply_all(&mut self, events: &[Event]) -> Result<(), ReplayError> {
+        if let [event] = events {
+            // One event applies whole or not at all by itself: no copy needed.
+            return self.apply(event);
+        }
+        let mut next = self.clone();
+        for event in events {
+            next.apply(event)?;
+        }
+        *self = next;
+        Ok(())
+    }
+
     /// Records an event that the rules already accepted (from
     /// [`Workshop::handle`] or from the log). Replaying a workshop's events in
     /// order onto [`Workshop::new`] gives back the same workshop.
@@ -340,6 +355,9 @@ impl Workshop {
                 at_ms,
             } => {
                 expect_next_id(idea.index(), self.ideas.len(), "idea")?;
+                if author.is_some_and(|table| self.table(table).is_none()) {
+                    return Err(missing("table"));
+                }
                 self.ideas.push(Idea {
                     id: *idea,
                     author: *author,
@@ -375,6 +393,17 @@ impl Workshop {
                 dissolved,
             } => {
                 expect_next_id(cluster.index(), self.clusters.len(), "cluster")?;
+                // Everything is checked before anything is written: an event
+                // applies whole or not at all.
+                if dissolved
+                    .iter()
+                    .any(|old| old.index() >= self.clusters.len())
+                {
+                    return Err(missing("cluster"));
+                }
+                if ideas.iter().any(|id| id.index() >= self.ideas.len()) {
+                    return Err(missing("idea"));
+                }
                 for old in dissolved {
                     self.clusters
                         .get_mut(old.index())
@@ -418,6 +447,8 @@ impl Workshop {
                 item,
                 points,
             } => match self.records.get_mut(*step) {
+                // A table that does not exist would make the ledger grow to its id.
+                _ if table.index() >= self.tables.len() => return Err(missing("table")),
                 Some(StepRecord::Vote(ledger)) => ledger.set(*table, *item, *points),
                 _ => return Err(missing("vote step")),
             },
@@ -435,7 +466,7 @@ impl Workshop {
                 let in_shape = (1..=shape.seats).contains(seat)
                     && *item < shape.items
                     && *criterion < shape.criteria;
-                if !in_shape {
+                if !in_shape || table.index() >= self.tables.len() {
                     return Err(missing("score cell"));
                 }
                 let cell = ScoreCell {
@@ -461,6 +492,9 @@ impl Workshop {
                 self.deadline_ms = None;
             }
             Event::StepOpened { step, deadline_ms } => {
+                if *step >= self.records.len() {
+                    return Err(missing("step"));
+                }
                 self.current_step = *step;
                 self.step_open = true;
                 self.deadline_ms = *deadline_ms;
@@ -483,5 +517,95 @@ fn expect_next_id(given: usize, next: usize, what: &str) -> Result<(), ReplayErr
         Err(ReplayError(format!(
             "{what} id {given} out of order (expected {next})"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::{Command, Role};
+    use crate::templates::Template;
+
+    /// An ideation workshop in its grouping step with two tables, three ideas
+    /// and one cluster of the first two.
+    fn grouping() -> Workshop {
+        let setup = Template::Ideation.setup("S", "Q", vec![], vec![]);
+        let mut w = Workshop::new(WorkshopConfig::new(setup).unwrap());
+        let mut run = |role, command: Command| w.handle(role, &command, 0).unwrap();
+        run(Role::Guest, Command::JoinTable { name: "A".into() });
+        run(Role::Guest, Command::JoinTable { name: "B".into() });
+        let open = Command::OpenStep {
+            duration_secs: None,
+        };
+        run(Role::Facilitator, open);
+        for text in ["un", "deux", "trois"] {
+            let submit = Command::SubmitIdea { text: text.into() };
+            run(Role::Table(TableId(0)), submit);
+        }
+        run(Role::Facilitator, Command::GoToStep { step: 1 });
+        let items = vec![ItemRef::Idea(IdeaId(0)), ItemRef::Idea(IdeaId(1))];
+        run(
+            Role::Facilitator,
+            Command::MergeItems { items, title: None },
+        );
+        w
+    }
+
+    /// Applies `events` as one unit and checks it is refused with nothing changed.
+    fn refused_whole(events: &[Event]) {
+        let mut w = grouping();
+        let before = w.clone();
+        assert!(w.apply_all(events).is_err(), "{events:?} should not apply");
+        assert_eq!(w, before, "{events:?} changed the workshop");
+    }
+
+    #[test]
+    fn an_event_that_does_not_fit_changes_nothing() {
+        // The cluster it dissolves exists, but one of its ideas does not:
+        // the cluster must not be left dissolved.
+        refused_whole(&[Event::ClusterFormed {
+            cluster: ClusterId(1),
+            ideas: vec![IdeaId(0), IdeaId(1), IdeaId(99)],
+            title: "t".into(),
+            dissolved: vec![ClusterId(0)],
+        }]);
+        refused_whole(&[Event::StepOpened {
+            step: 99,
+            deadline_ms: None,
+        }]);
+        refused_whole(&[Event::VoteSet {
+            step: 2,
+            table: TableId(u32::MAX),
+            item: ItemRef::Idea(IdeaId(2)),
+            points: 1,
+        }]);
+        refused_whole(&[Event::IdeaSubmitted {
+            idea: IdeaId(3),
+            author: Some(TableId(7)),
+            text: "x".into(),
+            at_ms: 0,
+        }]);
+    }
+
+    #[test]
+    fn the_events_of_one_command_apply_as_one_unit() {
+        // A step change whose last part does not fit leaves the step where it was.
+        refused_whole(&[
+            Event::StepChanged { step: 2 },
+            Event::ScoringItemsChosen {
+                step: 2,
+                items: Vec::new(),
+            },
+        ]);
+        let mut w = grouping();
+        let events = [
+            Event::StepChanged { step: 2 },
+            Event::StepOpened {
+                step: 2,
+                deadline_ms: None,
+            },
+        ];
+        w.apply_all(&events).unwrap();
+        assert_eq!((w.current_step(), w.is_step_open()), (2, true));
     }
 }

@@ -334,6 +334,34 @@ impl Client {
         }
     }
 
+    /// Every message, kept ones first, up to and including the first that
+    /// `last` accepts: what a client saw, in the order it saw it.
+    pub async fn messages_until(
+        &mut self,
+        what: &str,
+        mut last: impl FnMut(&ServerMsg) -> bool,
+    ) -> Vec<ServerMsg> {
+        let mut seen = Vec::new();
+        while let Some(message) = self.inbox.pop_front() {
+            let done = last(&message);
+            seen.push(message);
+            if done {
+                return seen;
+            }
+        }
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.recv_fresh())
+                .await
+                .unwrap_or_else(|_| panic!("{}: no {what} within {WAIT:?}", self.name));
+            let done = last(&message);
+            seen.push(message);
+            if done {
+                return seen;
+            }
+        }
+    }
+
     /// Waits for a protocol error with `code`.
     pub async fn expect_error(&mut self, code: &str) -> String {
         self.expect(&format!("error {code}"), |m| match m {

@@ -432,8 +432,11 @@ impl Session {
         let mut newest = last_seq;
         self.workshop.update(|w| {
             let Some(w) = w else { return };
-            for sequenced in events.iter().filter(|e| e.seq > last_seq) {
-                if w.apply(&sequenced.event).is_err() {
+            for sequenced in &events {
+                // The server sends each connection its events in `seq` order,
+                // never one it already had: an older one means something was
+                // reordered or missed, so our copy cannot be trusted.
+                if sequenced.seq <= newest || w.apply(&sequenced.event).is_err() {
                     broken = true;
                     break;
                 }

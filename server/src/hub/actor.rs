@@ -278,6 +278,12 @@ impl Actor {
                 outbox,
                 reply,
             } => {
+                if !self.outbox.is_empty() {
+                    // Deliver what is waiting first: the newcomer's first
+                    // frames include it, and its stream must then only go
+                    // forward (a client treats an older `seq` as a reorder).
+                    self.flush();
+                }
                 let initial = self.initial_frames(role, last_seq);
                 let id = self.subscribers.add(role, outbox);
                 let _ = reply.send(Subscription { id, initial });
@@ -567,15 +573,8 @@ impl Actor {
         let mut frames = Vec::new();
         match last_seq {
             Some(last) if last <= self.seq && last + 1 >= oldest_kept => {
-                let events: Vec<SequencedEvent> = self
-                    .recent
-                    .iter()
-                    .filter(|e| e.seq > last && e.event.is_visible_to(role))
-                    .map(|e| SequencedEvent {
-                        seq: e.seq,
-                        event: e.event.redacted_for(role, &self.workshop),
-                    })
-                    .collect();
+                let missed = self.recent.iter().filter(|e| e.seq > last);
+                let events = fanout::view_for(missed, role, &self.workshop);
                 if !events.is_empty() {
                     frames.push(fanout::encode(&ServerMsg::Events { events }));
                 }

@@ -6,9 +6,10 @@
 //! marked lagging; as soon as its queue has room again it gets a fresh
 //! snapshot instead of the backlog. Others are never slowed by it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use ruche_shared::protocol::{Seq, SequencedEvent, ServerMsg};
+use ruche_shared::views::visibility::Audience;
 use ruche_shared::{Role, TableId, Workshop};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
@@ -116,7 +117,7 @@ impl Subscribers {
                     batch.facilitator_results.as_ref(),
                 ),
                 Role::Table(table) => (
-                    vec![frames.common.as_ref(), frames.private.get(&table)],
+                    vec![frames.per_table.get(&table).or(frames.common.as_ref())],
                     batch.public_results.as_ref(),
                 ),
                 Role::Wall | Role::Guest => {
@@ -186,14 +187,16 @@ fn send(sub: &mut Subscriber, frame: Frame, metrics: &Metrics) -> bool {
     }
 }
 
-/// One batch of events, encoded once per audience.
+/// One batch of events, encoded once per audience, each in `seq` order.
 struct EventFrames {
     /// Everything, for the facilitator.
     facilitator: Option<Frame>,
-    /// What every table and the wall see.
+    /// What the wall sees, and every table that has no event of its own in the batch.
     common: Option<Frame>,
-    /// Each table's own points and scores.
-    private: BTreeMap<TableId, Frame>,
+    /// For each table with points or scores in the batch: what the wall sees
+    /// and its own events, interleaved in `seq` order (a table must never
+    /// receive `table_joined` 12 before its own `vote_set` 11).
+    per_table: BTreeMap<TableId, Frame>,
 }
 
 impl EventFrames {
@@ -202,30 +205,45 @@ impl EventFrames {
             return EventFrames {
                 facilitator: None,
                 common: None,
-                private: BTreeMap::new(),
+                per_table: BTreeMap::new(),
             };
         }
         let frame = |events: Vec<SequencedEvent>| encode(&ServerMsg::Events { events });
-        let mut common = Vec::new();
-        let mut private: BTreeMap<TableId, Vec<SequencedEvent>> = BTreeMap::new();
-        for sequenced in events {
-            match sequenced.event.private_to() {
-                Some(table) => private.entry(table).or_default().push(sequenced.clone()),
-                None => common.push(SequencedEvent {
-                    seq: sequenced.seq,
-                    event: sequenced.event.redacted_for(Role::Wall, workshop),
-                }),
-            }
-        }
+        let tables_with_own_events: BTreeSet<TableId> = events
+            .iter()
+            .filter_map(|sequenced| match sequenced.event.audience() {
+                Audience::OneTable(table) => Some(table),
+                Audience::Everyone => None,
+            })
+            .collect();
+        let common = view_for(events, Role::Wall, workshop);
         EventFrames {
             facilitator: Some(frame(events.to_vec())),
             common: (!common.is_empty()).then(|| frame(common)),
-            private: private
+            per_table: tables_with_own_events
                 .into_iter()
-                .map(|(table, events)| (table, frame(events)))
+                .map(|table| (table, frame(view_for(events, Role::Table(table), workshop))))
                 .collect(),
         }
     }
+}
+
+/// The events `role` may see, as it may see them, in order: the one filter
+/// ([`ruche_shared::Event::view_for`]) for live delivery and catch-up alike.
+pub fn view_for<'a>(
+    events: impl IntoIterator<Item = &'a SequencedEvent>,
+    role: Role,
+    workshop: &Workshop,
+) -> Vec<SequencedEvent> {
+    events
+        .into_iter()
+        .filter_map(|sequenced| {
+            Some(SequencedEvent {
+                seq: sequenced.seq,
+                event: sequenced.event.view_for(role, workshop)?,
+            })
+        })
+        .collect()
 }
 
 /// Results frames for a flush: the facilitator's, with participation, and the
@@ -357,5 +375,50 @@ mod tests {
             wall_rx.try_recv().is_err(),
             "no table's points are sent to the wall"
         );
+    }
+
+    #[test]
+    fn a_table_gets_its_own_and_shared_events_in_one_frame_in_seq_order() {
+        let (w, metrics) = (workshop(), Metrics::default());
+        let mut subscribers = Subscribers::default();
+        let (a_tx, mut a_rx) = mpsc::channel(8);
+        let (wall_tx, mut wall_rx) = mpsc::channel(8);
+        subscribers.add(Role::Table(TableId(0)), a_tx);
+        subscribers.add(Role::Wall, wall_tx);
+        let item = ruche_shared::ItemRef::Idea(ruche_shared::IdeaId(0));
+        let events = [
+            SequencedEvent {
+                seq: 11,
+                event: Event::VoteSet {
+                    step: 2,
+                    table: TableId(0),
+                    item,
+                    points: 2,
+                },
+            },
+            SequencedEvent {
+                seq: 12,
+                event: Event::JoiningLockedChanged { locked: true },
+            },
+        ];
+        let batch = Batch {
+            events: &events,
+            facilitator_results: None,
+            public_results: None,
+            presence: None,
+        };
+        subscribers.deliver(batch, &w, 12, &metrics);
+        let seqs = |frame: Frame| -> Vec<u64> {
+            let value: serde_json::Value = serde_json::from_str(frame.as_str()).unwrap();
+            value["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["seq"].as_u64().unwrap())
+                .collect()
+        };
+        assert_eq!(seqs(a_rx.try_recv().unwrap()), vec![11, 12]);
+        assert!(a_rx.try_recv().is_err(), "one frame, not two");
+        assert_eq!(seqs(wall_rx.try_recv().unwrap()), vec![12]);
     }
 }

@@ -9,47 +9,103 @@
 
 use crate::command::Role;
 use crate::event::Event;
-use crate::workshop::{StepRecord, Workshop};
+use crate::ids::{IdeaId, TableId};
+use crate::workshop::{Idea, StepRecord, Workshop};
+
+/// Who an event is meant for, before any redaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Every connection of the workshop (the text of a hidden idea withheld
+    /// from all but the facilitator).
+    Everyone,
+    /// One table's tablets and the facilitator: a table's own points and scores.
+    OneTable(TableId),
+}
 
 impl Event {
-    /// Whether `role` receives this event at all.
-    pub fn is_visible_to(&self, role: Role) -> bool {
-        match (self, role) {
-            (_, Role::Facilitator) => true,
-            (Event::VoteSet { table, .. } | Event::ScoreSet { table, .. }, Role::Table(me)) => {
-                *table == me
+    /// Who this event is meant for. Every event kind is listed: a new one does
+    /// not compile until its method says who may see it.
+    pub fn audience(&self) -> Audience {
+        match self {
+            Event::VoteSet { table, .. } | Event::ScoreSet { table, .. } => {
+                Audience::OneTable(*table)
             }
-            (Event::VoteSet { .. } | Event::ScoreSet { .. }, _) => false,
-            _ => true,
+            Event::TableJoined { .. }
+            | Event::IdeaSubmitted { .. }
+            | Event::IdeaEdited { .. }
+            | Event::IdeaDeleted { .. }
+            | Event::IdeaHiddenChanged { .. }
+            | Event::ClusterFormed { .. }
+            | Event::ClusterRenamed { .. }
+            | Event::ClusterSplit { .. }
+            | Event::ScoringItemsChosen { .. }
+            | Event::StepChanged { .. }
+            | Event::StepOpened { .. }
+            | Event::StepClosed { .. }
+            | Event::JoiningLockedChanged { .. }
+            | Event::ResultsVisibleChanged { .. } => Audience::Everyone,
         }
     }
 
-    /// Whether the event belongs to one table only (its own points and scores):
-    /// such events go to that table's tablets and the facilitator, not to all.
-    pub fn private_to(&self) -> Option<crate::ids::TableId> {
-        match self {
-            Event::VoteSet { table, .. } | Event::ScoreSet { table, .. } => Some(*table),
-            _ => None,
-        }
+    /// The event as `role` may see it, given the workshop as it is when the
+    /// event is sent, or `None` when `role` may not see it at all. This is the
+    /// one filter: live delivery, catch-up from any sequence number and
+    /// snapshots ([`Workshop::redacted_for`]) all go through it, so a hidden
+    /// idea's text never leaves by a side door (a catch-up replaying its
+    /// original submission, say).
+    pub fn view_for(&self, role: Role, workshop: &Workshop) -> Option<Event> {
+        let for_role = match (self.audience(), role) {
+            (_, Role::Facilitator) => return Some(self.clone()),
+            (Audience::Everyone, Role::Table(_) | Role::Wall | Role::Guest) => true,
+            (Audience::OneTable(table), Role::Table(me)) => table == me,
+            (Audience::OneTable(_), Role::Wall | Role::Guest) => false,
+        };
+        for_role.then(|| self.without_hidden_text(workshop))
     }
 
-    /// The event as `role` may see it, given the workshop after it: the text of
-    /// an edit to a hidden idea is withheld from everyone but the facilitator.
-    pub fn redacted_for(&self, role: Role, workshop: &Workshop) -> Event {
+    /// The event with the text of an idea that is hidden now left out.
+    fn without_hidden_text(&self, workshop: &Workshop) -> Event {
+        let hidden = |idea: &IdeaId| {
+            workshop
+                .all_ideas()
+                .get(idea.index())
+                .is_some_and(|idea| idea.hidden)
+        };
         match self {
-            Event::IdeaEdited { idea, .. }
-                if role != Role::Facilitator
-                    && workshop
-                        .all_ideas()
-                        .get(idea.index())
-                        .is_some_and(|i| i.hidden) =>
-            {
-                Event::IdeaEdited {
-                    idea: *idea,
-                    text: String::new(),
-                }
-            }
-            other => other.clone(),
+            Event::IdeaSubmitted {
+                idea,
+                author,
+                at_ms,
+                ..
+            } if hidden(idea) => Event::IdeaSubmitted {
+                idea: *idea,
+                author: *author,
+                text: String::new(),
+                at_ms: *at_ms,
+            },
+            Event::IdeaEdited { idea, .. } if hidden(idea) => Event::IdeaEdited {
+                idea: *idea,
+                text: String::new(),
+            },
+            // Nothing else carries an idea's text: a cluster's title and a
+            // scoring item's text come from ideas that are neither hidden
+            // nor hideable (a clustered or voted idea cannot be hidden).
+            Event::TableJoined { .. }
+            | Event::IdeaSubmitted { .. }
+            | Event::IdeaEdited { .. }
+            | Event::IdeaDeleted { .. }
+            | Event::IdeaHiddenChanged { .. }
+            | Event::ClusterFormed { .. }
+            | Event::ClusterRenamed { .. }
+            | Event::ClusterSplit { .. }
+            | Event::VoteSet { .. }
+            | Event::ScoreSet { .. }
+            | Event::ScoringItemsChosen { .. }
+            | Event::StepChanged { .. }
+            | Event::StepOpened { .. }
+            | Event::StepClosed { .. }
+            | Event::JoiningLockedChanged { .. }
+            | Event::ResultsVisibleChanged { .. } => self.clone(),
         }
     }
 }
@@ -57,89 +113,187 @@ impl Event {
 impl Workshop {
     /// The workshop as `role` may see it: for anyone but the facilitator,
     /// hidden ideas have no text, and other tables' points and scores are gone.
+    ///
+    /// Every field is named (no `..`): a new one does not compile until it
+    /// says who may see it.
     pub fn redacted_for(&self, role: Role) -> Workshop {
         if role == Role::Facilitator {
             return self.clone();
         }
-        let mut seen = self.clone();
-        for idea in seen.ideas.iter_mut().filter(|idea| idea.hidden) {
-            idea.text.clear();
-        }
-        for record in &mut seen.records {
-            match (record, role) {
-                (StepRecord::Vote(ledger), Role::Table(me)) => *ledger = ledger.only_table(me),
-                (StepRecord::Vote(ledger), _) => *ledger = Default::default(),
-                (StepRecord::Scoring(sheet), Role::Table(me)) => *sheet = sheet.only_table(me),
-                (StepRecord::Scoring(sheet), _) => {
-                    *sheet = sheet.only_table(crate::ids::TableId(u32::MAX))
+        let Workshop {
+            config,
+            current_step,
+            step_open,
+            deadline_ms,
+            joining_locked,
+            results_visible,
+            tables,
+            ideas,
+            clusters,
+            records,
+        } = self;
+        let ideas = ideas
+            .iter()
+            .map(|idea| {
+                let Idea {
+                    id,
+                    author,
+                    text,
+                    at_ms,
+                    hidden,
+                    deleted,
+                    cluster,
+                } = idea;
+                Idea {
+                    id: *id,
+                    author: *author,
+                    text: if *hidden { String::new() } else { text.clone() },
+                    at_ms: *at_ms,
+                    hidden: *hidden,
+                    deleted: *deleted,
+                    cluster: *cluster,
                 }
-                (StepRecord::Nothing, _) => {}
-            }
+            })
+            .collect();
+        let records = records
+            .iter()
+            .map(|record| match (record, role) {
+                (StepRecord::Vote(ledger), Role::Table(me)) => {
+                    StepRecord::Vote(ledger.only_table(me))
+                }
+                (StepRecord::Vote(_), _) => StepRecord::Vote(Default::default()),
+                (StepRecord::Scoring(sheet), Role::Table(me)) => {
+                    StepRecord::Scoring(sheet.only_table(me))
+                }
+                (StepRecord::Scoring(sheet), _) => StepRecord::Scoring(sheet.without_scores()),
+                (StepRecord::Nothing, _) => StepRecord::Nothing,
+            })
+            .collect();
+        Workshop {
+            config: config.clone(),
+            current_step: *current_step,
+            step_open: *step_open,
+            deadline_ms: *deadline_ms,
+            joining_locked: *joining_locked,
+            results_visible: *results_visible,
+            tables: tables.clone(),
+            ideas,
+            clusters: clusters.clone(),
+            records,
         }
-        seen
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
+    use super::Audience;
     use crate::command::{Command, Role};
+    use crate::event::Event;
     use crate::ids::{IdeaId, ItemRef, TableId};
-    use crate::templates::Template;
+    use crate::templates::{Template, source_criteria};
     use crate::{Workshop, WorkshopConfig};
 
-    #[test]
-    fn tables_see_their_own_points_and_no_hidden_text() {
-        let setup = Template::Ideation.setup("S", "Q", vec![], vec![]);
+    const HIDDEN_TEXT: &str = "insulte cachée";
+
+    /// A workshop that has recorded every kind of event, and those events in order.
+    fn every_kind_of_event() -> (Workshop, Vec<Event>) {
+        let setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
         let mut w = Workshop::new(WorkshopConfig::new(setup).unwrap());
-        let run = |w: &mut Workshop, role, c: Command| w.handle(role, &c, 0).unwrap();
+        let mut log = Vec::new();
+        let mut run = |w: &mut Workshop, role, c: Command| {
+            let events = w.handle(role, &c, 0).unwrap();
+            log.extend(events);
+        };
+        let (a, b, f) = (
+            Role::Table(TableId(0)),
+            Role::Table(TableId(1)),
+            Role::Facilitator,
+        );
+        let open = Command::OpenStep {
+            duration_secs: Some(60),
+        };
         run(&mut w, Role::Guest, Command::JoinTable { name: "A".into() });
         run(&mut w, Role::Guest, Command::JoinTable { name: "B".into() });
-        let (a, b) = (Role::Table(TableId(0)), Role::Table(TableId(1)));
+        run(&mut w, f, open.clone());
+        for (table, text) in [
+            (a, "idée A"),
+            (b, "idée B"),
+            (a, "autre A"),
+            (b, "à retirer"),
+        ] {
+            run(&mut w, table, Command::SubmitIdea { text: text.into() });
+        }
+        run(&mut w, b, Command::DeleteIdea { idea: IdeaId(3) });
         run(
             &mut w,
-            Role::Facilitator,
-            Command::OpenStep {
-                duration_secs: None,
-            },
-        );
-        run(
-            &mut w,
-            a,
+            f,
             Command::SubmitIdea {
-                text: "idée A".into(),
+                text: HIDDEN_TEXT.into(),
             },
         );
         run(
             &mut w,
-            b,
-            Command::SubmitIdea {
-                text: "idée B".into(),
+            f,
+            Command::EditIdea {
+                idea: IdeaId(4),
+                text: format!("{HIDDEN_TEXT} (corrigé)"),
             },
         );
         run(
             &mut w,
-            Role::Facilitator,
-            Command::SubmitIdea {
-                text: "insulte".into(),
-            },
-        );
-        run(
-            &mut w,
-            Role::Facilitator,
+            f,
             Command::SetIdeaHidden {
-                idea: IdeaId(2),
+                idea: IdeaId(4),
                 hidden: true,
             },
         );
-        run(&mut w, Role::Facilitator, Command::GoToStep { step: 2 });
+        run(&mut w, f, Command::GoToStep { step: 1 });
+        // Edited while hidden: the edit's text is withheld too.
         run(
             &mut w,
-            Role::Facilitator,
-            Command::OpenStep {
-                duration_secs: None,
+            f,
+            Command::EditIdea {
+                idea: IdeaId(4),
+                text: format!("{HIDDEN_TEXT} !"),
             },
         );
-        let vote_a = run(
+        let pair = vec![ItemRef::Idea(IdeaId(0)), ItemRef::Idea(IdeaId(2))];
+        run(
+            &mut w,
+            f,
+            Command::MergeItems {
+                items: pair.clone(),
+                title: None,
+            },
+        );
+        run(
+            &mut w,
+            f,
+            Command::SplitCluster {
+                cluster: crate::ClusterId(0),
+            },
+        );
+        run(
+            &mut w,
+            f,
+            Command::MergeItems {
+                items: pair,
+                title: None,
+            },
+        );
+        run(
+            &mut w,
+            f,
+            Command::RenameCluster {
+                cluster: crate::ClusterId(1),
+                title: "Groupe".into(),
+            },
+        );
+        run(&mut w, f, Command::GoToStep { step: 2 });
+        run(&mut w, f, open.clone());
+        run(
             &mut w,
             a,
             Command::SetVote {
@@ -151,16 +305,79 @@ mod tests {
             &mut w,
             b,
             Command::SetVote {
-                item: ItemRef::Idea(IdeaId(0)),
+                item: ItemRef::Cluster(crate::ClusterId(1)),
                 points: 2,
             },
         );
+        run(&mut w, f, Command::SetJoiningLocked { locked: true });
+        run(&mut w, f, Command::SetResultsVisible { visible: true });
+        run(&mut w, f, Command::GoToStep { step: 3 });
+        run(&mut w, f, open);
+        for (table, score) in [(a, 4), (b, 9)] {
+            let c = Command::SetScore {
+                seat: 1,
+                item: 0,
+                criterion: 0,
+                score: Some(score),
+            };
+            run(&mut w, table, c);
+        }
+        run(&mut w, f, Command::CloseStep);
+        (w, log)
+    }
 
-        assert!(vote_a[0].is_visible_to(a) && !vote_a[0].is_visible_to(b));
-        assert!(!vote_a[0].is_visible_to(Role::Wall) && vote_a[0].is_visible_to(Role::Facilitator));
+    #[test]
+    fn every_event_kind_has_an_audience_for_every_role() {
+        let (w, log) = every_kind_of_event();
+        let kinds: BTreeSet<&str> = log.iter().map(Event::kind).collect();
+        let all: BTreeSet<&str> = Event::KINDS.into_iter().collect();
+        assert_eq!(
+            kinds, all,
+            "the sample workshop must record every event kind"
+        );
+        let roles = [
+            Role::Facilitator,
+            Role::Table(TableId(0)),
+            Role::Table(TableId(1)),
+            Role::Wall,
+            Role::Guest,
+        ];
+        for event in &log {
+            for role in roles {
+                let seen = event.view_for(role, &w);
+                match (event.audience(), role) {
+                    (_, Role::Facilitator) => assert_eq!(seen.as_ref(), Some(event)),
+                    (Audience::OneTable(table), Role::Table(me)) if table == me => {
+                        assert_eq!(seen.as_ref(), Some(event))
+                    }
+                    (Audience::OneTable(_), _) => {
+                        assert_eq!(seen, None, "{role:?} must not see {event:?}")
+                    }
+                    (Audience::Everyone, _) => {
+                        let seen = seen.unwrap_or_else(|| panic!("{role:?} misses {event:?}"));
+                        let json = serde_json::to_string(&seen).unwrap();
+                        assert!(!json.contains(HIDDEN_TEXT), "{role:?} reads {json}");
+                        assert_eq!(seen.kind(), event.kind());
+                    }
+                }
+            }
+            // A table sees what the wall sees, plus its own points and scores:
+            // the server shares one encoded frame between tables and wall.
+            if event.audience() == Audience::Everyone {
+                let wall = event.view_for(Role::Wall, &w);
+                assert_eq!(event.view_for(Role::Table(TableId(0)), &w), wall);
+                assert_eq!(event.view_for(Role::Guest, &w), wall);
+            }
+        }
+    }
 
+    #[test]
+    fn snapshots_hold_no_hidden_text_and_only_the_tables_own_points() {
+        let (w, _) = every_kind_of_event();
+        let a = Role::Table(TableId(0));
         let seen_by_a = w.redacted_for(a);
-        assert_eq!(seen_by_a.all_ideas()[2].text, "", "hidden text withheld");
+        let json = serde_json::to_string(&seen_by_a).unwrap();
+        assert!(!json.contains(HIDDEN_TEXT), "hidden text withheld: {json}");
         let ledger = seen_by_a.vote_ledger(2).unwrap();
         assert_eq!(ledger.spent(TableId(0)), 3);
         assert_eq!(
@@ -168,8 +385,24 @@ mod tests {
             0,
             "another table's points withheld"
         );
+        let shape = w.sheet_shape(3).unwrap();
+        let sheet = seen_by_a.score_sheet(3).unwrap();
+        let cell = |t| crate::ledger::ScoreCell {
+            table: TableId(t),
+            seat: 1,
+            item: 0,
+            criterion: 0,
+        };
+        assert_eq!(sheet.score(shape, cell(0)), Some(4));
+        assert_eq!(
+            sheet.score(shape, cell(1)),
+            None,
+            "another table's scores withheld"
+        );
         let wall = w.redacted_for(Role::Wall);
         assert_eq!(wall.vote_ledger(2).unwrap().tallies().count(), 0);
+        assert_eq!(wall.score_sheet(3).unwrap().given_by(TableId(1)), 0);
+        assert!(!serde_json::to_string(&wall).unwrap().contains(HIDDEN_TEXT));
         assert_eq!(w.redacted_for(Role::Facilitator), w);
     }
 }
