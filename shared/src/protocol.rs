@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::command::{Command, Role};
+use crate::config::Lang;
 use crate::event::Event;
 use crate::ids::TableId;
 use crate::views::participation::Participation;
@@ -127,6 +128,45 @@ pub enum ErrorCode {
     ShuttingDown,
     /// Something went wrong on the server; the operation was not applied.
     Internal,
+}
+
+impl ErrorCode {
+    /// A sentence for the person holding the screen, in the workshop's language.
+    pub fn sentence(self, lang: Lang) -> &'static str {
+        use ErrorCode as E;
+        match (self, lang) {
+            (E::MalformedMessage, Lang::Fr) => "Ce message n'a pas pu être lu.",
+            (E::MalformedMessage, Lang::En) => "This message could not be read.",
+            (E::UnknownMessageType, Lang::Fr) => "Ce type de message est inconnu.",
+            (E::UnknownMessageType, Lang::En) => "This kind of message is unknown.",
+            (E::MessageTooLarge, Lang::Fr) => "Ce message est trop long.",
+            (E::MessageTooLarge, Lang::En) => "This message is too long.",
+            (E::BinaryNotSupported, Lang::Fr) => "Seuls les messages texte sont acceptés.",
+            (E::BinaryNotSupported, Lang::En) => "Only text messages are accepted.",
+            (E::RateLimited, Lang::Fr) => "Trop de messages à la fois : ralentissez.",
+            (E::RateLimited, Lang::En) => "Too many messages at once: slow down.",
+            (E::NotAuthenticated, Lang::Fr) => "Présentez-vous d'abord (hello).",
+            (E::NotAuthenticated, Lang::En) => "Say hello first.",
+            (E::AlreadyAuthenticated, Lang::Fr) => "Cette connexion s'est déjà présentée.",
+            (E::AlreadyAuthenticated, Lang::En) => "This connection has already said hello.",
+            (E::BadCredentials, Lang::Fr) => "Code, lien ou jeton inconnu.",
+            (E::BadCredentials, Lang::En) => "Unknown code, link or token.",
+            (E::TooManyJoinAttempts, Lang::Fr) => "Trop d'essais : attendez une minute.",
+            (E::TooManyJoinAttempts, Lang::En) => "Too many attempts: wait a minute.",
+            (E::JoinRefused, Lang::Fr) => "Impossible de rejoindre l'atelier.",
+            (E::JoinRefused, Lang::En) => "The workshop cannot be joined.",
+            (E::UnsupportedProtocol, Lang::Fr) => {
+                "Cette application n'est pas à jour : rechargez la page."
+            }
+            (E::UnsupportedProtocol, Lang::En) => "This app is out of date: reload the page.",
+            (E::ShuttingDown, Lang::Fr) => "Le serveur redémarre : reconnexion dans un instant.",
+            (E::ShuttingDown, Lang::En) => "The server is restarting: reconnecting in a moment.",
+            (E::Internal, Lang::Fr) => {
+                "Le serveur n'a pas pu l'enregistrer ; rien n'a été appliqué."
+            }
+            (E::Internal, Lang::En) => "The server could not record this; nothing was applied.",
+        }
+    }
 }
 
 /// One event and its place in the log.

@@ -299,8 +299,14 @@ fn server_messages() -> Vec<ServerMsg> {
         },
         ServerMsg::Error {
             code: ErrorCode::MalformedMessage,
-            message: "expected value at line 1 column 1".into(),
+            message: "Ce message n'a pas pu être lu. (expected value at line 1 column 1)".into(),
             op: None,
+            violation: None,
+        },
+        ServerMsg::Error {
+            code: ErrorCode::MalformedMessage,
+            message: "Ce message n'a pas pu être lu. (invalid value: integer `-1`, expected u8 at line 1 column 88)".into(),
+            op: Some(OpId("6f1c2e0a-3b7d-4c59-9a51-0d2f8e4b7c10".into())),
             violation: None,
         },
         ServerMsg::Error {

@@ -455,6 +455,20 @@ impl Client {
         let _ = self.socket.close(None).await;
     }
 
+    /// The code of the close frame the server sends next (waits up to
+    /// [`WAIT`]); `None` if the connection ends without one.
+    pub async fn close_code(&mut self) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Err(_) => panic!("{}: no close within {WAIT:?}", self.name),
+                Ok(Some(Ok(Message::Close(frame)))) => return frame.map(|f| f.code.into()),
+                Ok(None | Some(Err(_))) => return None,
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
     /// Whether the server has closed the connection (waits up to [`WAIT`]).
     pub async fn is_closed_by_server(&mut self) -> bool {
         let deadline = tokio::time::Instant::now() + WAIT;

@@ -198,11 +198,36 @@ async fn bad_frames_get_documented_errors_and_the_server_stays_up() {
     bad.expect_error("malformed_message").await;
     bad.send_text(r#"{"type":"dance"}"#).await;
     bad.expect_error("unknown_message_type").await;
-    bad.send_text(
-        r#"{"type":"command","op":"1","command":{"type":"set_vote","item":"zz","points":1}}"#,
-    )
-    .await;
-    bad.expect_error("malformed_message").await;
+    // A command with a bad value still gets one answer carrying its op, in
+    // the workshop's language: a client waiting for it must not wait forever.
+    for (n, command) in [
+        r#"{"type":"set_vote","item":"zz","points":1}"#,
+        r#"{"type":"set_vote","item":"x3","points":1}"#,
+        r#"{"type":"set_vote","item":"i0","points":-1}"#,
+        r#"{"type":"set_score","seat":1,"item":0,"criterion":0,"score":-1}"#,
+        r#"{"type":"set_score","seat":1,"item":0,"criterion":0,"score":7.5}"#,
+        r#"{"type":"set_score","seat":1,"item":0,"criterion":0,"score":"7"}"#,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let op = OpId(format!("bad-value-{n}"));
+        bad.send_text(&format!(
+            r#"{{"type":"command","op":"{}","command":{command}}}"#,
+            op.0
+        ))
+        .await;
+        match bad.answer_to(&op).await {
+            ServerMsg::Error { code, message, .. } => {
+                assert_eq!(ruche_tests::error_code(code), "malformed_message");
+                assert!(
+                    message.starts_with("Ce message n'a pas pu être lu"),
+                    "{message}"
+                );
+            }
+            other => panic!("{command}: {other:?}"),
+        }
+    }
     bad.send_frame(Message::binary(vec![1, 2, 3])).await;
     bad.expect_error("binary_not_supported").await;
     let hello = ClientMsg::Hello {
@@ -216,11 +241,14 @@ async fn bad_frames_get_documented_errors_and_the_server_stays_up() {
     bad.expect_error("already_authenticated").await;
     let op = OpId("x".repeat(65));
     bad.send(&ClientMsg::Command {
-        op,
+        op: op.clone(),
         command: Command::CloseStep,
     })
     .await;
-    bad.expect_error("malformed_message").await;
+    assert!(
+        matches!(bad.answer_to(&op).await, ServerMsg::Error { code, .. } if ruche_tests::error_code(code) == "malformed_message"),
+        "an op id over 64 characters is answered with that op"
+    );
 
     // A flood past the rate limit (5 per second, burst 10).
     for n in 0..30 {
@@ -252,9 +280,13 @@ async fn bad_frames_get_documented_errors_and_the_server_stays_up() {
         "x".repeat(20_000)
     );
     bad.send_text(&huge).await;
-    assert!(
-        bad.is_closed_by_server().await,
-        "an oversized message closes the connection"
+    bad.expect_error("message_too_large").await;
+    // 1009 "message too big", not 1012 "restarting": a client would
+    // reconnect and send the same message again on 1012.
+    assert_eq!(
+        bad.close_code().await,
+        Some(1009),
+        "an oversized message closes the connection with 1009"
     );
     good.accepted(Command::SubmitIdea {
         text: "Toujours là".into(),

@@ -132,7 +132,10 @@ async fn no_hidden_text_or_foreign_points_on_any_path_and_events_in_order() {
             check_frame(message, role);
         }
         let seqs = event_seqs(&seen);
-        assert!(strictly_increasing(&seqs), "{role:?} got events out of order: {seqs:?}");
+        assert!(
+            strictly_increasing(&seqs),
+            "{role:?} got events out of order: {seqs:?}"
+        );
         if role == Role::Table(TableId(1)) {
             assert!(seqs.contains(&vote_seq), "table B got its own vote");
         }
@@ -156,13 +159,18 @@ async fn no_hidden_text_or_foreign_points_on_any_path_and_events_in_order() {
             let mut client = Client::connect(server.addr, auth, last_seq).await;
             // Results are revealed: they close the first frames.
             let seen = client
-                .messages_until("the first results", |m| matches!(m, ServerMsg::Results { .. }))
+                .messages_until("the first results", |m| {
+                    matches!(m, ServerMsg::Results { .. })
+                })
                 .await;
             for message in &seen {
                 check_frame(message, role);
             }
             let seqs = event_seqs(&seen);
-            assert!(strictly_increasing(&seqs), "{role:?} from {last_seq:?}: {seqs:?}");
+            assert!(
+                strictly_increasing(&seqs),
+                "{role:?} from {last_seq:?}: {seqs:?}"
+            );
             assert!(
                 seqs.iter().all(|seq| Some(*seq) > last_seq),
                 "{role:?} from {last_seq:?} got old events: {seqs:?}"

@@ -1,0 +1,296 @@
+//! The `hello` handshake: who a new connection is (facilitator, a table
+//! joining or coming back, the wall), checked before anything else is read.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
+use governor::{Quota, RateLimiter};
+use ruche_shared::protocol::{Auth, ClientMsg, ErrorCode, PROTOCOL_VERSION, Seq, ServerMsg};
+use ruche_shared::{Lang, Role, RuleViolation, TableId};
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+use super::incoming::{Incoming, error_frame, parse};
+use crate::AppState;
+use crate::hub::{ActorMsg, JoinError, WorkshopHandle, fanout};
+use crate::secrets;
+
+/// Who the connection turned out to be.
+pub struct Authenticated {
+    /// The workshop.
+    pub handle: Arc<WorkshopHandle>,
+    /// Who it is.
+    pub role: Role,
+    /// The token of a table that just joined, for its welcome.
+    pub table_token: Option<String>,
+    /// The last event it saw, after a reconnect.
+    pub last_seq: Option<Seq>,
+}
+
+/// Waits for `hello` and checks the credentials. On failure the client gets
+/// an error (and, when fatal, a close) and `None` is returned.
+pub async fn handshake(
+    socket: &mut WebSocket,
+    state: &AppState,
+    ip: IpAddr,
+) -> Option<Authenticated> {
+    let deadline = Instant::now() + state.settings.handshake_timeout;
+    loop {
+        let next = tokio::time::timeout_at(deadline, socket.recv())
+            .await
+            .ok()?;
+        let text = match Incoming::from(next) {
+            Incoming::Text(text) => text,
+            Incoming::Ignore => continue,
+            Incoming::Binary => {
+                warn_client(
+                    socket,
+                    state,
+                    ErrorCode::BinaryNotSupported,
+                    "send JSON text",
+                )
+                .await?;
+                continue;
+            }
+            Incoming::TooLarge => {
+                let refusal = (ErrorCode::MessageTooLarge, "message too large".to_owned());
+                return refuse(socket, state, refusal.into()).await;
+            }
+            Incoming::Closed => return None,
+        };
+        let (protocol, auth, last_seq) = match parse(&text) {
+            Ok(ClientMsg::Hello {
+                protocol,
+                auth,
+                last_seq,
+            }) => (protocol, auth, last_seq),
+            Ok(_) => {
+                warn_client(
+                    socket,
+                    state,
+                    ErrorCode::NotAuthenticated,
+                    "say hello first",
+                )
+                .await?;
+                continue;
+            }
+            Err(unreadable) => {
+                state.metrics.protocol_error(unreadable.code);
+                let frame = unreadable.frame(Lang::default());
+                socket.send(Message::Text(frame)).await.ok()?;
+                continue;
+            }
+        };
+        if protocol != PROTOCOL_VERSION {
+            let message = format!("this server speaks protocol {PROTOCOL_VERSION}");
+            return refuse(
+                socket,
+                state,
+                (ErrorCode::UnsupportedProtocol, message).into(),
+            )
+            .await;
+        }
+        return match authenticate(state, ip, auth, last_seq).await {
+            Ok(auth) => Some(auth),
+            Err(refusal) => refuse(socket, state, refusal).await,
+        };
+    }
+}
+
+/// Sends an error and lets the client try again; `None` if the socket died.
+async fn warn_client(
+    socket: &mut WebSocket,
+    state: &AppState,
+    code: ErrorCode,
+    message: &str,
+) -> Option<()> {
+    state.metrics.protocol_error(code);
+    socket
+        .send(Message::Text(error_frame(code, message, None)))
+        .await
+        .ok()
+}
+
+/// Why a handshake failed.
+struct Refusal {
+    code: ErrorCode,
+    message: String,
+    violation: Option<RuleViolation>,
+}
+
+impl From<(ErrorCode, String)> for Refusal {
+    fn from((code, message): (ErrorCode, String)) -> Self {
+        Refusal {
+            code,
+            message,
+            violation: None,
+        }
+    }
+}
+
+/// Sends the refusal and closes the socket: the handshake has failed.
+async fn refuse<T>(socket: &mut WebSocket, state: &AppState, refusal: Refusal) -> Option<T> {
+    state.metrics.protocol_error(refusal.code);
+    tracing::info!(code = ?refusal.code, "handshake refused");
+    let Refusal {
+        code,
+        message,
+        violation,
+    } = refusal;
+    let frame = fanout::encode(&ServerMsg::Error {
+        code,
+        message,
+        op: None,
+        violation,
+    });
+    socket.send(Message::Text(frame)).await.ok()?;
+    let close = match code {
+        ErrorCode::MessageTooLarge => CloseFrame {
+            code: close_code::SIZE,
+            reason: "message too big".into(),
+        },
+        _ => CloseFrame {
+            code: close_code::POLICY,
+            reason: "refused".into(),
+        },
+    };
+    let _ = socket.send(Message::Close(Some(close))).await;
+    None
+}
+
+async fn authenticate(
+    state: &AppState,
+    ip: IpAddr,
+    auth: Auth,
+    last_seq: Option<Seq>,
+) -> Result<Authenticated, Refusal> {
+    let bad = || {
+        (
+            ErrorCode::BadCredentials,
+            "unknown workshop, code, secret or token".to_owned(),
+        )
+    };
+    if let Auth::Facilitator { workshop, secret } = auth {
+        let handle = state.hub.by_id(&workshop).ok_or_else(bad)?;
+        if !secrets::secret_matches(&secret, &handle.secret_hash) {
+            tracing::info!(%ip, "wrong facilitator secret");
+            return Err(bad().into());
+        }
+        return Ok(Authenticated {
+            handle,
+            role: Role::Facilitator,
+            table_token: None,
+            last_seq,
+        });
+    }
+    // Everything else starts with a join code, which must not be guessable by trying.
+    if state.join_limiter.check_key(&ip).is_err() {
+        tracing::warn!(%ip, "too many join attempts");
+        let refusal = (
+            ErrorCode::TooManyJoinAttempts,
+            "too many attempts: wait a minute".to_owned(),
+        );
+        return Err(refusal.into());
+    }
+    let code = match &auth {
+        Auth::JoinTable { code, .. } | Auth::RejoinTable { code, .. } | Auth::Wall { code } => code,
+        Auth::Facilitator { .. } => unreachable!("handled above"),
+    };
+    let handle = state.hub.by_code(code).ok_or_else(bad)?;
+    match auth {
+        Auth::Wall { .. } => Ok(Authenticated {
+            handle,
+            role: Role::Wall,
+            table_token: None,
+            last_seq,
+        }),
+        Auth::RejoinTable { token, .. } => {
+            let table = find_table(&handle, secrets::hash_secret(&token))
+                .await
+                .ok_or_else(bad)?;
+            Ok(Authenticated {
+                handle,
+                role: Role::Table(table),
+                table_token: None,
+                last_seq,
+            })
+        }
+        Auth::JoinTable { name, token, .. } => {
+            let token = match token {
+                Some(token) if secrets::is_well_formed_token(&token) => token,
+                Some(_) => {
+                    let message = "a table token has 32 to 64 hexadecimal digits".to_owned();
+                    return Err((ErrorCode::MalformedMessage, message).into());
+                }
+                None => secrets::new_secret(),
+            };
+            let token_hash = secrets::hash_secret(&token);
+            // The same join sent again (its welcome was lost): the same table.
+            if let Some(table) = find_table(&handle, token_hash.clone()).await {
+                return Ok(Authenticated {
+                    handle,
+                    role: Role::Table(table),
+                    table_token: Some(token),
+                    last_seq,
+                });
+            }
+            let (reply, answer) = oneshot::channel();
+            handle
+                .tx
+                .send(ActorMsg::Join {
+                    name,
+                    token_hash,
+                    reply,
+                })
+                .await
+                .map_err(|_| bad())?;
+            match answer.await {
+                Ok(Ok(table)) => Ok(Authenticated {
+                    role: Role::Table(table),
+                    table_token: Some(token),
+                    last_seq: None,
+                    handle,
+                }),
+                Ok(Err(JoinError::Rule(violation))) => Err(join_refused(violation, &handle)),
+                Ok(Err(JoinError::Internal)) | Err(_) => {
+                    let message = "the server could not record the join; try again".to_owned();
+                    Err((ErrorCode::Internal, message).into())
+                }
+            }
+        }
+        Auth::Facilitator { .. } => unreachable!("handled above"),
+    }
+}
+
+/// The table whose token has this hash in the workshop, if any (none too if
+/// the workshop's actor is gone).
+async fn find_table(handle: &WorkshopHandle, token_hash: String) -> Option<TableId> {
+    let (reply, answer) = oneshot::channel();
+    handle
+        .tx
+        .send(ActorMsg::FindTable { token_hash, reply })
+        .await
+        .ok()?;
+    answer.await.ok().flatten()
+}
+
+/// A join the rules refused: the rule's code and numbers, and its sentence.
+fn join_refused(violation: RuleViolation, handle: &WorkshopHandle) -> Refusal {
+    let message = violation.message(handle.lang());
+    Refusal {
+        code: ErrorCode::JoinRefused,
+        message,
+        violation: Some(violation),
+    }
+}
+
+/// The per-address limiter of join attempts.
+pub type JoinLimiter = governor::DefaultKeyedRateLimiter<IpAddr>;
+
+/// A limiter allowing `per_minute` attempts per address.
+pub fn join_limiter(per_minute: u32) -> JoinLimiter {
+    let per_minute = NonZeroU32::new(per_minute.max(1)).expect("at least 1");
+    RateLimiter::keyed(Quota::per_minute(per_minute))
+}
