@@ -10,17 +10,19 @@ use ruche_shared::{
     ClusterId, Command, IdeaId, ItemRef, Role, StepConfig, TableId, Template, Workshop,
     WorkshopConfig, source_criteria,
 };
+use ruche_shared::methods::{budget_vote, divergence, grouping, scoring};
+use ruche_shared::{flow, joining};
 
 const BUDGET: u32 = 7;
 const CAP: u32 = 3;
 
 fn config() -> WorkshopConfig {
     let mut setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
-    setup.steps[2] = StepConfig::BudgetVote {
+    setup.steps[2] = StepConfig::BudgetVote(budget_vote::Config {
         budget: BUDGET,
         cap_per_item: CAP,
         allow_self_vote: false,
-    };
+    });
     WorkshopConfig::new(setup).expect("a valid config")
 }
 
@@ -52,37 +54,37 @@ fn text(u: &mut Unstructured) -> Result<String> {
 
 fn command(u: &mut Unstructured) -> Result<Command> {
     Ok(match u.int_in_range(0..=14)? {
-        0 => Command::JoinTable { name: text(u)? },
-        1 => Command::SubmitIdea { text: text(u)? },
-        2 => Command::EditIdea {
+        0 => Command::JoinTable(joining::JoinTable { name: text(u)? }),
+        1 => Command::SubmitIdea(divergence::SubmitIdea { text: text(u)? }),
+        2 => Command::EditIdea(divergence::EditIdea {
             idea: IdeaId(u.int_in_range(0..=9)?),
             text: text(u)?,
-        },
-        3 => Command::DeleteIdea {
+        }),
+        3 => Command::DeleteIdea(divergence::DeleteIdea {
             idea: IdeaId(u.int_in_range(0..=9)?),
-        },
-        4 => Command::MergeItems {
+        }),
+        4 => Command::MergeItems(grouping::MergeItems {
             items: (0..u.int_in_range(0..=3)?)
                 .map(|_| item(u))
                 .collect::<Result<_>>()?,
             title: if u.arbitrary()? { Some(text(u)?) } else { None },
-        },
-        5 => Command::RenameCluster {
+        }),
+        5 => Command::RenameCluster(grouping::RenameCluster {
             cluster: ClusterId(u.int_in_range(0..=4)?),
             title: text(u)?,
-        },
-        6 => Command::SplitCluster {
+        }),
+        6 => Command::SplitCluster(grouping::SplitCluster {
             cluster: ClusterId(u.int_in_range(0..=4)?),
-        },
-        7 => Command::SetIdeaHidden {
+        }),
+        7 => Command::SetIdeaHidden(grouping::SetIdeaHidden {
             idea: IdeaId(u.int_in_range(0..=9)?),
             hidden: u.arbitrary()?,
-        },
-        8 => Command::SetVote {
+        }),
+        8 => Command::SetVote(budget_vote::SetVote {
             item: item(u)?,
             points: u.int_in_range(0..=5)?,
-        },
-        9 => Command::SetScore {
+        }),
+        9 => Command::SetScore(scoring::SetScore {
             seat: u.int_in_range(0..=4)?,
             item: u.int_in_range(0..=6)?,
             criterion: u.int_in_range(0..=3)?,
@@ -91,20 +93,20 @@ fn command(u: &mut Unstructured) -> Result<Command> {
             } else {
                 None
             },
-        },
-        10 => Command::GoToStep {
+        }),
+        10 => Command::GoToStep(flow::GoToStep {
             step: u.int_in_range(0..=5)?,
-        },
-        11 => Command::OpenStep {
+        }),
+        11 => Command::OpenStep(flow::OpenStep {
             duration_secs: u.arbitrary()?,
-        },
-        12 => Command::CloseStep,
-        13 => Command::SetJoiningLocked {
+        }),
+        12 => Command::CloseStep(flow::CloseStep {}),
+        13 => Command::SetJoiningLocked(joining::SetJoiningLocked {
             locked: u.arbitrary()?,
-        },
-        _ => Command::SetResultsVisible {
+        }),
+        _ => Command::SetResultsVisible(flow::SetResultsVisible {
             visible: u.arbitrary()?,
-        },
+        }),
     })
 }
 

@@ -8,7 +8,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use ruche_shared::methods::{budget_vote, divergence};
 use ruche_shared::{Command, IdeaId, ItemRef, Role, TableId, Template, Workshop, WorkshopConfig};
+use ruche_shared::{flow, joining};
 
 const TABLES: u32 = 40;
 const IDEAS: u32 = 60;
@@ -21,34 +23,34 @@ fn workshop_in_vote() -> Workshop {
     for t in 0..TABLES {
         w.handle(
             Role::Guest,
-            &Command::JoinTable {
+            &Command::JoinTable(joining::JoinTable {
                 name: format!("Table {t}"),
-            },
+            }),
             0,
         )
         .unwrap();
     }
     facilitator(
         &mut w,
-        Command::OpenStep {
+        Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        },
+        }),
     );
     for i in 0..IDEAS {
         let text = format!("Idée numéro {i} pour la salle municipale");
         w.handle(
             Role::Table(TableId(i % TABLES)),
-            &Command::SubmitIdea { text },
+            &Command::SubmitIdea(divergence::SubmitIdea { text }),
             0,
         )
         .unwrap();
     }
-    facilitator(&mut w, Command::GoToStep { step: 2 });
+    facilitator(&mut w, Command::GoToStep(flow::GoToStep { step: 2 }));
     facilitator(
         &mut w,
-        Command::OpenStep {
+        Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        },
+        }),
     );
     w
 }
@@ -63,10 +65,10 @@ fn nth_vote(n: u64) -> (Role, Command) {
     let points = ((round / 10) % 4) as u32;
     (
         Role::Table(TableId(table)),
-        Command::SetVote {
+        Command::SetVote(budget_vote::SetVote {
             item: ItemRef::Idea(IdeaId(item)),
             points,
-        },
+        }),
     )
 }
 

@@ -2,11 +2,18 @@
 //!
 //! Commands are requests: the engine checks them against the rules and either
 //! turns them into [`crate::Event`]s or refuses them with a
-//! [`crate::RuleViolation`].
+//! [`crate::RuleViolation`]. Each command is a type owned by its method's
+//! folder (or by joining or the step machine); [`Command`] only lists them,
+//! one line each, and delegates. On the wire a command is one flat JSON
+//! object: `{"type":"set_vote","item":"i3","points":2}`.
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ClusterId, IdeaId, ItemRef, TableId};
+use crate::ids::TableId;
+use crate::methods::{CommandRules, budget_vote, divergence, dot_vote, grouping, scoring};
+use crate::rules::Decision;
+use crate::workshop::Workshop;
+use crate::{flow, joining};
 
 /// Who sends a command. The server decides this from the connection's
 /// credentials; the engine only trusts it.
@@ -23,133 +30,87 @@ pub enum Role {
     Guest,
 }
 
-/// A request to change the workshop.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Command {
-    // ---- joining (guest) ----
-    /// Join as a new table with this name (e.g. "Table 4").
-    JoinTable {
-        /// Shown to the facilitator and on exports; unique in the workshop.
-        name: String,
-    },
+/// Declares [`Command`] from one list, and its delegation to each type.
+macro_rules! commands {
+    ($( $(#[$doc:meta])* $variant:ident($owner:ident::$ty:ident) = $name:literal, )*) => {
+        /// A request to change the workshop.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "type", rename_all = "snake_case")]
+        pub enum Command {
+            $( $(#[$doc])* $variant($owner::$ty), )*
+        }
 
-    // ---- divergence (tables; the facilitator may add and correct) ----
-    /// Submit an idea in the open divergence step.
-    SubmitIdea {
-        /// The idea, at most the step's limit.
-        text: String,
-    },
-    /// Rewrite an idea: a table its own while divergence is open, the
-    /// facilitator any idea during divergence or grouping.
-    EditIdea {
-        /// Which idea.
-        idea: IdeaId,
-        /// Its new text.
-        text: String,
-    },
-    /// Withdraw one of the table's own ideas while divergence is open.
-    DeleteIdea {
-        /// Which idea.
-        idea: IdeaId,
-    },
+        impl Command {
+            /// Every command's name, as on the wire.
+            pub const NAMES: &[&str] = &[$($name),*];
 
-    // ---- grouping (facilitator) ----
-    /// Merge two or more items (ideas or clusters) into one new cluster.
-    MergeItems {
-        /// What to merge; clusters among them are dissolved into the new one.
-        items: Vec<ItemRef>,
-        /// The cluster's title; by default the text of its first idea.
-        title: Option<String>,
-    },
-    /// Give a cluster a new title.
-    RenameCluster {
-        /// Which cluster.
-        cluster: ClusterId,
-        /// Its new title.
-        title: String,
-    },
-    /// Dissolve a cluster: its ideas stand alone again.
-    SplitCluster {
-        /// Which cluster.
-        cluster: ClusterId,
-    },
-    /// Hide an idea from tables and votes (moderation), or show it again.
-    SetIdeaHidden {
-        /// Which idea (it must not be in a cluster).
-        idea: IdeaId,
-        /// Hide (true) or show (false).
-        hidden: bool,
-    },
+            /// A stable name for logs and metrics, e.g. `"set_vote"`.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( Command::$variant(_) => $name, )*
+                }
+            }
 
-    // ---- budget vote (tables) ----
-    /// Set how many points this table gives an item: a *set*, not an
-    /// increment, so a retry changes nothing. 0 takes the points back.
-    SetVote {
-        /// The idea or cluster.
-        item: ItemRef,
-        /// The table's points for it, from 0 to the step's cap.
-        points: u32,
-    },
+            fn rules(&self) -> &dyn CommandRules {
+                match self {
+                    $( Command::$variant(command) => command, )*
+                }
+            }
+        }
 
-    // ---- scoring (tables, seat by seat) ----
-    /// Set one seat's score of one item on one criterion; `None` clears it.
-    SetScore {
-        /// The seat, from 1 to the number of seats ("Personne 1").
-        seat: u8,
-        /// The scoring item's index in the step's list.
-        item: u32,
-        /// The criterion's index in the step's list.
-        criterion: u32,
-        /// The score, within the step's scale, or `None` to clear it.
-        score: Option<u8>,
-    },
+        $(
+            impl From<$owner::$ty> for Command {
+                fn from(command: $owner::$ty) -> Command {
+                    Command::$variant(command)
+                }
+            }
+        )*
+    };
+}
 
-    // ---- flow (facilitator) ----
-    /// Move to another step (closing the current one). Previous and next are this with ±1.
-    GoToStep {
-        /// The step's index.
-        step: usize,
-    },
-    /// Open the current step for submissions, with an optional countdown shown to everyone.
-    OpenStep {
-        /// Length of the countdown in seconds, if any. It is a guide: the
-        /// facilitator closes the step.
-        duration_secs: Option<u32>,
-    },
-    /// Close the current step: submissions are refused, results stay.
-    CloseStep,
-    /// Lock or unlock joining.
-    SetJoiningLocked {
-        /// Lock (true) or unlock (false).
-        locked: bool,
-    },
-    /// Show results to tables and the wall, or keep them on the facilitator's screen.
-    SetResultsVisible {
-        /// Show (true) or hide (false).
-        visible: bool,
-    },
+commands! {
+    /// A guest joins as a new table (see [`joining::JoinTable`]).
+    JoinTable(joining::JoinTable) = "join_table",
+    /// The facilitator locks or unlocks joining.
+    SetJoiningLocked(joining::SetJoiningLocked) = "set_joining_locked",
+    /// Submit an idea.
+    SubmitIdea(divergence::SubmitIdea) = "submit_idea",
+    /// Rewrite an idea.
+    EditIdea(divergence::EditIdea) = "edit_idea",
+    /// Withdraw one of the table's ideas.
+    DeleteIdea(divergence::DeleteIdea) = "delete_idea",
+    /// Merge items into a cluster.
+    MergeItems(grouping::MergeItems) = "merge_items",
+    /// Retitle a cluster.
+    RenameCluster(grouping::RenameCluster) = "rename_cluster",
+    /// Dissolve a cluster.
+    SplitCluster(grouping::SplitCluster) = "split_cluster",
+    /// Hide an idea (moderation) or show it again.
+    SetIdeaHidden(grouping::SetIdeaHidden) = "set_idea_hidden",
+    /// A table's points for an item in a budget vote.
+    SetVote(budget_vote::SetVote) = "set_vote",
+    /// One seat's score of one item on one criterion.
+    SetScore(scoring::SetScore) = "set_score",
+    /// One seat's dot on an item, or not, in a dot vote.
+    SetDot(dot_vote::SetDot) = "set_dot",
+    /// Move to another step.
+    GoToStep(flow::GoToStep) = "go_to_step",
+    /// Open the current step.
+    OpenStep(flow::OpenStep) = "open_step",
+    /// Close the current step.
+    CloseStep(flow::CloseStep) = "close_step",
+    /// Show or hide results.
+    SetResultsVisible(flow::SetResultsVisible) = "set_results_visible",
 }
 
 impl Command {
-    /// A stable name for logs and metrics, e.g. `"set_vote"`.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Command::JoinTable { .. } => "join_table",
-            Command::SubmitIdea { .. } => "submit_idea",
-            Command::EditIdea { .. } => "edit_idea",
-            Command::DeleteIdea { .. } => "delete_idea",
-            Command::MergeItems { .. } => "merge_items",
-            Command::RenameCluster { .. } => "rename_cluster",
-            Command::SplitCluster { .. } => "split_cluster",
-            Command::SetIdeaHidden { .. } => "set_idea_hidden",
-            Command::SetVote { .. } => "set_vote",
-            Command::SetScore { .. } => "set_score",
-            Command::GoToStep { .. } => "go_to_step",
-            Command::OpenStep { .. } => "open_step",
-            Command::CloseStep => "close_step",
-            Command::SetJoiningLocked { .. } => "set_joining_locked",
-            Command::SetResultsVisible { .. } => "set_results_visible",
-        }
+    /// Whether `role` may send this command at all.
+    pub(crate) fn may_send(&self, role: Role) -> bool {
+        self.rules().may_send(role)
+    }
+
+    /// The command's events, or why it is refused; changes nothing.
+    pub(crate) fn check(&self, workshop: &Workshop, role: Role, now_ms: u64) -> Decision {
+        self.rules().check(workshop, role, now_ms)
     }
 }

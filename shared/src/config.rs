@@ -18,144 +18,93 @@ pub enum Lang {
     En,
 }
 
-/// The default budget of points per table in a budget vote, from the source workshop.
-pub const DEFAULT_BUDGET: u32 = 30;
-/// The default most points one table may give one item.
-pub const DEFAULT_CAP_PER_ITEM: u32 = 3;
 /// The default number of seats (people) per table.
 pub const DEFAULT_SEATS: u8 = 3;
-/// The default longest idea, in characters (Unicode scalar values).
-pub const DEFAULT_MAX_IDEA_CHARS: u32 = 280;
 /// The longest table name or cluster title, in characters.
 pub const MAX_NAME_CHARS: u32 = 60;
 /// The longest workshop title or question, in characters.
 pub const MAX_QUESTION_CHARS: u32 = 500;
 /// Hard ceilings that keep one workshop's memory bounded whatever a facilitator asks for.
 pub const MAX_STEPS: usize = 32;
-/// The most criteria a scoring step may have.
-pub const MAX_CRITERIA: usize = 12;
-/// The most items a scoring step may have.
-pub const MAX_SCORING_ITEMS: usize = 100;
 /// The most seats a table may have.
 pub const MAX_SEATS: u8 = 12;
 
-/// One step of a workshop, as configured.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum StepConfig {
-    /// Tables submit ideas ("le robinet à idées") and see each other's.
-    Divergence {
-        /// The longest idea, in characters.
-        #[serde(default = "default_max_idea_chars")]
-        max_idea_chars: u32,
-    },
-    /// The facilitator merges similar ideas into clusters and hides off-topic ones.
-    Grouping,
-    /// Each table spends a budget of points on ideas and clusters.
-    BudgetVote {
-        /// Points each table may spend.
-        #[serde(default = "default_budget")]
-        budget: u32,
-        /// Most points one table may give one item.
-        #[serde(default = "default_cap")]
-        cap_per_item: u32,
-        /// Whether a table may give points to an item containing its own idea.
-        #[serde(default)]
-        allow_self_vote: bool,
-    },
-    /// Each seat of each table scores each item on each criterion.
-    Scoring {
-        /// What to judge the items on.
-        criteria: Vec<Criterion>,
-        /// The lowest score (default 0).
-        #[serde(default)]
-        scale_min: u8,
-        /// The highest score (default 10).
-        #[serde(default = "default_scale_max")]
-        scale_max: u8,
-        /// Where the items to score come from.
-        items: ScoringItemsSource,
-    },
-    /// Nothing to submit: the results of the steps before are shown.
-    Results,
-}
+pub use crate::methods::budget_vote::{DEFAULT_BUDGET, DEFAULT_CAP_PER_ITEM};
+pub use crate::methods::divergence::DEFAULT_MAX_IDEA_CHARS;
+pub use crate::methods::scoring::{Criterion, MAX_CRITERIA, MAX_SCORING_ITEMS, ScoringItemsSource};
 
-/// What a step is, without its settings: used in messages ("this is a vote step").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepKind {
-    /// See [`StepConfig::Divergence`].
-    Divergence,
-    /// See [`StepConfig::Grouping`].
-    Grouping,
-    /// See [`StepConfig::BudgetVote`].
-    BudgetVote,
-    /// See [`StepConfig::Scoring`].
-    Scoring,
-    /// See [`StepConfig::Results`].
-    Results,
-}
-
-impl StepConfig {
-    /// The kind of this step.
-    pub fn kind(&self) -> StepKind {
-        match self {
-            StepConfig::Divergence { .. } => StepKind::Divergence,
-            StepConfig::Grouping => StepKind::Grouping,
-            StepConfig::BudgetVote { .. } => StepKind::BudgetVote,
-            StepConfig::Scoring { .. } => StepKind::Scoring,
-            StepConfig::Results => StepKind::Results,
+/// Declares [`StepConfig`] and [`StepKind`] from one list of methods, and
+/// their delegation to each method's `Config`.
+macro_rules! steps {
+    ($( $(#[$doc:meta])* $variant:ident($method:ident) = $name:literal, )*) => {
+        /// One step of a workshop, as configured: a method and its settings.
+        /// On the wire: `{"kind":"budget_vote","budget":30,...}`.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        pub enum StepConfig {
+            $( $(#[$doc])* $variant(crate::methods::$method::Config), )*
         }
-    }
+
+        /// What a step is, without its settings: used in messages ("this is a vote step").
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum StepKind {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl StepConfig {
+            /// The kind of this step.
+            pub fn kind(&self) -> StepKind {
+                match self {
+                    $( StepConfig::$variant(_) => StepKind::$variant, )*
+                }
+            }
+
+            pub(crate) fn rules(&self) -> &dyn crate::methods::StepRules {
+                match self {
+                    $( StepConfig::$variant(config) => config, )*
+                }
+            }
+        }
+
+        impl StepKind {
+            /// Every kind, in the list's order.
+            pub const ALL: &[StepKind] = &[$(StepKind::$variant),*];
+
+            /// The method's name, as shown on screens ("vote à points").
+            pub fn name(self, lang: Lang) -> &'static str {
+                match self {
+                    $( StepKind::$variant => crate::methods::$method::name(lang), )*
+                }
+            }
+
+            /// Its name on the wire (`"budget_vote"`).
+            pub fn code(self) -> &'static str {
+                match self {
+                    $( StepKind::$variant => $name, )*
+                }
+            }
+        }
+    };
 }
 
-fn default_max_idea_chars() -> u32 {
-    DEFAULT_MAX_IDEA_CHARS
+steps! {
+    /// Tables submit ideas ("le robinet à idées") and see each other's.
+    Divergence(divergence) = "divergence",
+    /// The facilitator merges similar ideas into clusters and hides off-topic ones.
+    Grouping(grouping) = "grouping",
+    /// Each table spends a budget of points on ideas and clusters.
+    BudgetVote(budget_vote) = "budget_vote",
+    /// Each seat of each table scores each item on each criterion.
+    Scoring(scoring) = "scoring",
+    /// Each seat of each table puts its dots on the ideas it keeps (« gommettes »).
+    DotVote(dot_vote) = "dot_vote",
+    /// Nothing to submit: the results of the steps before are shown.
+    Results(results) = "results",
 }
-fn default_budget() -> u32 {
-    DEFAULT_BUDGET
-}
-fn default_cap() -> u32 {
-    DEFAULT_CAP_PER_ITEM
-}
-fn default_scale_max() -> u8 {
-    10
-}
+
 fn default_seats() -> u8 {
     DEFAULT_SEATS
-}
-
-/// A criterion of a scoring step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Criterion {
-    /// Its name as shown to participants, e.g. "acceptabilité".
-    pub name: String,
-    /// Whether a high score is good (acceptability) or bad (cost, when scored as "how costly").
-    #[serde(default = "yes")]
-    pub higher_is_better: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// Where the items of a scoring step come from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "from", rename_all = "snake_case")]
-pub enum ScoringItemsSource {
-    /// Typed in by the facilitator when creating the workshop.
-    Given {
-        /// The items' texts, in the order they are shown.
-        texts: Vec<String>,
-    },
-    /// The best `count` items of an earlier budget vote step, taken when the
-    /// scoring step is first reached.
-    TopOfVote {
-        /// The index of the budget vote step to take them from.
-        step: usize,
-        /// How many to take.
-        count: usize,
-    },
 }
 
 /// Who may join the workshop as a table.
@@ -313,7 +262,7 @@ pub fn char_count(text: &str) -> u32 {
     u32::try_from(text.chars().count()).unwrap_or(u32::MAX)
 }
 
-fn check_text(field: &str, text: &str, max: u32) -> Result<(), ConfigError> {
+pub(crate) fn check_text(field: &str, text: &str, max: u32) -> Result<(), ConfigError> {
     let len = char_count(text.trim());
     if len == 0 || len > max {
         return Err(ConfigError::BadText {
@@ -325,76 +274,13 @@ fn check_text(field: &str, text: &str, max: u32) -> Result<(), ConfigError> {
 }
 
 fn check_step(steps: &[StepConfig], index: usize, step: &StepConfig) -> Result<(), ConfigError> {
-    let bad = |reason: &str| ConfigError::BadStep {
-        step: index,
-        reason: reason.to_owned(),
-    };
-    match step {
-        StepConfig::Divergence { max_idea_chars } => {
-            if !(1..=2000).contains(max_idea_chars) {
-                return Err(bad(
-                    "the idea length limit must be between 1 and 2000 characters",
-                ));
-            }
-        }
-        StepConfig::Grouping | StepConfig::Results => {}
-        StepConfig::BudgetVote {
-            budget,
-            cap_per_item,
-            ..
-        } => {
-            if !(1..=1000).contains(budget) {
-                return Err(bad("the budget must be between 1 and 1000 points"));
-            }
-            if *cap_per_item == 0 || cap_per_item > budget {
-                return Err(bad("the cap per item must be between 1 and the budget"));
-            }
-        }
-        StepConfig::Scoring {
-            criteria,
-            scale_min,
-            scale_max,
-            items,
-        } => {
-            if criteria.is_empty() || criteria.len() > MAX_CRITERIA {
-                return Err(bad("a scoring step needs between 1 and 12 criteria"));
-            }
-            for criterion in criteria {
-                check_text("criterion name", &criterion.name, MAX_NAME_CHARS)?;
-            }
-            if scale_min >= scale_max || *scale_max > 100 {
-                return Err(bad(
-                    "the scale must go from a lower to a higher score, at most 100",
-                ));
-            }
-            match items {
-                ScoringItemsSource::Given { texts } => {
-                    if texts.is_empty() || texts.len() > MAX_SCORING_ITEMS {
-                        return Err(bad("a scoring step needs between 1 and 100 items"));
-                    }
-                    for text in texts {
-                        check_text("scoring item", text, DEFAULT_MAX_IDEA_CHARS)?;
-                    }
-                }
-                ScoringItemsSource::TopOfVote { step, count } => {
-                    let is_earlier_vote = *step < index
-                        && matches!(steps.get(*step), Some(StepConfig::BudgetVote { .. }));
-                    if !is_earlier_vote {
-                        return Err(bad("the items must come from an earlier budget vote step"));
-                    }
-                    if *count == 0 || *count > MAX_SCORING_ITEMS {
-                        return Err(bad("between 1 and 100 items may be taken from a vote"));
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
+    step.rules().check(steps, index)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::methods::{budget_vote, scoring};
     use crate::templates::{Template, source_criteria};
 
     fn ideation() -> WorkshopSetup {
@@ -429,25 +315,27 @@ mod tests {
     #[test]
     fn vote_and_scoring_settings_must_make_sense() {
         let mut s = ideation();
-        s.steps[2] = StepConfig::BudgetVote {
+        s.steps[2] = StepConfig::BudgetVote(budget_vote::Config {
             budget: 30,
             cap_per_item: 31,
             allow_self_vote: false,
-        };
+        });
         assert!(matches!(refused(s), ConfigError::BadStep { step: 2, .. }));
         let mut s = ideation();
-        s.steps[2] = StepConfig::BudgetVote {
+        s.steps[2] = StepConfig::BudgetVote(budget_vote::Config {
             budget: 0,
             cap_per_item: 0,
             allow_self_vote: false,
-        };
+        });
         assert!(matches!(refused(s), ConfigError::BadStep { step: 2, .. }));
 
-        let scoring = |criteria, scale_max, items| StepConfig::Scoring {
-            criteria,
-            scale_min: 0,
-            scale_max,
-            items,
+        let scoring = |criteria, scale_max, items| {
+            StepConfig::Scoring(scoring::Config {
+                criteria,
+                scale_min: 0,
+                scale_max,
+                items,
+            })
         };
         let given = || ScoringItemsSource::Given {
             texts: vec!["Idée".into()],
@@ -495,11 +383,11 @@ mod tests {
         assert_eq!(setup.seats, 3);
         assert_eq!(
             setup.steps[0],
-            StepConfig::BudgetVote {
+            StepConfig::BudgetVote(budget_vote::Config {
                 budget: 30,
                 cap_per_item: 3,
                 allow_self_vote: false
-            }
+            })
         );
     }
 }

@@ -5,14 +5,21 @@
 //! same events, on the server and in the WASM client alike.
 //!
 //! ## Layout
-//! - [`config`]: a workshop's settings, checked once by [`WorkshopConfig::new`].
+//! - [`methods`]: one folder per method (divergence, grouping, budget vote,
+//!   scoring, dot vote, results), each owning its settings, commands, events,
+//!   rules, record, audience and results view.
+//! - [`config`]: a workshop's settings, checked once by [`WorkshopConfig::new`];
+//!   [`StepConfig`] lists the methods.
+//! - [`command`], [`event`]: requests in, facts out; each lists its types, one
+//!   line each, and delegates to them.
+//! - [`joining`], [`flow`]: what every workshop has: tables joining, and the
+//!   step machine.
+//! - [`workshop`]: the shared state, and [`Workshop::apply`] to record an event.
+//! - `rules.rs`: [`Workshop::handle`], and the checks the methods share.
 //! - [`templates`]: the source's ideation and evaluation workshops.
-//! - [`command`], [`event`]: requests in, facts out.
-//! - [`workshop`]: the state, and [`Workshop::apply`] to record an event.
-//! - `rules.rs`: [`Workshop::handle`], where every rule lives.
 //! - [`violation`]: why a command was refused, with a stable code.
-//! - [`ledger`]: per-step points and scores, with running sums.
-//! - [`views`], [`stats`]: what screens show, derived from the state.
+//! - [`views`], [`stats`]: what screens show across methods (participation,
+//!   who may see what), and the statistics behind scoring.
 //! - [`source`]: the source document's two workshops as data, for tests and demos.
 //! - [`protocol`]: the JSON messages between server and clients.
 //! - [`similar`]: which ideas look alike (the tablets' "already submitted?" hint).
@@ -22,17 +29,20 @@
 //!
 //! let setup = Template::Ideation.setup("Salle", "Comment ?", source_criteria(), vec![]);
 //! let mut workshop = Workshop::new(WorkshopConfig::new(setup).unwrap());
-//! let joined = workshop.handle(Role::Guest, &Command::JoinTable { name: "Table 1".into() }, 0);
-//! assert!(joined.is_ok());
-//! let refused = workshop.handle(Role::Wall, &Command::CloseStep, 0).unwrap_err();
+//! let join = Command::JoinTable(ruche_shared::joining::JoinTable { name: "Table 1".into() });
+//! assert!(workshop.handle(Role::Guest, &join, 0).is_ok());
+//! let close = Command::CloseStep(ruche_shared::flow::CloseStep {});
+//! let refused = workshop.handle(Role::Wall, &close, 0).unwrap_err();
 //! assert_eq!(refused.code(), "not_allowed_for_role");
 //! ```
 
 pub mod command;
 pub mod config;
 pub mod event;
+pub mod flow;
 pub mod ids;
-pub mod ledger;
+pub mod joining;
+pub mod methods;
 pub mod protocol;
 mod rules;
 pub mod similar;

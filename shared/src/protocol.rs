@@ -9,9 +9,10 @@ use crate::command::{Command, Role};
 use crate::config::Lang;
 use crate::event::Event;
 use crate::ids::TableId;
+use crate::methods::budget_vote::histogram::VoteHistogram;
+use crate::methods::dot_vote::tally::DotTally;
+use crate::methods::scoring::results::ScoringResults;
 use crate::views::participation::Participation;
-use crate::views::scoring::ScoringResults;
-use crate::views::votes::VoteHistogram;
 use crate::violation::RuleViolation;
 use crate::workshop::Workshop;
 
@@ -239,6 +240,9 @@ pub enum ServerMsg {
         /// The latest scoring's results, if there is a scoring by now.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         scores: Option<ScoringResults>,
+        /// The latest dot vote's histogram, if there is a dot vote by now.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dots: Option<DotTally>,
         /// Who is taking part (facilitator only).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         participation: Option<Participation>,
@@ -263,4 +267,24 @@ pub enum ServerMsg {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         violation: Option<RuleViolation>,
     },
+}
+
+impl ServerMsg {
+    /// The live results of every method the workshop has reached, each from
+    /// its latest step; with participation for the facilitator.
+    pub fn results(workshop: &Workshop, seq: Seq, with_participation: bool) -> ServerMsg {
+        ServerMsg::Results {
+            seq,
+            votes: workshop
+                .latest_vote_step()
+                .and_then(|step| workshop.vote_histogram(step)),
+            scores: workshop
+                .latest_scoring_step()
+                .and_then(|step| workshop.scoring_results(step)),
+            dots: workshop
+                .latest_dot_step()
+                .and_then(|step| workshop.dot_tally(step)),
+            participation: with_participation.then(|| workshop.participation()),
+        }
+    }
 }

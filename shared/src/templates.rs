@@ -7,6 +7,7 @@ use crate::config::{
     Criterion, DEFAULT_BUDGET, DEFAULT_CAP_PER_ITEM, DEFAULT_MAX_IDEA_CHARS, DEFAULT_SEATS,
     JoinPolicy, Lang, ScoringItemsSource, StepConfig, WorkshopSetup,
 };
+use crate::methods::{budget_vote, divergence, dot_vote, grouping, results, scoring};
 
 /// A workshop shape a facilitator starts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +19,9 @@ pub enum Template {
     Evaluation,
     /// Ideation, then scoring of the vote's top 5 → results.
     IdeationThenEvaluation,
+    /// Divergence → grouping → dot vote (« gommettes »: each person keeps one
+    /// idea) → results: the decision step of the source's design-thinking workshop.
+    IdeationThenDots,
 }
 
 /// How many of the vote's best items the chained template scores.
@@ -47,28 +51,33 @@ impl Template {
         given_items: Vec<String>,
     ) -> WorkshopSetup {
         let ideation = [
-            StepConfig::Divergence {
+            StepConfig::Divergence(divergence::Config {
                 max_idea_chars: DEFAULT_MAX_IDEA_CHARS,
-            },
-            StepConfig::Grouping,
-            StepConfig::BudgetVote {
+            }),
+            StepConfig::Grouping(grouping::Config {}),
+            StepConfig::BudgetVote(budget_vote::Config {
                 budget: DEFAULT_BUDGET,
                 cap_per_item: DEFAULT_CAP_PER_ITEM,
                 allow_self_vote: false,
-            },
+            }),
         ];
-        let scoring = |items| StepConfig::Scoring {
-            criteria,
-            scale_min: 0,
-            scale_max: 10,
-            items,
+        let scoring = |items| {
+            StepConfig::Scoring(scoring::Config {
+                criteria,
+                scale_min: 0,
+                scale_max: 10,
+                items,
+            })
         };
         let steps = match self {
-            Template::Ideation => ideation.into_iter().chain([StepConfig::Results]).collect(),
+            Template::Ideation => ideation
+                .into_iter()
+                .chain([StepConfig::Results(results::Config {})])
+                .collect(),
             Template::Evaluation => {
                 vec![
                     scoring(ScoringItemsSource::Given { texts: given_items }),
-                    StepConfig::Results,
+                    StepConfig::Results(results::Config {}),
                 ]
             }
             Template::IdeationThenEvaluation => ideation
@@ -78,9 +87,18 @@ impl Template {
                         step: 2,
                         count: CHAINED_TOP_COUNT,
                     }),
-                    StepConfig::Results,
+                    StepConfig::Results(results::Config {}),
                 ])
                 .collect(),
+            Template::IdeationThenDots => {
+                let [divergence, grouping, _budget_vote] = ideation;
+                vec![
+                    divergence,
+                    grouping,
+                    StepConfig::DotVote(dot_vote::Config::default()),
+                    StepConfig::Results(results::Config {}),
+                ]
+            }
         };
         WorkshopSetup {
             title: title.to_owned(),
@@ -115,6 +133,10 @@ mod tests {
             (
                 Template::IdeationThenEvaluation,
                 vec![Divergence, Grouping, BudgetVote, Scoring, Results],
+            ),
+            (
+                Template::IdeationThenDots,
+                vec![Divergence, Grouping, DotVote, Results],
             ),
         ] {
             let setup = template.setup("Titre", "Question ?", source_criteria(), items.clone());

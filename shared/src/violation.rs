@@ -109,6 +109,22 @@ pub enum RuleViolation {
     },
     /// A merge needs at least two distinct items.
     TooFewItems,
+    /// The dots would take a seat past its dots (dot vote).
+    NoDotsLeft {
+        /// Dots each seat has.
+        dots: u32,
+        /// Dots the seat has left before this one.
+        remaining: u32,
+        /// Extra dots this would need.
+        requested: u32,
+    },
+    /// More dots on one item than a seat may put there (dot vote).
+    DotCapExceeded {
+        /// The most dots per item.
+        cap: u32,
+        /// Dots asked for.
+        requested: u32,
+    },
 }
 
 impl RuleViolation {
@@ -135,6 +151,8 @@ impl RuleViolation {
             RuleViolation::IdeaInCluster => "idea_in_cluster",
             RuleViolation::ItemHasVotes { .. } => "item_has_votes",
             RuleViolation::TooFewItems => "too_few_items",
+            RuleViolation::NoDotsLeft { .. } => "no_dots_left",
+            RuleViolation::DotCapExceeded { .. } => "dot_cap_exceeded",
         }
     }
 
@@ -236,24 +254,27 @@ impl RuleViolation {
                 "Choisissez au moins deux idées à regrouper.".to_owned(),
                 "Choose at least two ideas to merge.".to_owned(),
             ),
+            V::NoDotsLeft {
+                dots, remaining, ..
+            } => pick(
+                format!(
+                    "Cette personne a déjà placé ses {dots} gommette(s) : il lui en reste {remaining}. Retirez-en une d’abord."
+                ),
+                format!(
+                    "This person has placed their {dots} dot(s): {remaining} left. Take one back first."
+                ),
+            ),
+            V::DotCapExceeded { cap, .. } => pick(
+                format!("{cap} gommette(s) au maximum par idée et par personne."),
+                format!("At most {cap} dot(s) per idea and per person."),
+            ),
         }
     }
 }
 
 /// The name of a kind of step, as shown on screens.
 pub fn step_name(kind: StepKind, lang: Lang) -> &'static str {
-    match (kind, lang) {
-        (StepKind::Divergence, Lang::Fr) => "divergence",
-        (StepKind::Divergence, Lang::En) => "divergence",
-        (StepKind::Grouping, Lang::Fr) => "regroupement",
-        (StepKind::Grouping, Lang::En) => "grouping",
-        (StepKind::BudgetVote, Lang::Fr) => "vote à points",
-        (StepKind::BudgetVote, Lang::En) => "point vote",
-        (StepKind::Scoring, Lang::Fr) => "évaluation multicritère",
-        (StepKind::Scoring, Lang::En) => "multi-criteria scoring",
-        (StepKind::Results, Lang::Fr) => "résultats",
-        (StepKind::Results, Lang::En) => "results",
-    }
+    kind.name(lang)
 }
 
 impl std::fmt::Display for RuleViolation {

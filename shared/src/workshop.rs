@@ -1,13 +1,17 @@
-//! The state of one workshop ([`Workshop`]), what can be read from it, and
-//! [`Workshop::apply`], which records an event. The rules that decide which
-//! events a command gives live in `rules.rs`; the screens' views in `views/`.
+//! The state of one workshop ([`Workshop`]): what every method shares
+//! (tables, ideas, clusters, the current step) and each step's record; what
+//! can be read from it; and [`Workshop::apply`], which records an event by
+//! handing it to the type that owns it. The rules that decide which events a
+//! command gives live with each command (`methods/`, `joining.rs`, `flow.rs`).
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{DEFAULT_MAX_IDEA_CHARS, ScoringItemsSource, StepConfig, WorkshopConfig};
-use crate::event::{Event, ScoringItem};
+use crate::config::{StepConfig, WorkshopConfig};
+use crate::event::Event;
 use crate::ids::{ClusterId, IdeaId, ItemRef, TableId};
-use crate::ledger::{ScoreCell, ScoreSheet, SheetShape, VoteLedger};
+use crate::methods::budget_vote::ledger::VoteLedger;
+use crate::methods::dot_vote::ledger::DotLedger;
+use crate::methods::scoring::sheet::ScoreSheet;
 
 /// A table that joined.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,7 +62,8 @@ pub struct Cluster {
     pub dissolved: bool,
 }
 
-/// What a step has recorded.
+/// What a step has recorded, one arm per method that keeps a record. (Stored
+/// in snapshots: an arm's name and shape do not change.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StepRecord {
@@ -68,6 +73,8 @@ pub enum StepRecord {
     Vote(VoteLedger),
     /// A scoring's items and scores.
     Scoring(ScoreSheet),
+    /// A dot vote's dots.
+    Dots(DotLedger),
 }
 
 /// One workshop: its settings and everything that happened in it.
@@ -101,23 +108,7 @@ impl Workshop {
         let records = config
             .steps()
             .iter()
-            .map(|step| match step {
-                StepConfig::BudgetVote { .. } => StepRecord::Vote(VoteLedger::default()),
-                StepConfig::Scoring {
-                    items: ScoringItemsSource::Given { texts },
-                    ..
-                } => StepRecord::Scoring(ScoreSheet::with_items(
-                    texts
-                        .iter()
-                        .map(|text| ScoringItem {
-                            text: text.trim().to_owned(),
-                            from_item: None,
-                        })
-                        .collect(),
-                )),
-                StepConfig::Scoring { .. } => StepRecord::Scoring(ScoreSheet::default()),
-                _ => StepRecord::Nothing,
-            })
+            .map(|step| step.rules().new_record())
             .collect();
         Workshop {
             joining_locked: config.setup().join.locked,
@@ -189,21 +180,6 @@ impl Workshop {
             .get(id.index())
             .filter(|cluster| !cluster.dissolved)
     }
-    /// The vote ledger of step `step`, if it is a budget vote.
-    pub fn vote_ledger(&self, step: usize) -> Option<&VoteLedger> {
-        match self.records.get(step) {
-            Some(StepRecord::Vote(ledger)) => Some(ledger),
-            _ => None,
-        }
-    }
-    /// The score sheet of step `step`, if it is a scoring step.
-    pub fn score_sheet(&self, step: usize) -> Option<&ScoreSheet> {
-        match self.records.get(step) {
-            Some(StepRecord::Scoring(sheet)) => Some(sheet),
-            _ => None,
-        }
-    }
-
     /// The items that can be voted on now: clusters, and live ideas in no
     /// cluster, in a stable order (ideas by id, then clusters by id).
     pub fn vote_items(&self) -> impl Iterator<Item = ItemRef> + '_ {
@@ -284,38 +260,13 @@ impl Workshop {
         authors
     }
 
-    /// Whether any table gave points to `item` in any vote step.
+    /// Whether any table gave points or dots to `item` in any step.
     pub fn has_votes(&self, item: ItemRef) -> bool {
         self.records.iter().any(|record| match record {
             StepRecord::Vote(ledger) => ledger.tally(item).points > 0,
-            _ => false,
+            StepRecord::Dots(ledger) => ledger.has_dots(item),
+            StepRecord::Nothing | StepRecord::Scoring(_) => false,
         })
-    }
-
-    /// The seats, items and criteria of scoring step `step`.
-    pub fn sheet_shape(&self, step: usize) -> Option<SheetShape> {
-        let StepConfig::Scoring { criteria, .. } = self.config.step(step)? else {
-            return None;
-        };
-        let items = self.score_sheet(step)?.items().map_or(0, <[_]>::len);
-        Some(SheetShape {
-            seats: self.config.seats(),
-            items: items as u32,
-            criteria: criteria.len() as u32,
-        })
-    }
-
-    /// The longest idea accepted now: the limit of the latest divergence step
-    /// at or before the current one.
-    pub fn idea_char_limit(&self) -> u32 {
-        self.config.steps()[..=self.current_step]
-            .iter()
-            .rev()
-            .find_map(|step| match step {
-                StepConfig::Divergence { max_idea_chars } => Some(*max_idea_chars),
-                _ => None,
-            })
-            .unwrap_or(DEFAULT_MAX_IDEA_CHARS)
     }
 
     // ---- recording ----
@@ -339,184 +290,14 @@ impl Workshop {
     /// [`Workshop::handle`] or from the log). Replaying a workshop's events in
     /// order onto [`Workshop::new`] gives back the same workshop.
     pub fn apply(&mut self, event: &Event) -> Result<(), ReplayError> {
-        let missing = |what: &str| ReplayError(format!("{what} does not exist"));
-        match event {
-            Event::TableJoined { table, name } => {
-                expect_next_id(table.index(), self.tables.len(), "table")?;
-                self.tables.push(Table {
-                    id: *table,
-                    name: name.clone(),
-                });
-            }
-            Event::IdeaSubmitted {
-                idea,
-                author,
-                text,
-                at_ms,
-            } => {
-                expect_next_id(idea.index(), self.ideas.len(), "idea")?;
-                if author.is_some_and(|table| self.table(table).is_none()) {
-                    return Err(missing("table"));
-                }
-                self.ideas.push(Idea {
-                    id: *idea,
-                    author: *author,
-                    text: text.clone(),
-                    at_ms: *at_ms,
-                    hidden: false,
-                    deleted: false,
-                    cluster: None,
-                });
-            }
-            Event::IdeaEdited { idea, text } => {
-                self.ideas
-                    .get_mut(idea.index())
-                    .ok_or_else(|| missing("idea"))?
-                    .text = text.clone();
-            }
-            Event::IdeaDeleted { idea } => {
-                self.ideas
-                    .get_mut(idea.index())
-                    .ok_or_else(|| missing("idea"))?
-                    .deleted = true;
-            }
-            Event::IdeaHiddenChanged { idea, hidden } => {
-                self.ideas
-                    .get_mut(idea.index())
-                    .ok_or_else(|| missing("idea"))?
-                    .hidden = *hidden;
-            }
-            Event::ClusterFormed {
-                cluster,
-                ideas,
-                title,
-                dissolved,
-            } => {
-                expect_next_id(cluster.index(), self.clusters.len(), "cluster")?;
-                // Everything is checked before anything is written: an event
-                // applies whole or not at all.
-                if dissolved
-                    .iter()
-                    .any(|old| old.index() >= self.clusters.len())
-                {
-                    return Err(missing("cluster"));
-                }
-                if ideas.iter().any(|id| id.index() >= self.ideas.len()) {
-                    return Err(missing("idea"));
-                }
-                for old in dissolved {
-                    self.clusters
-                        .get_mut(old.index())
-                        .ok_or_else(|| missing("cluster"))?
-                        .dissolved = true;
-                }
-                for id in ideas {
-                    self.ideas
-                        .get_mut(id.index())
-                        .ok_or_else(|| missing("idea"))?
-                        .cluster = Some(*cluster);
-                }
-                self.clusters.push(Cluster {
-                    id: *cluster,
-                    title: title.clone(),
-                    ideas: ideas.clone(),
-                    dissolved: false,
-                });
-            }
-            Event::ClusterRenamed { cluster, title } => {
-                self.clusters
-                    .get_mut(cluster.index())
-                    .ok_or_else(|| missing("cluster"))?
-                    .title = title.clone();
-            }
-            Event::ClusterSplit { cluster } => {
-                let found = self
-                    .clusters
-                    .get_mut(cluster.index())
-                    .ok_or_else(|| missing("cluster"))?;
-                found.dissolved = true;
-                for id in &found.ideas {
-                    if let Some(idea) = self.ideas.get_mut(id.index()) {
-                        idea.cluster = None;
-                    }
-                }
-            }
-            Event::VoteSet {
-                step,
-                table,
-                item,
-                points,
-            } => match self.records.get_mut(*step) {
-                // A table that does not exist would make the ledger grow to its id.
-                _ if table.index() >= self.tables.len() => return Err(missing("table")),
-                Some(StepRecord::Vote(ledger)) => ledger.set(*table, *item, *points),
-                _ => return Err(missing("vote step")),
-            },
-            Event::ScoreSet {
-                step,
-                table,
-                seat,
-                item,
-                criterion,
-                score,
-            } => {
-                let shape = self
-                    .sheet_shape(*step)
-                    .ok_or_else(|| missing("scoring step"))?;
-                let in_shape = (1..=shape.seats).contains(seat)
-                    && *item < shape.items
-                    && *criterion < shape.criteria;
-                if !in_shape || table.index() >= self.tables.len() {
-                    return Err(missing("score cell"));
-                }
-                let cell = ScoreCell {
-                    table: *table,
-                    seat: *seat,
-                    item: *item,
-                    criterion: *criterion,
-                };
-                if let Some(StepRecord::Scoring(sheet)) = self.records.get_mut(*step) {
-                    sheet.set(shape, cell, *score);
-                }
-            }
-            Event::ScoringItemsChosen { step, items } => match self.records.get_mut(*step) {
-                Some(StepRecord::Scoring(sheet)) => sheet.choose_items(items.clone()),
-                _ => return Err(missing("scoring step")),
-            },
-            Event::StepChanged { step } => {
-                if *step >= self.records.len() {
-                    return Err(missing("step"));
-                }
-                self.current_step = *step;
-                self.step_open = false;
-                self.deadline_ms = None;
-            }
-            Event::StepOpened { step, deadline_ms } => {
-                if *step >= self.records.len() {
-                    return Err(missing("step"));
-                }
-                self.current_step = *step;
-                self.step_open = true;
-                self.deadline_ms = *deadline_ms;
-            }
-            Event::StepClosed { .. } => {
-                self.step_open = false;
-                self.deadline_ms = None;
-            }
-            Event::JoiningLockedChanged { locked } => self.joining_locked = *locked,
-            Event::ResultsVisibleChanged { visible } => self.results_visible = *visible,
-        }
-        Ok(())
+        event.apply_to(self)
     }
-}
 
-fn expect_next_id(given: usize, next: usize, what: &str) -> Result<(), ReplayError> {
-    if given == next {
-        Ok(())
-    } else {
-        Err(ReplayError(format!(
-            "{what} id {given} out of order (expected {next})"
-        )))
+    /// An idea by id, to change it (deleted ones included).
+    pub(crate) fn idea_mut(&mut self, idea: IdeaId) -> Result<&mut Idea, ReplayError> {
+        self.ideas
+            .get_mut(idea.index())
+            .ok_or_else(|| ReplayError(format!("idea {} does not exist", idea.0)))
     }
 }
 
@@ -524,7 +305,9 @@ fn expect_next_id(given: usize, next: usize, what: &str) -> Result<(), ReplayErr
 mod tests {
     use super::*;
     use crate::command::{Command, Role};
+    use crate::methods::{budget_vote, divergence, grouping, scoring};
     use crate::templates::Template;
+    use crate::{flow, joining};
 
     /// An ideation workshop in its grouping step with two tables, three ideas
     /// and one cluster of the first two.
@@ -532,21 +315,30 @@ mod tests {
         let setup = Template::Ideation.setup("S", "Q", vec![], vec![]);
         let mut w = Workshop::new(WorkshopConfig::new(setup).unwrap());
         let mut run = |role, command: Command| w.handle(role, &command, 0).unwrap();
-        run(Role::Guest, Command::JoinTable { name: "A".into() });
-        run(Role::Guest, Command::JoinTable { name: "B".into() });
-        let open = Command::OpenStep {
+        run(
+            Role::Guest,
+            Command::JoinTable(joining::JoinTable { name: "A".into() }),
+        );
+        run(
+            Role::Guest,
+            Command::JoinTable(joining::JoinTable { name: "B".into() }),
+        );
+        let open = Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        };
+        });
         run(Role::Facilitator, open);
         for text in ["un", "deux", "trois"] {
-            let submit = Command::SubmitIdea { text: text.into() };
+            let submit = Command::SubmitIdea(divergence::SubmitIdea { text: text.into() });
             run(Role::Table(TableId(0)), submit);
         }
-        run(Role::Facilitator, Command::GoToStep { step: 1 });
+        run(
+            Role::Facilitator,
+            Command::GoToStep(flow::GoToStep { step: 1 }),
+        );
         let items = vec![ItemRef::Idea(IdeaId(0)), ItemRef::Idea(IdeaId(1))];
         run(
             Role::Facilitator,
-            Command::MergeItems { items, title: None },
+            Command::MergeItems(grouping::MergeItems { items, title: None }),
         );
         w
     }
@@ -563,47 +355,47 @@ mod tests {
     fn an_event_that_does_not_fit_changes_nothing() {
         // The cluster it dissolves exists, but one of its ideas does not:
         // the cluster must not be left dissolved.
-        refused_whole(&[Event::ClusterFormed {
+        refused_whole(&[Event::ClusterFormed(grouping::ClusterFormed {
             cluster: ClusterId(1),
             ideas: vec![IdeaId(0), IdeaId(1), IdeaId(99)],
             title: "t".into(),
             dissolved: vec![ClusterId(0)],
-        }]);
-        refused_whole(&[Event::StepOpened {
+        })]);
+        refused_whole(&[Event::StepOpened(flow::StepOpened {
             step: 99,
             deadline_ms: None,
-        }]);
-        refused_whole(&[Event::VoteSet {
+        })]);
+        refused_whole(&[Event::VoteSet(budget_vote::VoteSet {
             step: 2,
             table: TableId(u32::MAX),
             item: ItemRef::Idea(IdeaId(2)),
             points: 1,
-        }]);
-        refused_whole(&[Event::IdeaSubmitted {
+        })]);
+        refused_whole(&[Event::IdeaSubmitted(divergence::IdeaSubmitted {
             idea: IdeaId(3),
             author: Some(TableId(7)),
             text: "x".into(),
             at_ms: 0,
-        }]);
+        })]);
     }
 
     #[test]
     fn the_events_of_one_command_apply_as_one_unit() {
         // A step change whose last part does not fit leaves the step where it was.
         refused_whole(&[
-            Event::StepChanged { step: 2 },
-            Event::ScoringItemsChosen {
+            Event::StepChanged(flow::StepChanged { step: 2 }),
+            Event::ScoringItemsChosen(scoring::ScoringItemsChosen {
                 step: 2,
                 items: Vec::new(),
-            },
+            }),
         ]);
         let mut w = grouping();
         let events = [
-            Event::StepChanged { step: 2 },
-            Event::StepOpened {
+            Event::StepChanged(flow::StepChanged { step: 2 }),
+            Event::StepOpened(flow::StepOpened {
                 step: 2,
                 deadline_ms: None,
-            },
+            }),
         ];
         w.apply_all(&events).unwrap();
         assert_eq!((w.current_step(), w.is_step_open()), (2, true));

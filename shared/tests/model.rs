@@ -14,27 +14,38 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use ruche_shared::config::{ScoringItemsSource, StepConfig};
+use ruche_shared::methods::{budget_vote, divergence, dot_vote, grouping, scoring};
 use ruche_shared::{
     ClusterId, Command, Event, IdeaId, ItemRef, Role, StepKind, TableId, Template, Workshop,
     WorkshopConfig, source_criteria,
 };
+use ruche_shared::{flow, joining};
 
 const BUDGET: u32 = 7;
 const CAP: u32 = 3;
+const DOTS: u32 = 2;
+const DOT_STEP: usize = 4;
 
 /// The chained workshop (divergence 0, grouping 1, vote 2, scoring 3 of the
-/// vote's top 3, results 4), with a small budget so that it runs out often.
+/// vote's top 3, dot vote 4, results 5), with a small budget and two dots per
+/// seat so that they run out often.
 fn config(allow_self_vote: bool) -> WorkshopConfig {
     let mut setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
-    setup.steps[0] = StepConfig::Divergence { max_idea_chars: 12 };
-    setup.steps[2] = StepConfig::BudgetVote {
+    setup.steps[0] = StepConfig::Divergence(divergence::Config { max_idea_chars: 12 });
+    setup.steps[2] = StepConfig::BudgetVote(budget_vote::Config {
         budget: BUDGET,
         cap_per_item: CAP,
         allow_self_vote,
-    };
-    if let StepConfig::Scoring { items, .. } = &mut setup.steps[3] {
+    });
+    if let StepConfig::Scoring(scoring::Config { items, .. }) = &mut setup.steps[3] {
         *items = ScoringItemsSource::TopOfVote { step: 2, count: 3 };
     }
+    let dots = dot_vote::Config {
+        dots_per_seat: DOTS,
+        max_per_item: 1,
+        allow_self_vote,
+    };
+    setup.steps.insert(DOT_STEP, StepConfig::DotVote(dots));
     WorkshopConfig::new(setup).unwrap()
 }
 
@@ -69,23 +80,24 @@ fn text() -> impl Strategy<Value = String> {
 
 fn command() -> impl Strategy<Value = Command> {
     prop_oneof![
-        2 => (0..6_u8).prop_map(|n| Command::JoinTable { name: format!("T{n}") }),
-        4 => text().prop_map(|text| Command::SubmitIdea { text }),
-        1 => ((0..8_u32), text()).prop_map(|(i, text)| Command::EditIdea { idea: IdeaId(i), text }),
-        1 => (0..8_u32).prop_map(|i| Command::DeleteIdea { idea: IdeaId(i) }),
+        2 => (0..6_u8).prop_map(|n| Command::JoinTable(joining::JoinTable { name: format!("T{n}") })),
+        4 => text().prop_map(|text| Command::SubmitIdea(divergence::SubmitIdea { text })),
+        1 => ((0..8_u32), text()).prop_map(|(i, text)| Command::EditIdea(divergence::EditIdea { idea: IdeaId(i), text })),
+        1 => (0..8_u32).prop_map(|i| Command::DeleteIdea(divergence::DeleteIdea { idea: IdeaId(i) })),
         2 => (prop::collection::vec(item(), 0..4), prop::option::of(text()))
-            .prop_map(|(items, title)| Command::MergeItems { items, title }),
-        1 => ((0..4_u32), text()).prop_map(|(c, title)| Command::RenameCluster { cluster: ClusterId(c), title }),
-        1 => (0..4_u32).prop_map(|c| Command::SplitCluster { cluster: ClusterId(c) }),
-        1 => ((0..8_u32), any::<bool>()).prop_map(|(i, hidden)| Command::SetIdeaHidden { idea: IdeaId(i), hidden }),
-        14 => (item(), 0..5_u32).prop_map(|(item, points)| Command::SetVote { item, points }),
+            .prop_map(|(items, title)| Command::MergeItems(grouping::MergeItems { items, title })),
+        1 => ((0..4_u32), text()).prop_map(|(c, title)| Command::RenameCluster(grouping::RenameCluster { cluster: ClusterId(c), title })),
+        1 => (0..4_u32).prop_map(|c| Command::SplitCluster(grouping::SplitCluster { cluster: ClusterId(c) })),
+        1 => ((0..8_u32), any::<bool>()).prop_map(|(i, hidden)| Command::SetIdeaHidden(grouping::SetIdeaHidden { idea: IdeaId(i), hidden })),
+        14 => (item(), 0..5_u32).prop_map(|(item, points)| Command::SetVote(budget_vote::SetVote { item, points })),
         12 => ((0..4_u8), (0..4_u32), (0..4_u32), prop::option::of(0..12_u8))
-            .prop_map(|(seat, item, criterion, score)| Command::SetScore { seat, item, criterion, score }),
-        2 => (0..6_usize).prop_map(|step| Command::GoToStep { step }),
-        3 => prop::option::of(0..600_u32).prop_map(|duration_secs| Command::OpenStep { duration_secs }),
-        1 => Just(Command::CloseStep),
-        1 => any::<bool>().prop_map(|locked| Command::SetJoiningLocked { locked }),
-        1 => any::<bool>().prop_map(|visible| Command::SetResultsVisible { visible }),
+            .prop_map(|(seat, item, criterion, score)| Command::SetScore(scoring::SetScore { seat, item, criterion, score })),
+        8 => ((0..4_u8), item(), 0..3_u32).prop_map(|(seat, item, dots)| Command::SetDot(dot_vote::SetDot { seat, item, dots })),
+        2 => (0..7_usize).prop_map(|step| Command::GoToStep(flow::GoToStep { step })),
+        3 => prop::option::of(0..600_u32).prop_map(|duration_secs| Command::OpenStep(flow::OpenStep { duration_secs })),
+        1 => Just(Command::CloseStep(flow::CloseStep {})),
+        1 => any::<bool>().prop_map(|locked| Command::SetJoiningLocked(joining::SetJoiningLocked { locked })),
+        1 => any::<bool>().prop_map(|visible| Command::SetResultsVisible(flow::SetResultsVisible { visible })),
     ]
 }
 
@@ -102,21 +114,28 @@ struct Model {
     votes: BTreeMap<(TableId, ItemRef), u32>,
     scores: BTreeMap<(TableId, u8, u32, u32), u8>,
     scoring_items: Option<usize>,
+    dots: BTreeMap<(TableId, u8, ItemRef), u32>,
 }
 
 impl Model {
     fn observe(&mut self, event: &Event) {
         match event {
-            Event::TableJoined { .. } => self.tables += 1,
-            Event::IdeaSubmitted { author, .. } => self.ideas.push((*author, true, None)),
-            Event::IdeaDeleted { idea } => self.ideas[idea.index()].1 = false,
-            Event::IdeaHiddenChanged { idea, hidden } => self.ideas[idea.index()].1 = !hidden,
-            Event::ClusterFormed {
+            Event::TableJoined(joining::TableJoined { .. }) => self.tables += 1,
+            Event::IdeaSubmitted(divergence::IdeaSubmitted { author, .. }) => {
+                self.ideas.push((*author, true, None))
+            }
+            Event::IdeaDeleted(divergence::IdeaDeleted { idea }) => {
+                self.ideas[idea.index()].1 = false
+            }
+            Event::IdeaHiddenChanged(grouping::IdeaHiddenChanged { idea, hidden }) => {
+                self.ideas[idea.index()].1 = !hidden
+            }
+            Event::ClusterFormed(grouping::ClusterFormed {
                 cluster,
                 ideas,
                 dissolved,
                 ..
-            } => {
+            }) => {
                 for c in dissolved {
                     self.clusters[c.index()].1 = false;
                 }
@@ -125,28 +144,28 @@ impl Model {
                 }
                 self.clusters.push((ideas.clone(), true));
             }
-            Event::ClusterSplit { cluster } => {
+            Event::ClusterSplit(grouping::ClusterSplit { cluster }) => {
                 self.clusters[cluster.index()].1 = false;
                 for i in self.clusters[cluster.index()].0.clone() {
                     self.ideas[i.index()].2 = None;
                 }
             }
-            Event::VoteSet {
+            Event::VoteSet(budget_vote::VoteSet {
                 table,
                 item,
                 points,
                 ..
-            } => {
+            }) => {
                 self.votes.insert((*table, *item), *points);
             }
-            Event::ScoreSet {
+            Event::ScoreSet(scoring::ScoreSet {
                 table,
                 seat,
                 item,
                 criterion,
                 score,
                 ..
-            } => match score {
+            }) => match score {
                 Some(s) => {
                     self.scores.insert((*table, *seat, *item, *criterion), *s);
                 }
@@ -154,14 +173,27 @@ impl Model {
                     self.scores.remove(&(*table, *seat, *item, *criterion));
                 }
             },
-            Event::ScoringItemsChosen { items, .. } => self.scoring_items = Some(items.len()),
-            Event::StepChanged { step } => (self.step, self.open) = (*step, false),
-            Event::StepOpened { .. } => self.open = true,
-            Event::StepClosed { .. } => self.open = false,
-            Event::IdeaEdited { .. }
-            | Event::ClusterRenamed { .. }
-            | Event::JoiningLockedChanged { .. }
-            | Event::ResultsVisibleChanged { .. } => {}
+            Event::ScoringItemsChosen(scoring::ScoringItemsChosen { items, .. }) => {
+                self.scoring_items = Some(items.len())
+            }
+            Event::DotSet(dot_vote::DotSet {
+                table,
+                seat,
+                item,
+                dots,
+                ..
+            }) => {
+                self.dots.insert((*table, *seat, *item), *dots);
+            }
+            Event::StepChanged(flow::StepChanged { step }) => {
+                (self.step, self.open) = (*step, false)
+            }
+            Event::StepOpened(flow::StepOpened { .. }) => self.open = true,
+            Event::StepClosed(flow::StepClosed { .. }) => self.open = false,
+            Event::IdeaEdited(divergence::IdeaEdited { .. })
+            | Event::ClusterRenamed(grouping::ClusterRenamed { .. })
+            | Event::JoiningLockedChanged(joining::JoiningLockedChanged { .. })
+            | Event::ResultsVisibleChanged(flow::ResultsVisibleChanged { .. }) => {}
         }
     }
 
@@ -192,6 +224,50 @@ impl Model {
             .filter(|((t, _), _)| *t == table)
             .map(|(_, p)| p)
             .sum()
+    }
+
+    /// The model's own verdict on a dot: `Ok` or the violation code.
+    fn dot_verdict(
+        &self,
+        role: Role,
+        (seat, item, dots): (u8, ItemRef, u32),
+        self_vote: bool,
+    ) -> Result<(), &'static str> {
+        let Role::Table(table) = role else {
+            return Err("not_allowed_for_role");
+        };
+        if table.0 >= self.tables {
+            return Err("unknown_table");
+        }
+        if self.step != DOT_STEP {
+            return Err("wrong_step");
+        }
+        if !self.open {
+            return Err("step_closed");
+        }
+        if !(1..=3).contains(&seat) {
+            return Err("unknown_seat");
+        }
+        if !self.stands(item) {
+            return Err("unknown_item");
+        }
+        if dots > 1 {
+            return Err("dot_cap_exceeded");
+        }
+        if dots > 0 && !self_vote && self.wrote(table, item) {
+            return Err("own_idea");
+        }
+        let placed: u32 = self
+            .dots
+            .iter()
+            .filter(|((t, s, _), _)| *t == table && *s == seat)
+            .map(|(_, d)| d)
+            .sum();
+        let old = self.dots.get(&(table, seat, item)).copied().unwrap_or(0);
+        if placed - old + dots > DOTS {
+            return Err("no_dots_left");
+        }
+        Ok(())
     }
 
     /// The model's own verdict on a vote: `Ok` or the violation code.
@@ -236,21 +312,26 @@ fn allowed_kinds(role: Role, command: &Command) -> Option<&'static [StepKind]> {
     use StepKind::*;
     Some(match (command, role) {
         (
-            Command::SubmitIdea { .. } | Command::EditIdea { .. } | Command::DeleteIdea { .. },
+            Command::SubmitIdea(divergence::SubmitIdea { .. })
+            | Command::EditIdea(divergence::EditIdea { .. })
+            | Command::DeleteIdea(divergence::DeleteIdea { .. }),
             Role::Table(_),
         ) => &[Divergence],
         (
-            Command::SubmitIdea { .. } | Command::EditIdea { .. } | Command::SetIdeaHidden { .. },
+            Command::SubmitIdea(divergence::SubmitIdea { .. })
+            | Command::EditIdea(divergence::EditIdea { .. })
+            | Command::SetIdeaHidden(grouping::SetIdeaHidden { .. }),
             _,
         ) => &[Divergence, Grouping],
         (
-            Command::MergeItems { .. }
-            | Command::RenameCluster { .. }
-            | Command::SplitCluster { .. },
+            Command::MergeItems(grouping::MergeItems { .. })
+            | Command::RenameCluster(grouping::RenameCluster { .. })
+            | Command::SplitCluster(grouping::SplitCluster { .. }),
             _,
         ) => &[Grouping],
-        (Command::SetVote { .. }, _) => &[BudgetVote],
-        (Command::SetScore { .. }, _) => &[Scoring],
+        (Command::SetVote(budget_vote::SetVote { .. }), _) => &[BudgetVote],
+        (Command::SetScore(scoring::SetScore { .. }), _) => &[Scoring],
+        (Command::SetDot(dot_vote::SetDot { .. }), _) => &[DotVote],
         _ => return None,
     })
 }
@@ -266,6 +347,23 @@ fn check_invariants(w: &Workshop, self_vote: bool) -> Result<(), TestCaseError> 
                 self_vote || !w.is_authored_by(item, table.id),
                 "points on own idea"
             );
+        }
+    }
+    let dots = w.dot_ledger(DOT_STEP).unwrap();
+    prop_assert!(dots.check_sums(), "dot totals drifted");
+    for table in w.tables() {
+        for seat in 1..=3 {
+            prop_assert!(dots.placed(table.id, seat) <= DOTS, "seat over its dots");
+        }
+    }
+    for bar in &w.dot_tally(DOT_STEP).unwrap().bars {
+        prop_assert!(bar.seats <= w.tables().len() as u32 * 3);
+        if bar.dots > 0 && !self_vote {
+            let by_author = w
+                .authors_of(bar.item)
+                .into_iter()
+                .any(|author| (1..=3).any(|seat| dots.dots(author, seat, bar.item) > 0));
+            prop_assert!(!by_author, "dots on a table's own idea");
         }
     }
     if let Some(results) = w.scoring_results(3) {
@@ -292,40 +390,51 @@ fn warm_up(depth: u8) -> Vec<(Role, Command)> {
         commands.extend((0..4).map(|t| {
             (
                 Role::Guest,
-                Command::JoinTable {
+                Command::JoinTable(joining::JoinTable {
                     name: format!("T{t}"),
-                },
+                }),
             )
         }));
-        commands.push(facilitator(Command::OpenStep {
+        commands.push(facilitator(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        }));
+        })));
     }
     if depth >= 2 {
         for n in 0..8_u32 {
             let text = format!("idée {n}");
-            commands.push((Role::Table(TableId(n % 4)), Command::SubmitIdea { text }));
+            commands.push((
+                Role::Table(TableId(n % 4)),
+                Command::SubmitIdea(divergence::SubmitIdea { text }),
+            ));
         }
-        commands.push(facilitator(Command::GoToStep { step: 2 }));
-        commands.push(facilitator(Command::OpenStep {
+        commands.push(facilitator(Command::GoToStep(flow::GoToStep { step: 2 })));
+        commands.push(facilitator(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        }));
+        })));
     }
     if depth >= 3 {
         for n in 0..8_u32 {
             let item = ItemRef::Idea(IdeaId((n + 1) % 8));
             commands.push((
                 Role::Table(TableId(n % 4)),
-                Command::SetVote {
+                Command::SetVote(budget_vote::SetVote {
                     item,
                     points: n % 4,
-                },
+                }),
             ));
         }
-        commands.push(facilitator(Command::GoToStep { step: 3 }));
-        commands.push(facilitator(Command::OpenStep {
+        commands.push(facilitator(Command::GoToStep(flow::GoToStep { step: 3 })));
+        commands.push(facilitator(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        }));
+        })));
+    }
+    if depth >= 4 {
+        commands.push(facilitator(Command::GoToStep(flow::GoToStep {
+            step: DOT_STEP,
+        })));
+        commands.push(facilitator(Command::OpenStep(flow::OpenStep {
+            duration_secs: None,
+        })));
     }
     commands
 }
@@ -341,8 +450,11 @@ fn run(commands: Vec<(Role, Command)>, self_vote: bool, depth: u8) -> Result<(),
         let kind_before = w.current_step_config().kind();
         let open_before = w.is_step_open();
         let verdict = match &command {
-            Command::SetVote { item, points } => {
+            Command::SetVote(budget_vote::SetVote { item, points }) => {
                 Some(model.vote_verdict(role, *item, *points, self_vote))
+            }
+            Command::SetDot(dot_vote::SetDot { seat, item, dots }) => {
+                Some(model.dot_verdict(role, (*seat, *item, *dots), self_vote))
             }
             _ => None,
         };
@@ -407,6 +519,16 @@ fn run(commands: Vec<(Role, Command)>, self_vote: bool, depth: u8) -> Result<(),
         }
     }
 
+    for bar in &w.dot_tally(DOT_STEP).unwrap().bars {
+        let dots: u32 = model
+            .dots
+            .iter()
+            .filter(|((_, _, i), _)| *i == bar.item)
+            .map(|(_, d)| d)
+            .sum();
+        prop_assert_eq!(bar.dots, dots);
+    }
+
     // Replaying the log rebuilds the same workshop and the same views.
     let mut replayed = Workshop::new(config);
     for event in &log {
@@ -417,6 +539,7 @@ fn run(commands: Vec<(Role, Command)>, self_vote: bool, depth: u8) -> Result<(),
     prop_assert_eq!(&replayed, &w);
     prop_assert_eq!(replayed.vote_histogram(2), w.vote_histogram(2));
     prop_assert_eq!(replayed.scoring_results(3), w.scoring_results(3));
+    prop_assert_eq!(replayed.dot_tally(DOT_STEP), w.dot_tally(DOT_STEP));
     prop_assert_eq!(replayed.participation(), w.participation());
     Ok(())
 }
@@ -435,14 +558,14 @@ proptest! {
     fn random_commands_never_break_the_rules(
         commands in prop::collection::vec((role(), command()), 1..120),
         self_vote in prop::bool::weighted(0.2),
-        depth in 0..4_u8,
+        depth in 0..5_u8,
     ) {
         run(commands, self_vote, depth)?;
     }
 }
 
 /// The generator must reach the rules worth testing: if a change to it (or to
-/// the engine) made accepted votes and scores rare, the property above would
+/// the engine) made accepted votes, scores and dots rare, the property above would
 /// pass while testing little.
 #[test]
 fn the_generator_reaches_accepted_votes_and_scores() {
@@ -450,22 +573,24 @@ fn the_generator_reaches_accepted_votes_and_scores() {
     use proptest::test_runner::TestRunner;
 
     let mut runner = TestRunner::deterministic();
-    let strategy = (prop::collection::vec((role(), command()), 1..120), 0..4_u8);
-    let (mut votes, mut scores) = (0, 0);
+    let strategy = (prop::collection::vec((role(), command()), 1..120), 0..5_u8);
+    let (mut votes, mut scores, mut dots) = (0, 0, 0);
     for _ in 0..500 {
         let (commands, depth) = strategy.new_tree(&mut runner).unwrap().current();
         let mut w = Workshop::new(config(false));
         for (role, command) in warm_up(depth).into_iter().chain(commands) {
             let accepted = w.handle(role, &command, 0).is_ok();
             match command {
-                Command::SetVote { .. } if accepted => votes += 1,
-                Command::SetScore { .. } if accepted => scores += 1,
+                Command::SetVote(budget_vote::SetVote { .. }) if accepted => votes += 1,
+                Command::SetScore(scoring::SetScore { .. }) if accepted => scores += 1,
+                Command::SetDot(dot_vote::SetDot { .. }) if accepted => dots += 1,
                 _ => {}
             }
         }
     }
     assert!(
-        votes > 1000 && scores > 200,
-        "only {votes} votes and {scores} scores accepted"
+        // (Deterministic: about 1,860 votes, 180 scores and 100 dots today.)
+        votes > 1000 && scores > 150 && dots > 80,
+        "only {votes} votes, {scores} scores and {dots} dots accepted"
     );
 }

@@ -9,11 +9,13 @@ mod common;
 
 use common::Room;
 use ruche_shared::event::ScoringItem;
+use ruche_shared::methods::{budget_vote, divergence, dot_vote, grouping, scoring};
 use ruche_shared::protocol::{Auth, ErrorCode, OpId, PROTOCOL_VERSION, SequencedEvent};
 use ruche_shared::{
     ClientMsg, ClusterId, Command, Event, IdeaId, ItemRef, Role, RuleViolation, ServerMsg,
     StepKind, TableId,
 };
+use ruche_shared::{flow, joining};
 use serde_json::Value;
 
 fn op() -> OpId {
@@ -23,67 +25,73 @@ fn op() -> OpId {
 /// One of every command; the match makes a new command fail to compile here until it has an example.
 fn commands() -> Vec<Command> {
     let all = vec![
-        Command::JoinTable {
+        Command::JoinTable(joining::JoinTable {
             name: "Table 4".into(),
-        },
-        Command::SubmitIdea {
+        }),
+        Command::SubmitIdea(divergence::SubmitIdea {
             text: "Ouvrir la salle aux associations le week-end".into(),
-        },
-        Command::EditIdea {
+        }),
+        Command::EditIdea(divergence::EditIdea {
             idea: IdeaId(3),
             text: "Prêter la salle le samedi".into(),
-        },
-        Command::DeleteIdea { idea: IdeaId(3) },
-        Command::MergeItems {
+        }),
+        Command::DeleteIdea(divergence::DeleteIdea { idea: IdeaId(3) }),
+        Command::MergeItems(grouping::MergeItems {
             items: vec![ItemRef::Idea(IdeaId(0)), ItemRef::Idea(IdeaId(3))],
             title: Some("Associations le week-end".into()),
-        },
-        Command::RenameCluster {
+        }),
+        Command::RenameCluster(grouping::RenameCluster {
             cluster: ClusterId(0),
             title: "Le week-end".into(),
-        },
-        Command::SplitCluster {
+        }),
+        Command::SplitCluster(grouping::SplitCluster {
             cluster: ClusterId(0),
-        },
-        Command::SetIdeaHidden {
+        }),
+        Command::SetIdeaHidden(grouping::SetIdeaHidden {
             idea: IdeaId(7),
             hidden: true,
-        },
-        Command::SetVote {
+        }),
+        Command::SetVote(budget_vote::SetVote {
             item: ItemRef::Cluster(ClusterId(0)),
             points: 2,
-        },
-        Command::SetScore {
+        }),
+        Command::SetScore(scoring::SetScore {
             seat: 2,
             item: 0,
             criterion: 1,
             score: Some(7),
-        },
-        Command::GoToStep { step: 2 },
-        Command::OpenStep {
+        }),
+        Command::SetDot(dot_vote::SetDot {
+            seat: 1,
+            item: ItemRef::Idea(IdeaId(4)),
+            dots: 1,
+        }),
+        Command::GoToStep(flow::GoToStep { step: 2 }),
+        Command::OpenStep(flow::OpenStep {
             duration_secs: Some(600),
-        },
-        Command::CloseStep,
-        Command::SetJoiningLocked { locked: true },
-        Command::SetResultsVisible { visible: true },
+        }),
+        Command::CloseStep(flow::CloseStep {}),
+        Command::SetJoiningLocked(joining::SetJoiningLocked { locked: true }),
+        Command::SetResultsVisible(flow::SetResultsVisible { visible: true }),
     ];
     for c in &all {
         match c {
-            Command::JoinTable { .. }
-            | Command::SubmitIdea { .. }
-            | Command::EditIdea { .. }
-            | Command::DeleteIdea { .. }
-            | Command::MergeItems { .. }
-            | Command::RenameCluster { .. }
-            | Command::SplitCluster { .. }
-            | Command::SetIdeaHidden { .. }
-            | Command::SetVote { .. }
-            | Command::SetScore { .. }
-            | Command::GoToStep { .. }
-            | Command::OpenStep { .. }
-            | Command::CloseStep
-            | Command::SetJoiningLocked { .. }
-            | Command::SetResultsVisible { .. } => {}
+            Command::JoinTable(joining::JoinTable { .. })
+            | Command::SubmitIdea(divergence::SubmitIdea { .. })
+            | Command::EditIdea(divergence::EditIdea { .. })
+            | Command::DeleteIdea(divergence::DeleteIdea { .. })
+            | Command::MergeItems(grouping::MergeItems { .. })
+            | Command::RenameCluster(grouping::RenameCluster { .. })
+            | Command::SplitCluster(grouping::SplitCluster { .. })
+            | Command::SetIdeaHidden(grouping::SetIdeaHidden { .. })
+            | Command::SetVote(budget_vote::SetVote { .. })
+            | Command::SetScore(scoring::SetScore { .. })
+            | Command::SetDot(dot_vote::SetDot { .. })
+            | Command::GoToStep(flow::GoToStep { .. })
+            | Command::OpenStep(flow::OpenStep { .. })
+            | Command::CloseStep(_)
+            | Command::SetJoiningLocked(joining::SetJoiningLocked { .. })
+            | Command::SetResultsVisible(flow::SetResultsVisible { .. }) => {}
         }
     }
     all
@@ -92,86 +100,94 @@ fn commands() -> Vec<Command> {
 /// One of every event.
 fn events() -> Vec<Event> {
     let all = vec![
-        Event::TableJoined {
+        Event::TableJoined(joining::TableJoined {
             table: TableId(3),
             name: "Table 4".into(),
-        },
-        Event::IdeaSubmitted {
+        }),
+        Event::IdeaSubmitted(divergence::IdeaSubmitted {
             idea: IdeaId(0),
             author: Some(TableId(0)),
             text: "Ouvrir la salle aux associations le week-end".into(),
             at_ms: 1_764_288_000_000,
-        },
-        Event::IdeaEdited {
+        }),
+        Event::IdeaEdited(divergence::IdeaEdited {
             idea: IdeaId(3),
             text: "Prêter la salle le samedi".into(),
-        },
-        Event::IdeaDeleted { idea: IdeaId(3) },
-        Event::IdeaHiddenChanged {
+        }),
+        Event::IdeaDeleted(divergence::IdeaDeleted { idea: IdeaId(3) }),
+        Event::IdeaHiddenChanged(grouping::IdeaHiddenChanged {
             idea: IdeaId(7),
             hidden: true,
-        },
-        Event::ClusterFormed {
+        }),
+        Event::ClusterFormed(grouping::ClusterFormed {
             cluster: ClusterId(1),
             ideas: vec![IdeaId(0), IdeaId(3), IdeaId(5)],
             title: "Associations le week-end".into(),
             dissolved: vec![ClusterId(0)],
-        },
-        Event::ClusterRenamed {
+        }),
+        Event::ClusterRenamed(grouping::ClusterRenamed {
             cluster: ClusterId(1),
             title: "Le week-end".into(),
-        },
-        Event::ClusterSplit {
+        }),
+        Event::ClusterSplit(grouping::ClusterSplit {
             cluster: ClusterId(1),
-        },
-        Event::VoteSet {
+        }),
+        Event::VoteSet(budget_vote::VoteSet {
             step: 2,
             table: TableId(1),
             item: ItemRef::Cluster(ClusterId(1)),
             points: 2,
-        },
-        Event::ScoreSet {
+        }),
+        Event::ScoreSet(scoring::ScoreSet {
             step: 3,
             table: TableId(1),
             seat: 2,
             item: 0,
             criterion: 1,
             score: Some(7),
-        },
-        Event::ScoringItemsChosen {
+        }),
+        Event::ScoringItemsChosen(scoring::ScoringItemsChosen {
             step: 3,
             items: vec![ScoringItem {
                 text: "Le week-end".into(),
                 from_item: Some(ItemRef::Cluster(ClusterId(1))),
             }],
-        },
-        Event::StepChanged { step: 2 },
-        Event::StepOpened {
+        }),
+        Event::StepChanged(flow::StepChanged { step: 2 }),
+        Event::StepOpened(flow::StepOpened {
             step: 2,
             deadline_ms: Some(1_764_288_600_000),
-        },
-        Event::StepClosed { step: 2 },
-        Event::JoiningLockedChanged { locked: true },
-        Event::ResultsVisibleChanged { visible: true },
+        }),
+        Event::StepClosed(flow::StepClosed { step: 2 }),
+        Event::JoiningLockedChanged(joining::JoiningLockedChanged { locked: true }),
+        Event::ResultsVisibleChanged(flow::ResultsVisibleChanged { visible: true }),
+        Event::DotSet(dot_vote::DotSet {
+            step: 2,
+            table: TableId(1),
+            seat: 1,
+            item: ItemRef::Idea(IdeaId(4)),
+            dots: 1,
+        }),
     ];
     for e in &all {
         match e {
-            Event::TableJoined { .. }
-            | Event::IdeaSubmitted { .. }
-            | Event::IdeaEdited { .. }
-            | Event::IdeaDeleted { .. }
-            | Event::IdeaHiddenChanged { .. }
-            | Event::ClusterFormed { .. }
-            | Event::ClusterRenamed { .. }
-            | Event::ClusterSplit { .. }
-            | Event::VoteSet { .. }
-            | Event::ScoreSet { .. }
-            | Event::ScoringItemsChosen { .. }
-            | Event::StepChanged { .. }
-            | Event::StepOpened { .. }
-            | Event::StepClosed { .. }
-            | Event::JoiningLockedChanged { .. }
-            | Event::ResultsVisibleChanged { .. } => {}
+            Event::TableJoined(joining::TableJoined { .. })
+            | Event::IdeaSubmitted(divergence::IdeaSubmitted { .. })
+            | Event::IdeaEdited(divergence::IdeaEdited { .. })
+            | Event::IdeaDeleted(divergence::IdeaDeleted { .. })
+            | Event::IdeaHiddenChanged(grouping::IdeaHiddenChanged { .. })
+            | Event::ClusterFormed(grouping::ClusterFormed { .. })
+            | Event::ClusterRenamed(grouping::ClusterRenamed { .. })
+            | Event::ClusterSplit(grouping::ClusterSplit { .. })
+            | Event::VoteSet(budget_vote::VoteSet { .. })
+            | Event::ScoreSet(scoring::ScoreSet { .. })
+            | Event::ScoringItemsChosen(scoring::ScoringItemsChosen { .. })
+            | Event::DotSet(dot_vote::DotSet { .. })
+            | Event::StepChanged(flow::StepChanged { .. })
+            | Event::StepOpened(flow::StepOpened { .. })
+            | Event::StepClosed(flow::StepClosed { .. })
+            | Event::JoiningLockedChanged(joining::JoiningLockedChanged { .. })
+            | Event::ResultsVisibleChanged(flow::ResultsVisibleChanged { .. }) => {}
         }
     }
     all
@@ -238,6 +254,20 @@ fn small_room() -> Room {
 
 fn server_messages() -> Vec<ServerMsg> {
     let room = small_room();
+    let mut dot_room = Room::new(ruche_shared::Template::IdeationThenDots.setup(
+        "Mairie de demain",
+        "Comment pourrions-nous… ?",
+        vec![],
+        vec![],
+    ));
+    let (a, b) = (dot_room.join("Table 1"), dot_room.join("Table 2"));
+    dot_room.go_and_open(0);
+    dot_room.idea(a, "Un guichet mobile");
+    dot_room.idea(b, "Des démarches par visio");
+    dot_room.go_and_open(2);
+    dot_room.dot(a, 1, ItemRef::Idea(IdeaId(1)), 1);
+    dot_room.dot(a, 2, ItemRef::Idea(IdeaId(1)), 1);
+    dot_room.dot(b, 1, ItemRef::Idea(IdeaId(0)), 1);
     let mut vote_room = Room::ideation();
     let (a, b) = (vote_room.join("Table 1"), vote_room.join("Table 2"));
     vote_room.go_and_open(0);
@@ -286,13 +316,22 @@ fn server_messages() -> Vec<ServerMsg> {
             seq: 9,
             votes: vote_room.workshop.vote_histogram(2),
             scores: None,
+            dots: None,
             participation: None,
         },
         ServerMsg::Results {
             seq: 5,
             votes: None,
             scores: room.workshop.scoring_results(0),
+            dots: None,
             participation: Some(room.workshop.participation()),
+        },
+        ServerMsg::Results {
+            seq: 10,
+            votes: None,
+            scores: None,
+            dots: dot_room.workshop.dot_tally(2),
+            participation: None,
         },
         ServerMsg::Presence {
             online: vec![TableId(0), TableId(2)],

@@ -5,10 +5,12 @@ mod common;
 
 use common::{Room, idea};
 use ruche_shared::config::{JoinPolicy, StepConfig};
+use ruche_shared::methods::{budget_vote, divergence, grouping, scoring};
 use ruche_shared::{
     ClusterId, Command, Event, IdeaId, ItemRef, Lang, Role, RuleViolation, StepKind, TableId,
     Template, Workshop, source_criteria,
 };
+use ruche_shared::{flow, joining};
 
 // ---- roles ----
 
@@ -16,41 +18,45 @@ use ruche_shared::{
 fn each_role_may_send_only_its_own_commands() {
     let mut room = Room::ideation();
     let t = room.join("Table 1");
-    room.refused(Role::Wall, Command::CloseStep, "not_allowed_for_role");
     room.refused(
         Role::Wall,
-        Command::SubmitIdea { text: "x".into() },
+        Command::CloseStep(flow::CloseStep {}),
+        "not_allowed_for_role",
+    );
+    room.refused(
+        Role::Wall,
+        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
         "not_allowed_for_role",
     );
     room.refused(
         Role::Table(t),
-        Command::GoToStep { step: 1 },
+        Command::GoToStep(flow::GoToStep { step: 1 }),
         "not_allowed_for_role",
     );
     room.refused(
         Role::Table(t),
-        Command::JoinTable { name: "B".into() },
+        Command::JoinTable(joining::JoinTable { name: "B".into() }),
         "not_allowed_for_role",
     );
     room.refused(
         Role::Guest,
-        Command::SubmitIdea { text: "x".into() },
+        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
         "not_allowed_for_role",
     );
     room.refused(
         Role::Facilitator,
-        Command::SetVote {
+        Command::SetVote(budget_vote::SetVote {
             item: idea(IdeaId(0)),
             points: 1,
-        },
+        }),
         "not_allowed_for_role",
     );
     let violation = room.refused(
         Role::Table(t),
-        Command::MergeItems {
+        Command::MergeItems(grouping::MergeItems {
             items: vec![],
             title: None,
-        },
+        }),
         "not_allowed_for_role",
     );
     assert_eq!(
@@ -67,7 +73,7 @@ fn a_table_that_never_joined_is_unknown() {
     room.go_and_open(0);
     room.refused(
         Role::Table(TableId(7)),
-        Command::SubmitIdea { text: "x".into() },
+        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
         "unknown_table",
     );
 }
@@ -86,21 +92,21 @@ fn tables_join_with_unique_names_in_order() {
     );
     room.refused(
         Role::Guest,
-        Command::JoinTable {
+        Command::JoinTable(joining::JoinTable {
             name: "table 1".into(),
-        },
+        }),
         "name_taken",
     );
     room.refused(
         Role::Guest,
-        Command::JoinTable { name: "   ".into() },
+        Command::JoinTable(joining::JoinTable { name: "   ".into() }),
         "empty_text",
     );
     room.refused(
         Role::Guest,
-        Command::JoinTable {
+        Command::JoinTable(joining::JoinTable {
             name: "x".repeat(61),
-        },
+        }),
         "text_too_long",
     );
 }
@@ -108,13 +114,17 @@ fn tables_join_with_unique_names_in_order() {
 #[test]
 fn a_locked_or_full_workshop_refuses_new_tables() {
     let mut room = Room::ideation();
-    room.facilitator(Command::SetJoiningLocked { locked: true });
+    room.facilitator(Command::SetJoiningLocked(joining::SetJoiningLocked {
+        locked: true,
+    }));
     room.refused(
         Role::Guest,
-        Command::JoinTable { name: "T".into() },
+        Command::JoinTable(joining::JoinTable { name: "T".into() }),
         "joining_locked",
     );
-    room.facilitator(Command::SetJoiningLocked { locked: false });
+    room.facilitator(Command::SetJoiningLocked(joining::SetJoiningLocked {
+        locked: false,
+    }));
     room.join("T");
 
     let mut setup = Template::Ideation.setup("S", "Q", vec![], vec![]);
@@ -126,7 +136,7 @@ fn a_locked_or_full_workshop_refuses_new_tables() {
     full.join("A");
     full.refused(
         Role::Guest,
-        Command::JoinTable { name: "B".into() },
+        Command::JoinTable(joining::JoinTable { name: "B".into() }),
         "joining_locked",
     );
 }
@@ -139,7 +149,7 @@ fn tables_submit_ideas_only_while_divergence_is_open() {
     let t = room.join("T");
     let violation = room.refused(
         Role::Table(t),
-        Command::SubmitIdea { text: "x".into() },
+        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
         "step_closed",
     );
     assert_eq!(
@@ -158,7 +168,7 @@ fn tables_submit_ideas_only_while_divergence_is_open() {
     room.go_and_open(2);
     let violation = room.refused(
         Role::Table(t),
-        Command::SubmitIdea { text: "x".into() },
+        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
         "wrong_step",
     );
     assert_eq!(
@@ -177,16 +187,16 @@ fn idea_text_must_be_non_empty_and_within_the_limit() {
     room.go_and_open(0);
     room.refused(
         Role::Table(t),
-        Command::SubmitIdea {
+        Command::SubmitIdea(divergence::SubmitIdea {
             text: " \n ".into(),
-        },
+        }),
         "empty_text",
     );
     let violation = room.refused(
         Role::Table(t),
-        Command::SubmitIdea {
+        Command::SubmitIdea(divergence::SubmitIdea {
             text: "é".repeat(281),
-        },
+        }),
         "text_too_long",
     );
     assert_eq!(violation, RuleViolation::TextTooLong { max: 280, len: 281 });
@@ -201,39 +211,42 @@ fn a_table_edits_and_deletes_only_its_own_ideas() {
     let mine = room.idea(a, "Une idée");
     room.table(
         a,
-        Command::EditIdea {
+        Command::EditIdea(divergence::EditIdea {
             idea: mine,
             text: "Une meilleure idée".into(),
-        },
+        }),
     );
     assert_eq!(room.workshop.idea(mine).unwrap().text, "Une meilleure idée");
     room.refused(
         Role::Table(b),
-        Command::EditIdea {
+        Command::EditIdea(divergence::EditIdea {
             idea: mine,
             text: "x".into(),
-        },
+        }),
         "not_your_idea",
     );
     room.refused(
         Role::Table(b),
-        Command::DeleteIdea { idea: mine },
+        Command::DeleteIdea(divergence::DeleteIdea { idea: mine }),
         "not_your_idea",
     );
     room.refused(
         Role::Table(a),
-        Command::DeleteIdea { idea: IdeaId(9) },
+        Command::DeleteIdea(divergence::DeleteIdea { idea: IdeaId(9) }),
         "unknown_item",
     );
-    room.table(a, Command::DeleteIdea { idea: mine });
+    room.table(
+        a,
+        Command::DeleteIdea(divergence::DeleteIdea { idea: mine }),
+    );
     assert!(room.workshop.idea(mine).is_none());
     assert_eq!(room.workshop.vote_items().count(), 0);
     room.refused(
         Role::Table(a),
-        Command::EditIdea {
+        Command::EditIdea(divergence::EditIdea {
             idea: mine,
             text: "x".into(),
-        },
+        }),
         "unknown_item",
     );
 }
@@ -242,25 +255,28 @@ fn a_table_edits_and_deletes_only_its_own_ideas() {
 fn the_facilitator_types_in_and_corrects_ideas() {
     let mut room = Room::ideation();
     let a = room.join("A");
-    let typed = room.facilitator(Command::SubmitIdea {
+    let typed = room.facilitator(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Idée de l'animateur".into(),
-    });
+    }));
     assert!(matches!(
         typed[..],
-        [Event::IdeaSubmitted { author: None, .. }]
+        [Event::IdeaSubmitted(divergence::IdeaSubmitted {
+            author: None,
+            ..
+        })]
     ));
     room.go_and_open(0);
     let id = room.idea(a, "Ue faute");
-    room.facilitator(Command::GoToStep { step: 1 });
-    room.facilitator(Command::EditIdea {
+    room.facilitator(Command::GoToStep(flow::GoToStep { step: 1 }));
+    room.facilitator(Command::EditIdea(divergence::EditIdea {
         idea: id,
         text: "Une faute".into(),
-    });
+    }));
     assert_eq!(room.workshop.idea(id).unwrap().text, "Une faute");
-    room.facilitator(Command::GoToStep { step: 2 });
+    room.facilitator(Command::GoToStep(flow::GoToStep { step: 2 }));
     room.refused(
         Role::Facilitator,
-        Command::SubmitIdea { text: "x".into() },
+        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
         "wrong_step",
     );
 }
@@ -285,19 +301,19 @@ fn room_at_grouping() -> (Room, [TableId; 3], [IdeaId; 4]) {
 #[test]
 fn merging_makes_a_cluster_that_remembers_its_authors() {
     let (mut room, [a, b, _], [i0, i1, ..]) = room_at_grouping();
-    let events = room.facilitator(Command::MergeItems {
+    let events = room.facilitator(Command::MergeItems(grouping::MergeItems {
         items: vec![idea(i1), idea(i0)],
         title: None,
-    });
+    }));
     let cluster = ClusterId(0);
     assert_eq!(
         events,
-        vec![Event::ClusterFormed {
+        vec![Event::ClusterFormed(grouping::ClusterFormed {
             cluster,
             ideas: vec![i0, i1],
             title: "Louer la salle aux associations".into(),
             dissolved: vec![],
-        }]
+        })]
     );
     assert_eq!(
         room.workshop.authors_of(ItemRef::Cluster(cluster)),
@@ -310,10 +326,10 @@ fn merging_makes_a_cluster_that_remembers_its_authors() {
     );
     room.refused(
         Role::Facilitator,
-        Command::MergeItems {
+        Command::MergeItems(grouping::MergeItems {
             items: vec![idea(i0), idea(IdeaId(2))],
             title: None,
-        },
+        }),
         "unknown_item",
     );
 }
@@ -321,16 +337,16 @@ fn merging_makes_a_cluster_that_remembers_its_authors() {
 #[test]
 fn merging_a_cluster_into_another_dissolves_it() {
     let (mut room, _, [i0, i1, i2, _]) = room_at_grouping();
-    room.facilitator(Command::MergeItems {
+    room.facilitator(Command::MergeItems(grouping::MergeItems {
         items: vec![idea(i0), idea(i1)],
         title: Some("Associations".into()),
-    });
-    let events = room.facilitator(Command::MergeItems {
+    }));
+    let events = room.facilitator(Command::MergeItems(grouping::MergeItems {
         items: vec![ItemRef::Cluster(ClusterId(0)), idea(i2)],
         title: None,
-    });
+    }));
     assert!(
-        matches!(&events[..], [Event::ClusterFormed { dissolved, ideas, .. }]
+        matches!(&events[..], [Event::ClusterFormed(grouping::ClusterFormed { dissolved, ideas, .. })]
         if dissolved == &vec![ClusterId(0)] && ideas == &vec![i0, i1, i2])
     );
     assert!(room.workshop.cluster(ClusterId(0)).is_none());
@@ -345,26 +361,26 @@ fn a_merge_needs_two_distinct_items() {
     let (mut room, _, [i0, ..]) = room_at_grouping();
     room.refused(
         Role::Facilitator,
-        Command::MergeItems {
+        Command::MergeItems(grouping::MergeItems {
             items: vec![idea(i0)],
             title: None,
-        },
+        }),
         "too_few_items",
     );
     room.refused(
         Role::Facilitator,
-        Command::MergeItems {
+        Command::MergeItems(grouping::MergeItems {
             items: vec![idea(i0), idea(i0)],
             title: None,
-        },
+        }),
         "too_few_items",
     );
     room.refused(
         Role::Facilitator,
-        Command::MergeItems {
+        Command::MergeItems(grouping::MergeItems {
             items: vec![idea(i0), idea(IdeaId(1))],
             title: Some(" ".into()),
-        },
+        }),
         "empty_text",
     );
 }
@@ -372,33 +388,33 @@ fn a_merge_needs_two_distinct_items() {
 #[test]
 fn clusters_are_renamed_and_split_back() {
     let (mut room, _, [i0, i1, ..]) = room_at_grouping();
-    room.facilitator(Command::MergeItems {
+    room.facilitator(Command::MergeItems(grouping::MergeItems {
         items: vec![idea(i0), idea(i1)],
         title: None,
-    });
+    }));
     let c = ClusterId(0);
-    room.facilitator(Command::RenameCluster {
+    room.facilitator(Command::RenameCluster(grouping::RenameCluster {
         cluster: c,
         title: "Associations".into(),
-    });
+    }));
     assert_eq!(
         room.workshop.item_label(ItemRef::Cluster(c)),
         "Associations"
     );
-    room.facilitator(Command::SplitCluster { cluster: c });
+    room.facilitator(Command::SplitCluster(grouping::SplitCluster { cluster: c }));
     assert!(room.workshop.cluster(c).is_none());
     assert!(room.workshop.is_vote_item(idea(i0)) && room.workshop.is_vote_item(idea(i1)));
     room.refused(
         Role::Facilitator,
-        Command::SplitCluster { cluster: c },
+        Command::SplitCluster(grouping::SplitCluster { cluster: c }),
         "unknown_item",
     );
     room.refused(
         Role::Facilitator,
-        Command::RenameCluster {
+        Command::RenameCluster(grouping::RenameCluster {
             cluster: c,
             title: "x".into(),
-        },
+        }),
         "unknown_item",
     );
 }
@@ -406,21 +422,21 @@ fn clusters_are_renamed_and_split_back() {
 #[test]
 fn grouping_commands_belong_to_the_grouping_step() {
     let (mut room, _, [i0, i1, ..]) = room_at_grouping();
-    room.facilitator(Command::GoToStep { step: 2 });
+    room.facilitator(Command::GoToStep(flow::GoToStep { step: 2 }));
     room.refused(
         Role::Facilitator,
-        Command::MergeItems {
+        Command::MergeItems(grouping::MergeItems {
             items: vec![idea(i0), idea(i1)],
             title: None,
-        },
+        }),
         "wrong_step",
     );
     room.refused(
         Role::Facilitator,
-        Command::SetIdeaHidden {
+        Command::SetIdeaHidden(grouping::SetIdeaHidden {
             idea: i0,
             hidden: true,
-        },
+        }),
         "wrong_step",
     );
 }
@@ -428,35 +444,35 @@ fn grouping_commands_belong_to_the_grouping_step() {
 #[test]
 fn hidden_ideas_leave_the_vote_and_clustered_ones_cannot_be_hidden() {
     let (mut room, _, [i0, i1, _, off_topic]) = room_at_grouping();
-    room.facilitator(Command::SetIdeaHidden {
+    room.facilitator(Command::SetIdeaHidden(grouping::SetIdeaHidden {
         idea: off_topic,
         hidden: true,
-    });
+    }));
     assert!(!room.workshop.is_vote_item(idea(off_topic)));
-    room.facilitator(Command::MergeItems {
+    room.facilitator(Command::MergeItems(grouping::MergeItems {
         items: vec![idea(i0), idea(i1)],
         title: None,
-    });
+    }));
     room.refused(
         Role::Facilitator,
-        Command::SetIdeaHidden {
+        Command::SetIdeaHidden(grouping::SetIdeaHidden {
             idea: i0,
             hidden: true,
-        },
+        }),
         "idea_in_cluster",
     );
     room.refused(
         Role::Facilitator,
-        Command::MergeItems {
+        Command::MergeItems(grouping::MergeItems {
             items: vec![idea(off_topic), idea(IdeaId(2))],
             title: None,
-        },
+        }),
         "unknown_item",
     );
-    room.facilitator(Command::SetIdeaHidden {
+    room.facilitator(Command::SetIdeaHidden(grouping::SetIdeaHidden {
         idea: off_topic,
         hidden: false,
-    });
+    }));
     assert!(room.workshop.is_vote_item(idea(off_topic)));
 }
 
@@ -469,55 +485,55 @@ fn items_with_points_cannot_be_regrouped_or_withdrawn() {
     room.go_and_open(1);
     let v = room.refused(
         Role::Facilitator,
-        Command::MergeItems {
+        Command::MergeItems(grouping::MergeItems {
             items: vec![idea(i2), idea(i0)],
             title: None,
-        },
+        }),
         "item_has_votes",
     );
     assert_eq!(v, RuleViolation::ItemHasVotes { item: idea(i2) });
     room.refused(
         Role::Facilitator,
-        Command::SetIdeaHidden {
+        Command::SetIdeaHidden(grouping::SetIdeaHidden {
             idea: i2,
             hidden: true,
-        },
+        }),
         "item_has_votes",
     );
-    room.facilitator(Command::MergeItems {
+    room.facilitator(Command::MergeItems(grouping::MergeItems {
         items: vec![idea(i0), idea(i1)],
         title: None,
-    });
+    }));
     room.go_and_open(2);
     room.vote(c, ItemRef::Cluster(ClusterId(0)), 1);
     room.go_and_open(1);
     room.refused(
         Role::Facilitator,
-        Command::SplitCluster {
+        Command::SplitCluster(grouping::SplitCluster {
             cluster: ClusterId(0),
-        },
+        }),
         "item_has_votes",
     );
     room.go_and_open(0);
     room.refused(
         Role::Table(c),
-        Command::DeleteIdea { idea: i2 },
+        Command::DeleteIdea(divergence::DeleteIdea { idea: i2 }),
         "item_has_votes",
     );
     room.refused(
         Role::Table(c),
-        Command::EditIdea {
+        Command::EditIdea(divergence::EditIdea {
             idea: i2,
             text: "autre".into(),
-        },
+        }),
         "item_has_votes",
     );
     room.refused(
         Role::Table(a),
-        Command::DeleteIdea { idea: i0 },
+        Command::DeleteIdea(divergence::DeleteIdea { idea: i0 }),
         "idea_in_cluster",
     );
-    room.table(c, Command::DeleteIdea { idea: i3 });
+    room.table(c, Command::DeleteIdea(divergence::DeleteIdea { idea: i3 }));
     let _ = b;
 }
 
@@ -556,10 +572,10 @@ fn at_most_the_cap_per_item() {
     let (mut room, [a, ..]) = room_at_vote();
     let v = room.refused(
         Role::Table(a),
-        Command::SetVote {
+        Command::SetVote(budget_vote::SetVote {
             item: idea(IdeaId(5)),
             points: 4,
-        },
+        }),
         "item_cap_exceeded",
     );
     assert_eq!(
@@ -576,10 +592,10 @@ fn no_points_for_your_own_idea_unless_allowed() {
     let (mut room, [a, ..]) = room_at_vote();
     let v = room.refused(
         Role::Table(a),
-        Command::SetVote {
+        Command::SetVote(budget_vote::SetVote {
             item: idea(IdeaId(1)),
             points: 1,
-        },
+        }),
         "own_idea",
     );
     assert_eq!(
@@ -591,11 +607,11 @@ fn no_points_for_your_own_idea_unless_allowed() {
     room.vote(a, idea(IdeaId(1)), 0); // taking nothing back is harmless
 
     let mut setup = Template::Ideation.setup("S", "Q", vec![], vec![]);
-    setup.steps[2] = StepConfig::BudgetVote {
+    setup.steps[2] = StepConfig::BudgetVote(budget_vote::Config {
         budget: 30,
         cap_per_item: 3,
         allow_self_vote: true,
-    };
+    });
     let mut open = Room::new(setup);
     let t = open.join("T");
     open.go_and_open(0);
@@ -608,35 +624,35 @@ fn no_points_for_your_own_idea_unless_allowed() {
 fn no_points_for_a_cluster_holding_your_idea() {
     let (mut room, [a, b, c]) = room_at_vote();
     room.go_and_open(1);
-    room.facilitator(Command::MergeItems {
+    room.facilitator(Command::MergeItems(grouping::MergeItems {
         items: vec![idea(IdeaId(0)), idea(IdeaId(14))],
         title: None,
-    });
+    }));
     room.go_and_open(2);
     let cluster = ItemRef::Cluster(ClusterId(0));
     room.refused(
         Role::Table(a),
-        Command::SetVote {
+        Command::SetVote(budget_vote::SetVote {
             item: cluster,
             points: 1,
-        },
+        }),
         "own_idea",
     );
     room.refused(
         Role::Table(c),
-        Command::SetVote {
+        Command::SetVote(budget_vote::SetVote {
             item: cluster,
             points: 1,
-        },
+        }),
         "own_idea",
     );
     room.vote(b, cluster, 3);
     room.refused(
         Role::Table(b),
-        Command::SetVote {
+        Command::SetVote(budget_vote::SetVote {
             item: idea(IdeaId(0)),
             points: 1,
-        },
+        }),
         "unknown_item",
     );
 }
@@ -650,10 +666,10 @@ fn the_budget_is_30_points_and_says_what_is_left() {
     assert_eq!(room.workshop.vote_ledger(2).unwrap().spent(c), 28);
     let v = room.refused(
         Role::Table(c),
-        Command::SetVote {
+        Command::SetVote(budget_vote::SetVote {
             item: idea(IdeaId(12)),
             points: 3,
-        },
+        }),
         "budget_exceeded",
     );
     assert_eq!(
@@ -677,27 +693,27 @@ fn votes_need_an_open_vote_step_and_a_real_item() {
     let (mut room, [a, ..]) = room_at_vote();
     room.refused(
         Role::Table(a),
-        Command::SetVote {
+        Command::SetVote(budget_vote::SetVote {
             item: idea(IdeaId(99)),
             points: 1,
-        },
+        }),
         "unknown_item",
     );
     room.refused(
         Role::Table(a),
-        Command::SetVote {
+        Command::SetVote(budget_vote::SetVote {
             item: ItemRef::Cluster(ClusterId(0)),
             points: 1,
-        },
+        }),
         "unknown_item",
     );
-    room.facilitator(Command::CloseStep);
+    room.facilitator(Command::CloseStep(flow::CloseStep {}));
     room.refused(
         Role::Table(a),
-        Command::SetVote {
+        Command::SetVote(budget_vote::SetVote {
             item: idea(IdeaId(5)),
             points: 1,
-        },
+        }),
         "step_closed",
     );
 }
@@ -767,12 +783,12 @@ fn each_seat_scores_each_item_on_each_criterion() {
     assert_eq!(results.items[1].criteria[2].counts[10], 1);
     room.table(
         t,
-        Command::SetScore {
+        Command::SetScore(scoring::SetScore {
             seat: 1,
             item: 0,
             criterion: 0,
             score: None,
-        },
+        }),
     );
     assert_eq!(
         room.workshop.scoring_results(0).unwrap().items[0].criteria[0].scorers,
@@ -784,11 +800,13 @@ fn each_seat_scores_each_item_on_each_criterion() {
 fn scores_must_be_on_the_scale_for_a_known_seat_item_and_criterion() {
     let mut room = Room::evaluation(&["Idée 1"]);
     let t = room.join("T");
-    let set = |seat, item, criterion, score| Command::SetScore {
-        seat,
-        item,
-        criterion,
-        score: Some(score),
+    let set = |seat, item, criterion, score| {
+        Command::SetScore(scoring::SetScore {
+            seat,
+            item,
+            criterion,
+            score: Some(score),
+        })
     };
     room.refused(Role::Table(t), set(1, 0, 0, 5), "step_closed");
     room.go_and_open(0);
@@ -828,8 +846,10 @@ fn a_chained_workshop_scores_the_top_of_its_vote() {
     room.vote(a, idea(IdeaId(5)), 3);
     room.vote(a, idea(IdeaId(3)), 2);
     room.vote(b, idea(IdeaId(6)), 1);
-    let events = room.facilitator(Command::GoToStep { step: 3 });
-    let Some(Event::ScoringItemsChosen { step: 3, items }) = events.last() else {
+    let events = room.facilitator(Command::GoToStep(flow::GoToStep { step: 3 }));
+    let Some(Event::ScoringItemsChosen(scoring::ScoringItemsChosen { step: 3, items })) =
+        events.last()
+    else {
         panic!("no items chosen: {events:?}")
     };
     let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
@@ -838,12 +858,11 @@ fn a_chained_workshop_scores_the_top_of_its_vote() {
     // Coming back later keeps the items chosen the first time.
     room.go_and_open(2);
     room.vote(b, idea(IdeaId(0)), 3);
-    let events = room.facilitator(Command::GoToStep { step: 3 });
-    assert!(
-        events
-            .iter()
-            .all(|e| !matches!(e, Event::ScoringItemsChosen { .. }))
-    );
+    let events = room.facilitator(Command::GoToStep(flow::GoToStep { step: 3 }));
+    assert!(events.iter().all(|e| !matches!(
+        e,
+        Event::ScoringItemsChosen(scoring::ScoringItemsChosen { .. })
+    )));
 }
 
 // ---- flow ----
@@ -853,22 +872,22 @@ fn the_facilitator_moves_opens_and_closes_steps() {
     let mut room = Room::ideation();
     assert!(!room.workshop.is_step_open());
     let now = room.now_ms;
-    let opened = room.facilitator(Command::OpenStep {
+    let opened = room.facilitator(Command::OpenStep(flow::OpenStep {
         duration_secs: Some(300),
-    });
+    }));
     assert_eq!(
         opened,
-        vec![Event::StepOpened {
+        vec![Event::StepOpened(flow::StepOpened {
             step: 0,
             deadline_ms: Some(now + 1000 + 300_000)
-        }]
+        })]
     );
-    let moved = room.facilitator(Command::GoToStep { step: 1 });
+    let moved = room.facilitator(Command::GoToStep(flow::GoToStep { step: 1 }));
     assert_eq!(
         moved,
         vec![
-            Event::StepClosed { step: 0 },
-            Event::StepChanged { step: 1 }
+            Event::StepClosed(flow::StepClosed { step: 0 }),
+            Event::StepChanged(flow::StepChanged { step: 1 })
         ]
     );
     assert_eq!(
@@ -878,11 +897,13 @@ fn the_facilitator_moves_opens_and_closes_steps() {
     assert_eq!(room.workshop.deadline_ms(), None);
     let v = room.refused(
         Role::Facilitator,
-        Command::GoToStep { step: 4 },
+        Command::GoToStep(flow::GoToStep { step: 4 }),
         "unknown_step",
     );
     assert_eq!(v, RuleViolation::UnknownStep { count: 4 });
-    room.facilitator(Command::SetResultsVisible { visible: true });
+    room.facilitator(Command::SetResultsVisible(flow::SetResultsVisible {
+        visible: true,
+    }));
     assert!(room.workshop.results_visible());
 }
 
@@ -932,6 +953,15 @@ fn one_of_each() -> Vec<RuleViolation> {
             item: idea(IdeaId(1)),
         },
         V::TooFewItems,
+        V::NoDotsLeft {
+            dots: 1,
+            remaining: 0,
+            requested: 1,
+        },
+        V::DotCapExceeded {
+            cap: 1,
+            requested: 2,
+        },
     ];
     for v in &all {
         match v {
@@ -954,7 +984,9 @@ fn one_of_each() -> Vec<RuleViolation> {
             | V::NotYourIdea
             | V::IdeaInCluster
             | V::ItemHasVotes { .. }
-            | V::TooFewItems => {}
+            | V::TooFewItems
+            | V::NoDotsLeft { .. }
+            | V::DotCapExceeded { .. } => {}
         }
     }
     all

@@ -5,11 +5,12 @@
 mod common;
 
 use common::{Room, idea};
+use ruche_shared::methods::scoring::results::Consensus;
+use ruche_shared::methods::{budget_vote, grouping};
 use ruche_shared::source::{
     REFUGIES_EXPECTED, REFUGIES_EXPECTED_RANKING, REFUGIES_IDEAS, REFUGIES_SCORES, SALLE_CLUSTER,
     SALLE_EXPECTED_BARS, SALLE_IDEAS, SALLE_MERGE, salle_vote_plans,
 };
-use ruche_shared::views::scoring::Consensus;
 use ruche_shared::{ClusterId, Command, IdeaId, Lang, Role, TableId};
 
 /// « Comment optimiser l'utilisation de la salle municipale ? »: five tables,
@@ -30,11 +31,14 @@ fn ideation_salle_municipale() {
     room.go_and_open(1);
     let ([a, b], title) = SALLE_MERGE;
     let items = vec![idea(IdeaId(a)), idea(IdeaId(b))];
-    room.facilitator(Command::MergeItems { items, title: None });
-    room.facilitator(Command::RenameCluster {
+    room.facilitator(Command::MergeItems(grouping::MergeItems {
+        items,
+        title: None,
+    }));
+    room.facilitator(Command::RenameCluster(grouping::RenameCluster {
         cluster: ClusterId(0),
         title: title.into(),
-    });
+    }));
     assert_eq!(
         room.workshop.authors_of(SALLE_CLUSTER),
         vec![tables[0], tables[1]]
@@ -43,7 +47,7 @@ fn ideation_salle_municipale() {
 
     // Convergence: 30 points per table, at most 3 per idea, not for one's own.
     room.go_and_open(2);
-    let vote = |item, points| Command::SetVote { item, points };
+    let vote = |item, points| Command::SetVote(budget_vote::SetVote { item, points });
     room.refused(Role::Table(tables[0]), vote(SALLE_CLUSTER, 1), "own_idea");
     room.refused(Role::Table(tables[1]), vote(SALLE_CLUSTER, 3), "own_idea");
     room.refused(

@@ -19,6 +19,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use ruche_server::http::CreatedWorkshop;
 use ruche_server::settings::Settings;
+use ruche_shared::flow;
 use ruche_shared::protocol::{Auth, ClientMsg, OpId, PROTOCOL_VERSION, Seq, ServerMsg};
 use ruche_shared::{Command, Role, RuleViolation};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -412,10 +413,11 @@ impl Client {
 
     /// The facilitator moves to `step` and opens it.
     pub async fn go_and_open(&mut self, step: usize) {
-        self.accepted(Command::GoToStep { step }).await;
-        self.accepted(Command::OpenStep {
+        self.accepted(Command::GoToStep(flow::GoToStep { step }))
+            .await;
+        self.accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        })
+        }))
         .await;
     }
 

@@ -1,6 +1,7 @@
 //! The real WASM client in real headless Chromium windows, against a real
 //! server: a whole ideation workshop (one facilitator, three tablets, one
-//! wall), an evaluation scored seat by seat, and a tablet reloaded mid-vote.
+//! wall), an evaluation scored seat by seat, a dot vote (« gommettes ») person
+//! by person, and a tablet reloaded mid-vote.
 //! Each screen is checked with axe-core and photographed into
 //! `target/screenshots/`.
 //!
@@ -10,6 +11,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use ruche_shared::flow;
+use ruche_shared::methods::divergence;
 use ruche_shared::protocol::ServerMsg;
 use ruche_shared::{Command, ItemRef};
 use ruche_tests::browser::{Browser, Window};
@@ -320,7 +323,7 @@ async fn an_evaluation_is_scored_seat_by_seat_and_shown_on_the_wall() {
         wall.open(&format!("{base}/#/wall/{code}")).await;
         let tablet = browser.window(1280, 800).await;
         join(&tablet, base, &code, "Table A").await;
-        facilitator.accepted(Command::OpenStep { duration_secs: Some(600) }).await;
+        facilitator.accepted(Command::OpenStep(flow::OpenStep { duration_secs: Some(600) })).await;
         tablet.wait_for(".score-card").await;
         tablet.wait_for(".countdown").await;
 
@@ -358,7 +361,7 @@ async fn an_evaluation_is_scored_seat_by_seat_and_shown_on_the_wall() {
             }
         }
 
-        facilitator.accepted(Command::SetResultsVisible { visible: true }).await;
+        facilitator.accepted(Command::SetResultsVisible(flow::SetResultsVisible { visible: true })).await;
         let expected: Vec<Vec<String>> = (0..3)
             .map(|item| {
                 (0..3)
@@ -379,6 +382,91 @@ async fn an_evaluation_is_scored_seat_by_seat_and_shown_on_the_wall() {
         assert_eq!(ranked, json!(3), "every item is ranked");
         wall.check_accessibility("wall (scoring)").await;
         wall.screenshot("wall-scoring").await;
+        tablet.close().await;
+        wall.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dot_vote_is_placed_person_by_person_and_shown_on_the_wall() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({
+            "template": "ideation_then_dots",
+            "title": "La mairie de demain",
+            "question": "Comment pourrions-nous rendre la mairie accessible sans s'y déplacer ?",
+        }))
+        .await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let code = created.join_code.clone();
+    tokio::time::timeout(SCENARIO, async {
+        let mut facilitator = Client::facilitator(server.addr, &created).await;
+        // Another table's ideas, typed over the protocol; this tablet writes one of its own.
+        let mut other = Client::join(server.addr, &code, "Table B").await;
+        let wall = browser.window(1280, 720).await;
+        wall.open(&format!("{base}/#/wall/{code}")).await;
+        let tablet = browser.window(1024, 768).await;
+        join(&tablet, base, &code, "Table A").await;
+        facilitator.accepted(Command::OpenStep(flow::OpenStep { duration_secs: None })).await;
+        let theirs = ["Un guichet mobile dans les quartiers", "Des rendez-vous en visio"];
+        for text in theirs {
+            other.accepted(Command::SubmitIdea(divergence::SubmitIdea { text: text.into() })).await;
+        }
+        tablet.wait_for("#idea-text").await;
+        submit_idea(&tablet, "Un agent qui se déplace à domicile").await;
+        facilitator.go_and_open(2).await;
+
+        // Each of the three people keeps one idea; their own table's idea has no button.
+        let keep = |seat: u32, label: &'static str| {
+            let tablet = &tablet;
+            async move {
+                tablet.click(&format!(".seats button:nth-child({seat})")).await;
+                let item = vote_item(tablet, label).await;
+                let row = format!(".dot-item[data-item=\"{item}\"]");
+                tablet.click(&format!("{row} .dot-toggle")).await;
+                tablet
+                    .wait_until(
+                        &format!("document.querySelector('{row}').dataset.dots === '1' && !document.querySelector('{row} .pending') && document.querySelector('.budget').dataset.dotsLeft === '0'"),
+                        &format!("document.querySelector('{row}').outerHTML + document.querySelector('.budget').outerHTML"),
+                    )
+                    .await;
+                item
+            }
+        };
+        keep(1, theirs[0]).await;
+        keep(2, theirs[0]).await;
+        let second = keep(3, theirs[1]).await;
+        let own = tablet
+            .eval("document.querySelector('.dot-item.own .dot-toggle') === null && document.querySelector('.dot-item.own .badge.own') !== null")
+            .await;
+        assert_eq!(own, json!(true), "the table's own idea gets no dot button");
+        // Person 3 has placed their dot: keeping another idea is refused by the engine.
+        let first = vote_item(&tablet, theirs[0]).await;
+        let disabled = tablet
+            .eval(&format!("document.querySelector('.dot-item[data-item=\"{first}\"] .dot-toggle').disabled"))
+            .await;
+        assert_eq!(disabled, json!(true), "no dot left for person 3");
+        tablet.check_accessibility("tablet (dot vote)").await;
+        tablet.screenshot("tablet-dot-vote").await;
+
+        facilitator.accepted(Command::SetResultsVisible(flow::SetResultsVisible { visible: true })).await;
+        let read = "[...document.querySelectorAll('.wall .dots .bar')].map(b => [b.querySelector('.bar-label').textContent, +b.dataset.dots])";
+        let expected = json!([[theirs[0], 2], [theirs[1], 1], ["Un agent qui se déplace à domicile", 0]]);
+        wall.wait_until(&format!("JSON.stringify({read}) === {}", js(&expected.to_string())), read)
+            .await;
+        let done = wall.eval("document.querySelector('.wall .dots .done-count').dataset.seatsDone").await;
+        assert_eq!(done, json!("3"), "the three people of table A are done");
+        assert!(second.starts_with('i'));
+        wall.check_accessibility("wall (dot vote)").await;
+        wall.screenshot("wall-dot-vote").await;
         tablet.close().await;
         wall.close().await;
     })
@@ -411,7 +499,7 @@ async fn a_tablet_reloaded_mid_vote_keeps_its_table_and_points() {
         let mut facilitator = Client::facilitator(server.addr, &created).await;
         facilitator.go_and_open(0).await;
         for text in ["Une ludothèque", "Un café associatif"] {
-            facilitator.accepted(Command::SubmitIdea { text: text.into() }).await;
+            facilitator.accepted(Command::SubmitIdea(divergence::SubmitIdea { text: text.into() })).await;
         }
         facilitator.go_and_open(2).await;
 

@@ -17,6 +17,8 @@
 
 use std::path::{Path, PathBuf};
 
+use ruche_shared::flow;
+use ruche_shared::methods::{budget_vote, divergence, grouping, scoring};
 use ruche_shared::protocol::{Auth, OpId, ServerMsg};
 use ruche_shared::source::{
     REFUGIES_IDEAS, REFUGIES_QUESTION, REFUGIES_SCORES, SALLE_IDEAS, SALLE_MERGE, SALLE_QUESTION,
@@ -127,60 +129,68 @@ async fn play_ideation(server: &TestServer, template: &str) -> Played {
     }
     let mut n = 0;
     facilitator
-        .accepted(Command::OpenStep {
+        .accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: Some(600),
-        })
+        }))
         .await;
     for (table, texts) in tables.iter_mut().zip(SALLE_IDEAS) {
         for text in texts {
             table
-                .accepted(Command::SubmitIdea { text: text.into() })
+                .accepted(Command::SubmitIdea(divergence::SubmitIdea {
+                    text: text.into(),
+                }))
                 .await;
         }
     }
     // Table 2 writes an idea then withdraws it; table 3 edits one of its own.
     tables[1]
-        .accepted(Command::SubmitIdea {
+        .accepted(Command::SubmitIdea(divergence::SubmitIdea {
             text: "Une idée retirée".into(),
-        })
+        }))
         .await;
     tables[1]
-        .accepted(Command::DeleteIdea { idea: IdeaId(15) })
+        .accepted(Command::DeleteIdea(divergence::DeleteIdea {
+            idea: IdeaId(15),
+        }))
         .await;
     tables[2]
-        .accepted(Command::EditIdea {
+        .accepted(Command::EditIdea(divergence::EditIdea {
             idea: IdeaId(6),
             text: format!("{} (précisé)", SALLE_IDEAS[2][0]),
-        })
+        }))
         .await;
     // The facilitator types in an idea, then hides it (moderation).
     facilitator
-        .accepted(Command::SubmitIdea {
+        .accepted(Command::SubmitIdea(divergence::SubmitIdea {
             text: "Un texte hors sujet".into(),
-        })
+        }))
         .await;
-    facilitator.accepted(Command::GoToStep { step: 1 }).await;
     facilitator
-        .accepted(Command::SetIdeaHidden {
+        .accepted(Command::GoToStep(flow::GoToStep { step: 1 }))
+        .await;
+    facilitator
+        .accepted(Command::SetIdeaHidden(grouping::SetIdeaHidden {
             idea: IdeaId(16),
             hidden: true,
-        })
+        }))
         .await;
     let ([a, b], title) = SALLE_MERGE;
     facilitator
-        .accepted(Command::MergeItems {
+        .accepted(Command::MergeItems(grouping::MergeItems {
             items: vec![ItemRef::Idea(IdeaId(a)), ItemRef::Idea(IdeaId(b))],
             title: Some(title.into()),
-        })
+        }))
         .await;
     facilitator.go_and_open(2).await;
     facilitator
-        .accepted(Command::SetResultsVisible { visible: true })
+        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
+            visible: true,
+        }))
         .await;
     let mut last_op = Value::Null;
     for (index, (table, plan)) in tables.iter_mut().zip(salle_vote_plans()).enumerate() {
         for (item, points) in plan {
-            let command = Command::SetVote { item, points };
+            let command = Command::SetVote(budget_vote::SetVote { item, points });
             if index == 0 {
                 last_op = table_command(table, command, &mut n).await;
             } else {
@@ -196,12 +206,12 @@ async fn play_ideation(server: &TestServer, template: &str) -> Played {
                     for criterion in 0..3_u32 {
                         let score =
                             Some(((t as u32 + u32::from(seat) + item * criterion) % 11) as u8);
-                        let command = Command::SetScore {
+                        let command = Command::SetScore(scoring::SetScore {
                             seat,
                             item,
                             criterion,
                             score,
-                        };
+                        });
                         if t == 0 {
                             last_op = table_command(table, command, &mut n).await;
                         } else {
@@ -211,9 +221,13 @@ async fn play_ideation(server: &TestServer, template: &str) -> Played {
                 }
             }
         }
-        facilitator.accepted(Command::CloseStep).await;
+        facilitator
+            .accepted(Command::CloseStep(flow::CloseStep {}))
+            .await;
     }
-    facilitator.accepted(Command::GoToStep { step: 3 }).await;
+    facilitator
+        .accepted(Command::GoToStep(flow::GoToStep { step: 3 }))
+        .await;
     Played {
         id: created.workshop.clone(),
         secret: created.facilitator_secret.clone(),
@@ -238,21 +252,21 @@ async fn play_evaluation(server: &TestServer) -> Played {
         tables.push(Client::join(server.addr, &created.join_code, &format!("Table {n}")).await);
     }
     facilitator
-        .accepted(Command::OpenStep {
+        .accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        })
+        }))
         .await;
     let mut n = 100;
     let mut last_op = Value::Null;
     for (item, per_criterion) in REFUGIES_SCORES.iter().enumerate() {
         for (criterion, people) in per_criterion.iter().enumerate() {
             for (person, score) in people.iter().enumerate() {
-                let command = Command::SetScore {
+                let command = Command::SetScore(scoring::SetScore {
                     seat: (person % 3) as u8 + 1,
                     item: item as u32,
                     criterion: criterion as u32,
                     score: Some(*score),
-                };
+                });
                 if person / 3 == 0 {
                     last_op = table_command(&mut tables[0], command, &mut n).await;
                 } else {
@@ -262,7 +276,9 @@ async fn play_evaluation(server: &TestServer) -> Played {
         }
     }
     facilitator
-        .accepted(Command::SetResultsVisible { visible: true })
+        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
+            visible: true,
+        }))
         .await;
     Played {
         id: created.workshop.clone(),

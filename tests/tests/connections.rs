@@ -2,8 +2,10 @@
 //! cross-origin upgrades. Each runs against a real server on loopback.
 
 use futures_util::SinkExt;
+use ruche_shared::methods::{budget_vote, divergence};
 use ruche_shared::protocol::{Auth, ClientMsg, OpId, PROTOCOL_VERSION, ServerMsg};
 use ruche_shared::{Command, Event, IdeaId, ItemRef, Role, RuleViolation, TableId};
+use ruche_shared::{flow, joining};
 use ruche_tests::{Client, TestServer, error_code, next_msg};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
@@ -31,23 +33,26 @@ async fn roles_are_enforced_and_wrong_credentials_refused() {
     let mut wall = Client::wall(server.addr, &created.join_code).await;
 
     table
-        .rejected(Command::GoToStep { step: 2 }, "not_allowed_for_role")
+        .rejected(
+            Command::GoToStep(flow::GoToStep { step: 2 }),
+            "not_allowed_for_role",
+        )
         .await;
     table
         .rejected(
-            Command::SetJoiningLocked { locked: true },
+            Command::SetJoiningLocked(joining::SetJoiningLocked { locked: true }),
             "not_allowed_for_role",
         )
         .await;
     wall.rejected(
-        Command::SubmitIdea { text: "x".into() },
+        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
         "not_allowed_for_role",
     )
     .await;
     facilitator
-        .accepted(Command::OpenStep {
+        .accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        })
+        }))
         .await;
 
     let wrong_secret = Auth::Facilitator {
@@ -100,7 +105,9 @@ async fn roles_are_enforced_and_wrong_credentials_refused() {
 
     // Locked joining.
     facilitator
-        .accepted(Command::SetJoiningLocked { locked: true })
+        .accepted(Command::SetJoiningLocked(joining::SetJoiningLocked {
+            locked: true,
+        }))
         .await;
     let late = Auth::JoinTable {
         code: created.join_code.clone(),
@@ -138,19 +145,19 @@ async fn a_table_rejoins_with_its_token_and_keeps_its_points() {
     let mut a = Client::join(server.addr, &created.join_code, "A").await;
     let mut b = Client::join(server.addr, &created.join_code, "B").await;
     facilitator
-        .accepted(Command::OpenStep {
+        .accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        })
+        }))
         .await;
-    b.accepted(Command::SubmitIdea {
+    b.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Idée de B".into(),
-    })
+    }))
     .await;
     facilitator.go_and_open(2).await;
-    a.accepted(Command::SetVote {
+    a.accepted(Command::SetVote(budget_vote::SetVote {
         item: ItemRef::Idea(IdeaId(0)),
         points: 3,
-    })
+    }))
     .await;
     let token = a.table_token.clone().unwrap();
     a.close().await;
@@ -176,10 +183,10 @@ async fn a_table_rejoins_with_its_token_and_keeps_its_points() {
     );
     again
         .rejected(
-            Command::SetVote {
+            Command::SetVote(budget_vote::SetVote {
                 item: ItemRef::Idea(IdeaId(0)),
                 points: 4,
-            },
+            }),
             "item_cap_exceeded",
         )
         .await;
@@ -242,7 +249,7 @@ async fn bad_frames_get_documented_errors_and_the_server_stays_up() {
     let op = OpId("x".repeat(65));
     bad.send(&ClientMsg::Command {
         op: op.clone(),
-        command: Command::CloseStep,
+        command: Command::CloseStep(flow::CloseStep {}),
     })
     .await;
     assert!(
@@ -252,9 +259,9 @@ async fn bad_frames_get_documented_errors_and_the_server_stays_up() {
 
     // A flood past the rate limit (5 per second, burst 10).
     for n in 0..30 {
-        let command = Command::SubmitIdea {
+        let command = Command::SubmitIdea(divergence::SubmitIdea {
             text: format!("flood {n}"),
-        };
+        });
         bad.send(&ClientMsg::Command {
             op: OpId(format!("flood-{n}")),
             command,
@@ -265,13 +272,13 @@ async fn bad_frames_get_documented_errors_and_the_server_stays_up() {
 
     // The others are unaffected.
     facilitator
-        .accepted(Command::OpenStep {
+        .accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        })
+        }))
         .await;
-    good.accepted(Command::SubmitIdea {
+    good.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Une bonne idée".into(),
-    })
+    }))
     .await;
 
     // An oversized message: an error, then the connection is closed.
@@ -288,9 +295,9 @@ async fn bad_frames_get_documented_errors_and_the_server_stays_up() {
         Some(1009),
         "an oversized message closes the connection with 1009"
     );
-    good.accepted(Command::SubmitIdea {
+    good.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Toujours là".into(),
-    })
+    }))
     .await;
     let health: serde_json::Value = reqwest::get(server.url("/healthz"))
         .await
@@ -323,7 +330,7 @@ async fn commands_before_hello_and_wrong_protocol_versions_are_refused() {
     let mut socket = ruche_tests::raw_socket(server.addr).await;
     let command = ClientMsg::Command {
         op: OpId("1".into()),
-        command: Command::CloseStep,
+        command: Command::CloseStep(flow::CloseStep {}),
     };
     socket
         .send(Message::text(serde_json::to_string(&command).unwrap()))
@@ -359,18 +366,23 @@ async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
     let mut a = Client::join(server.addr, &created.join_code, "A").await;
     let mut b = Client::join(server.addr, &created.join_code, "B").await;
     facilitator
-        .accepted(Command::OpenStep {
+        .accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        })
+        }))
         .await;
-    a.accepted(Command::SubmitIdea {
+    a.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Idée 0".into(),
-    })
+    }))
     .await;
     b.expect("idea 0", |m| match m {
         ServerMsg::Events { events } => events
             .iter()
-            .any(|e| matches!(e.event, Event::IdeaSubmitted { .. }))
+            .any(|e| {
+                matches!(
+                    e.event,
+                    Event::IdeaSubmitted(divergence::IdeaSubmitted { .. })
+                )
+            })
             .then_some(()),
         _ => None,
     })
@@ -380,13 +392,13 @@ async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
     b.close().await;
 
     // While B is away: two more ideas.
-    a.accepted(Command::SubmitIdea {
+    a.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Idée 1".into(),
-    })
+    }))
     .await;
-    a.accepted(Command::SubmitIdea {
+    a.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Idée 2".into(),
-    })
+    }))
     .await;
     let rejoin = Auth::RejoinTable {
         code: created.join_code.clone(),
@@ -403,7 +415,7 @@ async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
     let texts: Vec<&str> = missed
         .iter()
         .filter_map(|e| match &e.event {
-            Event::IdeaSubmitted { text, .. } => Some(text.as_str()),
+            Event::IdeaSubmitted(divergence::IdeaSubmitted { text, .. }) => Some(text.as_str()),
             _ => None,
         })
         .collect();
@@ -415,17 +427,17 @@ async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
     let first = b
         .command_with_op(
             op.clone(),
-            Command::SubmitIdea {
+            Command::SubmitIdea(divergence::SubmitIdea {
                 text: "Idée de B".into(),
-            },
+            }),
         )
         .await;
     let again = b
         .command_with_op(
             op.clone(),
-            Command::SubmitIdea {
+            Command::SubmitIdea(divergence::SubmitIdea {
                 text: "Idée de B".into(),
-            },
+            }),
         )
         .await;
     assert!(matches!(first, ServerMsg::Accepted { .. }));
@@ -449,9 +461,9 @@ async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
     let other = a
         .command_with_op(
             op,
-            Command::SubmitIdea {
+            Command::SubmitIdea(divergence::SubmitIdea {
                 text: "Idée de A".into(),
-            },
+            }),
         )
         .await;
     match (first, other) {

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use ruche_shared::methods::{budget_vote, divergence};
 use ruche_shared::protocol::{Auth, ClientMsg, OpId, Seq, ServerMsg};
 use ruche_shared::{Command, IdeaId, ItemRef, TableId, Workshop, WorkshopConfig};
 use ruche_tests::{Client, ServerProcess, create_workshop, get_as_facilitator};
@@ -74,10 +75,10 @@ fn plan(rng: &mut Rng, intent: &mut Intent, table: usize, cycle: usize) -> Vec<(
             intent.insert(idea, points);
             (
                 OpId(format!("c{cycle}-t{table}-{k}")),
-                Command::SetVote {
+                Command::SetVote(budget_vote::SetVote {
                     item: ItemRef::Idea(IdeaId(idea)),
                     points,
-                },
+                }),
             )
         })
         .collect()
@@ -166,9 +167,9 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     facilitator.go_and_open(0).await;
     for n in 0..IDEAS {
         facilitator
-            .accepted(Command::SubmitIdea {
+            .accepted(Command::SubmitIdea(divergence::SubmitIdea {
                 text: format!("Idée {n}"),
-            })
+            }))
             .await;
     }
     let mut tokens = Vec::new();
@@ -318,7 +319,7 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
         }
     }
     let recomputed = replayed.vote_histogram(2).unwrap();
-    let exported: ruche_shared::views::votes::VoteHistogram =
+    let exported: ruche_shared::methods::budget_vote::histogram::VoteHistogram =
         serde_json::from_value(export["votes"][0]["histogram"].clone()).unwrap();
     assert_eq!(exported, recomputed, "the server's histogram is the log's");
     let mean_rate = rates.iter().sum::<f64>() / rates.len() as f64;

@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use ruche_shared::flow;
+use ruche_shared::methods::{budget_vote, divergence};
 use ruche_shared::protocol::{Auth, ClientMsg, OpId, ServerMsg};
 use ruche_shared::{Command, IdeaId, ItemRef};
 use ruche_tests::{Client, ServerProcess, WAIT, create_workshop, get_as_facilitator};
@@ -149,9 +151,9 @@ async fn acknowledged_commands_survive_kill_9_exactly_once() {
         table.close().await;
     }
     facilitator
-        .accepted(Command::OpenStep {
+        .accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        })
+        }))
         .await;
     facilitator.close().await;
 
@@ -162,9 +164,9 @@ async fn acknowledged_commands_survive_kill_9_exactly_once() {
             .map(|k| {
                 (
                     OpId(format!("idea-{n}-{k}")),
-                    Command::SubmitIdea {
+                    Command::SubmitIdea(divergence::SubmitIdea {
                         text: format!("Idée {k} de la table {n}"),
-                    },
+                    }),
                 )
             })
             .collect()
@@ -224,7 +226,7 @@ async fn acknowledged_commands_survive_kill_9_exactly_once() {
                 let item = ItemRef::Idea(IdeaId(i as u32));
                 (
                     OpId(format!("vote-{n}-{i}")),
-                    Command::SetVote { item, points: 3 },
+                    Command::SetVote(budget_vote::SetVote { item, points: 3 }),
                 )
             })
             .collect()
@@ -232,7 +234,7 @@ async fn acknowledged_commands_survive_kill_9_exactly_once() {
     let mut expected_points: BTreeMap<String, u32> = BTreeMap::new();
     for n in 0..TABLES {
         for (_, command) in votes_of(n) {
-            if let Command::SetVote { item, points } = command {
+            if let Command::SetVote(budget_vote::SetVote { item, points }) = command {
                 *expected_points.entry(item.to_string()).or_default() += points;
             }
         }

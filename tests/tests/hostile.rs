@@ -9,6 +9,7 @@
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
+use ruche_shared::methods::{budget_vote, divergence};
 use ruche_shared::protocol::{Auth, ClientMsg, OpId, PROTOCOL_VERSION, ServerMsg};
 use ruche_shared::{Command, IdeaId, ItemRef};
 use ruche_tests::{Client, ServerProcess, create_workshop, next_msg, raw_socket};
@@ -46,10 +47,10 @@ async fn closed_by_server(socket: &mut ruche_tests::RawSocket) -> bool {
 async fn healthy_vote(table: &mut Client, n: u32) -> Duration {
     let started = Instant::now();
     table
-        .accepted(Command::SetVote {
+        .accepted(Command::SetVote(budget_vote::SetVote {
             item: ItemRef::Idea(IdeaId(n % 10)),
             points: 1 + n % 3,
-        })
+        }))
         .await;
     started.elapsed()
 }
@@ -74,9 +75,9 @@ async fn attacks_get_documented_answers_and_a_healthy_table_keeps_voting() {
     facilitator.go_and_open(0).await;
     for n in 0..10 {
         facilitator
-            .accepted(Command::SubmitIdea {
+            .accepted(Command::SubmitIdea(divergence::SubmitIdea {
                 text: format!("Idée {n}"),
-            })
+            }))
             .await;
     }
     facilitator.go_and_open(2).await;
@@ -218,20 +219,20 @@ async fn attacks_get_documented_answers_and_a_healthy_table_keeps_voting() {
     let theirs = victim
         .command_with_op(
             op.clone(),
-            Command::SetVote {
+            Command::SetVote(budget_vote::SetVote {
                 item: ItemRef::Idea(IdeaId(9)),
                 points: 3,
-            },
+            }),
         )
         .await;
     assert!(matches!(theirs, ServerMsg::Accepted { .. }), "{theirs:?}");
     let mine = healthy
         .command_with_op(
             op,
-            Command::SetVote {
+            Command::SetVote(budget_vote::SetVote {
                 item: ItemRef::Idea(IdeaId(8)),
                 points: 2,
-            },
+            }),
         )
         .await;
     match (&theirs, &mine) {

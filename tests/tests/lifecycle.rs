@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use ruche_shared::flow;
+use ruche_shared::methods::{budget_vote, divergence, grouping};
 use ruche_shared::protocol::{Auth, ServerMsg};
 use ruche_shared::{Command, IdeaId, ItemRef, TableId};
 use ruche_tests::{Client, TestServer, get_as_facilitator};
@@ -20,22 +22,22 @@ async fn a_graceful_stop_says_goodbye_and_a_restart_recovers_everything() {
     let mut a = Client::join(server.addr, &created.join_code, "A").await;
     let mut b = Client::join(server.addr, &created.join_code, "B").await;
     facilitator
-        .accepted(Command::OpenStep {
+        .accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        })
+        }))
         .await;
     for n in 0..6 {
-        b.accepted(Command::SubmitIdea {
+        b.accepted(Command::SubmitIdea(divergence::SubmitIdea {
             text: format!("Idée {n}"),
-        })
+        }))
         .await;
     }
     facilitator.go_and_open(2).await;
     for n in 0..6 {
-        a.accepted(Command::SetVote {
+        a.accepted(Command::SetVote(budget_vote::SetVote {
             item: ItemRef::Idea(IdeaId(n)),
             points: 3,
-        })
+        }))
         .await;
     }
     let before = server.url(&format!("/api/workshops/{}/export.json", created.workshop));
@@ -80,10 +82,10 @@ async fn a_graceful_stop_says_goodbye_and_a_restart_recovers_everything() {
     .await;
     assert_eq!(a.role, ruche_shared::Role::Table(TableId(0)));
     a.rejected(
-        Command::SetVote {
+        Command::SetVote(budget_vote::SetVote {
             item: ItemRef::Idea(IdeaId(0)),
             points: 4,
-        },
+        }),
         "item_cap_exceeded",
     )
     .await;
@@ -140,30 +142,30 @@ async fn a_wall_sees_results_only_once_revealed_and_never_hidden_ideas() {
     let mut facilitator = Client::facilitator(server.addr, &created).await;
     let mut a = Client::join(server.addr, &created.join_code, "A").await;
     facilitator
-        .accepted(Command::OpenStep {
+        .accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        })
+        }))
         .await;
-    a.accepted(Command::SubmitIdea {
+    a.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Une idée".into(),
-    })
+    }))
     .await;
     facilitator
-        .accepted(Command::SubmitIdea {
+        .accepted(Command::SubmitIdea(divergence::SubmitIdea {
             text: "Un gros mot".into(),
-        })
+        }))
         .await;
     facilitator
-        .accepted(Command::SetIdeaHidden {
+        .accepted(Command::SetIdeaHidden(grouping::SetIdeaHidden {
             idea: IdeaId(1),
             hidden: true,
-        })
+        }))
         .await;
     facilitator.go_and_open(2).await;
-    a.accepted(Command::SetVote {
+    a.accepted(Command::SetVote(budget_vote::SetVote {
         item: ItemRef::Idea(IdeaId(0)),
         points: 0,
-    })
+    }))
     .await;
 
     let mut wall = Client::wall(server.addr, &created.join_code).await;
@@ -180,7 +182,9 @@ async fn a_wall_sees_results_only_once_revealed_and_never_hidden_ideas() {
     );
     assert_eq!(snapshot.all_ideas()[0].text, "Une idée");
     facilitator
-        .accepted(Command::SetResultsVisible { visible: true })
+        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
+            visible: true,
+        }))
         .await;
     let votes = wall
         .results("revealed results", |m| match m {
@@ -208,13 +212,13 @@ async fn a_facilitator_deletes_a_workshop_and_all_its_events_for_good() {
     let mut facilitator = Client::facilitator(server.addr, &created).await;
     let mut a = Client::join(server.addr, &created.join_code, "A").await;
     facilitator
-        .accepted(Command::OpenStep {
+        .accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        })
+        }))
         .await;
-    a.accepted(Command::SubmitIdea {
+    a.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Une idée".into(),
-    })
+    }))
     .await;
 
     let url = server.url(&format!("/api/workshops/{}", created.workshop));

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use futures_util::SinkExt;
+use ruche_shared::methods::{budget_vote, divergence};
 use ruche_shared::protocol::{Auth, ClientMsg, OpId, PROTOCOL_VERSION, ServerMsg};
 use ruche_shared::{Command, IdeaId, ItemRef, TableId, Workshop};
 use ruche_tests::proxy::Proxy;
@@ -24,9 +25,9 @@ async fn vote_workshop(server: &TestServer) -> (ruche_server::http::CreatedWorks
     facilitator.go_and_open(0).await;
     for n in 0..12 {
         facilitator
-            .accepted(Command::SubmitIdea {
+            .accepted(Command::SubmitIdea(divergence::SubmitIdea {
                 text: format!("Idée {n}"),
-            })
+            }))
             .await;
     }
     facilitator.go_and_open(2).await;
@@ -34,10 +35,10 @@ async fn vote_workshop(server: &TestServer) -> (ruche_server::http::CreatedWorks
 }
 
 fn vote(idea: u32, points: u32) -> Command {
-    Command::SetVote {
+    Command::SetVote(budget_vote::SetVote {
         item: ItemRef::Idea(IdeaId(idea)),
         points,
-    }
+    })
 }
 
 /// The workshop as a fresh facilitator connection sees it now.

@@ -4,6 +4,8 @@
 //! connection receives events in `seq` order across its shared and private
 //! streams.
 
+use ruche_shared::flow;
+use ruche_shared::methods::{budget_vote, divergence, grouping, scoring};
 use ruche_shared::protocol::{Auth, Seq, ServerMsg};
 use ruche_shared::{Command, Event, IdeaId, ItemRef, Role, TableId};
 use ruche_tests::{Client, TestServer};
@@ -22,7 +24,10 @@ fn check_frame(message: &ServerMsg, me: Role) {
     };
     for event in events {
         match event {
-            Event::VoteSet { table, .. } | Event::ScoreSet { table, .. } if foreign(table) => {
+            Event::VoteSet(budget_vote::VoteSet { table, .. })
+            | Event::ScoreSet(scoring::ScoreSet { table, .. })
+                if foreign(table) =>
+            {
                 panic!("{me:?} reads another table's points or scores: {event:?}")
             }
             _ => {}
@@ -76,52 +81,58 @@ async fn no_hidden_text_or_foreign_points_on_any_path_and_events_in_order() {
     let token_b = b.table_token.clone().unwrap();
 
     facilitator
-        .accepted(Command::OpenStep {
+        .accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        })
+        }))
         .await;
-    a.accepted(Command::SubmitIdea {
+    a.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Idée de A".into(),
-    })
+    }))
     .await;
-    b.accepted(Command::SubmitIdea {
+    b.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Idée de B".into(),
-    })
+    }))
     .await;
     facilitator
-        .accepted(Command::SubmitIdea {
+        .accepted(Command::SubmitIdea(divergence::SubmitIdea {
             text: HIDDEN.into(),
-        })
+        }))
         .await;
-    facilitator.accepted(Command::GoToStep { step: 1 }).await;
     facilitator
-        .accepted(Command::SetIdeaHidden {
+        .accepted(Command::GoToStep(flow::GoToStep { step: 1 }))
+        .await;
+    facilitator
+        .accepted(Command::SetIdeaHidden(grouping::SetIdeaHidden {
             idea: IdeaId(2),
             hidden: true,
-        })
+        }))
         .await;
     facilitator
-        .accepted(Command::EditIdea {
+        .accepted(Command::EditIdea(divergence::EditIdea {
             idea: IdeaId(2),
             text: format!("{HIDDEN}, corrigé"),
-        })
+        }))
         .await;
     facilitator.go_and_open(2).await;
-    a.accepted(Command::SetVote {
+    a.accepted(Command::SetVote(budget_vote::SetVote {
         item: ItemRef::Idea(IdeaId(1)),
         points: 3,
-    })
+    }))
     .await;
     // Table B votes and table C arrives in the same window.
-    let vote = Command::SetVote {
+    let vote = Command::SetVote(budget_vote::SetVote {
         item: ItemRef::Idea(IdeaId(0)),
         points: 2,
-    };
+    });
     let (vote_seq, c) = tokio::join!(b.accepted(vote), Client::join(server.addr, &code, "C"));
     facilitator
-        .accepted(Command::SetResultsVisible { visible: true })
+        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
+            visible: true,
+        }))
         .await;
-    let last = facilitator.accepted(Command::CloseStep).await;
+    let last = facilitator
+        .accepted(Command::CloseStep(flow::CloseStep {}))
+        .await;
     assert!(vote_seq < last);
 
     // Live: everything each one saw up to the last event.

@@ -2,6 +2,8 @@
 //! server: a facilitator, five tables, a wall; the wall's results and the
 //! exports are checked number by number against `ruche_shared::source`.
 
+use ruche_shared::flow;
+use ruche_shared::methods::{budget_vote, divergence, grouping, scoring};
 use ruche_shared::protocol::ServerMsg;
 use ruche_shared::source::{
     REFUGIES_EXPECTED, REFUGIES_EXPECTED_RANKING, REFUGIES_IDEAS, REFUGIES_QUESTION,
@@ -33,14 +35,16 @@ async fn ideation_salle_municipale_end_to_end() {
 
     // Divergence: ideas typed on tablets reach the wall.
     facilitator
-        .accepted(Command::OpenStep {
+        .accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: Some(600),
-        })
+        }))
         .await;
     for (table, texts) in tables.iter_mut().zip(SALLE_IDEAS) {
         for text in texts {
             table
-                .accepted(Command::SubmitIdea { text: text.into() })
+                .accepted(Command::SubmitIdea(divergence::SubmitIdea {
+                    text: text.into(),
+                }))
                 .await;
         }
     }
@@ -48,7 +52,7 @@ async fn ideation_salle_municipale_end_to_end() {
     wall.expect("the last idea on the wall", |m| {
         match m {
         ServerMsg::Events { events } => events.iter().any(|e| {
-            matches!(&e.event, ruche_shared::Event::IdeaSubmitted { text, .. } if text == last_idea)
+            matches!(&e.event, ruche_shared::Event::IdeaSubmitted(divergence::IdeaSubmitted { text, .. }) if text == last_idea)
         }).then_some(()),
         _ => None,
     }
@@ -56,22 +60,26 @@ async fn ideation_salle_municipale_end_to_end() {
     .await;
 
     // Grouping: the facilitator merges the near-duplicate.
-    facilitator.accepted(Command::GoToStep { step: 1 }).await;
+    facilitator
+        .accepted(Command::GoToStep(flow::GoToStep { step: 1 }))
+        .await;
     let ([a, b], title) = SALLE_MERGE;
     let items = vec![ItemRef::Idea(IdeaId(a)), ItemRef::Idea(IdeaId(b))];
     facilitator
-        .accepted(Command::MergeItems {
+        .accepted(Command::MergeItems(grouping::MergeItems {
             items,
             title: Some(title.into()),
-        })
+        }))
         .await;
 
     // Convergence.
     facilitator.go_and_open(2).await;
     facilitator
-        .accepted(Command::SetResultsVisible { visible: true })
+        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
+            visible: true,
+        }))
         .await;
-    let vote = |item, points| Command::SetVote { item, points };
+    let vote = |item, points| Command::SetVote(budget_vote::SetVote { item, points });
     tables[0].rejected(vote(SALLE_CLUSTER, 1), "own_idea").await;
     tables[2]
         .rejected(vote(ItemRef::Idea(IdeaId(1)), 4), "item_cap_exceeded")
@@ -92,8 +100,11 @@ async fn ideation_salle_municipale_end_to_end() {
             requested: 1
         }
     );
-    wall.rejected(Command::CloseStep, "not_allowed_for_role")
-        .await;
+    wall.rejected(
+        Command::CloseStep(flow::CloseStep {}),
+        "not_allowed_for_role",
+    )
+    .await;
     let expected: Vec<(String, u32, u32)> = SALLE_EXPECTED_BARS
         .iter()
         .map(|(item, points, t)| (item.to_string(), *points, *t))
@@ -184,22 +195,24 @@ async fn evaluation_accueil_des_refugies_end_to_end() {
         tables.push(Client::join(server.addr, &created.join_code, &format!("Table {n}")).await);
     }
     facilitator
-        .accepted(Command::OpenStep {
+        .accepted(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        })
+        }))
         .await;
     facilitator
-        .accepted(Command::SetResultsVisible { visible: true })
+        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
+            visible: true,
+        }))
         .await;
     for (item, per_criterion) in REFUGIES_SCORES.iter().enumerate() {
         for (criterion, people) in per_criterion.iter().enumerate() {
             for (person, score) in people.iter().enumerate() {
-                let command = Command::SetScore {
+                let command = Command::SetScore(scoring::SetScore {
                     seat: (person % 3) as u8 + 1,
                     item: item as u32,
                     criterion: criterion as u32,
                     score: Some(*score),
-                };
+                });
                 tables[person / 3].accepted(command).await;
             }
         }

@@ -11,6 +11,8 @@
 //! - [`session`]: the WebSocket, the local copy of the workshop, reconnection
 //!   and the outbox of commands waiting for an answer.
 //! - [`screens`]: landing, tablet, facilitator, wall.
+//! - [`methods`]: each method's panels, one file per method; the screens
+//!   hand the current step to them.
 //! - [`widgets`]: connection indicator, step header and countdown, histogram,
 //!   score distributions, QR code.
 //! - [`i18n`]: every sentence, in French (default) and English.
@@ -19,6 +21,7 @@
 pub mod app;
 pub mod browser;
 pub mod i18n;
+pub mod methods;
 pub mod route;
 pub mod screens;
 pub mod session;

@@ -14,9 +14,10 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+use ruche_shared::methods::budget_vote::histogram::VoteHistogram;
+use ruche_shared::methods::dot_vote::tally::DotTally;
+use ruche_shared::methods::scoring::results::ScoringResults;
 use ruche_shared::protocol::{Auth, ClientMsg, ErrorCode, OpId, PROTOCOL_VERSION, Seq, ServerMsg};
-use ruche_shared::views::scoring::ScoringResults;
-use ruche_shared::views::votes::VoteHistogram;
 use ruche_shared::{Command, Lang, Role, TableId, Workshop};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -61,6 +62,29 @@ pub struct LiveResults {
     pub votes: Option<VoteHistogram>,
     /// The latest scoring's results.
     pub scores: Option<ScoringResults>,
+    /// The latest dot vote's histogram.
+    pub dots: Option<DotTally>,
+}
+
+impl LiveResults {
+    /// The results of `workshop` as it is (the console computes its own from
+    /// its full copy; the engine decides which methods have results).
+    pub fn of(workshop: &Workshop) -> LiveResults {
+        let ServerMsg::Results {
+            votes,
+            scores,
+            dots,
+            ..
+        } = ServerMsg::results(workshop, 0, false)
+        else {
+            return LiveResults::default();
+        };
+        LiveResults {
+            votes,
+            scores,
+            dots,
+        }
+    }
 }
 
 /// What a screen reads and calls. Cheap to copy into event handlers.
@@ -380,9 +404,15 @@ impl Session {
                 self.notice.set(Some(message));
             }
             // (The facilitator's participation is computed from its full copy.)
-            ServerMsg::Results { votes, scores, .. } => self.results.update(|r| {
+            ServerMsg::Results {
+                votes,
+                scores,
+                dots,
+                ..
+            } => self.results.update(|r| {
                 r.votes = votes.or(r.votes.take());
                 r.scores = scores.or(r.scores.take());
+                r.dots = dots.or(r.dots.take());
             }),
             ServerMsg::Presence { online } => self.online.set(online),
             ServerMsg::Error {

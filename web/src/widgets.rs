@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use ruche_shared::views::scoring::{Consensus, ScoringResults};
-use ruche_shared::views::votes::VoteHistogram;
+use ruche_shared::methods::budget_vote::histogram::VoteHistogram;
+use ruche_shared::methods::scoring::results::{Consensus, ScoringResults};
 use ruche_shared::{ItemRef, Lang, Workshop};
 
 use crate::browser;

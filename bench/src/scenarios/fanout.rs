@@ -18,6 +18,7 @@ use tokio_tungstenite::tungstenite::Message;
 use super::{join_tables, vote_room, watch_walls};
 use crate::client::{Counter, connect_raw, source_address};
 use crate::process::{pinned, usage};
+use ruche_shared::methods::budget_vote;
 
 /// How big a fan-out.
 pub struct Fanout {
@@ -106,7 +107,7 @@ impl Fanout {
                     let points = 1 + ((k / 10) % 3) as u32;
                     k += 1;
                     if voter
-                        .command(k, Command::SetVote { item, points })
+                        .command(k, Command::SetVote(budget_vote::SetVote { item, points }))
                         .await
                         .is_err()
                     {

@@ -9,6 +9,7 @@ use ruche_shared::{Command, IdeaId, ItemRef};
 
 use super::{join_tables, vote_room};
 use crate::stats::{ms, percentile};
+use ruche_shared::methods::budget_vote;
 
 /// How big an ingest run.
 pub struct Ingest {
@@ -50,10 +51,10 @@ impl Ingest {
                 // Ten ideas, 1–3 points each, set again and again: never past 30.
                 let next = |op: u64| {
                     let item = ItemRef::Idea(IdeaId(((n as u64 + op) % 10) as u32));
-                    Command::SetVote {
+                    Command::SetVote(budget_vote::SetVote {
                         item,
                         points: 1 + ((op / 10) % 3) as u32,
-                    }
+                    })
                 };
                 table.pump(window, until, next).await
             }));

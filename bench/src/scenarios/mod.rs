@@ -15,6 +15,8 @@ use ruche_shared::Command;
 use ruche_shared::protocol::Auth;
 
 use crate::client::Conn;
+use ruche_shared::flow;
+use ruche_shared::methods::divergence;
 
 /// A workshop ready for votes.
 pub struct Room {
@@ -57,16 +59,18 @@ pub async fn vote_room(port: u16, ideas: usize, template: &str) -> anyhow::Resul
     };
     let mut commands: Vec<(u64, Command)> = (0..ideas)
         .map(|n| {
-            setup(Command::SubmitIdea {
+            setup(Command::SubmitIdea(divergence::SubmitIdea {
                 text: format!("Idée {n}"),
-            })
+            }))
         })
         .collect();
-    commands.push(setup(Command::GoToStep { step: 2 }));
-    commands.push(setup(Command::OpenStep {
+    commands.push(setup(Command::GoToStep(flow::GoToStep { step: 2 })));
+    commands.push(setup(Command::OpenStep(flow::OpenStep {
         duration_secs: None,
-    }));
-    commands.push(setup(Command::SetResultsVisible { visible: true }));
+    })));
+    commands.push(setup(Command::SetResultsVisible(flow::SetResultsVisible {
+        visible: true,
+    })));
     for (op, command) in commands {
         facilitator.command_and_wait(op, command).await?;
     }

@@ -15,6 +15,8 @@ use tokio::sync::watch;
 use super::{Lcg, join_tables, vote_room};
 use crate::client::{Conn, Kind, Received, source_address};
 use crate::stats::percentile;
+use ruche_shared::flow;
+use ruche_shared::methods::{budget_vote, scoring};
 
 /// How big a plenary.
 pub struct Plenary {
@@ -88,9 +90,11 @@ impl Plenary {
         let (tables, vote_sends) = spread(tables, self.duration, 0, |n| {
             vote_plan(n as u64)
                 .into_iter()
-                .map(|(item, points)| Command::SetVote {
-                    item: ItemRef::Idea(IdeaId(item as u32)),
-                    points,
+                .map(|(item, points)| {
+                    Command::SetVote(budget_vote::SetVote {
+                        item: ItemRef::Idea(IdeaId(item as u32)),
+                        points,
+                    })
                 })
                 .collect()
         })
@@ -100,14 +104,17 @@ impl Plenary {
 
         // The scoring of the vote's top 5, by every seat of every table.
         room.facilitator
-            .command(90_001, Command::GoToStep { step: SCORING_STEP })
+            .command(
+                90_001,
+                Command::GoToStep(flow::GoToStep { step: SCORING_STEP }),
+            )
             .await?;
         room.facilitator
             .command(
                 90_002,
-                Command::OpenStep {
+                Command::OpenStep(flow::OpenStep {
                     duration_secs: None,
-                },
+                }),
             )
             .await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -186,12 +193,12 @@ fn score_plan(table: u64) -> Vec<Command> {
     for seat in 1..=SEATS {
         for item in 0..SCORED_ITEMS {
             for criterion in 0..CRITERIA {
-                plan.push(Command::SetScore {
+                plan.push(Command::SetScore(scoring::SetScore {
                     seat,
                     item,
                     criterion,
                     score: Some(lcg.below(11) as u8),
-                });
+                }));
             }
         }
     }
@@ -282,10 +289,9 @@ mod tests {
     fn every_seat_scores_every_idea_on_every_criterion_within_the_scale() {
         let plan = score_plan(7);
         assert_eq!(plan.len(), 3 * 5 * 3);
-        assert!(
-            plan.iter()
-                .all(|c| matches!(c, Command::SetScore { score: Some(s), .. } if *s <= 10))
-        );
+        assert!(plan.iter().all(
+            |c| matches!(c, Command::SetScore(scoring::SetScore { score: Some(s), .. }) if *s <= 10)
+        ));
     }
 
     #[test]

@@ -15,6 +15,7 @@ use super::{join_tables, vote_room};
 use crate::client::{Conn, Counter, Kind, source_address};
 use crate::process::usage;
 use crate::stats::{ms, percentile};
+use ruche_shared::methods::budget_vote;
 
 /// How many rooms.
 pub struct Rooms {
@@ -111,10 +112,10 @@ impl Rooms {
                         )
                         .await;
                         let item = ItemRef::Idea(IdeaId(((t as u64 + k) % 10) as u32));
-                        let command = Command::SetVote {
+                        let command = Command::SetVote(budget_vote::SetVote {
                             item,
                             points: 1 + ((k / 10) % 3) as u32,
-                        };
+                        });
                         let at = Instant::now();
                         if table.command(k + 1, command).await.is_err() {
                             break;

@@ -12,6 +12,8 @@ use tokio::sync::watch;
 
 use super::{join_tables, vote_room};
 use crate::client::{Conn, Counter, Kind, source_address};
+use ruche_shared::flow;
+use ruche_shared::methods::budget_vote;
 
 /// How big a storm.
 pub struct Storm {
@@ -39,7 +41,10 @@ impl Storm {
         for (n, (_, tablet)) in tablets.iter_mut().enumerate().step_by(10) {
             let item = ItemRef::Idea(IdeaId((n % 20) as u32));
             tablet
-                .command_and_wait(1, Command::SetVote { item, points: 2 })
+                .command_and_wait(
+                    1,
+                    Command::SetVote(budget_vote::SetVote { item, points: 2 }),
+                )
                 .await?;
         }
         let mut seen = Vec::new();
@@ -65,14 +70,14 @@ impl Storm {
         // A few more votes while they are away, from the facilitators' side of the room.
         for facilitator in &mut facilitators {
             facilitator
-                .command_and_wait(1000, Command::CloseStep)
+                .command_and_wait(1000, Command::CloseStep(flow::CloseStep {}))
                 .await?;
             facilitator
                 .command_and_wait(
                     1001,
-                    Command::OpenStep {
+                    Command::OpenStep(flow::OpenStep {
                         duration_secs: Some(60),
-                    },
+                    }),
                 )
                 .await?;
         }

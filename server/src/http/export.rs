@@ -3,8 +3,8 @@
 //! their statistics. Everything is computed from the engine's views, so the
 //! export says exactly what the screens say.
 
-use ruche_shared::views::scoring::ScoringResults;
-use ruche_shared::views::votes::VoteHistogram;
+use ruche_shared::methods::budget_vote::histogram::VoteHistogram;
+use ruche_shared::methods::scoring::results::ScoringResults;
 use ruche_shared::{Criterion, ItemRef, Lang, TableId, Workshop};
 use serde::Serialize;
 
@@ -212,7 +212,7 @@ fn seat_scores(workshop: &Workshop, step: usize, criteria: &[Criterion]) -> Vec<
         for seat in 1..=shape.seats {
             for item in 0..shape.items {
                 for (c, criterion) in criteria.iter().enumerate() {
-                    let cell = ruche_shared::ledger::ScoreCell {
+                    let cell = ruche_shared::methods::scoring::sheet::ScoreCell {
                         table: table.id,
                         seat,
                         item,

@@ -24,6 +24,7 @@ use serde_json::json;
 use crate::AppState;
 use crate::hub::{Hub, WorkshopHandle};
 use crate::secrets;
+use ruche_shared::methods::budget_vote;
 
 /// An HTTP error with a stable code.
 #[derive(Debug)]
@@ -142,11 +143,11 @@ impl CreateWorkshop {
             setup.seats = seats;
         }
         for step in &mut setup.steps {
-            if let StepConfig::BudgetVote {
+            if let StepConfig::BudgetVote(budget_vote::Config {
                 budget,
                 cap_per_item,
                 allow_self_vote,
-            } = step
+            }) = step
             {
                 *budget = self.budget.unwrap_or(*budget);
                 *cap_per_item = self.cap_per_item.unwrap_or(*cap_per_item);

@@ -23,6 +23,8 @@ use super::fanout::{self, Batch, Subscribers};
 use crate::metrics::{Metrics, OutcomeLabel};
 use crate::settings::Settings;
 use crate::store::{Append, LogWriter, LoggedEvent, StoreError};
+use ruche_shared::joining;
+use ruche_shared::methods::grouping;
 
 /// Why a join failed.
 #[derive(Debug)]
@@ -388,15 +390,18 @@ impl Actor {
             return;
         }
         let now = now_ms();
-        match self
-            .workshop
-            .handle(Role::Guest, &Command::JoinTable { name }, now)
-        {
+        match self.workshop.handle(
+            Role::Guest,
+            &Command::JoinTable(joining::JoinTable { name }),
+            now,
+        ) {
             Err(violation) => {
                 let _ = reply.send(Err(JoinError::Rule(violation)));
             }
             Ok(events) => {
-                let Some(Event::TableJoined { table, .. }) = events.first().cloned() else {
+                let Some(Event::TableJoined(joining::TableJoined { table, .. })) =
+                    events.first().cloned()
+                else {
                     unreachable!("a join gives a table_joined event")
                 };
                 self.tokens.insert(token_hash.clone(), table);
@@ -422,10 +427,12 @@ impl Actor {
         let mut logged = Vec::with_capacity(events.len());
         for event in events {
             self.seq += 1;
-            if let Event::JoiningLockedChanged { locked } = event {
+            if let Event::JoiningLockedChanged(joining::JoiningLockedChanged { locked }) = event {
                 self.joining_locked.store(locked, Ordering::Relaxed);
             }
-            if let Event::IdeaHiddenChanged { hidden: false, .. } = event {
+            if let Event::IdeaHiddenChanged(grouping::IdeaHiddenChanged { hidden: false, .. }) =
+                event
+            {
                 // Tables and wall never got this idea's text while it was hidden.
                 self.subscribers.mark_lagging(None);
             }

@@ -249,35 +249,17 @@ pub fn view_for<'a>(
 /// Results frames for a flush: the facilitator's, with participation, and the
 /// public one when results are revealed.
 pub fn results_frames(workshop: &Workshop, seq: Seq) -> (Frame, Option<Frame>) {
-    let votes = workshop
-        .latest_vote_step()
-        .and_then(|step| workshop.vote_histogram(step));
-    let scores = workshop
-        .latest_scoring_step()
-        .and_then(|step| workshop.scoring_results(step));
-    let public = workshop.results_visible().then(|| {
-        encode(&ServerMsg::Results {
-            seq,
-            votes: votes.clone(),
-            scores: scores.clone(),
-            participation: None,
-        })
-    });
-    let participation = Some(workshop.participation());
-    (
-        encode(&ServerMsg::Results {
-            seq,
-            votes,
-            scores,
-            participation,
-        }),
-        public,
-    )
+    let public = workshop
+        .results_visible()
+        .then(|| encode(&ServerMsg::results(workshop, seq, false)));
+    (encode(&ServerMsg::results(workshop, seq, true)), public)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ruche_shared::joining;
+    use ruche_shared::methods::budget_vote;
     use ruche_shared::{Event, Template, WorkshopConfig};
 
     fn workshop() -> Workshop {
@@ -289,9 +271,9 @@ mod tests {
         (1..=n)
             .map(|seq| SequencedEvent {
                 seq,
-                event: Event::JoiningLockedChanged {
+                event: Event::JoiningLockedChanged(joining::JoiningLockedChanged {
                     locked: seq % 2 == 0,
-                },
+                }),
             })
             .collect()
     }
@@ -352,12 +334,12 @@ mod tests {
         let item = ruche_shared::ItemRef::Idea(ruche_shared::IdeaId(0));
         let vote = SequencedEvent {
             seq: 1,
-            event: Event::VoteSet {
+            event: Event::VoteSet(budget_vote::VoteSet {
                 step: 2,
                 table: TableId(0),
                 item,
                 points: 2,
-            },
+            }),
         };
         let batch = Batch {
             events: &[vote],
@@ -389,16 +371,16 @@ mod tests {
         let events = [
             SequencedEvent {
                 seq: 11,
-                event: Event::VoteSet {
+                event: Event::VoteSet(budget_vote::VoteSet {
                     step: 2,
                     table: TableId(0),
                     item,
                     points: 2,
-                },
+                }),
             },
             SequencedEvent {
                 seq: 12,
-                event: Event::JoiningLockedChanged { locked: true },
+                event: Event::JoiningLockedChanged(joining::JoiningLockedChanged { locked: true }),
             },
         ];
         let batch = Batch {

@@ -315,6 +315,7 @@ impl EventLog for SqliteLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ruche_shared::joining;
     use ruche_shared::{Template, WorkshopConfig};
 
     fn record(id: &str, code: &str) -> WorkshopRecord {
@@ -329,9 +330,9 @@ mod tests {
     }
 
     fn append(workshop: &str, seq: u64) -> Append {
-        let event = Event::JoiningLockedChanged {
+        let event = Event::JoiningLockedChanged(joining::JoiningLockedChanged {
             locked: seq.is_multiple_of(2),
-        };
+        });
         Append {
             workshop: workshop.into(),
             events: vec![LoggedEvent {

@@ -1,7 +1,6 @@
-//! What screens show, derived from a [`crate::Workshop`] and never stored:
-//! the vote histogram, the scoring results, and who is taking part.
+//! What screens show across methods, derived from a [`crate::Workshop`] and
+//! never stored: who is taking part, and who may see what. Each method's own
+//! results view lives in its folder (`methods/<method>/`).
 
 pub mod participation;
-pub mod scoring;
 pub mod visibility;
-pub mod votes;

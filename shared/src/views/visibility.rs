@@ -5,11 +5,12 @@
 //! results only through the results views, when they are revealed.
 //!
 //! The server filters what it sends with these functions; keeping them here
-//! keeps the rule in one place with the others.
+//! keeps the rule in one place with the others. Who each event is for is said
+//! by the type that owns it, in its method's folder ([`Event::audience`]).
 
 use crate::command::Role;
 use crate::event::Event;
-use crate::ids::{IdeaId, TableId};
+use crate::ids::TableId;
 use crate::workshop::{Idea, StepRecord, Workshop};
 
 /// Who an event is meant for, before any redaction.
@@ -23,36 +24,13 @@ pub enum Audience {
 }
 
 impl Event {
-    /// Who this event is meant for. Every event kind is listed: a new one does
-    /// not compile until its method says who may see it.
-    pub fn audience(&self) -> Audience {
-        match self {
-            Event::VoteSet { table, .. } | Event::ScoreSet { table, .. } => {
-                Audience::OneTable(*table)
-            }
-            Event::TableJoined { .. }
-            | Event::IdeaSubmitted { .. }
-            | Event::IdeaEdited { .. }
-            | Event::IdeaDeleted { .. }
-            | Event::IdeaHiddenChanged { .. }
-            | Event::ClusterFormed { .. }
-            | Event::ClusterRenamed { .. }
-            | Event::ClusterSplit { .. }
-            | Event::ScoringItemsChosen { .. }
-            | Event::StepChanged { .. }
-            | Event::StepOpened { .. }
-            | Event::StepClosed { .. }
-            | Event::JoiningLockedChanged { .. }
-            | Event::ResultsVisibleChanged { .. } => Audience::Everyone,
-        }
-    }
-
     /// The event as `role` may see it, given the workshop as it is when the
     /// event is sent, or `None` when `role` may not see it at all. This is the
     /// one filter: live delivery, catch-up from any sequence number and
     /// snapshots ([`Workshop::redacted_for`]) all go through it, so a hidden
     /// idea's text never leaves by a side door (a catch-up replaying its
-    /// original submission, say).
+    /// original submission, say). Who an event is for is said by its type
+    /// ([`Event::audience`]), for every type: there is no default.
     pub fn view_for(&self, role: Role, workshop: &Workshop) -> Option<Event> {
         let for_role = match (self.audience(), role) {
             (_, Role::Facilitator) => return Some(self.clone()),
@@ -61,52 +39,6 @@ impl Event {
             (Audience::OneTable(_), Role::Wall | Role::Guest) => false,
         };
         for_role.then(|| self.without_hidden_text(workshop))
-    }
-
-    /// The event with the text of an idea that is hidden now left out.
-    fn without_hidden_text(&self, workshop: &Workshop) -> Event {
-        let hidden = |idea: &IdeaId| {
-            workshop
-                .all_ideas()
-                .get(idea.index())
-                .is_some_and(|idea| idea.hidden)
-        };
-        match self {
-            Event::IdeaSubmitted {
-                idea,
-                author,
-                at_ms,
-                ..
-            } if hidden(idea) => Event::IdeaSubmitted {
-                idea: *idea,
-                author: *author,
-                text: String::new(),
-                at_ms: *at_ms,
-            },
-            Event::IdeaEdited { idea, .. } if hidden(idea) => Event::IdeaEdited {
-                idea: *idea,
-                text: String::new(),
-            },
-            // Nothing else carries an idea's text: a cluster's title and a
-            // scoring item's text come from ideas that are neither hidden
-            // nor hideable (a clustered or voted idea cannot be hidden).
-            Event::TableJoined { .. }
-            | Event::IdeaSubmitted { .. }
-            | Event::IdeaEdited { .. }
-            | Event::IdeaDeleted { .. }
-            | Event::IdeaHiddenChanged { .. }
-            | Event::ClusterFormed { .. }
-            | Event::ClusterRenamed { .. }
-            | Event::ClusterSplit { .. }
-            | Event::VoteSet { .. }
-            | Event::ScoreSet { .. }
-            | Event::ScoringItemsChosen { .. }
-            | Event::StepChanged { .. }
-            | Event::StepOpened { .. }
-            | Event::StepClosed { .. }
-            | Event::JoiningLockedChanged { .. }
-            | Event::ResultsVisibleChanged { .. } => self.clone(),
-        }
     }
 }
 
@@ -166,6 +98,10 @@ impl Workshop {
                     StepRecord::Scoring(sheet.only_table(me))
                 }
                 (StepRecord::Scoring(sheet), _) => StepRecord::Scoring(sheet.without_scores()),
+                (StepRecord::Dots(ledger), Role::Table(me)) => {
+                    StepRecord::Dots(ledger.only_table(me))
+                }
+                (StepRecord::Dots(_), _) => StepRecord::Dots(Default::default()),
                 (StepRecord::Nothing, _) => StepRecord::Nothing,
             })
             .collect();
@@ -186,6 +122,8 @@ impl Workshop {
 
 #[cfg(test)]
 mod tests {
+    use crate::methods::{budget_vote, divergence, dot_vote, grouping, scoring};
+    use crate::{flow, joining};
     use std::collections::BTreeSet;
 
     use super::Audience;
@@ -199,7 +137,9 @@ mod tests {
 
     /// A workshop that has recorded every kind of event, and those events in order.
     fn every_kind_of_event() -> (Workshop, Vec<Event>) {
-        let setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
+        let mut setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
+        let dots = crate::StepConfig::DotVote(dot_vote::Config::default());
+        setup.steps.insert(4, dots);
         let mut w = Workshop::new(WorkshopConfig::new(setup).unwrap());
         let mut log = Vec::new();
         let mut run = |w: &mut Workshop, role, c: Command| {
@@ -211,11 +151,20 @@ mod tests {
             Role::Table(TableId(1)),
             Role::Facilitator,
         );
-        let open = Command::OpenStep {
+        let open = Command::OpenStep(flow::OpenStep {
             duration_secs: Some(60),
-        };
-        run(&mut w, Role::Guest, Command::JoinTable { name: "A".into() });
-        run(&mut w, Role::Guest, Command::JoinTable { name: "B".into() });
+        });
+        let open_again = open.clone();
+        run(
+            &mut w,
+            Role::Guest,
+            Command::JoinTable(joining::JoinTable { name: "A".into() }),
+        );
+        run(
+            &mut w,
+            Role::Guest,
+            Command::JoinTable(joining::JoinTable { name: "B".into() }),
+        );
         run(&mut w, f, open.clone());
         for (table, text) in [
             (a, "idée A"),
@@ -223,106 +172,130 @@ mod tests {
             (a, "autre A"),
             (b, "à retirer"),
         ] {
-            run(&mut w, table, Command::SubmitIdea { text: text.into() });
+            run(
+                &mut w,
+                table,
+                Command::SubmitIdea(divergence::SubmitIdea { text: text.into() }),
+            );
         }
-        run(&mut w, b, Command::DeleteIdea { idea: IdeaId(3) });
         run(
             &mut w,
-            f,
-            Command::SubmitIdea {
-                text: HIDDEN_TEXT.into(),
-            },
+            b,
+            Command::DeleteIdea(divergence::DeleteIdea { idea: IdeaId(3) }),
         );
         run(
             &mut w,
             f,
-            Command::EditIdea {
+            Command::SubmitIdea(divergence::SubmitIdea {
+                text: HIDDEN_TEXT.into(),
+            }),
+        );
+        run(
+            &mut w,
+            f,
+            Command::EditIdea(divergence::EditIdea {
                 idea: IdeaId(4),
                 text: format!("{HIDDEN_TEXT} (corrigé)"),
-            },
+            }),
         );
         run(
             &mut w,
             f,
-            Command::SetIdeaHidden {
+            Command::SetIdeaHidden(grouping::SetIdeaHidden {
                 idea: IdeaId(4),
                 hidden: true,
-            },
+            }),
         );
-        run(&mut w, f, Command::GoToStep { step: 1 });
+        run(&mut w, f, Command::GoToStep(flow::GoToStep { step: 1 }));
         // Edited while hidden: the edit's text is withheld too.
         run(
             &mut w,
             f,
-            Command::EditIdea {
+            Command::EditIdea(divergence::EditIdea {
                 idea: IdeaId(4),
                 text: format!("{HIDDEN_TEXT} !"),
-            },
+            }),
         );
         let pair = vec![ItemRef::Idea(IdeaId(0)), ItemRef::Idea(IdeaId(2))];
         run(
             &mut w,
             f,
-            Command::MergeItems {
+            Command::MergeItems(grouping::MergeItems {
                 items: pair.clone(),
                 title: None,
-            },
+            }),
         );
         run(
             &mut w,
             f,
-            Command::SplitCluster {
+            Command::SplitCluster(grouping::SplitCluster {
                 cluster: crate::ClusterId(0),
-            },
+            }),
         );
         run(
             &mut w,
             f,
-            Command::MergeItems {
+            Command::MergeItems(grouping::MergeItems {
                 items: pair,
                 title: None,
-            },
+            }),
         );
         run(
             &mut w,
             f,
-            Command::RenameCluster {
+            Command::RenameCluster(grouping::RenameCluster {
                 cluster: crate::ClusterId(1),
                 title: "Groupe".into(),
-            },
+            }),
         );
-        run(&mut w, f, Command::GoToStep { step: 2 });
+        run(&mut w, f, Command::GoToStep(flow::GoToStep { step: 2 }));
         run(&mut w, f, open.clone());
         run(
             &mut w,
             a,
-            Command::SetVote {
+            Command::SetVote(budget_vote::SetVote {
                 item: ItemRef::Idea(IdeaId(1)),
                 points: 3,
-            },
+            }),
         );
         run(
             &mut w,
             b,
-            Command::SetVote {
+            Command::SetVote(budget_vote::SetVote {
                 item: ItemRef::Cluster(crate::ClusterId(1)),
                 points: 2,
-            },
+            }),
         );
-        run(&mut w, f, Command::SetJoiningLocked { locked: true });
-        run(&mut w, f, Command::SetResultsVisible { visible: true });
-        run(&mut w, f, Command::GoToStep { step: 3 });
+        run(
+            &mut w,
+            f,
+            Command::SetJoiningLocked(joining::SetJoiningLocked { locked: true }),
+        );
+        run(
+            &mut w,
+            f,
+            Command::SetResultsVisible(flow::SetResultsVisible { visible: true }),
+        );
+        run(&mut w, f, Command::GoToStep(flow::GoToStep { step: 3 }));
         run(&mut w, f, open);
         for (table, score) in [(a, 4), (b, 9)] {
-            let c = Command::SetScore {
+            let c = Command::SetScore(scoring::SetScore {
                 seat: 1,
                 item: 0,
                 criterion: 0,
                 score: Some(score),
-            };
+            });
             run(&mut w, table, c);
         }
-        run(&mut w, f, Command::CloseStep);
+        run(&mut w, f, Command::GoToStep(flow::GoToStep { step: 4 }));
+        run(&mut w, f, open_again);
+        let dot = dot_vote::SetDot {
+            seat: 2,
+            item: ItemRef::Idea(IdeaId(1)),
+            dots: 1,
+        };
+        run(&mut w, a, Command::SetDot(dot));
+        run(&mut w, f, Command::CloseStep(flow::CloseStep {}));
         (w, log)
     }
 
@@ -330,7 +303,7 @@ mod tests {
     fn every_event_kind_has_an_audience_for_every_role() {
         let (w, log) = every_kind_of_event();
         let kinds: BTreeSet<&str> = log.iter().map(Event::kind).collect();
-        let all: BTreeSet<&str> = Event::KINDS.into_iter().collect();
+        let all: BTreeSet<&str> = Event::KINDS.iter().copied().collect();
         assert_eq!(
             kinds, all,
             "the sample workshop must record every event kind"
@@ -387,7 +360,7 @@ mod tests {
         );
         let shape = w.sheet_shape(3).unwrap();
         let sheet = seen_by_a.score_sheet(3).unwrap();
-        let cell = |t| crate::ledger::ScoreCell {
+        let cell = |t| crate::methods::scoring::sheet::ScoreCell {
             table: TableId(t),
             seat: 1,
             item: 0,

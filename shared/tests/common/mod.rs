@@ -3,10 +3,12 @@
 
 #![allow(dead_code)] // each test file uses a different part of this
 
+use ruche_shared::methods::{budget_vote, divergence, dot_vote, scoring};
 use ruche_shared::{
     Command, Event, IdeaId, ItemRef, Role, RuleViolation, TableId, Template, Workshop,
     WorkshopConfig, WorkshopSetup, source_criteria,
 };
+use ruche_shared::{flow, joining};
 
 /// A workshop and a clock.
 pub struct Room {
@@ -53,42 +55,57 @@ impl Room {
 
     pub fn join(&mut self, name: &str) -> TableId {
         match self
-            .send(Role::Guest, Command::JoinTable { name: name.into() })
+            .send(
+                Role::Guest,
+                Command::JoinTable(joining::JoinTable { name: name.into() }),
+            )
             .as_deref()
         {
-            Ok([Event::TableJoined { table, .. }]) => *table,
+            Ok([Event::TableJoined(joining::TableJoined { table, .. })]) => *table,
             other => panic!("join {name:?}: {other:?}"),
         }
     }
 
     pub fn idea(&mut self, table: TableId, text: &str) -> IdeaId {
         match self
-            .table(table, Command::SubmitIdea { text: text.into() })
+            .table(
+                table,
+                Command::SubmitIdea(divergence::SubmitIdea { text: text.into() }),
+            )
             .as_slice()
         {
-            [Event::IdeaSubmitted { idea, .. }] => *idea,
+            [Event::IdeaSubmitted(divergence::IdeaSubmitted { idea, .. })] => *idea,
             other => panic!("submit: {other:?}"),
         }
     }
 
     pub fn go_and_open(&mut self, step: usize) {
-        self.facilitator(Command::GoToStep { step });
-        self.facilitator(Command::OpenStep {
+        self.facilitator(Command::GoToStep(flow::GoToStep { step }));
+        self.facilitator(Command::OpenStep(flow::OpenStep {
             duration_secs: None,
-        });
+        }));
     }
 
     pub fn vote(&mut self, table: TableId, item: ItemRef, points: u32) {
-        self.table(table, Command::SetVote { item, points });
+        self.table(
+            table,
+            Command::SetVote(budget_vote::SetVote { item, points }),
+        );
+    }
+
+    /// Seat `seat` of `table` puts `dots` dots on `item`; must be accepted.
+    pub fn dot(&mut self, table: TableId, seat: u8, item: ItemRef, dots: u32) {
+        let command = Command::SetDot(dot_vote::SetDot { seat, item, dots });
+        self.table(table, command);
     }
 
     pub fn score(&mut self, table: TableId, seat: u8, item: u32, criterion: u32, score: u8) {
-        let command = Command::SetScore {
+        let command = Command::SetScore(scoring::SetScore {
             seat,
             item,
             criterion,
             score: Some(score),
-        };
+        });
         self.table(table, command);
     }
 

@@ -14,11 +14,14 @@ use ruche_shared::{ClusterId, Command, ItemRef, Lang, StepKind};
 
 use crate::browser;
 use crate::i18n::{self, texts};
+use crate::methods::results_views;
 use crate::route::Route;
 use crate::screens::Refused;
 use crate::screens::landing::LanguageChoice;
-use crate::session::{Link, Session};
-use crate::widgets::{LinkIndicator, NoticeBanner, ScoreBoard, StepHeader, VoteBars};
+use crate::session::{Link, LiveResults, Session};
+use crate::widgets::{LinkIndicator, NoticeBanner, StepHeader};
+use ruche_shared::methods::{divergence, grouping};
+use ruche_shared::{flow, joining};
 
 /// The console of workshop `workshop`.
 #[component]
@@ -188,30 +191,30 @@ fn StepControls(session: Session) -> impl IntoView {
             <ol class="steps">
                 {move || steps().into_iter().map(|(i, name, here)| view! {
                     <li class:current=here aria-current=here.then_some("step")>
-                        <button class="quiet" on:click=move |_| { session.send(Command::GoToStep { step: i }); }>{format!("{}. {name}", i + 1)}</button>
+                        <button class="quiet" on:click=move |_| { session.send(Command::GoToStep(flow::GoToStep { step: i })); }>{format!("{}. {name}", i + 1)}</button>
                     </li>
                 }).collect_view()}
             </ol>
             <div class="actions">
-                <button id="prev-step" disabled=move || { current() == 0 || !session.allows(&Command::GoToStep { step: current() - 1 }) } on:click=move |_| { session.send(Command::GoToStep { step: current().saturating_sub(1) }); }>{move || t().previous}</button>
-                <button id="next-step" disabled=move || !session.allows(&Command::GoToStep { step: current() + 1 }) on:click=move |_| { session.send(Command::GoToStep { step: current() + 1 }); }>{move || t().next}</button>
+                <button id="prev-step" disabled=move || { current() == 0 || !session.allows(&Command::GoToStep(flow::GoToStep { step: current() - 1 })) } on:click=move |_| { session.send(Command::GoToStep(flow::GoToStep { step: current().saturating_sub(1) })); }>{move || t().previous}</button>
+                <button id="next-step" disabled=move || !session.allows(&Command::GoToStep(flow::GoToStep { step: current() + 1 })) on:click=move |_| { session.send(Command::GoToStep(flow::GoToStep { step: current() + 1 })); }>{move || t().next}</button>
             </div>
             <div class="actions">
                 <Show when=move || !flag(|w| w.is_step_open())
-                    fallback=move || view! { <button id="close-step" class="danger" on:click=move |_| { session.send(Command::CloseStep); }>{move || t().close_step}</button> }>
+                    fallback=move || view! { <button id="close-step" class="danger" on:click=move |_| { session.send(Command::CloseStep(flow::CloseStep {})); }>{move || t().close_step}</button> }>
                     <label class="inline" for="minutes">{move || t().minutes}</label>
                     <input id="minutes" class="short" type="number" min="1" max="180" prop:value=move || minutes.get() on:input=move |ev| minutes.set(event_target_value(&ev))/>
                     <button id="open-step" class="primary" on:click=move |_| {
                         let duration_secs = minutes.get_untracked().trim().parse::<u32>().ok().map(|m| m * 60);
-                        session.send(Command::OpenStep { duration_secs });
+                        session.send(Command::OpenStep(flow::OpenStep { duration_secs }));
                     }>{move || t().open_step}</button>
                 </Show>
             </div>
             <div class="actions">
-                <button id="toggle-joining" on:click=move |_| { session.send(Command::SetJoiningLocked { locked: !flag(|w| w.is_joining_locked()) }); }>
+                <button id="toggle-joining" on:click=move |_| { session.send(Command::SetJoiningLocked(joining::SetJoiningLocked { locked: !flag(|w| w.is_joining_locked()) })); }>
                     {move || if flag(|w| w.is_joining_locked()) { t().unlock_joining } else { t().lock_joining }}
                 </button>
-                <button id="toggle-results" on:click=move |_| { session.send(Command::SetResultsVisible { visible: !flag(|w| w.results_visible()) }); }>
+                <button id="toggle-results" on:click=move |_| { session.send(Command::SetResultsVisible(flow::SetResultsVisible { visible: !flag(|w| w.results_visible()) })); }>
                     {move || if flag(|w| w.results_visible()) { t().hide_results } else { t().show_results }}
                 </button>
                 <span class="muted">{move || if flag(|w| w.results_visible()) { t().results_shown } else { t().results_private }}</span>
@@ -260,7 +263,7 @@ fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
         let items: Vec<ItemRef> = selected.get_untracked().into_iter().collect();
         let title_text = title.get_untracked().trim().to_owned();
         let title = (!title_text.is_empty()).then_some(title_text);
-        if session.send(Command::MergeItems { items, title }) {
+        if session.send(Command::MergeItems(grouping::MergeItems { items, title })) {
             selected.set(BTreeSet::new());
         }
     };
@@ -271,7 +274,7 @@ fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
                 <form class="row" on:submit=move |ev| {
                     ev.prevent_default();
                     let text = draft.get_untracked().trim().to_owned();
-                    if !text.is_empty() && session.send(Command::SubmitIdea { text }) {
+                    if !text.is_empty() && session.send(Command::SubmitIdea(divergence::SubmitIdea { text })) {
                         draft.set(String::new());
                     }
                 }>
@@ -284,7 +287,7 @@ fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
                 <form class="row merge" on:submit=move |ev| { ev.prevent_default(); merge(); }>
                     <label class="sr-only" for="cluster-title">{move || t().cluster_title}</label>
                     <input id="cluster-title" placeholder=move || t().cluster_title prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
-                    <button id="merge" type="submit" class="primary" disabled=move || !session.allows(&Command::MergeItems { items: selected.get().into_iter().collect(), title: None })>
+                    <button id="merge" type="submit" class="primary" disabled=move || !session.allows(&Command::MergeItems(grouping::MergeItems { items: selected.get().into_iter().collect(), title: None }))>
                         {move || format!("{} ({})", t().merge_selected, selected.with(BTreeSet::len))}
                     </button>
                 </form>
@@ -329,7 +332,7 @@ fn ItemRow(
         ItemRef::Idea(idea) => {
             let hidden = row.hidden;
             view! {
-                <button class="quiet" on:click=move |_| { session.send(Command::SetIdeaHidden { idea, hidden: !hidden }); }>
+                <button class="quiet" on:click=move |_| { session.send(Command::SetIdeaHidden(grouping::SetIdeaHidden { idea, hidden: !hidden })); }>
                     {if hidden { t.show } else { t.hide }}
                 </button>
             }
@@ -359,13 +362,13 @@ fn ClusterActions(session: Session, cluster: ClusterId, rename: RwSignal<String>
     view! {
         <form class="inline-form" on:submit=move |ev| {
             ev.prevent_default();
-            session.send(Command::RenameCluster { cluster, title: rename.get_untracked().trim().to_owned() });
+            session.send(Command::RenameCluster(grouping::RenameCluster { cluster, title: rename.get_untracked().trim().to_owned() }));
         }>
             <label class="sr-only" for=input_id.clone()>{t.cluster_title}</label>
             <input id=input_id prop:value=move || rename.get() on:input=move |ev| rename.set(event_target_value(&ev))/>
             <button type="submit">{t.rename}</button>
         </form>
-        <button on:click=move |_| { session.send(Command::SplitCluster { cluster }); }>{t.split}</button>
+        <button on:click=move |_| { session.send(Command::SplitCluster(grouping::SplitCluster { cluster })); }>{t.split}</button>
     }
 }
 
@@ -411,27 +414,18 @@ fn TableList(session: Session) -> impl IntoView {
 /// the facilitator's full copy with the engine's views.
 #[component]
 fn LocalResults(session: Session) -> impl IntoView {
-    let votes = Memo::new(move |_| {
-        session.workshop.with(|w| {
-            let w = w.as_ref()?;
-            w.vote_histogram(w.latest_vote_step()?)
-        })
+    let results = Memo::new(move |_| {
+        session
+            .workshop
+            .with(|w| w.as_ref().map(LiveResults::of).unwrap_or_default())
     });
-    let scores = Memo::new(move |_| {
-        session.workshop.with(|w| {
-            let w = w.as_ref()?;
-            w.scoring_results(w.latest_scoring_step()?)
-        })
-    });
+    let any = move || results.with(|r| r.votes.is_some() || r.scores.is_some() || r.dots.is_some());
     let lang = move || session.lang();
     view! {
-        <Show when=move || votes.with(Option::is_some) || scores.with(Option::is_some)>
+        <Show when=any>
             <section class="card results">
                 <h2>{move || texts(lang()).results}</h2>
-                <Show when=move || votes.with(Option::is_some)>
-                    <VoteBars histogram=votes.into() workshop=session.workshop lang=lang()/>
-                </Show>
-                {move || scores.get().map(|results| view! { <ScoreBoard results lang=lang()/> })}
+                {move || results_views(results, session, lang())}
             </section>
         </Show>
     }

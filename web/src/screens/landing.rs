@@ -127,7 +127,12 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
         });
     };
     let needs_items = move || template.get() == "evaluation";
-    let has_vote = move || template.get() != "evaluation";
+    let has_vote = move || {
+        matches!(
+            template.get().as_str(),
+            "ideation" | "ideation_then_evaluation"
+        )
+    };
     view! {
         <section class="card">
             <h2>{move || t().create_heading}</h2>
@@ -137,6 +142,7 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
                     <option value="ideation" selected=move || template.get() == "ideation">{move || t().template_ideation}</option>
                     <option value="evaluation" selected=move || template.get() == "evaluation">{move || t().template_evaluation}</option>
                     <option value="ideation_then_evaluation" selected=move || template.get() == "ideation_then_evaluation">{move || t().template_both}</option>
+                    <option value="ideation_then_dots" selected=move || template.get() == "ideation_then_dots">{move || t().template_dots}</option>
                 </select>
                 <label for="title">{move || t().title}</label>
                 <input id="title" required maxlength="500" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>

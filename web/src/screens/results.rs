@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::i18n::texts;
+use crate::methods::results_views;
 use crate::session::Session;
-use crate::widgets::{ScoreBoard, VoteBars};
 
 /// The live histogram and scoring results, when revealed; a word when not.
 #[component]
@@ -15,8 +15,7 @@ pub fn ResultsPanel(session: Session) -> impl IntoView {
             .workshop
             .with(|w| w.as_ref().map(|w| w.results_visible()))
     });
-    let votes = Memo::new(move |_| session.results.with(|r| r.votes.clone()));
-    let scores = Memo::new(move |_| session.results.with(|r| r.scores.clone()));
+    let results = Memo::new(move |_| session.results.get());
     move || {
         let lang = session.lang();
         let t = texts(lang);
@@ -28,10 +27,7 @@ pub fn ResultsPanel(session: Session) -> impl IntoView {
                 view! {
                     <section class="card results" aria-label=t.results>
                         <h2>{t.results}</h2>
-                        <Show when=move || votes.with(Option::is_some)>
-                            <VoteBars histogram=votes.into() workshop=session.workshop lang/>
-                        </Show>
-                        {move || scores.get().map(|results| view! { <ScoreBoard results lang/> })}
+                        {results_views(results, session, lang)}
                     </section>
                 }
                 .into_any(),

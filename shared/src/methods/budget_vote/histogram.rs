@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Config;
 use crate::config::StepConfig;
 use crate::ids::{ItemRef, TableId};
 use crate::workshop::Workshop;
@@ -52,11 +53,11 @@ pub struct VoteHistogram {
 impl Workshop {
     /// The histogram of vote step `step`, or `None` if it is not a budget vote.
     pub fn vote_histogram(&self, step: usize) -> Option<VoteHistogram> {
-        let StepConfig::BudgetVote {
+        let StepConfig::BudgetVote(Config {
             budget,
             cap_per_item,
             allow_self_vote,
-        } = *self.config.step(step)?
+        }) = *self.config.step(step)?
         else {
             return None;
         };

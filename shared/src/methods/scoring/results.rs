@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Criterion, StepConfig};
+use super::{Config, Criterion};
+use crate::config::StepConfig;
 use crate::stats::ScoreStats;
 use crate::workshop::Workshop;
 
@@ -75,12 +76,12 @@ pub struct ScoringResults {
 impl Workshop {
     /// The results of scoring step `step`, or `None` if it is not a scoring step.
     pub fn scoring_results(&self, step: usize) -> Option<ScoringResults> {
-        let StepConfig::Scoring {
+        let StepConfig::Scoring(Config {
             criteria,
             scale_min,
             scale_max,
             ..
-        } = self.config.step(step)?
+        }) = self.config.step(step)?
         else {
             return None;
         };

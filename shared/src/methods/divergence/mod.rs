@@ -1,0 +1,291 @@
+//! Divergence (« le robinet à idées »): tables submit ideas and see each
+//! other's; a table may edit or withdraw its own while the step is open; the
+//! facilitator may type ideas in and correct any, during divergence or grouping.
+
+use serde::{Deserialize, Serialize};
+
+use crate::command::Role;
+use crate::config::{ConfigError, Lang, StepConfig, StepKind};
+use crate::ids::{IdeaId, ItemRef, TableId};
+use crate::methods::{CommandRules, EventRules, StepRules, bad_step};
+use crate::rules::{Decision, clean_text, expect_next_id};
+use crate::views::visibility::Audience;
+use crate::violation::RuleViolation;
+use crate::workshop::{Idea, ReplayError, Workshop};
+
+/// The default longest idea, in characters (Unicode scalar values).
+pub const DEFAULT_MAX_IDEA_CHARS: u32 = 280;
+/// The longest idea limit a facilitator may set.
+pub const MAX_IDEA_CHARS_LIMIT: u32 = 2000;
+
+/// The method's name on screens.
+pub fn name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr | Lang::En => "divergence",
+    }
+}
+
+/// A divergence step's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Config {
+    /// The longest idea, in characters.
+    #[serde(default = "default_max_idea_chars")]
+    pub max_idea_chars: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_idea_chars: DEFAULT_MAX_IDEA_CHARS,
+        }
+    }
+}
+
+fn default_max_idea_chars() -> u32 {
+    DEFAULT_MAX_IDEA_CHARS
+}
+
+impl StepRules for Config {
+    fn check(&self, _steps: &[StepConfig], index: usize) -> Result<(), ConfigError> {
+        if !(1..=MAX_IDEA_CHARS_LIMIT).contains(&self.max_idea_chars) {
+            return Err(bad_step(
+                index,
+                "the idea length limit must be between 1 and 2000 characters",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Submit an idea in the open divergence step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitIdea {
+    /// The idea, at most the step's limit.
+    pub text: String,
+}
+
+/// Rewrite an idea: a table its own while divergence is open, the
+/// facilitator any idea during divergence or grouping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditIdea {
+    /// Which idea.
+    pub idea: IdeaId,
+    /// Its new text.
+    pub text: String,
+}
+
+/// Withdraw one of the table's own ideas while divergence is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteIdea {
+    /// Which idea.
+    pub idea: IdeaId,
+}
+
+/// An idea was submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdeaSubmitted {
+    /// Its id.
+    pub idea: IdeaId,
+    /// The table that wrote it, or none when the facilitator typed it in.
+    pub author: Option<TableId>,
+    /// Its text, trimmed.
+    pub text: String,
+    /// When, in milliseconds since the Unix epoch, as the server's clock said.
+    pub at_ms: u64,
+}
+
+/// An idea's text changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdeaEdited {
+    /// Which idea.
+    pub idea: IdeaId,
+    /// Its new text.
+    pub text: String,
+}
+
+/// An idea was withdrawn by its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdeaDeleted {
+    /// Which idea.
+    pub idea: IdeaId,
+}
+
+fn table_or_facilitator(role: Role) -> bool {
+    matches!(role, Role::Table(_) | Role::Facilitator)
+}
+
+impl CommandRules for SubmitIdea {
+    fn may_send(&self, role: Role) -> bool {
+        table_or_facilitator(role)
+    }
+
+    fn check(&self, workshop: &Workshop, role: Role, now_ms: u64) -> Decision {
+        let author = match role {
+            Role::Table(table) => {
+                workshop.expect_open_step(&[StepKind::Divergence])?;
+                Some(table)
+            }
+            // The facilitator may type ideas in before opening the step, or while grouping.
+            _ => {
+                workshop.expect_step(&[StepKind::Divergence, StepKind::Grouping])?;
+                None
+            }
+        };
+        let text = clean_text(&self.text, workshop.idea_char_limit())?;
+        let idea = IdeaId(workshop.ideas.len() as u32);
+        Ok(vec![
+            IdeaSubmitted {
+                idea,
+                author,
+                text,
+                at_ms: now_ms,
+            }
+            .into(),
+        ])
+    }
+}
+
+impl CommandRules for EditIdea {
+    fn may_send(&self, role: Role) -> bool {
+        table_or_facilitator(role)
+    }
+
+    fn check(&self, workshop: &Workshop, role: Role, _now_ms: u64) -> Decision {
+        let found = workshop.existing_idea(self.idea)?;
+        if let Role::Table(table) = role {
+            workshop.expect_open_step(&[StepKind::Divergence])?;
+            expect_own_idea(found, table)?;
+            workshop.expect_no_votes(ItemRef::Idea(self.idea))?;
+        } else {
+            workshop.expect_step(&[StepKind::Divergence, StepKind::Grouping])?;
+        }
+        let text = clean_text(&self.text, workshop.idea_char_limit())?;
+        Ok(vec![
+            IdeaEdited {
+                idea: self.idea,
+                text,
+            }
+            .into(),
+        ])
+    }
+}
+
+impl CommandRules for DeleteIdea {
+    fn may_send(&self, role: Role) -> bool {
+        matches!(role, Role::Table(_))
+    }
+
+    fn check(&self, workshop: &Workshop, role: Role, _now_ms: u64) -> Decision {
+        let Role::Table(table) = role else {
+            return Err(RuleViolation::NotAllowedForRole { role });
+        };
+        let found = workshop.existing_idea(self.idea)?;
+        workshop.expect_open_step(&[StepKind::Divergence])?;
+        expect_own_idea(found, table)?;
+        if found.cluster.is_some() {
+            return Err(RuleViolation::IdeaInCluster);
+        }
+        workshop.expect_no_votes(ItemRef::Idea(self.idea))?;
+        Ok(vec![IdeaDeleted { idea: self.idea }.into()])
+    }
+}
+
+fn expect_own_idea(idea: &Idea, table: TableId) -> Result<(), RuleViolation> {
+    if idea.author == Some(table) {
+        Ok(())
+    } else {
+        Err(RuleViolation::NotYourIdea)
+    }
+}
+
+fn is_hidden(workshop: &Workshop, idea: IdeaId) -> bool {
+    workshop
+        .ideas
+        .get(idea.index())
+        .is_some_and(|idea| idea.hidden)
+}
+
+impl EventRules for IdeaSubmitted {
+    fn audience(&self) -> Audience {
+        Audience::Everyone
+    }
+
+    fn apply(&self, workshop: &mut Workshop) -> Result<(), ReplayError> {
+        expect_next_id(self.idea.index(), workshop.ideas.len(), "idea")?;
+        if self
+            .author
+            .is_some_and(|table| workshop.table(table).is_none())
+        {
+            return Err(ReplayError("the idea's table does not exist".into()));
+        }
+        workshop.ideas.push(Idea {
+            id: self.idea,
+            author: self.author,
+            text: self.text.clone(),
+            at_ms: self.at_ms,
+            hidden: false,
+            deleted: false,
+            cluster: None,
+        });
+        Ok(())
+    }
+
+    fn without_hidden_text(&self, workshop: &Workshop) -> Self {
+        IdeaSubmitted {
+            text: if is_hidden(workshop, self.idea) {
+                String::new()
+            } else {
+                self.text.clone()
+            },
+            ..self.clone()
+        }
+    }
+}
+
+impl EventRules for IdeaEdited {
+    fn audience(&self) -> Audience {
+        Audience::Everyone
+    }
+
+    fn apply(&self, workshop: &mut Workshop) -> Result<(), ReplayError> {
+        workshop.idea_mut(self.idea)?.text = self.text.clone();
+        Ok(())
+    }
+
+    fn without_hidden_text(&self, workshop: &Workshop) -> Self {
+        IdeaEdited {
+            idea: self.idea,
+            text: if is_hidden(workshop, self.idea) {
+                String::new()
+            } else {
+                self.text.clone()
+            },
+        }
+    }
+}
+
+impl EventRules for IdeaDeleted {
+    fn audience(&self) -> Audience {
+        Audience::Everyone
+    }
+
+    fn apply(&self, workshop: &mut Workshop) -> Result<(), ReplayError> {
+        workshop.idea_mut(self.idea)?.deleted = true;
+        Ok(())
+    }
+}
+
+impl Workshop {
+    /// The longest idea accepted now: the limit of the latest divergence step
+    /// at or before the current one.
+    pub fn idea_char_limit(&self) -> u32 {
+        self.config.steps()[..=self.current_step]
+            .iter()
+            .rev()
+            .find_map(|step| match step {
+                StepConfig::Divergence(config) => Some(config.max_idea_chars),
+                _ => None,
+            })
+            .unwrap_or(DEFAULT_MAX_IDEA_CHARS)
+    }
+}

@@ -1,0 +1,207 @@
+//! The dot vote (« vote par gommettes »), the decision step of the source's
+//! design-thinking workshop: « chaque participant ne retient qu'une seule
+//! idée ». Each seat of a table has a few dots (1 by default) to put on the
+//! ideas it keeps, at most one per idea by default, never on its own table's
+//! ideas by default. A dot is a *set* ("seat 2 puts 1 dot on idea X"), so a
+//! retry changes nothing. Results: a histogram of dots ([`tally`]).
+//!
+//! - [`ledger`]: the record.
+//! - [`tally`]: the results view.
+
+pub mod ledger;
+pub mod tally;
+
+use serde::{Deserialize, Serialize};
+
+use crate::command::Role;
+use crate::config::{ConfigError, Lang, StepConfig, StepKind};
+use crate::ids::{ItemRef, TableId};
+use crate::methods::{CommandRules, EventRules, StepRules, bad_step};
+use crate::rules::{Decision, unknown_item};
+use crate::views::visibility::Audience;
+use crate::violation::RuleViolation;
+use crate::workshop::{ReplayError, StepRecord, Workshop};
+
+use ledger::DotLedger;
+
+/// The default dots per seat: each person keeps one idea.
+pub const DEFAULT_DOTS_PER_SEAT: u32 = 1;
+/// The default most dots one seat may put on one idea.
+pub const DEFAULT_MAX_PER_ITEM: u32 = 1;
+/// The most dots a facilitator may give each seat.
+pub const MAX_DOTS_PER_SEAT: u32 = 20;
+
+/// The method's name on screens.
+pub fn name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "vote par gommettes",
+        Lang::En => "dot vote",
+    }
+}
+
+/// A dot vote's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Config {
+    /// Dots each seat (each person) may place.
+    #[serde(default = "default_dots_per_seat")]
+    pub dots_per_seat: u32,
+    /// Most dots one seat may put on one idea.
+    #[serde(default = "default_max_per_item")]
+    pub max_per_item: u32,
+    /// Whether a seat may put dots on its own table's ideas.
+    #[serde(default)]
+    pub allow_self_vote: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            dots_per_seat: DEFAULT_DOTS_PER_SEAT,
+            max_per_item: DEFAULT_MAX_PER_ITEM,
+            allow_self_vote: false,
+        }
+    }
+}
+
+fn default_dots_per_seat() -> u32 {
+    DEFAULT_DOTS_PER_SEAT
+}
+fn default_max_per_item() -> u32 {
+    DEFAULT_MAX_PER_ITEM
+}
+
+impl StepRules for Config {
+    fn check(&self, _steps: &[StepConfig], index: usize) -> Result<(), ConfigError> {
+        if !(1..=MAX_DOTS_PER_SEAT).contains(&self.dots_per_seat) {
+            return Err(bad_step(index, "each seat needs between 1 and 20 dots"));
+        }
+        if self.max_per_item == 0 || self.max_per_item > self.dots_per_seat {
+            return Err(bad_step(
+                index,
+                "the dots per idea must be between 1 and the dots per seat",
+            ));
+        }
+        Ok(())
+    }
+
+    fn new_record(&self) -> StepRecord {
+        StepRecord::Dots(DotLedger::default())
+    }
+}
+
+/// Set how many dots one seat of this table puts on an item: a *set*, not an
+/// increment. 0 takes them back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetDot {
+    /// The seat, from 1 ("Personne 1").
+    pub seat: u8,
+    /// The idea or cluster.
+    pub item: ItemRef,
+    /// The seat's dots on it, from 0 to the step's most per idea.
+    pub dots: u32,
+}
+
+/// A seat's dots on an item are now `dots`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DotSet {
+    /// The dot vote step's index.
+    pub step: usize,
+    /// The table.
+    pub table: TableId,
+    /// The seat, from 1.
+    pub seat: u8,
+    /// The idea or cluster.
+    pub item: ItemRef,
+    /// Its dots from that seat (0: none).
+    pub dots: u32,
+}
+
+impl CommandRules for SetDot {
+    fn may_send(&self, role: Role) -> bool {
+        matches!(role, Role::Table(_))
+    }
+
+    fn check(&self, workshop: &Workshop, role: Role, _now_ms: u64) -> Decision {
+        let Role::Table(table) = role else {
+            return Err(RuleViolation::NotAllowedForRole { role });
+        };
+        workshop.expect_open_step(&[StepKind::DotVote])?;
+        let StepConfig::DotVote(Config {
+            dots_per_seat,
+            max_per_item,
+            allow_self_vote,
+        }) = *workshop.current_step_config()
+        else {
+            unreachable!("expect_open_step checked the step kind")
+        };
+        let SetDot { seat, item, dots } = *self;
+        let seats = workshop.config.seats();
+        if seat == 0 || seat > seats {
+            return Err(RuleViolation::UnknownSeat { seats });
+        }
+        if !workshop.is_vote_item(item) {
+            return Err(unknown_item(item));
+        }
+        if dots > max_per_item {
+            return Err(RuleViolation::DotCapExceeded {
+                cap: max_per_item,
+                requested: dots,
+            });
+        }
+        if dots > 0 && !allow_self_vote && workshop.is_authored_by(item, table) {
+            return Err(RuleViolation::OwnIdea { item });
+        }
+        let step = workshop.current_step;
+        let ledger = workshop.dot_ledger(step).expect("a dot vote has a ledger");
+        let placed = ledger.placed(table, seat);
+        let old = ledger.dots(table, seat, item);
+        if placed - old + dots > dots_per_seat {
+            return Err(RuleViolation::NoDotsLeft {
+                dots: dots_per_seat,
+                remaining: dots_per_seat - placed,
+                requested: dots - old,
+            });
+        }
+        Ok(vec![
+            DotSet {
+                step,
+                table,
+                seat,
+                item,
+                dots,
+            }
+            .into(),
+        ])
+    }
+}
+
+impl EventRules for DotSet {
+    fn audience(&self) -> Audience {
+        // A table's dots are its own until the facilitator reveals the totals.
+        Audience::OneTable(self.table)
+    }
+
+    fn apply(&self, workshop: &mut Workshop) -> Result<(), ReplayError> {
+        let seats = workshop.config.seats();
+        if workshop.table(self.table).is_none() || self.seat == 0 || self.seat > seats {
+            return Err(ReplayError("no such table or seat for a dot".into()));
+        }
+        match workshop.records.get_mut(self.step) {
+            Some(StepRecord::Dots(ledger)) => {
+                ledger.set(self.table, self.seat, self.item, self.dots);
+                Ok(())
+            }
+            _ => Err(ReplayError(format!("step {} is not a dot vote", self.step))),
+        }
+    }
+}
+
+impl Workshop {
+    /// The dots of step `step`, if it is a dot vote.
+    pub fn dot_ledger(&self, step: usize) -> Option<&DotLedger> {
+        match self.records.get(step) {
+            Some(StepRecord::Dots(ledger)) => Some(ledger),
+            _ => None,
+        }
+    }
+}

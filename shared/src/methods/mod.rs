@@ -1,0 +1,90 @@
+//! # The workshop's methods, one folder each
+//!
+//! A method is a kind of step a facilitator puts in a workshop's programme.
+//! Its folder owns everything about it: its settings (`Config`, checked once
+//! with the workshop's), its commands, who may send them and the rules that
+//! check them (a refusal changes nothing), its events and how they are
+//! applied (whole or not at all), who may see them, its record (the state it
+//! keeps), its results view, and its names in French and English.
+//!
+//! The top-level [`crate::StepConfig`], [`crate::Command`] and
+//! [`crate::Event`] are declared in one list each (`config.rs`, `command.rs`,
+//! `event.rs`): one line per method, command or event, naming the type that
+//! owns it here. Everything they do is delegated to that type, through the
+//! traits below. What every method shares stays in the core: tables, ideas
+//! and clusters with their authors (`workshop.rs`), joining (`joining.rs`),
+//! the step machine (`flow.rs`), and the shared checks (`rules.rs`).
+//!
+//! ## Adding a method
+//! A folder here with its `Config` ([`StepRules`]), its commands
+//! ([`CommandRules`]) and events ([`EventRules`]); one line in each of the
+//! three lists; an arm in [`crate::workshop::StepRecord`] if it keeps a record;
+//! its panels in the web client's `methods/` folder; a template and an
+//! example in `docs/protocol.md`.
+
+pub mod budget_vote;
+pub mod divergence;
+pub mod dot_vote;
+pub mod grouping;
+pub mod results;
+pub mod scoring;
+
+use crate::command::Role;
+use crate::config::{ConfigError, StepConfig};
+use crate::event::Event;
+use crate::rules::Decision;
+use crate::views::visibility::Audience;
+use crate::workshop::{ReplayError, StepRecord, Workshop};
+
+/// What a method's settings know: how to check themselves, what the step
+/// records, and what happens when the workshop reaches the step.
+pub(crate) trait StepRules {
+    /// Checks the settings of step `index` among `steps`.
+    fn check(&self, steps: &[StepConfig], index: usize) -> Result<(), ConfigError>;
+
+    /// What the step records, empty.
+    fn new_record(&self) -> StepRecord {
+        StepRecord::Nothing
+    }
+
+    /// Events to record when the workshop first reaches step `step` (e.g. a
+    /// scoring step taking a vote's top fixes its items then).
+    fn on_reached(&self, _workshop: &Workshop, _step: usize) -> Vec<Event> {
+        Vec::new()
+    }
+}
+
+/// What a command knows: who may send it, and the rules that turn it into
+/// events or refuse it. Checking never changes the workshop.
+pub(crate) trait CommandRules {
+    /// Whether `role` may send this command at all (finer rules come after).
+    fn may_send(&self, role: Role) -> bool;
+    /// The events this command gives, or why it is refused.
+    fn check(&self, workshop: &Workshop, role: Role, now_ms: u64) -> Decision;
+}
+
+/// What an event knows: who may see it, and how to apply it. `apply` checks
+/// everything before it writes, so an event applies whole or not at all.
+pub(crate) trait EventRules {
+    /// Who this event is meant for.
+    fn audience(&self) -> Audience;
+    /// Records the event.
+    fn apply(&self, workshop: &mut Workshop) -> Result<(), ReplayError>;
+    /// The event as someone other than the facilitator may see it, given the
+    /// workshop now: the text of a hidden idea is withheld.
+    fn without_hidden_text(&self, _workshop: &Workshop) -> Self
+    where
+        Self: Clone,
+    {
+        self.clone()
+    }
+}
+
+/// A configuration error of step `index`, said in English (a configuration
+/// error is for the facilitator's IT person).
+pub(crate) fn bad_step(index: usize, reason: &str) -> ConfigError {
+    ConfigError::BadStep {
+        step: index,
+        reason: reason.to_owned(),
+    }
+}

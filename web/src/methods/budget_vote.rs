@@ -1,0 +1,98 @@
+//! The budget vote on the tablet: − / + per item, the points left always in
+//! view; the engine says which taps are allowed.
+
+use leptos::prelude::*;
+use ruche_shared::methods::budget_vote;
+use ruche_shared::{Command, ItemRef, StepConfig, TableId};
+
+use crate::i18n::texts;
+use crate::session::Session;
+
+/// Spending the table's points: − / + per item, the points left always in view.
+#[component]
+pub fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
+    let t = texts(session.lang());
+    let budget =
+        session
+            .workshop
+            .with_untracked(|w| match w.as_ref().and_then(|w| w.config().step(step)) {
+                Some(StepConfig::BudgetVote(budget_vote::Config { budget, .. })) => *budget,
+                _ => 0,
+            });
+    // What the table sees: its points once the waiting votes are accepted.
+    let shown = move |item: ItemRef| -> u32 {
+        session.projected.with(|w| {
+            w.as_ref()
+                .and_then(|w| w.vote_ledger(step))
+                .map_or(0, |l| l.points(table, item))
+        })
+    };
+    let pending = move |item: ItemRef| {
+        session.is_pending(
+            |c| matches!(c, Command::SetVote(budget_vote::SetVote { item: i, .. }) if *i == item),
+        )
+    };
+    // Whether the engine accepts this many points now: the cap, the budget,
+    // the table's own ideas and the step are its rules, not the screen's.
+    let allowed = move |item: ItemRef, points: u32| {
+        session.allows(&Command::SetVote(budget_vote::SetVote { item, points }))
+    };
+    let items = move || {
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| {
+                    w.vote_items()
+                        .map(|item| {
+                            (
+                                item,
+                                w.item_label(item).to_owned(),
+                                w.is_authored_by(item, table),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let left = move || {
+        let spent = session.projected.with(|w| {
+            w.as_ref()
+                .and_then(|w| w.vote_ledger(step))
+                .map_or(0, |l| l.spent(table))
+        });
+        budget.saturating_sub(spent)
+    };
+    view! {
+        <div class="budget" role="status" aria-live="polite" data-points-left=left>
+            <strong class="points-left">{left}</strong>
+            " " {t.points_left} " / " {budget}
+        </div>
+        {move || (left() == 0).then(|| view! { <p class="done">{t.vote_done}</p> })}
+        <ul class="vote-items">
+            <For each=items key=|(item, label, own)| (*item, label.clone(), *own) let((item, label, own))>
+                <li class="vote-item" class:own=own data-item=item.to_string() data-points=move || shown(item)>
+                    <span class="item-label">{label.clone()}</span>
+                    {if own {
+                        view! { <span class="badge own">{t.own_idea}</span> }.into_any()
+                    } else {
+                        let label = label.clone();
+                        view! {
+                            <span class="stepper">
+                                <button class="round" aria-label=format!("{} {label}", t.remove_point)
+                                    disabled=move || { shown(item) == 0 || !allowed(item, shown(item) - 1) }
+                                    on:click=move |_| { session.send(Command::SetVote(budget_vote::SetVote { item, points: shown(item).saturating_sub(1) })); }>"−"</button>
+                                <span class="points" class:pending=move || pending(item) aria-live="polite">
+                                    {move || shown(item)}
+                                    {move || pending(item).then(|| view! { <span class="sr-only">{t.pending}</span> })}
+                                </span>
+                                <button class="round" aria-label=format!("{} {label}", t.add_point)
+                                    disabled=move || !allowed(item, shown(item) + 1)
+                                    on:click=move |_| { session.send(Command::SetVote(budget_vote::SetVote { item, points: shown(item) + 1 })); }>"+"</button>
+                            </span>
+                        }.into_any()
+                    }}
+                </li>
+            </For>
+        </ul>
+    }
+}

@@ -1,0 +1,130 @@
+//! Divergence on the tablet: writing ideas, with a hint when one like it was
+//! already submitted, and the table's own ideas to edit or withdraw.
+
+use leptos::prelude::*;
+use ruche_shared::methods::divergence;
+use ruche_shared::{Command, IdeaId, TableId};
+
+use crate::i18n::texts;
+use crate::session::Session;
+
+/// Writing ideas, with a hint when one like it was already submitted.
+#[component]
+pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
+    let t = texts(session.lang());
+    let draft = RwSignal::new(String::new());
+    let limit = session
+        .workshop
+        .with_untracked(|w| w.as_ref().map(|w| w.idea_char_limit()))
+        .unwrap_or(280);
+    let similar = move || {
+        let text = draft.get();
+        session.workshop.with(|w| {
+            let w = w.as_ref()?;
+            let ids = w.similar_ideas(&text, 3);
+            (!ids.is_empty()).then(|| {
+                ids.into_iter()
+                    .filter_map(|id| w.idea(id).map(|i| i.text.clone()))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let open = move || {
+        session
+            .workshop
+            .with(|w| w.as_ref().is_some_and(|w| w.is_step_open()))
+    };
+    let ideas = move |own: bool| {
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| {
+                    w.all_ideas()
+                        .iter()
+                        .filter(|i| !i.deleted && !i.hidden && (i.author == Some(table)) == own)
+                        .map(|i| (i.id, i.text.clone()))
+                        .rev()
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let submit = move || {
+        let text = draft.get_untracked().trim().to_owned();
+        if !text.is_empty() && session.send(Command::SubmitIdea(divergence::SubmitIdea { text })) {
+            draft.set(String::new());
+        }
+    };
+    view! {
+        <section class="card">
+            <form class="idea-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                <label for="idea-text">{t.your_idea}</label>
+                <textarea id="idea-text" rows="3" maxlength=limit
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+                <div class="form-foot">
+                    <span class="counter" aria-live="polite">{move || format!("{} / {limit}", draft.get().chars().count())}</span>
+                    <button id="submit-idea" type="submit" class="primary big" disabled=move || !open() || draft.get().trim().is_empty()>{t.submit_idea}</button>
+                </div>
+                {move || similar().map(|texts_| view! {
+                    <div class="similar" role="status">
+                        <p>{t.maybe_exists}</p>
+                        <ul>{texts_.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
+                    </div>
+                })}
+            </form>
+        </section>
+        <section class="card">
+            <h2>{t.your_ideas}</h2>
+            <ul class="ideas own">
+                <For each=move || ideas(true) key=|(id, text)| (*id, text.clone()) let((id, text))>
+                    <OwnIdea session id text/>
+                </For>
+            </ul>
+        </section>
+        <section class="card">
+            <h2>{t.other_ideas}</h2>
+            <ul class="ideas others" aria-live="polite">
+                <For each=move || ideas(false) key=|(id, text)| (*id, text.clone()) let((id, text))>
+                    <li class="idea" data-idea=id.0>{text}</li>
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+/// One of the table's ideas: edit it or withdraw it while divergence is open.
+#[component]
+fn OwnIdea(session: Session, id: IdeaId, text: String) -> impl IntoView {
+    let t = texts(session.lang());
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(text.clone());
+    view! {
+        <li class="idea own" data-idea=id.0>
+            {move || if editing.get() {
+                view! {
+                    <form class="edit" on:submit=move |ev| {
+                        ev.prevent_default();
+                        let text = draft.get_untracked().trim().to_owned();
+                        if session.send(Command::EditIdea(divergence::EditIdea { idea: id, text })) {
+                            editing.set(false);
+                        }
+                    }>
+                        <label class="sr-only" for=format!("edit-{}", id.0)>{t.edit}</label>
+                        <textarea id=format!("edit-{}", id.0) rows="2" prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+                        <button type="submit" class="primary">{t.save}</button>
+                        <button type="button" on:click=move |_| editing.set(false)>{t.cancel}</button>
+                    </form>
+                }.into_any()
+            } else {
+                let text = text.clone();
+                view! {
+                    <span class="idea-text">{text}</span>
+                    <span class="idea-actions">
+                        <button on:click=move |_| editing.set(true)>{t.edit}</button>
+                        <button class="danger" on:click=move |_| { session.send(Command::DeleteIdea(divergence::DeleteIdea { idea: id })); }>{t.delete}</button>
+                    </span>
+                }.into_any()
+            }}
+        </li>
+    }
+}

@@ -1,0 +1,50 @@
+//! # Each method's panels, one file per method
+//!
+//! A method's file holds what its step shows: the tablet's panel, and its
+//! results on the wall, the tablets and the console, with the sentences they
+//! need. The screens only hand the current step to [`tablet_panel`] and the
+//! latest results to [`results_views`]; adding a method adds a file here and
+//! an arm in each.
+
+pub mod budget_vote;
+pub mod divergence;
+pub mod dot_vote;
+pub mod scoring;
+
+use leptos::prelude::*;
+use ruche_shared::{Lang, StepKind, TableId};
+
+use crate::i18n::texts;
+use crate::session::{LiveResults, Session};
+use crate::widgets::{ScoreBoard, VoteBars};
+
+/// What the tablet of `table` shows during step `step` of kind `kind`.
+pub fn tablet_panel(kind: StepKind, session: Session, table: TableId, step: usize) -> AnyView {
+    match kind {
+        StepKind::Divergence => view! { <divergence::Divergence session table/> }.into_any(),
+        StepKind::BudgetVote => view! { <budget_vote::Vote session table step/> }.into_any(),
+        StepKind::Scoring => view! { <scoring::Scoring session table step/> }.into_any(),
+        StepKind::DotVote => view! { <dot_vote::DotVote session table step/> }.into_any(),
+        // Nothing to do on a tablet: the facilitator groups, the wall shows results.
+        StepKind::Grouping | StepKind::Results => view! {
+            <p class="waiting">{texts(session.lang()).waiting_for_facilitator}</p>
+        }
+        .into_any(),
+    }
+}
+
+/// The results of every method the workshop has reached: the histogram of
+/// points, the score distributions, the dots.
+pub fn results_views(results: Memo<LiveResults>, session: Session, lang: Lang) -> impl IntoView {
+    let votes = Memo::new(move |_| results.with(|r| r.votes.clone()));
+    let dots = Memo::new(move |_| results.with(|r| r.dots.clone()));
+    view! {
+        <Show when=move || votes.with(Option::is_some)>
+            <VoteBars histogram=votes.into() workshop=session.workshop lang/>
+        </Show>
+        <Show when=move || dots.with(Option::is_some)>
+            <dot_vote::DotBars tally=dots.into() workshop=session.workshop lang/>
+        </Show>
+        {move || results.with(|r| r.scores.clone()).map(|results| view! { <ScoreBoard results lang/> })}
+    }
+}

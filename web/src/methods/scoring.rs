@@ -1,0 +1,123 @@
+//! Scoring on the tablet, seat by seat: each item on each criterion, on the
+//! step's scale.
+
+use leptos::prelude::*;
+use ruche_shared::methods::scoring;
+use ruche_shared::methods::scoring::sheet::ScoreCell;
+use ruche_shared::{Command, StepConfig, TableId};
+
+use crate::i18n::texts;
+use crate::session::Session;
+
+/// Scoring seat by seat: each item on each criterion, 0–10.
+#[component]
+pub fn Scoring(session: Session, table: TableId, step: usize) -> impl IntoView {
+    let t = texts(session.lang());
+    let seat = RwSignal::new(1u8);
+    let (seats, criteria, scale) = session.workshop.with_untracked(|w| {
+        let w = w.as_ref();
+        let seats = w.map(|w| w.config().seats()).unwrap_or(3);
+        match w.and_then(|w| w.config().step(step)) {
+            Some(StepConfig::Scoring(scoring::Config {
+                criteria,
+                scale_min,
+                scale_max,
+                ..
+            })) => (seats, criteria.clone(), (*scale_min, *scale_max)),
+            _ => (seats, Vec::new(), (0, 10)),
+        }
+    });
+    let items = move || {
+        session.workshop.with(|w| {
+            w.as_ref()
+                .and_then(|w| w.score_sheet(step))
+                .and_then(|s| s.items())
+                .map(|items| items.iter().map(|i| i.text.clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+    // A seat's score once the waiting scores are accepted, and whether one is waiting.
+    let shown = move |seat: u8, item: u32, criterion: u32| -> (Option<u8>, bool) {
+        let pending = session.is_pending(|c| {
+            matches!(c, Command::SetScore(scoring::SetScore { seat: s, item: i, criterion: k, .. })
+                if (*s, *i, *k) == (seat, item, criterion))
+        });
+        let score = session.projected.with(|w| {
+            let w = w.as_ref()?;
+            let shape = w.sheet_shape(step)?;
+            w.score_sheet(step)?.score(
+                shape,
+                ScoreCell {
+                    table,
+                    seat,
+                    item,
+                    criterion,
+                },
+            )
+        });
+        (score, pending)
+    };
+    let criteria_count = criteria.len() as u32;
+    let left = move || {
+        let count = items().len() as u32;
+        let seat = seat.get();
+        (0..count)
+            .flat_map(|i| (0..criteria_count).map(move |c| (i, c)))
+            .filter(|&(i, c)| shown(seat, i, c).0.is_none())
+            .count()
+    };
+    let open = move || {
+        session
+            .workshop
+            .with(|w| w.as_ref().is_some_and(|w| w.is_step_open()))
+    };
+    let criteria = StoredValue::new(criteria);
+    view! {
+        <div class="seats" role="group">
+            {(1..=seats).map(|s| view! {
+                <button class="seat" aria-pressed=move || (seat.get() == s).to_string() on:click=move |_| seat.set(s)>
+                    {format!("{} {s}", t.seat)}
+                </button>
+            }).collect_view()}
+        </div>
+        <p class="left" role="status" data-left=left>
+            {move || if left() == 0 { t.all_scored.to_owned() } else { format!("{} {}", left(), t.left_to_score) }}
+        </p>
+        {move || {
+            let seat_now = seat.get();
+            items().into_iter().enumerate().map(|(i, text)| {
+                let item = i as u32;
+                let rows = criteria.with_value(|criteria| criteria.iter().enumerate().map(|(k, criterion)| {
+                    let criterion_index = k as u32;
+                    let name = criterion.name.clone();
+                    let buttons = (scale.0..=scale.1).map(|value| {
+                        view! {
+                            <button class="score" aria-label=format!("{name} : {value}")
+                                aria-pressed=move || (shown(seat_now, item, criterion_index).0 == Some(value)).to_string()
+                                class:pending=move || shown(seat_now, item, criterion_index).1 && shown(seat_now, item, criterion_index).0 == Some(value)
+                                disabled=move || !open()
+                                on:click=move |_| { session.send(Command::SetScore(scoring::SetScore { seat: seat_now, item, criterion: criterion_index, score: Some(value) })); }>
+                                {value}
+                            </button>
+                        }
+                    }).collect_view();
+                    view! {
+                        <fieldset class="criterion-row" data-item=item data-criterion=criterion_index
+                            data-score=move || shown(seat_now, item, criterion_index).0.map(|s| s.to_string()).unwrap_or_default()>
+                            <legend>{criterion.name.clone()}
+                                <span class="muted">{move || if shown(seat_now, item, criterion_index).0.is_none() { format!(" · {}", t.not_scored) } else { String::new() }}</span>
+                            </legend>
+                            <div class="scale">{buttons}</div>
+                        </fieldset>
+                    }
+                }).collect_view());
+                view! {
+                    <section class="card score-card">
+                        <h3>{text}</h3>
+                        {rows}
+                    </section>
+                }
+            }).collect_view()
+        }}
+    }
+}
