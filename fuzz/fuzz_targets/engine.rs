@@ -10,11 +10,12 @@ use ruche_shared::{
     ClusterId, Command, IdeaId, ItemRef, Role, StepConfig, TableId, Template, Workshop,
     WorkshopConfig, source_criteria,
 };
-use ruche_shared::methods::{budget_vote, divergence, grouping, scoring};
+use ruche_shared::methods::{budget_vote, divergence, dot_vote, grouping, scoring};
 use ruche_shared::{flow, joining};
 
 const BUDGET: u32 = 7;
 const CAP: u32 = 3;
+const DOTS: u32 = 2;
 
 fn config() -> WorkshopConfig {
     let mut setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
@@ -23,6 +24,12 @@ fn config() -> WorkshopConfig {
         cap_per_item: CAP,
         allow_self_vote: false,
     });
+    // A dot vote before the results: two dots per seat, so that they run out.
+    let dots = dot_vote::Config {
+        dots_per_seat: DOTS,
+        ..dot_vote::Config::default()
+    };
+    setup.steps.insert(4, StepConfig::DotVote(dots));
     WorkshopConfig::new(setup).expect("a valid config")
 }
 
@@ -53,7 +60,7 @@ fn text(u: &mut Unstructured) -> Result<String> {
 }
 
 fn command(u: &mut Unstructured) -> Result<Command> {
-    Ok(match u.int_in_range(0..=14)? {
+    Ok(match u.int_in_range(0..=15)? {
         0 => Command::JoinTable(joining::JoinTable { name: text(u)? }),
         1 => Command::SubmitIdea(divergence::SubmitIdea { text: text(u)? }),
         2 => Command::EditIdea(divergence::EditIdea {
@@ -95,7 +102,12 @@ fn command(u: &mut Unstructured) -> Result<Command> {
             },
         }),
         10 => Command::GoToStep(flow::GoToStep {
-            step: u.int_in_range(0..=5)?,
+            step: u.int_in_range(0..=6)?,
+        }),
+        14 => Command::SetDot(dot_vote::SetDot {
+            seat: u.int_in_range(0..=4)?,
+            item: item(u)?,
+            dots: u.int_in_range(0..=3)?,
         }),
         11 => Command::OpenStep(flow::OpenStep {
             duration_secs: u.arbitrary()?,
@@ -132,6 +144,14 @@ fn run(u: &mut Unstructured) -> Result<()> {
                 }
             }
         }
+        if let Some(dots) = workshop.dot_ledger(4) {
+            assert!(dots.check_sums(), "dot totals disagree with the dots");
+            for table in workshop.tables() {
+                for seat in 1..=workshop.config().seats() {
+                    assert!(dots.placed(table.id, seat) <= DOTS, "a seat over its dots");
+                }
+            }
+        }
     }
     let mut replayed = Workshop::new(config);
     for event in &events {
@@ -140,6 +160,7 @@ fn run(u: &mut Unstructured) -> Result<()> {
     assert_eq!(replayed, workshop, "replay rebuilds the same workshop");
     assert_eq!(replayed.vote_histogram(2), workshop.vote_histogram(2));
     assert_eq!(replayed.scoring_results(3), workshop.scoring_results(3));
+    assert_eq!(replayed.dot_tally(4), workshop.dot_tally(4));
     Ok(())
 }
 

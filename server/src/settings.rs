@@ -4,6 +4,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Operations remembered per sender (a table, the facilitator) for retries:
+/// a retry of one of a sender's last this-many operations gets its first
+/// answer again, even after a restart (the actor keeps them in memory, and
+/// start-up reads them back from the log).
+pub const OPS_REMEMBERED_PER_SENDER: usize = 256;
+
 /// Everything the server can be told. `Settings::default()` is what
 /// `ruche-server` runs with when given no option.
 #[derive(Debug, Clone)]

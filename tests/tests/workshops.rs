@@ -1,9 +1,10 @@
 //! The source's two workshops, end to end over real WebSockets against a real
 //! server: a facilitator, five tables, a wall; the wall's results and the
-//! exports are checked number by number against `ruche_shared::source`.
+//! exports are checked number by number against `ruche_shared::source`; and a
+//! dot vote (« gommettes »), the decision step of the design-thinking workshop.
 
 use ruche_shared::flow;
-use ruche_shared::methods::{budget_vote, divergence, grouping, scoring};
+use ruche_shared::methods::{budget_vote, divergence, dot_vote, grouping, scoring};
 use ruche_shared::protocol::ServerMsg;
 use ruche_shared::source::{
     REFUGIES_EXPECTED, REFUGIES_EXPECTED_RANKING, REFUGIES_IDEAS, REFUGIES_QUESTION,
@@ -261,5 +262,104 @@ async fn evaluation_accueil_des_refugies_end_to_end() {
         })
         .await;
     assert!(participation.tables.iter().all(|t| t.scores_expected == 45));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dot_vote_end_to_end() {
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({
+            "template": "ideation_then_dots",
+            "title": "La mairie de demain",
+            "question": "Comment pourrions-nous rendre la mairie accessible sans s'y déplacer ?",
+        }))
+        .await;
+    let mut facilitator = Client::facilitator(server.addr, &created).await;
+    let mut wall = Client::wall(server.addr, &created.join_code).await;
+    let mut a = Client::join(server.addr, &created.join_code, "Table A").await;
+    let mut b = Client::join(server.addr, &created.join_code, "Table B").await;
+    facilitator
+        .accepted(Command::OpenStep(flow::OpenStep {
+            duration_secs: None,
+        }))
+        .await;
+    let submit = |text: &str| {
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: text.to_owned(),
+        })
+    };
+    a.accepted(submit("Un guichet mobile")).await;
+    b.accepted(submit("Des rendez-vous en visio")).await;
+    b.accepted(submit("Un agent à domicile")).await;
+    facilitator.go_and_open(2).await;
+    let dot = |seat, idea, dots| {
+        Command::SetDot(dot_vote::SetDot {
+            seat,
+            item: ItemRef::Idea(IdeaId(idea)),
+            dots,
+        })
+    };
+    // Table A's three people keep B's ideas; nobody keeps their own table's idea.
+    a.rejected(dot(1, 0, 1), "own_idea").await;
+    a.accepted(dot(1, 1, 1)).await;
+    a.accepted(dot(2, 1, 1)).await;
+    a.accepted(dot(3, 2, 1)).await;
+    a.rejected(dot(3, 1, 1), "no_dots_left").await;
+    a.rejected(dot(2, 2, 2), "dot_cap_exceeded").await;
+    // A dot is a set: sent again, nothing changes; 0 takes it back.
+    a.accepted(dot(1, 1, 1)).await;
+    b.accepted(dot(1, 0, 1)).await;
+    b.accepted(dot(2, 0, 1)).await;
+    b.accepted(dot(3, 0, 1)).await;
+    b.accepted(dot(3, 0, 0)).await;
+    facilitator
+        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
+            visible: true,
+        }))
+        .await;
+    let bars = wall
+        .results("the dots", |m| match m {
+            ServerMsg::Results { dots: Some(d), .. } if d.seats_done == 5 => Some(
+                d.bars
+                    .iter()
+                    .map(|b| (b.item.to_string(), b.dots, b.seats))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        bars,
+        vec![
+            ("i0".to_owned(), 2, 2),
+            ("i1".to_owned(), 2, 2),
+            ("i2".to_owned(), 1, 1)
+        ]
+    );
+
+    // The exports say the same, seat by seat.
+    let url = |ext| server.url(&format!("/api/workshops/{}/export.{ext}", created.workshop));
+    let export: serde_json::Value = get_as_facilitator(&url("json"), &created.facilitator_secret)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(export["dots"][0]["tally"]["bars"][0]["dots"], 2);
+    assert_eq!(export["dots"][0]["by_seat"].as_array().unwrap().len(), 5);
+    let csv = get_as_facilitator(&url("csv"), &created.facilitator_secret)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let totals: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.starts_with("dot_total,"))
+        .collect();
+    assert_eq!(totals.len(), 3, "CSV:\n{csv}");
+    assert!(
+        csv.contains("dot,2,Table A,2,i1,Des rendez-vous en visio,,1,"),
+        "CSV:\n{csv}"
+    );
     server.stop().await;
 }

@@ -4,6 +4,7 @@
 //! export says exactly what the screens say.
 
 use ruche_shared::methods::budget_vote::histogram::VoteHistogram;
+use ruche_shared::methods::dot_vote::tally::DotTally;
 use ruche_shared::methods::scoring::results::ScoringResults;
 use ruche_shared::{Criterion, ItemRef, Lang, TableId, Workshop};
 use serde::Serialize;
@@ -23,6 +24,31 @@ pub struct Export {
     pub votes: Vec<ExportVote>,
     /// One entry per scoring step.
     pub scores: Vec<ExportScoring>,
+    /// One entry per dot vote step (absent when the workshop has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dots: Vec<ExportDots>,
+}
+
+/// A dot vote's results.
+#[derive(Debug, Serialize)]
+pub struct ExportDots {
+    /// The histogram (totals, sorted; people done).
+    pub tally: DotTally,
+    /// Every seat's dots on every item.
+    pub by_seat: Vec<ExportDot>,
+}
+
+/// One seat's dots on one item.
+#[derive(Debug, Serialize)]
+pub struct ExportDot {
+    /// Table name.
+    pub table: String,
+    /// Seat, from 1.
+    pub seat: u8,
+    /// Item.
+    pub item: ItemRef,
+    /// Dots.
+    pub dots: u32,
 }
 
 /// See [`Export::workshop`].
@@ -193,10 +219,34 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
             })
             .collect(),
         scores: steps
+            .clone()
             .filter_map(|step| {
                 let results = workshop.scoring_results(step)?;
                 let by_seat = seat_scores(workshop, step, &results.criteria);
                 Some(ExportScoring { results, by_seat })
+            })
+            .collect(),
+        dots: steps
+            .filter_map(|step| {
+                let tally = workshop.dot_tally(step)?;
+                let ledger = workshop.dot_ledger(step)?;
+                let seats = workshop.config().seats();
+                let by_seat = workshop
+                    .tables()
+                    .iter()
+                    .flat_map(|t| (1..=seats).map(move |seat| (t, seat)))
+                    .flat_map(|(t, seat)| {
+                        ledger
+                            .given_by(t.id, seat)
+                            .map(move |(item, dots)| ExportDot {
+                                table: t.name.clone(),
+                                seat,
+                                item,
+                                dots,
+                            })
+                    })
+                    .collect();
+                Some(ExportDots { tally, by_seat })
             })
             .collect(),
     }
@@ -318,6 +368,22 @@ pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error
                 &bar.points.to_string(),
                 &tables,
             ])?;
+        }
+    }
+    for dots in &export.dots {
+        let step = dots.tally.step.to_string();
+        for dot in &dots.by_seat {
+            let (item, seat) = (dot.item.to_string(), dot.seat.to_string());
+            let text = workshop.item_label(dot.item);
+            let value = dot.dots.to_string();
+            row(["dot", &step, &dot.table, &seat, &item, text, "", &value, ""])?;
+        }
+        for bar in &dots.tally.bars {
+            let item = bar.item.to_string();
+            let people = format!("{} people", bar.seats);
+            let text = workshop.item_label(bar.item);
+            let value = bar.dots.to_string();
+            row(["dot_total", &step, "", "", &item, text, "", &value, &people])?;
         }
     }
     for scoring in &export.scores {

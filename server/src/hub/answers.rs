@@ -10,8 +10,7 @@ use ruche_shared::protocol::{OpId, Seq};
 
 use super::Frame;
 
-/// Answers kept per sender (a table, the facilitator).
-pub const KEPT_PER_SENDER: usize = 256;
+use crate::settings::OPS_REMEMBERED_PER_SENDER as KEPT_PER_SENDER;
 
 /// The first answer to an operation.
 #[derive(Debug, Clone)]

@@ -12,7 +12,7 @@ use ruche_shared::{Event, TableId, Workshop, WorkshopConfig};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Append, EventLog, LoadedWorkshop, LoggedEvent, StoreError, WorkshopRecord};
-use crate::hub::answers::KEPT_PER_SENDER;
+use crate::settings::OPS_REMEMBERED_PER_SENDER as KEPT_PER_SENDER;
 use ruche_shared::protocol::Seq;
 
 const SCHEMA: &str = "

@@ -16,7 +16,7 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
     let limit = session
         .workshop
         .with_untracked(|w| w.as_ref().map(|w| w.idea_char_limit()))
-        .unwrap_or(280);
+        .unwrap_or(divergence::DEFAULT_MAX_IDEA_CHARS);
     let similar = move || {
         let text = draft.get();
         session.workshop.with(|w| {

@@ -2,6 +2,7 @@
 //! step's scale.
 
 use leptos::prelude::*;
+use ruche_shared::config::DEFAULT_SEATS;
 use ruche_shared::methods::scoring;
 use ruche_shared::methods::scoring::sheet::ScoreCell;
 use ruche_shared::{Command, StepConfig, TableId};
@@ -16,7 +17,7 @@ pub fn Scoring(session: Session, table: TableId, step: usize) -> impl IntoView {
     let seat = RwSignal::new(1u8);
     let (seats, criteria, scale) = session.workshop.with_untracked(|w| {
         let w = w.as_ref();
-        let seats = w.map(|w| w.config().seats()).unwrap_or(3);
+        let seats = w.map_or(DEFAULT_SEATS, |w| w.config().seats());
         match w.and_then(|w| w.config().step(step)) {
             Some(StepConfig::Scoring(scoring::Config {
                 criteria,
@@ -24,7 +25,7 @@ pub fn Scoring(session: Session, table: TableId, step: usize) -> impl IntoView {
                 scale_max,
                 ..
             })) => (seats, criteria.clone(), (*scale_min, *scale_max)),
-            _ => (seats, Vec::new(), (0, 10)),
+            _ => (seats, Vec::new(), (0, 0)),
         }
     });
     let items = move || {

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 use ruche_shared::Lang;
+use ruche_shared::config::{DEFAULT_BUDGET, DEFAULT_CAP_PER_ITEM, MAX_QUESTION_CHARS};
+use ruche_shared::methods::budget_vote::MAX_BUDGET;
 use serde_json::json;
 
 use crate::browser;
@@ -76,8 +78,8 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
     let title = RwSignal::new(String::new());
     let question = RwSignal::new(String::new());
     let items = RwSignal::new(String::new());
-    let budget = RwSignal::new("30".to_owned());
-    let cap = RwSignal::new("3".to_owned());
+    let budget = RwSignal::new(DEFAULT_BUDGET.to_string());
+    let cap = RwSignal::new(DEFAULT_CAP_PER_ITEM.to_string());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let create = move || {
@@ -96,8 +98,8 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
             "question": question.get_untracked().trim(),
             "lang": lang.get_untracked(),
             "items": items,
-            "budget": budget.get_untracked().trim().parse::<u32>().unwrap_or(30),
-            "cap_per_item": cap.get_untracked().trim().parse::<u32>().unwrap_or(3),
+            "budget": budget.get_untracked().trim().parse::<u32>().unwrap_or(DEFAULT_BUDGET),
+            "cap_per_item": cap.get_untracked().trim().parse::<u32>().unwrap_or(DEFAULT_CAP_PER_ITEM),
         });
         leptos::task::spawn_local(async move {
             let answer =
@@ -145,9 +147,9 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
                     <option value="ideation_then_dots" selected=move || template.get() == "ideation_then_dots">{move || t().template_dots}</option>
                 </select>
                 <label for="title">{move || t().title}</label>
-                <input id="title" required maxlength="500" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
+                <input id="title" required maxlength=MAX_QUESTION_CHARS prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
                 <label for="question">{move || t().question}</label>
-                <textarea id="question" required maxlength="500" rows="2" prop:value=move || question.get() on:input=move |ev| question.set(event_target_value(&ev))></textarea>
+                <textarea id="question" required maxlength=MAX_QUESTION_CHARS rows="2" prop:value=move || question.get() on:input=move |ev| question.set(event_target_value(&ev))></textarea>
                 <Show when=needs_items>
                     <label for="items">{move || t().items_to_score} " (" {move || t().items_to_score_hint} ")"</label>
                     <textarea id="items" rows="5" prop:value=move || items.get() on:input=move |ev| items.set(event_target_value(&ev))></textarea>
@@ -156,11 +158,11 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
                     <div class="row">
                         <div>
                             <label for="budget">{move || t().budget}</label>
-                            <input id="budget" type="number" min="1" max="1000" prop:value=move || budget.get() on:input=move |ev| budget.set(event_target_value(&ev))/>
+                            <input id="budget" type="number" min="1" max=MAX_BUDGET prop:value=move || budget.get() on:input=move |ev| budget.set(event_target_value(&ev))/>
                         </div>
                         <div>
                             <label for="cap">{move || t().cap_per_item}</label>
-                            <input id="cap" type="number" min="1" max="100" prop:value=move || cap.get() on:input=move |ev| cap.set(event_target_value(&ev))/>
+                            <input id="cap" type="number" min="1" max=move || budget.get() prop:value=move || cap.get() on:input=move |ev| cap.set(event_target_value(&ev))/>
                         </div>
                     </div>
                 </Show>

@@ -5,6 +5,7 @@
 //! Wi-Fi brings the same table back with its ideas and points.
 
 use leptos::prelude::*;
+use ruche_shared::config::MAX_NAME_CHARS;
 use ruche_shared::protocol::Auth;
 use ruche_shared::{Lang, Role};
 
@@ -89,7 +90,7 @@ fn JoinTable(
                 }
             }>
                 <label for="table-name">{t.table_name}</label>
-                <input id="table-name" required maxlength="60" autocomplete="off"
+                <input id="table-name" required maxlength=MAX_NAME_CHARS autocomplete="off"
                     placeholder=t.table_name_hint
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))/>

@@ -42,6 +42,14 @@ impl DotLedger {
             .unwrap_or(0)
     }
 
+    /// The dots `seat` of `table` has placed, per item (items with dots only).
+    pub fn given_by(&self, table: TableId, seat: u8) -> impl Iterator<Item = (ItemRef, u32)> + '_ {
+        self.seat(table, seat)
+            .into_iter()
+            .flatten()
+            .map(|(item, dots)| (*item, *dots))
+    }
+
     /// All the dots `seat` of `table` has placed.
     pub fn placed(&self, table: TableId, seat: u8) -> u32 {
         self.seat(table, seat)
