@@ -119,7 +119,7 @@ pub fn DotVote(session: Session, table: TableId, step: usize) -> impl IntoView {
         </div>
         <div class="budget" role="status" aria-live="polite" data-dots-left=left>
             {move || if left() == 0 {
-                view! { <span class="done">{t.all_placed}</span> }.into_any()
+                view! { <span class="all-placed">{t.all_placed}</span> }.into_any()
             } else {
                 view! { <strong class="points-left">{left}</strong> " " {t.dots_left} }.into_any()
             }}
