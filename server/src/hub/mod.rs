@@ -1,6 +1,8 @@
 //! The hub: every live workshop's actor, found by id or by join code.
 //!
-//! - [`actor`]: one task per workshop, the only owner of its state.
+//! - [`core`]: a workshop's actor without I/O: the only owner of its state,
+//!   commands and commits in, appends, frames and timeouts out.
+//! - [`actor`]: the tokio task that drives a core.
 //! - [`fanout`]: coalesced delivery to connections, encoded once.
 //! - [`answers`]: the first answer to each operation, for safe retries.
 //!
@@ -8,6 +10,7 @@
 
 pub mod actor;
 pub mod answers;
+pub mod core;
 pub mod fanout;
 
 use std::sync::Arc;
