@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
+use ruche_shared::api::route::Route;
+use ruche_shared::api::{CREATE_WORKSHOP, CreateWorkshop};
 use ruche_shared::{Template, WorkshopConfig, source, source_criteria};
 use tracing_subscriber::EnvFilter;
 
@@ -201,12 +203,21 @@ async fn create_demo(port: u16, tablets_base: &str) -> anyhow::Result<()> {
         let local = format!("http://localhost:{port}");
         let code = &created.join_code;
         println!("\nDemo workshop « {title} »  (join code {code})");
+        let console = Route::Facilitator {
+            workshop: created.workshop.clone(),
+            secret: Some(created.facilitator_secret.clone()),
+        };
+        let wall = Route::Wall { code: code.clone() };
+        let tablets = Route::Tablet { code: code.clone() };
         println!(
-            "  facilitator (this laptop): {local}/#/facilitate/{}/{}",
-            created.workshop, created.facilitator_secret
+            "  facilitator (this laptop): {local}/{}",
+            console.link_fragment()
         );
-        println!("  wall (projector):          {local}/#/wall/{code}");
-        println!("  tablets:                   {tablets_base}/#/join/{code}");
+        println!("  wall (projector):          {local}/{}", wall.fragment());
+        println!(
+            "  tablets:                   {tablets_base}/{}",
+            tablets.fragment()
+        );
     }
     Ok(())
 }
@@ -217,12 +228,15 @@ struct DemoClient {
 }
 
 impl DemoClient {
-    async fn create(&self, config: WorkshopConfig) -> anyhow::Result<crate::http::CreatedWorkshop> {
+    async fn create(
+        &self,
+        config: WorkshopConfig,
+    ) -> anyhow::Result<ruche_shared::api::CreatedWorkshop> {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let body = serde_json::to_string(&serde_json::json!({ "setup": config }))?;
+        let body = serde_json::to_string(&CreateWorkshop::from_setup(config.setup().clone()))?;
         let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await?;
         let request = format!(
-            "POST /api/workshops HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "POST {CREATE_WORKSHOP} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         stream.write_all(request.as_bytes()).await?;

@@ -22,6 +22,7 @@
 //!   who may see what), and the statistics behind scoring.
 //! - [`source`]: the source document's two workshops as data, for tests and demos.
 //! - [`protocol`]: the JSON messages between server and clients.
+//! - [`api`]: the HTTP API's requests and answers, and the screens' addresses.
 //! - [`similar`]: which ideas look alike (the tablets' "already submitted?" hint).
 //!
 //! ```
@@ -36,6 +37,7 @@
 //! assert_eq!(refused.code(), "not_allowed_for_role");
 //! ```
 
+pub mod api;
 pub mod command;
 pub mod config;
 pub mod event;

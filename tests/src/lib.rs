@@ -17,8 +17,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use ruche_server::http::CreatedWorkshop;
 use ruche_server::settings::Settings;
+use ruche_shared::api::CreatedWorkshop;
 use ruche_shared::flow;
 use ruche_shared::protocol::{Auth, ClientMsg, OpId, PROTOCOL_VERSION, Seq, ServerMsg};
 use ruche_shared::{Command, Role, RuleViolation};

@@ -391,6 +391,47 @@ async fn an_evaluation_is_scored_seat_by_seat_and_shown_on_the_wall() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workshop_is_created_from_the_landing_page() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    tokio::time::timeout(SCENARIO, async {
+        let laptop = browser.window(1366, 768).await;
+        laptop.open(&format!("{base}/#/")).await;
+        laptop.wait_for("#template").await;
+        laptop
+            .eval("(() => { const s = document.querySelector('#template'); s.value = 'ideation_then_dots'; s.dispatchEvent(new Event('change')); return true; })()")
+            .await;
+        laptop.type_into("#title", "La mairie de demain").await;
+        laptop.type_into("#question", "Comment pourrions-nous… ?").await;
+        laptop.click("#title ~ button[type=submit]").await;
+        // The console opens; its address keeps the workshop, not the secret.
+        laptop
+            .wait_until(
+                "document.querySelector('.join-info [data-code]') !== null && location.hash.startsWith('#/facilitate/')",
+                "location.hash + ' ' + document.querySelector('main').innerText",
+            )
+            .await;
+        let hash = laptop.eval("location.hash").await;
+        let workshop = hash.as_str().unwrap().trim_start_matches("#/facilitate/").to_owned();
+        assert!(!workshop.contains('/'), "the secret left the address: {hash}");
+        let steps = laptop.eval("document.querySelector('main').innerText").await;
+        assert!(
+            steps.as_str().unwrap().contains("Vote par gommettes"),
+            "the programme has the dot vote: {steps}"
+        );
+        laptop.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dot_vote_is_placed_person_by_person_and_shown_on_the_wall() {
     let _one = ONE_AT_A_TIME.lock().await;
     let Some(browser) = Browser::start().await else {

@@ -11,7 +11,7 @@ use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-async fn ideation(server: &TestServer) -> ruche_server::http::CreatedWorkshop {
+async fn ideation(server: &TestServer) -> ruche_shared::api::CreatedWorkshop {
     server
         .create(json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }))
         .await

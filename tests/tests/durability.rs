@@ -278,7 +278,7 @@ async fn acknowledged_commands_survive_kill_9_exactly_once() {
 
 async fn fetch_export(
     server: &ServerProcess,
-    created: &ruche_server::http::CreatedWorkshop,
+    created: &ruche_shared::api::CreatedWorkshop,
 ) -> serde_json::Value {
     let url = format!(
         "http://{}/api/workshops/{}/export.json",

@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::Message;
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
 /// A workshop at an open vote over 12 ideas written by the facilitator.
-async fn vote_workshop(server: &TestServer) -> (ruche_server::http::CreatedWorkshop, Client) {
+async fn vote_workshop(server: &TestServer) -> (ruche_shared::api::CreatedWorkshop, Client) {
     let created = server
         .create(json!({ "template": "ideation", "title": "Salle", "question": "Quoi ?" }))
         .await;
@@ -42,7 +42,7 @@ fn vote(idea: u32, points: u32) -> Command {
 }
 
 /// The workshop as a fresh facilitator connection sees it now.
-async fn current(server: &TestServer, created: &ruche_server::http::CreatedWorkshop) -> Workshop {
+async fn current(server: &TestServer, created: &ruche_shared::api::CreatedWorkshop) -> Workshop {
     let mut fresh = Client::facilitator(server.addr, created).await;
     fresh
         .expect("a snapshot", |m| match m {

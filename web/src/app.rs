@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use ruche_shared::Lang;
 
 use crate::browser;
-use crate::route::Route;
 use crate::screens::facilitator::FacilitatorScreen;
 use crate::screens::landing::Landing;
 use crate::screens::tablet::TabletScreen;
 use crate::screens::wall::WallScreen;
+use ruche_shared::api::route::Route;
 
 /// The whole app.
 #[component]

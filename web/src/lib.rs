@@ -2,7 +2,7 @@
 //!
 //! A Leptos app (client-side rendering) compiled to `wasm32-unknown-unknown`
 //! and served by `ruche-server`. One app, four screens, chosen by the address
-//! ([`route`]): the landing page, the tablet a table shares, the facilitator's
+//! (`ruche_shared::api::route`, shared with the server's printed links): the landing page, the tablet a table shares, the facilitator's
 //! console, and the projected wall. It links `ruche-shared`, so the rules that
 //! refuse a command on the server refuse it on the tablet first, instantly.
 //!
@@ -22,7 +22,6 @@ pub mod app;
 pub mod browser;
 pub mod i18n;
 pub mod methods;
-pub mod route;
 pub mod screens;
 pub mod session;
 pub mod widgets;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
 use futures_util::{SinkExt, StreamExt};
-use ruche_shared::{Command, IdeaId, ItemRef};
+use ruche_shared::{Command, IdeaId, ItemRef, Template};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message;
@@ -71,7 +71,7 @@ impl Fanout {
         bench_binary: &Path,
         core: Option<usize>,
     ) -> anyhow::Result<FanoutFigures> {
-        let mut room = vote_room(port, 20, "ideation").await?;
+        let mut room = vote_room(port, 20, Template::Ideation).await?;
         let (stop_tx, stop) = watch::channel(false);
         let frames = Counter::default();
         // The voters join as tables; the others watch as walls do (a workshop

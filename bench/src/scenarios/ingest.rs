@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use ruche_shared::{Command, IdeaId, ItemRef};
+use ruche_shared::{Command, IdeaId, ItemRef, Template};
 
 use super::{join_tables, vote_room};
 use crate::stats::{ms, percentile};
@@ -39,7 +39,7 @@ impl Ingest {
     pub async fn run(&self, port: u16) -> anyhow::Result<IngestFigures> {
         let mut tables = Vec::new();
         for w in 0..self.workshops {
-            let room = vote_room(port, 10, "ideation").await?;
+            let room = vote_room(port, 10, Template::Ideation).await?;
             tables.extend(join_tables(port, &room.code, self.tables, &format!("W{w} T")).await?);
         }
         let start = Instant::now();

@@ -10,9 +10,10 @@ pub mod storm;
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use anyhow::{Context, anyhow};
-use ruche_shared::Command;
+use anyhow::Context;
+use ruche_shared::api::{CREATE_WORKSHOP, CreateWorkshop, CreatedWorkshop};
 use ruche_shared::protocol::Auth;
+use ruche_shared::{Command, Template};
 
 use crate::client::Conn;
 use ruche_shared::flow;
@@ -29,26 +30,21 @@ pub struct Room {
 /// Creates a workshop from `template` (one whose step 2 is a vote: `ideation`
 /// or `ideation_then_evaluation`) with `ideas` ideas, at its vote step, open,
 /// results shown.
-pub async fn vote_room(port: u16, ideas: usize, template: &str) -> anyhow::Result<Room> {
-    let created: serde_json::Value = reqwest::Client::new()
-        .post(format!("http://127.0.0.1:{port}/api/workshops"))
-        .json(&serde_json::json!({ "template": template, "title": "Bench", "question": "Bench ?" }))
+pub async fn vote_room(port: u16, ideas: usize, template: Template) -> anyhow::Result<Room> {
+    let request = CreateWorkshop::from_template(template, "Bench", "Bench ?");
+    let created: CreatedWorkshop = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}{CREATE_WORKSHOP}"))
+        .json(&request)
         .send()
         .await?
         .json()
         .await
         .context("creating the workshop")?;
-    let field = |name: &str| {
-        created[name]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| anyhow!("no {name}: {created}"))
-    };
-    let (workshop, code, secret) = (
-        field("workshop")?,
-        field("join_code")?,
-        field("facilitator_secret")?,
-    );
+    let CreatedWorkshop {
+        workshop,
+        join_code: code,
+        facilitator_secret: secret,
+    } = created;
     let localhost = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let mut facilitator =
         Conn::connect(localhost, port, Auth::Facilitator { workshop, secret }).await?;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use ruche_shared::protocol::Auth;
-use ruche_shared::{Command, IdeaId, ItemRef};
+use ruche_shared::{Command, IdeaId, ItemRef, Template};
 use tokio::sync::watch;
 
 use super::{Lcg, join_tables, vote_room};
@@ -66,7 +66,7 @@ type Sent = (Vec<Conn>, Vec<Vec<(u64, Instant)>>);
 impl Plenary {
     /// Runs once against the server on `port` (whose process is `pid`).
     pub async fn run(&self, port: u16, pid: u32) -> anyhow::Result<PlenaryFigures> {
-        let mut room = vote_room(port, IDEAS as usize, "ideation_then_evaluation").await?;
+        let mut room = vote_room(port, IDEAS as usize, Template::IdeationThenEvaluation).await?;
         let (stop_tx, stop) = watch::channel(false);
         let mut tables = join_tables(port, &room.code, self.tables, "Table").await?;
         let mut wall = Conn::connect(

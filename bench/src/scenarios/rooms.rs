@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use ruche_shared::protocol::Auth;
-use ruche_shared::{Command, IdeaId, ItemRef};
+use ruche_shared::{Command, IdeaId, ItemRef, Template};
 use tokio::sync::watch;
 
 use super::plenary::{first_showing, results_of};
@@ -57,7 +57,7 @@ impl Rooms {
         let tables = self.tables;
         let mut rooms: Vec<Room> = futures_util::stream::iter(0..self.rooms)
             .map(|r| async move {
-                let room = vote_room(port, 20, "ideation").await?;
+                let room = vote_room(port, 20, Template::Ideation).await?;
                 let first = r * (tables + 1);
                 let auth = Auth::Wall {
                     code: room.code.clone(),

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use ruche_shared::protocol::Auth;
-use ruche_shared::{Command, IdeaId, ItemRef};
+use ruche_shared::{Command, IdeaId, ItemRef, Template};
 use tokio::sync::watch;
 
 use super::{join_tables, vote_room};
@@ -31,7 +31,7 @@ impl Storm {
         let mut tablets: Vec<(String, Conn)> = Vec::new();
         let mut facilitators = Vec::new();
         for w in 0..self.workshops {
-            let room = vote_room(port, 20, "ideation").await?;
+            let room = vote_room(port, 20, Template::Ideation).await?;
             for table in join_tables(port, &room.code, self.tables, &format!("W{w} T")).await? {
                 tablets.push((room.code.clone(), table));
             }

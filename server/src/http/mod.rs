@@ -14,17 +14,12 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use ruche_shared::config::StepConfig;
-use ruche_shared::{
-    ConfigError, Criterion, Lang, Template, WorkshopConfig, WorkshopSetup, source_criteria,
-};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use ruche_shared::api::{CreateWorkshop, CreatedWorkshop, ErrorBody, PublicInfo};
+use ruche_shared::{ConfigError, WorkshopConfig};
 
 use crate::AppState;
 use crate::hub::{Hub, WorkshopHandle};
 use crate::secrets;
-use ruche_shared::methods::budget_vote;
 
 /// An HTTP error with a stable code.
 #[derive(Debug)]
@@ -51,7 +46,7 @@ impl IntoResponse for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_config",
                 e.to_string(),
-                serde_json::to_value(&e).ok(),
+                Some(e),
             ),
             ApiError::NotFound => (
                 StatusCode::NOT_FOUND,
@@ -81,10 +76,11 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        let mut body = json!({ "code": code, "message": message });
-        if let Some(details) = details {
-            body["details"] = details;
-        }
+        let body = ErrorBody {
+            code: code.to_owned(),
+            message,
+            details,
+        };
         (status, Json(body)).into_response()
     }
 }
@@ -95,87 +91,14 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
-/// What a facilitator asks for: a template and its settings, or a full setup.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateWorkshop {
-    /// `ideation`, `evaluation` or `ideation_then_evaluation`.
-    pub template: Option<Template>,
-    /// A complete setup instead of a template.
-    pub setup: Option<WorkshopSetup>,
-    /// Title (with a template).
-    pub title: Option<String>,
-    /// Question (with a template).
-    pub question: Option<String>,
-    /// Screens' language (default fr).
-    pub lang: Option<Lang>,
-    /// Criteria of the scoring step (default: acceptabilité, coût, humanisme).
-    pub criteria: Option<Vec<Criterion>>,
-    /// Ideas to score (evaluation template).
-    pub items: Option<Vec<String>>,
-    /// Points per table (default 30).
-    pub budget: Option<u32>,
-    /// Points per item at most (default 3).
-    pub cap_per_item: Option<u32>,
-    /// Whether tables may vote for their own ideas (default no).
-    pub allow_self_vote: Option<bool>,
-    /// Seats per table (default 3).
-    pub seats: Option<u8>,
-}
-
-impl CreateWorkshop {
-    /// The setup this request describes.
-    pub fn into_setup(self) -> Result<WorkshopSetup, ApiError> {
-        if let Some(setup) = self.setup {
-            return Ok(setup);
-        }
-        let template = self
-            .template
-            .ok_or_else(|| ApiError::BadRequest("give a `template` (or a full `setup`)".into()))?;
-        let title = self.title.unwrap_or_default();
-        let question = self.question.unwrap_or_default();
-        let criteria = self.criteria.unwrap_or_else(source_criteria);
-        let mut setup = template.setup(&title, &question, criteria, self.items.unwrap_or_default());
-        if let Some(lang) = self.lang {
-            setup.lang = lang;
-        }
-        if let Some(seats) = self.seats {
-            setup.seats = seats;
-        }
-        for step in &mut setup.steps {
-            if let StepConfig::BudgetVote(budget_vote::Config {
-                budget,
-                cap_per_item,
-                allow_self_vote,
-            }) = step
-            {
-                *budget = self.budget.unwrap_or(*budget);
-                *cap_per_item = self.cap_per_item.unwrap_or(*cap_per_item);
-                *allow_self_vote = self.allow_self_vote.unwrap_or(*allow_self_vote);
-            }
-        }
-        Ok(setup)
-    }
-}
-
-/// The answer to a creation: shown once.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct CreatedWorkshop {
-    /// The workshop's id.
-    pub workshop: String,
-    /// The code tables type to join.
-    pub join_code: String,
-    /// The facilitator secret: shown once, keep it.
-    pub facilitator_secret: String,
-}
-
 /// `POST /api/workshops`.
 pub async fn create_workshop(
     State(state): State<AppState>,
     body: Result<Json<CreateWorkshop>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CreatedWorkshop>), ApiError> {
     let Json(request) = body?;
-    let config = WorkshopConfig::new(request.into_setup()?).map_err(ApiError::InvalidConfig)?;
+    let setup = request.into_setup().map_err(ApiError::BadRequest)?;
+    let config = WorkshopConfig::new(setup).map_err(ApiError::InvalidConfig)?;
     let created = state
         .hub
         .create(config)
@@ -189,19 +112,6 @@ pub async fn create_workshop(
             facilitator_secret: created.secret,
         }),
     ))
-}
-
-/// What the join screen shows before joining.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PublicInfo {
-    /// Title.
-    pub title: String,
-    /// Question.
-    pub question: String,
-    /// Language.
-    pub lang: Lang,
-    /// Whether new tables may join.
-    pub joining_open: bool,
 }
 
 /// `GET /api/join/{code}`: rate-limited like joining, since it tells whether a code exists.
@@ -292,7 +202,7 @@ pub async fn delete_workshop(
 
 /// `GET /healthz`.
 pub async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok", "workshops": state.hub.len() }))
+    Json(serde_json::json!({ "status": "ok", "workshops": state.hub.len() }))
 }
 
 /// `GET /metrics`.

@@ -15,11 +15,11 @@ use ruche_shared::{ClusterId, Command, ItemRef, Lang, StepKind};
 use crate::browser;
 use crate::i18n::{self, texts};
 use crate::methods::results_views;
-use crate::route::Route;
 use crate::screens::Refused;
 use crate::screens::landing::LanguageChoice;
 use crate::session::{Link, LiveResults, Session};
 use crate::widgets::{LinkIndicator, NoticeBanner, StepHeader};
+use ruche_shared::api::route::Route;
 use ruche_shared::methods::{divergence, grouping};
 use ruche_shared::{flow, joining};
 
@@ -136,10 +136,13 @@ fn JoinInfo(session: Session) -> impl IntoView {
         // The facilitation link carries the secret (in the fragment, never sent
         // to the server): folded away, since this screen may be projected.
         let console = session.auth().and_then(|auth| match auth {
-            Auth::Facilitator { workshop, secret } => Some(format!(
-                "{}/#/facilitate/{workshop}/{secret}",
-                browser::origin()
-            )),
+            Auth::Facilitator { workshop, secret } => {
+                let route = Route::Facilitator {
+                    workshop,
+                    secret: Some(secret),
+                };
+                Some(format!("{}/{}", browser::origin(), route.link_fragment()))
+            }
             _ => None,
         });
         Some(view! {
@@ -440,7 +443,7 @@ fn Exports(session: Session) -> impl IntoView {
             return;
         };
         leptos::task::spawn_local(async move {
-            let path = format!("/api/workshops/{workshop}/export.{format}");
+            let path = ruche_shared::api::export_path(&workshop, format);
             match browser::http("GET", &path, None, Some(&secret)).await {
                 Ok(answer) if answer.status == 200 => {
                     let mime = if format == "csv" {

@@ -3,13 +3,13 @@
 
 use leptos::prelude::*;
 use ruche_shared::Lang;
+use ruche_shared::api::{CREATE_WORKSHOP, CreateWorkshop, CreatedWorkshop, ErrorBody};
 use ruche_shared::config::{DEFAULT_BUDGET, DEFAULT_CAP_PER_ITEM, MAX_QUESTION_CHARS};
 use ruche_shared::methods::budget_vote::MAX_BUDGET;
-use serde_json::json;
 
 use crate::browser;
 use crate::i18n::texts;
-use crate::route::Route;
+use ruche_shared::api::route::Route;
 
 /// Join or create.
 #[component]
@@ -92,37 +92,42 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
             .filter(|l| !l.is_empty())
             .map(String::from)
             .collect();
-        let body = json!({
-            "template": template.get_untracked(),
-            "title": title.get_untracked().trim(),
-            "question": question.get_untracked().trim(),
-            "lang": lang.get_untracked(),
-            "items": items,
-            "budget": budget.get_untracked().trim().parse::<u32>().unwrap_or(DEFAULT_BUDGET),
-            "cap_per_item": cap.get_untracked().trim().parse::<u32>().unwrap_or(DEFAULT_CAP_PER_ITEM),
-        });
+        let request = CreateWorkshop {
+            // The select's values are the templates' names on the wire.
+            template: serde_json::from_value(serde_json::Value::String(template.get_untracked()))
+                .ok(),
+            title: Some(title.get_untracked().trim().to_owned()),
+            question: Some(question.get_untracked().trim().to_owned()),
+            lang: Some(lang.get_untracked()),
+            items: Some(items),
+            budget: budget.get_untracked().trim().parse().ok(),
+            cap_per_item: cap.get_untracked().trim().parse().ok(),
+            ..CreateWorkshop::default()
+        };
+        let body = serde_json::to_string(&request).unwrap_or_default();
         leptos::task::spawn_local(async move {
-            let answer =
-                browser::http("POST", "/api/workshops", Some(body.to_string()), None).await;
+            let answer = browser::http("POST", CREATE_WORKSHOP, Some(body), None).await;
             busy.set(false);
             match answer {
                 Ok(answer) if answer.status == 201 => {
-                    let created: serde_json::Value =
-                        serde_json::from_str(&answer.body).unwrap_or_default();
-                    let id = created["workshop"].as_str().unwrap_or_default().to_owned();
-                    let secret = created["facilitator_secret"].as_str().unwrap_or_default();
-                    browser::save(&browser::secret_key(&id), secret);
-                    browser::navigate(&format!("#/facilitate/{id}/{secret}"));
+                    match serde_json::from_str::<CreatedWorkshop>(&answer.body) {
+                        Ok(created) => {
+                            browser::save(
+                                &browser::secret_key(&created.workshop),
+                                &created.facilitator_secret,
+                            );
+                            let console = Route::Facilitator {
+                                workshop: created.workshop,
+                                secret: Some(created.facilitator_secret),
+                            };
+                            browser::navigate(&console.link_fragment());
+                        }
+                        Err(_) => error.set(Some(answer.body)),
+                    }
                 }
                 Ok(answer) => {
-                    let problem: serde_json::Value =
-                        serde_json::from_str(&answer.body).unwrap_or_default();
-                    error.set(Some(
-                        problem["message"]
-                            .as_str()
-                            .unwrap_or(&answer.body)
-                            .to_owned(),
-                    ));
+                    let problem = serde_json::from_str::<ErrorBody>(&answer.body);
+                    error.set(Some(problem.map_or(answer.body, |problem| problem.message)));
                 }
                 Err(problem) => error.set(Some(problem)),
             }

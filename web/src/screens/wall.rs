@@ -8,11 +8,11 @@ use ruche_shared::{Lang, StepKind};
 
 use crate::browser;
 use crate::i18n::texts;
-use crate::route::Route;
 use crate::screens::Refused;
 use crate::screens::results::ResultsPanel;
 use crate::session::{Link, Session};
 use crate::widgets::{LinkIndicator, QrCode, StepHeader};
+use ruche_shared::api::route::Route;
 
 /// The wall of the workshop with join code `code`.
 #[component]

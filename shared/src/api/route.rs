@@ -1,4 +1,5 @@
-//! Which screen an address shows. Routes live in the URL's fragment (`#/…`),
+//! Which screen an address shows, written once for the server (the links it
+//! prints), the web client (its router), and tests. Routes live in the URL's fragment (`#/…`),
 //! which browsers never send to the server: the server serves one page, and a
 //! facilitator secret passed in a link never reaches a log or a query string.
 //!
@@ -68,6 +69,18 @@ impl Route {
             Route::Tablet { code } => format!("#/join/{code}"),
             Route::Wall { code } => format!("#/wall/{code}"),
             Route::Facilitator { workshop, .. } => format!("#/facilitate/{workshop}"),
+        }
+    }
+
+    /// The fragment with the facilitator's secret, when the route carries one:
+    /// the link a facilitator keeps (it opens the console on any computer).
+    pub fn link_fragment(&self) -> String {
+        match self {
+            Route::Facilitator {
+                workshop,
+                secret: Some(secret),
+            } => format!("#/facilitate/{workshop}/{secret}"),
+            other => other.fragment(),
         }
     }
 }

@@ -1,0 +1,195 @@
+//! The HTTP API's requests and answers, and the screens' addresses: defined
+//! once here, used by the server, the web client, the command line, the tests
+//! and the load generator. `docs/protocol.md` describes them.
+//!
+//! - [`route`]: which screen a URL fragment shows (`#/join/CODE`, …).
+
+pub mod route;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{ConfigError, Lang, StepConfig, WorkshopSetup};
+use crate::methods::budget_vote;
+use crate::methods::scoring::Criterion;
+use crate::templates::{Template, source_criteria};
+
+/// The path that creates a workshop (`POST`).
+pub const CREATE_WORKSHOP: &str = "/api/workshops";
+
+/// The path of a workshop's export, `format` being `json` or `csv` (`GET`, with the secret).
+pub fn export_path(workshop: &str, format: &str) -> String {
+    format!("/api/workshops/{workshop}/export.{format}")
+}
+
+/// The path of a workshop (`DELETE`, with the secret).
+pub fn workshop_path(workshop: &str) -> String {
+    format!("/api/workshops/{workshop}")
+}
+
+/// The path of the join screen's information for `code` (`GET`).
+pub fn join_info_path(code: &str) -> String {
+    format!("/api/join/{code}")
+}
+
+/// What a facilitator asks for: a template and its settings, or a full setup.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWorkshop {
+    /// `ideation`, `evaluation`, `ideation_then_evaluation` or `ideation_then_dots`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<Template>,
+    /// A complete setup instead of a template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup: Option<WorkshopSetup>,
+    /// Title (with a template).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Question (with a template).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// Screens' language (default fr).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
+    /// Criteria of the scoring step (default: acceptabilité, coût, humanisme).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criteria: Option<Vec<Criterion>>,
+    /// Ideas to score (evaluation template).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<String>>,
+    /// Points per table (default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<u32>,
+    /// Points per item at most (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap_per_item: Option<u32>,
+    /// Whether tables may vote for their own ideas (default no).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_self_vote: Option<bool>,
+    /// Seats per table (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<u8>,
+}
+
+impl CreateWorkshop {
+    /// A request for `template` with this title and question, defaults elsewhere.
+    pub fn from_template(template: Template, title: &str, question: &str) -> CreateWorkshop {
+        CreateWorkshop {
+            template: Some(template),
+            title: Some(title.to_owned()),
+            question: Some(question.to_owned()),
+            ..CreateWorkshop::default()
+        }
+    }
+
+    /// A request for a complete setup.
+    pub fn from_setup(setup: WorkshopSetup) -> CreateWorkshop {
+        CreateWorkshop {
+            setup: Some(setup),
+            ..CreateWorkshop::default()
+        }
+    }
+
+    /// The setup this request describes (to check with
+    /// [`crate::WorkshopConfig::new`]), or why there is none.
+    pub fn into_setup(self) -> Result<WorkshopSetup, String> {
+        if let Some(setup) = self.setup {
+            return Ok(setup);
+        }
+        let template = self
+            .template
+            .ok_or_else(|| "give a `template` (or a full `setup`)".to_owned())?;
+        let title = self.title.unwrap_or_default();
+        let question = self.question.unwrap_or_default();
+        let criteria = self.criteria.unwrap_or_else(source_criteria);
+        let mut setup = template.setup(&title, &question, criteria, self.items.unwrap_or_default());
+        if let Some(lang) = self.lang {
+            setup.lang = lang;
+        }
+        if let Some(seats) = self.seats {
+            setup.seats = seats;
+        }
+        for step in &mut setup.steps {
+            if let StepConfig::BudgetVote(budget_vote::Config {
+                budget,
+                cap_per_item,
+                allow_self_vote,
+            }) = step
+            {
+                *budget = self.budget.unwrap_or(*budget);
+                *cap_per_item = self.cap_per_item.unwrap_or(*cap_per_item);
+                *allow_self_vote = self.allow_self_vote.unwrap_or(*allow_self_vote);
+            }
+        }
+        Ok(setup)
+    }
+}
+
+/// The answer to a creation: shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedWorkshop {
+    /// The workshop's id.
+    pub workshop: String,
+    /// The code tables type to join.
+    pub join_code: String,
+    /// The facilitator secret: shown once, keep it.
+    pub facilitator_secret: String,
+}
+
+/// What the join screen shows before joining.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicInfo {
+    /// Title.
+    pub title: String,
+    /// Question.
+    pub question: String,
+    /// Language.
+    pub lang: Lang,
+    /// Whether new tables may join.
+    pub joining_open: bool,
+}
+
+/// Every error answer: a stable code, a sentence, and details for some codes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// `bad_request`, `invalid_config`, `not_found`, `unauthorized`,
+    /// `too_many_requests` or `internal`.
+    pub code: String,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// For `invalid_config`: which limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<ConfigError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_template_request_fills_in_the_vote_settings() {
+        let mut request = CreateWorkshop::from_template(Template::Ideation, "Salle", "Comment ?");
+        request.budget = Some(20);
+        let json = serde_json::to_string(&request).unwrap();
+        assert!(!json.contains("null"), "unset fields are left out: {json}");
+        let back: CreateWorkshop = serde_json::from_str(&json).unwrap();
+        let setup = back.into_setup().unwrap();
+        assert!(setup.steps.iter().any(|step| matches!(
+            step,
+            StepConfig::BudgetVote(budget_vote::Config {
+                budget: 20,
+                cap_per_item: 3,
+                ..
+            })
+        )));
+    }
+
+    #[test]
+    fn an_unknown_template_or_field_does_not_parse() {
+        let unknown = r#"{"template":"brainstorm","title":"T","question":"Q"}"#;
+        assert!(serde_json::from_str::<CreateWorkshop>(unknown).is_err());
+        let typo = r#"{"template":"ideation","titel":"T"}"#;
+        assert!(serde_json::from_str::<CreateWorkshop>(typo).is_err());
+        let neither = CreateWorkshop::default().into_setup();
+        assert!(neither.is_err());
+    }
+}
