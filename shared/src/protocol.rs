@@ -13,12 +13,13 @@ use crate::methods::budget_vote::histogram::VoteHistogram;
 use crate::methods::dot_vote::tally::DotTally;
 use crate::methods::scoring::results::ScoringResults;
 use crate::views::participation::Participation;
+use crate::views::workshop_view::WorkshopView;
 use crate::violation::RuleViolation;
 use crate::workshop::Workshop;
 
 /// The protocol's version. A client sends it in [`ClientMsg::Hello`]; a
 /// server that speaks another one answers [`ErrorCode::UnsupportedProtocol`].
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// A client's id for one operation, chosen by the client (a UUID, at most 64
 /// characters). Sending a command again with the same id gets the first answer
@@ -206,8 +207,9 @@ pub enum ServerMsg {
     Snapshot {
         /// The last event it includes.
         seq: Seq,
-        /// The workshop (for tables and wall, without hidden ideas).
-        workshop: Box<Workshop>,
+        /// The workshop as this connection may see it (rebuild an engine
+        /// workshop with [`Workshop::from_view`]).
+        workshop: Box<WorkshopView>,
     },
     /// Events in order, each to apply to the client's copy (live, or to catch up).
     Events {

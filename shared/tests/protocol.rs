@@ -292,7 +292,7 @@ fn server_messages() -> Vec<ServerMsg> {
         },
         ServerMsg::Snapshot {
             seq: 5,
-            workshop: Box::new(room.workshop.clone()),
+            workshop: Box::new(room.workshop.view_for(Role::Table(TableId(0)))),
         },
         ServerMsg::Accepted { op: op(), seq: 58 },
         ServerMsg::Rejected {

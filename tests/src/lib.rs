@@ -1,14 +1,16 @@
 //! Helpers for Ruche's end-to-end tests, in one place: a real server on
 //! `127.0.0.1:0` with its own database ([`TestServer`]), real WebSocket
 //! clients that speak the protocol ([`Client`]) with typed `expect_*`
-//! receivers, the server binary for crash tests ([`ServerProcess`]), and a
-//! headless Chromium driving the real web client ([`browser`]).
+//! receivers, the server binary for crash tests ([`ServerProcess`]), a
+//! headless Chromium driving the real web client ([`browser`]), and scenes:
+//! a workshop brought to a given point with its clients, in one line ([`scene`]).
 //!
 //! Every wait is bounded ([`WAIT`]): a test that does not get what it expects
 //! fails with what it got instead of hanging.
 
 pub mod browser;
 pub mod proxy;
+pub mod scene;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;

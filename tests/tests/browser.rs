@@ -361,7 +361,7 @@ async fn an_evaluation_is_scored_seat_by_seat_and_shown_on_the_wall() {
             }
         }
 
-        facilitator.accepted(Command::SetResultsVisible(flow::SetResultsVisible { visible: true })).await;
+        facilitator.show_results(true).await;
         let expected: Vec<Vec<String>> = (0..3)
             .map(|item| {
                 (0..3)
@@ -456,7 +456,7 @@ async fn a_dot_vote_is_placed_person_by_person_and_shown_on_the_wall() {
         wall.open(&format!("{base}/#/wall/{code}")).await;
         let tablet = browser.window(1024, 768).await;
         join(&tablet, base, &code, "Table A").await;
-        facilitator.accepted(Command::OpenStep(flow::OpenStep { duration_secs: None })).await;
+        facilitator.open_step().await;
         let theirs = ["Un guichet mobile dans les quartiers", "Des rendez-vous en visio"];
         for text in theirs {
             other.accepted(Command::SubmitIdea(divergence::SubmitIdea { text: text.into() })).await;
@@ -498,7 +498,7 @@ async fn a_dot_vote_is_placed_person_by_person_and_shown_on_the_wall() {
         tablet.check_accessibility("tablet (dot vote)").await;
         tablet.screenshot("tablet-dot-vote").await;
 
-        facilitator.accepted(Command::SetResultsVisible(flow::SetResultsVisible { visible: true })).await;
+        facilitator.show_results(true).await;
         let read = "[...document.querySelectorAll('.wall .dots .bar')].map(b => [b.querySelector('.bar-label').textContent, +b.dataset.dots])";
         let expected = json!([[theirs[0], 2], [theirs[1], 1], ["Un agent qui se déplace à domicile", 0]]);
         wall.wait_until(&format!("JSON.stringify({read}) === {}", js(&expected.to_string())), read)
@@ -568,7 +568,9 @@ async fn a_tablet_reloaded_mid_vote_keeps_its_table_and_points() {
         let mut fresh = Client::facilitator(server.addr, &created).await;
         let workshop = fresh
             .expect("a snapshot", |m| match m {
-                ServerMsg::Snapshot { workshop, .. } => Some((**workshop).clone()),
+                ServerMsg::Snapshot { workshop, .. } => {
+                    Some(ruche_shared::Workshop::from_view((**workshop).clone()).expect("a readable snapshot"))
+                }
                 _ => None,
             })
             .await;

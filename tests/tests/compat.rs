@@ -143,11 +143,7 @@ async fn play_ideation(server: &TestServer, template: &str) -> Played {
         }
     }
     // Table 2 writes an idea then withdraws it; table 3 edits one of its own.
-    tables[1]
-        .accepted(Command::SubmitIdea(divergence::SubmitIdea {
-            text: "Une idée retirée".into(),
-        }))
-        .await;
+    tables[1].submit("Une idée retirée").await;
     tables[1]
         .accepted(Command::DeleteIdea(divergence::DeleteIdea {
             idea: IdeaId(15),
@@ -160,11 +156,7 @@ async fn play_ideation(server: &TestServer, template: &str) -> Played {
         }))
         .await;
     // The facilitator types in an idea, then hides it (moderation).
-    facilitator
-        .accepted(Command::SubmitIdea(divergence::SubmitIdea {
-            text: "Un texte hors sujet".into(),
-        }))
-        .await;
+    facilitator.submit("Un texte hors sujet").await;
     facilitator
         .accepted(Command::GoToStep(flow::GoToStep { step: 1 }))
         .await;
@@ -182,11 +174,7 @@ async fn play_ideation(server: &TestServer, template: &str) -> Played {
         }))
         .await;
     facilitator.go_and_open(2).await;
-    facilitator
-        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
-            visible: true,
-        }))
-        .await;
+    facilitator.show_results(true).await;
     let mut last_op = Value::Null;
     for (index, (table, plan)) in tables.iter_mut().zip(salle_vote_plans()).enumerate() {
         for (item, points) in plan {
@@ -251,11 +239,7 @@ async fn play_evaluation(server: &TestServer) -> Played {
     for n in 1..=5 {
         tables.push(Client::join(server.addr, &created.join_code, &format!("Table {n}")).await);
     }
-    facilitator
-        .accepted(Command::OpenStep(flow::OpenStep {
-            duration_secs: None,
-        }))
-        .await;
+    facilitator.open_step().await;
     let mut n = 100;
     let mut last_op = Value::Null;
     for (item, per_criterion) in REFUGIES_SCORES.iter().enumerate() {
@@ -275,11 +259,7 @@ async fn play_evaluation(server: &TestServer) -> Played {
             }
         }
     }
-    facilitator
-        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
-            visible: true,
-        }))
-        .await;
+    facilitator.show_results(true).await;
     Played {
         id: created.workshop.clone(),
         secret: created.facilitator_secret.clone(),

@@ -2,10 +2,11 @@
 //! cross-origin upgrades. Each runs against a real server on loopback.
 
 use futures_util::SinkExt;
-use ruche_shared::methods::{budget_vote, divergence};
+use ruche_shared::methods::divergence;
 use ruche_shared::protocol::{Auth, ClientMsg, OpId, PROTOCOL_VERSION, ServerMsg};
-use ruche_shared::{Command, Event, IdeaId, ItemRef, Role, RuleViolation, TableId};
+use ruche_shared::{Command, Event, Role, RuleViolation, TableId};
 use ruche_shared::{flow, joining};
+use ruche_tests::scene::{Scene, vote};
 use ruche_tests::{Client, TestServer, error_code, next_msg};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
@@ -49,11 +50,7 @@ async fn roles_are_enforced_and_wrong_credentials_refused() {
         "not_allowed_for_role",
     )
     .await;
-    facilitator
-        .accepted(Command::OpenStep(flow::OpenStep {
-            duration_secs: None,
-        }))
-        .await;
+    facilitator.open_step().await;
 
     let wrong_secret = Auth::Facilitator {
         workshop: created.workshop.clone(),
@@ -140,31 +137,15 @@ async fn roles_are_enforced_and_wrong_credentials_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_table_rejoins_with_its_token_and_keeps_its_points() {
     let server = TestServer::spawn().await;
-    let created = ideation(&server).await;
-    let mut facilitator = Client::facilitator(server.addr, &created).await;
-    let mut a = Client::join(server.addr, &created.join_code, "A").await;
-    let mut b = Client::join(server.addr, &created.join_code, "B").await;
-    facilitator
-        .accepted(Command::OpenStep(flow::OpenStep {
-            duration_secs: None,
-        }))
-        .await;
-    b.accepted(Command::SubmitIdea(divergence::SubmitIdea {
-        text: "Idée de B".into(),
-    }))
-    .await;
-    facilitator.go_and_open(2).await;
-    a.accepted(Command::SetVote(budget_vote::SetVote {
-        item: ItemRef::Idea(IdeaId(0)),
-        points: 3,
-    }))
-    .await;
+    let mut scene = Scene::at_vote(server.addr, &["A", "B"]).await;
+    let mut a = scene.tables.remove(0);
+    a.vote(1, 3).await;
     let token = a.table_token.clone().unwrap();
     a.close().await;
 
     // A reload: the tablet comes back with its token and no memory of events.
     let rejoin = Auth::RejoinTable {
-        code: created.join_code.clone(),
+        code: scene.code().to_owned(),
         token,
     };
     let mut again = Client::connect(server.addr, rejoin, None).await;
@@ -172,7 +153,10 @@ async fn a_table_rejoins_with_its_token_and_keeps_its_points() {
     assert_eq!(again.table_token, None, "the token is given once, at join");
     let snapshot = again
         .expect("a snapshot", |m| match m {
-            ServerMsg::Snapshot { workshop, .. } => Some(workshop.clone()),
+            ServerMsg::Snapshot { workshop, .. } => Some(
+                ruche_shared::Workshop::from_view((**workshop).clone())
+                    .expect("a readable snapshot"),
+            ),
             _ => None,
         })
         .await;
@@ -181,15 +165,7 @@ async fn a_table_rejoins_with_its_token_and_keeps_its_points() {
         3,
         "its points are back"
     );
-    again
-        .rejected(
-            Command::SetVote(budget_vote::SetVote {
-                item: ItemRef::Idea(IdeaId(0)),
-                points: 4,
-            }),
-            "item_cap_exceeded",
-        )
-        .await;
+    again.rejected(vote(1, 4), "item_cap_exceeded").await;
     server.stop().await;
 }
 
@@ -271,15 +247,8 @@ async fn bad_frames_get_documented_errors_and_the_server_stays_up() {
     bad.expect_error("rate_limited").await;
 
     // The others are unaffected.
-    facilitator
-        .accepted(Command::OpenStep(flow::OpenStep {
-            duration_secs: None,
-        }))
-        .await;
-    good.accepted(Command::SubmitIdea(divergence::SubmitIdea {
-        text: "Une bonne idée".into(),
-    }))
-    .await;
+    facilitator.open_step().await;
+    good.submit("Une bonne idée").await;
 
     // An oversized message: an error, then the connection is closed.
     let huge = format!(
@@ -295,10 +264,7 @@ async fn bad_frames_get_documented_errors_and_the_server_stays_up() {
         Some(1009),
         "an oversized message closes the connection with 1009"
     );
-    good.accepted(Command::SubmitIdea(divergence::SubmitIdea {
-        text: "Toujours là".into(),
-    }))
-    .await;
+    good.submit("Toujours là").await;
     let health: serde_json::Value = reqwest::get(server.url("/healthz"))
         .await
         .unwrap()
@@ -365,15 +331,8 @@ async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
     let mut facilitator = Client::facilitator(server.addr, &created).await;
     let mut a = Client::join(server.addr, &created.join_code, "A").await;
     let mut b = Client::join(server.addr, &created.join_code, "B").await;
-    facilitator
-        .accepted(Command::OpenStep(flow::OpenStep {
-            duration_secs: None,
-        }))
-        .await;
-    a.accepted(Command::SubmitIdea(divergence::SubmitIdea {
-        text: "Idée 0".into(),
-    }))
-    .await;
+    facilitator.open_step().await;
+    a.submit("Idée 0").await;
     b.expect("idea 0", |m| match m {
         ServerMsg::Events { events } => events
             .iter()
@@ -392,14 +351,8 @@ async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
     b.close().await;
 
     // While B is away: two more ideas.
-    a.accepted(Command::SubmitIdea(divergence::SubmitIdea {
-        text: "Idée 1".into(),
-    }))
-    .await;
-    a.accepted(Command::SubmitIdea(divergence::SubmitIdea {
-        text: "Idée 2".into(),
-    }))
-    .await;
+    a.submit("Idée 1").await;
+    a.submit("Idée 2").await;
     let rejoin = Auth::RejoinTable {
         code: created.join_code.clone(),
         token,

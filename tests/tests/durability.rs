@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ruche_shared::flow;
 use ruche_shared::methods::{budget_vote, divergence};
 use ruche_shared::protocol::{Auth, ClientMsg, OpId, ServerMsg};
 use ruche_shared::{Command, IdeaId, ItemRef};
@@ -150,11 +149,7 @@ async fn acknowledged_commands_survive_kill_9_exactly_once() {
         tokens.push(table.table_token.clone().unwrap());
         table.close().await;
     }
-    facilitator
-        .accepted(Command::OpenStep(flow::OpenStep {
-            duration_secs: None,
-        }))
-        .await;
+    facilitator.open_step().await;
     facilitator.close().await;
 
     // Crash 1, during divergence: ideas are not idempotent, so a retry applied

@@ -9,11 +9,11 @@
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use ruche_shared::methods::{budget_vote, divergence};
+use ruche_shared::methods::budget_vote;
 use ruche_shared::protocol::{Auth, ClientMsg, OpId, PROTOCOL_VERSION, ServerMsg};
 use ruche_shared::{Command, IdeaId, ItemRef};
-use ruche_tests::{Client, ServerProcess, create_workshop, next_msg, raw_socket};
-use serde_json::json;
+use ruche_tests::scene::Scene;
+use ruche_tests::{Client, ServerProcess, next_msg, raw_socket};
 use tokio::io::AsyncWriteExt;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
@@ -65,22 +65,12 @@ async fn attacks_get_documented_answers_and_a_healthy_table_keeps_voting() {
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(SERVER, &dir.path().join("ruche.db"), &[]).await;
     let addr = server.addr;
-    let created = create_workshop(
-        addr,
-        json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }),
-    )
-    .await;
+    let Scene {
+        created,
+        facilitator: _,
+        ..
+    } = Scene::vote_on_facilitator_ideas(addr, 10).await;
     let code = created.join_code.clone();
-    let mut facilitator = Client::facilitator(addr, &created).await;
-    facilitator.go_and_open(0).await;
-    for n in 0..10 {
-        facilitator
-            .accepted(Command::SubmitIdea(divergence::SubmitIdea {
-                text: format!("Idée {n}"),
-            }))
-            .await;
-    }
-    facilitator.go_and_open(2).await;
     let mut healthy = Client::join(addr, &code, "Table saine").await;
     let mut victim = Client::join(addr, &code, "Table victime").await;
 

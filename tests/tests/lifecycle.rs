@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
-use ruche_shared::flow;
 use ruche_shared::methods::{budget_vote, divergence, grouping};
 use ruche_shared::protocol::{Auth, ServerMsg};
 use ruche_shared::{Command, IdeaId, ItemRef, TableId};
+use ruche_tests::scene::Scene;
 use ruche_tests::{Client, TestServer, get_as_facilitator};
 use serde_json::json;
 
@@ -21,11 +21,7 @@ async fn a_graceful_stop_says_goodbye_and_a_restart_recovers_everything() {
     let mut facilitator = Client::facilitator(server.addr, &created).await;
     let mut a = Client::join(server.addr, &created.join_code, "A").await;
     let mut b = Client::join(server.addr, &created.join_code, "B").await;
-    facilitator
-        .accepted(Command::OpenStep(flow::OpenStep {
-            duration_secs: None,
-        }))
-        .await;
+    facilitator.open_step().await;
     for n in 0..6 {
         b.accepted(Command::SubmitIdea(divergence::SubmitIdea {
             text: format!("Idée {n}"),
@@ -136,25 +132,14 @@ async fn a_client_that_stops_answering_heartbeats_is_dropped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wall_sees_results_only_once_revealed_and_never_hidden_ideas() {
     let server = TestServer::spawn().await;
-    let created = server
-        .create(json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }))
-        .await;
-    let mut facilitator = Client::facilitator(server.addr, &created).await;
-    let mut a = Client::join(server.addr, &created.join_code, "A").await;
-    facilitator
-        .accepted(Command::OpenStep(flow::OpenStep {
-            duration_secs: None,
-        }))
-        .await;
-    a.accepted(Command::SubmitIdea(divergence::SubmitIdea {
-        text: "Une idée".into(),
-    }))
-    .await;
-    facilitator
-        .accepted(Command::SubmitIdea(divergence::SubmitIdea {
-            text: "Un gros mot".into(),
-        }))
-        .await;
+    let Scene {
+        created,
+        mut facilitator,
+        mut tables,
+    } = Scene::ideation(server.addr, &["A"]).await;
+    let a = &mut tables[0];
+    a.submit("Une idée").await;
+    facilitator.submit("Un gros mot").await;
     facilitator
         .accepted(Command::SetIdeaHidden(grouping::SetIdeaHidden {
             idea: IdeaId(1),
@@ -162,16 +147,15 @@ async fn a_wall_sees_results_only_once_revealed_and_never_hidden_ideas() {
         }))
         .await;
     facilitator.go_and_open(2).await;
-    a.accepted(Command::SetVote(budget_vote::SetVote {
-        item: ItemRef::Idea(IdeaId(0)),
-        points: 0,
-    }))
-    .await;
+    a.vote(0, 0).await;
 
     let mut wall = Client::wall(server.addr, &created.join_code).await;
     let snapshot = wall
         .expect("a snapshot", |m| match m {
-            ServerMsg::Snapshot { workshop, .. } => Some(workshop.clone()),
+            ServerMsg::Snapshot { workshop, .. } => Some(
+                ruche_shared::Workshop::from_view((**workshop).clone())
+                    .expect("a readable snapshot"),
+            ),
             _ => None,
         })
         .await;
@@ -181,11 +165,7 @@ async fn a_wall_sees_results_only_once_revealed_and_never_hidden_ideas() {
         "a hidden idea's text never reaches the wall"
     );
     assert_eq!(snapshot.all_ideas()[0].text, "Une idée");
-    facilitator
-        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
-            visible: true,
-        }))
-        .await;
+    facilitator.show_results(true).await;
     let votes = wall
         .results("revealed results", |m| match m {
             ServerMsg::Results { votes: Some(v), .. } => Some(v.clone()),
@@ -211,15 +191,8 @@ async fn a_facilitator_deletes_a_workshop_and_all_its_events_for_good() {
         .await;
     let mut facilitator = Client::facilitator(server.addr, &created).await;
     let mut a = Client::join(server.addr, &created.join_code, "A").await;
-    facilitator
-        .accepted(Command::OpenStep(flow::OpenStep {
-            duration_secs: None,
-        }))
-        .await;
-    a.accepted(Command::SubmitIdea(divergence::SubmitIdea {
-        text: "Une idée".into(),
-    }))
-    .await;
+    facilitator.open_step().await;
+    a.submit("Une idée").await;
 
     let url = server.url(&format!("/api/workshops/{}", created.workshop));
     let client = reqwest::Client::new();
@@ -335,7 +308,7 @@ async fn demo_prints_working_links_for_the_facilitator_the_wall_and_tablets() {
     .await;
     let title = console
         .expect("the facilitator's snapshot", |m| match m {
-            ServerMsg::Snapshot { workshop, .. } => Some(workshop.config().setup().title.clone()),
+            ServerMsg::Snapshot { workshop, .. } => Some(workshop.config.setup().title.clone()),
             _ => None,
         })
         .await;

@@ -6,39 +6,19 @@
 use std::time::Duration;
 
 use futures_util::SinkExt;
-use ruche_shared::methods::{budget_vote, divergence};
 use ruche_shared::protocol::{Auth, ClientMsg, OpId, PROTOCOL_VERSION, ServerMsg};
-use ruche_shared::{Command, IdeaId, ItemRef, TableId, Workshop};
+use ruche_shared::{Command, TableId, Workshop};
 use ruche_tests::proxy::Proxy;
+use ruche_tests::scene::{Scene, vote};
 use ruche_tests::{Client, TestServer, raw_socket};
-use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
 /// A workshop at an open vote over 12 ideas written by the facilitator.
 async fn vote_workshop(server: &TestServer) -> (ruche_shared::api::CreatedWorkshop, Client) {
-    let created = server
-        .create(json!({ "template": "ideation", "title": "Salle", "question": "Quoi ?" }))
-        .await;
-    let mut facilitator = Client::facilitator(server.addr, &created).await;
-    facilitator.go_and_open(0).await;
-    for n in 0..12 {
-        facilitator
-            .accepted(Command::SubmitIdea(divergence::SubmitIdea {
-                text: format!("Idée {n}"),
-            }))
-            .await;
-    }
-    facilitator.go_and_open(2).await;
-    (created, facilitator)
-}
-
-fn vote(idea: u32, points: u32) -> Command {
-    Command::SetVote(budget_vote::SetVote {
-        item: ItemRef::Idea(IdeaId(idea)),
-        points,
-    })
+    let scene = Scene::vote_on_facilitator_ideas(server.addr, 12).await;
+    (scene.created, scene.facilitator)
 }
 
 /// The workshop as a fresh facilitator connection sees it now.
@@ -46,7 +26,9 @@ async fn current(server: &TestServer, created: &ruche_shared::api::CreatedWorksh
     let mut fresh = Client::facilitator(server.addr, created).await;
     fresh
         .expect("a snapshot", |m| match m {
-            ServerMsg::Snapshot { workshop, .. } => Some((**workshop).clone()),
+            ServerMsg::Snapshot { workshop, .. } => {
+                Some(Workshop::from_view((**workshop).clone()).expect("a readable snapshot"))
+            }
             _ => None,
         })
         .await

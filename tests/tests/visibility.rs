@@ -34,6 +34,8 @@ fn check_frame(message: &ServerMsg, me: Role) {
         }
     }
     if let ServerMsg::Snapshot { workshop, .. } = message {
+        let workshop =
+            ruche_shared::Workshop::from_view((**workshop).clone()).expect("a readable snapshot");
         for step in 0..workshop.config().steps().len() {
             if let Some(ledger) = workshop.vote_ledger(step) {
                 for table in workshop.tables() {
@@ -80,19 +82,9 @@ async fn no_hidden_text_or_foreign_points_on_any_path_and_events_in_order() {
     let mut b = Client::join(server.addr, &code, "B").await;
     let token_b = b.table_token.clone().unwrap();
 
-    facilitator
-        .accepted(Command::OpenStep(flow::OpenStep {
-            duration_secs: None,
-        }))
-        .await;
-    a.accepted(Command::SubmitIdea(divergence::SubmitIdea {
-        text: "Idée de A".into(),
-    }))
-    .await;
-    b.accepted(Command::SubmitIdea(divergence::SubmitIdea {
-        text: "Idée de B".into(),
-    }))
-    .await;
+    facilitator.open_step().await;
+    a.submit("Idée de A").await;
+    b.submit("Idée de B").await;
     facilitator
         .accepted(Command::SubmitIdea(divergence::SubmitIdea {
             text: HIDDEN.into(),
@@ -114,22 +106,14 @@ async fn no_hidden_text_or_foreign_points_on_any_path_and_events_in_order() {
         }))
         .await;
     facilitator.go_and_open(2).await;
-    a.accepted(Command::SetVote(budget_vote::SetVote {
-        item: ItemRef::Idea(IdeaId(1)),
-        points: 3,
-    }))
-    .await;
+    a.vote(1, 3).await;
     // Table B votes and table C arrives in the same window.
     let vote = Command::SetVote(budget_vote::SetVote {
         item: ItemRef::Idea(IdeaId(0)),
         points: 2,
     });
     let (vote_seq, c) = tokio::join!(b.accepted(vote), Client::join(server.addr, &code, "C"));
-    facilitator
-        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
-            visible: true,
-        }))
-        .await;
+    facilitator.show_results(true).await;
     let last = facilitator
         .accepted(Command::CloseStep(flow::CloseStep {}))
         .await;

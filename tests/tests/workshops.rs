@@ -75,11 +75,7 @@ async fn ideation_salle_municipale_end_to_end() {
 
     // Convergence.
     facilitator.go_and_open(2).await;
-    facilitator
-        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
-            visible: true,
-        }))
-        .await;
+    facilitator.show_results(true).await;
     let vote = |item, points| Command::SetVote(budget_vote::SetVote { item, points });
     tables[0].rejected(vote(SALLE_CLUSTER, 1), "own_idea").await;
     tables[2]
@@ -195,16 +191,8 @@ async fn evaluation_accueil_des_refugies_end_to_end() {
     for n in 1..=5 {
         tables.push(Client::join(server.addr, &created.join_code, &format!("Table {n}")).await);
     }
-    facilitator
-        .accepted(Command::OpenStep(flow::OpenStep {
-            duration_secs: None,
-        }))
-        .await;
-    facilitator
-        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
-            visible: true,
-        }))
-        .await;
+    facilitator.open_step().await;
+    facilitator.show_results(true).await;
     for (item, per_criterion) in REFUGIES_SCORES.iter().enumerate() {
         for (criterion, people) in per_criterion.iter().enumerate() {
             for (person, score) in people.iter().enumerate() {
@@ -279,11 +267,7 @@ async fn a_dot_vote_end_to_end() {
     let mut wall = Client::wall(server.addr, &created.join_code).await;
     let mut a = Client::join(server.addr, &created.join_code, "Table A").await;
     let mut b = Client::join(server.addr, &created.join_code, "Table B").await;
-    facilitator
-        .accepted(Command::OpenStep(flow::OpenStep {
-            duration_secs: None,
-        }))
-        .await;
+    facilitator.open_step().await;
     let submit = |text: &str| {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: text.to_owned(),
@@ -313,11 +297,7 @@ async fn a_dot_vote_end_to_end() {
     b.accepted(dot(2, 0, 1)).await;
     b.accepted(dot(3, 0, 1)).await;
     b.accepted(dot(3, 0, 0)).await;
-    facilitator
-        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
-            visible: true,
-        }))
-        .await;
+    facilitator.show_results(true).await;
     let bars = wall
         .results("the dots", |m| match m {
             ServerMsg::Results { dots: Some(d), .. } if d.seats_done == 5 => Some(

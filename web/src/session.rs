@@ -393,10 +393,14 @@ impl Session {
                 }
                 self.welcomed(role, table_token);
             }
-            ServerMsg::Snapshot { seq, workshop } => {
-                self.connection.update_value(|c| c.last_seq = Some(seq));
-                self.workshop.set(Some(*workshop));
-            }
+            ServerMsg::Snapshot { seq, workshop } => match Workshop::from_view(*workshop) {
+                Ok(workshop) => {
+                    self.connection.update_value(|c| c.last_seq = Some(seq));
+                    self.workshop.set(Some(workshop));
+                }
+                // A snapshot this client cannot read: keep what it has, and say so.
+                Err(error) => self.notice.set(Some(error.to_string())),
+            },
             ServerMsg::Events { events } => self.apply_events(events),
             ServerMsg::Accepted { op, .. } => self.answered(&op),
             ServerMsg::Rejected { op, message, .. } => {

@@ -497,7 +497,10 @@ impl WorkshopCore {
             self.events_since_snapshot = 0;
             (
                 self.seq,
-                serde_json::to_string(&self.workshop).expect("the state serialises"),
+                // Stored as the facilitator's view, with its format number,
+                // not the engine's in-memory layout.
+                serde_json::to_string(&self.workshop.view_for(Role::Facilitator))
+                    .expect("the state serialises"),
             )
         });
         let append = Append {

@@ -165,7 +165,7 @@ pub fn presence_frame(online: Vec<TableId>) -> Frame {
 pub fn snapshot_frame(workshop: &Workshop, seq: Seq, role: Role) -> Frame {
     encode(&ServerMsg::Snapshot {
         seq,
-        workshop: Box::new(workshop.redacted_for(role)),
+        workshop: Box::new(workshop.view_for(role)),
     })
 }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use ruche_shared::views::workshop_view::WorkshopView;
 use ruche_shared::{Event, TableId, Workshop, WorkshopConfig};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -111,6 +112,19 @@ fn start_checkpointer(path: &Path, stop: Arc<AtomicBool>) -> Result<(), StoreErr
             }
         })?;
     Ok(())
+}
+
+/// A stored snapshot: a [`WorkshopView`] with its format number, or, written
+/// before views existed (round 1), the engine's own layout.
+fn decode_snapshot(body: &str) -> Result<Workshop, String> {
+    match serde_json::from_str::<WorkshopView>(body) {
+        Ok(view) => Workshop::from_view(view).map_err(|e| e.to_string()),
+        Err(view_error) if !body.contains("\"format\"") => serde_json::from_str::<Workshop>(body)
+            .map_err(|legacy| {
+                format!("neither a view ({view_error}) nor the round-1 layout ({legacy})")
+            }),
+        Err(view_error) => Err(view_error.to_string()),
+    }
 }
 
 fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
@@ -234,7 +248,7 @@ impl EventLog for SqliteLog {
                 )
                 .optional()?
                 .map(|(seq, body)| {
-                    serde_json::from_str::<Workshop>(&body)
+                    decode_snapshot(&body)
                         .map(|w| (seq as u64, w))
                         .map_err(|e| corrupt(&format!("snapshot of {id}"), e))
                 })

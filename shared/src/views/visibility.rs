@@ -1,4 +1,4 @@
-//! Who may see what. The facilitator sees everything. A table sees every idea
+//! Who may see what (events here; the whole workshop in `workshop_view.rs`). The facilitator sees everything. A table sees every idea
 //! that is not hidden, and its own points and scores, never another table's
 //! (so results stay secret until the facilitator reveals them). The wall sees
 //! what every table sees, minus any table's points and scores: it shows
@@ -11,7 +11,7 @@
 use crate::command::Role;
 use crate::event::Event;
 use crate::ids::TableId;
-use crate::workshop::{Idea, StepRecord, Workshop};
+use crate::workshop::Workshop;
 
 /// Who an event is meant for, before any redaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ impl Event {
     /// The event as `role` may see it, given the workshop as it is when the
     /// event is sent, or `None` when `role` may not see it at all. This is the
     /// one filter: live delivery, catch-up from any sequence number and
-    /// snapshots ([`Workshop::redacted_for`]) all go through it, so a hidden
+    /// snapshots (`Workshop::view_for`, which applies the same rules to the whole workshop) all go through it, so a hidden
     /// idea's text never leaves by a side door (a catch-up replaying its
     /// original submission, say). Who an event is for is said by its type
     /// ([`Event::audience`]), for every type: there is no default.
@@ -39,84 +39,6 @@ impl Event {
             (Audience::OneTable(_), Role::Wall | Role::Guest) => false,
         };
         for_role.then(|| self.without_hidden_text(workshop))
-    }
-}
-
-impl Workshop {
-    /// The workshop as `role` may see it: for anyone but the facilitator,
-    /// hidden ideas have no text, and other tables' points and scores are gone.
-    ///
-    /// Every field is named (no `..`): a new one does not compile until it
-    /// says who may see it.
-    pub fn redacted_for(&self, role: Role) -> Workshop {
-        if role == Role::Facilitator {
-            return self.clone();
-        }
-        let Workshop {
-            config,
-            current_step,
-            step_open,
-            deadline_ms,
-            joining_locked,
-            results_visible,
-            tables,
-            ideas,
-            clusters,
-            records,
-        } = self;
-        let ideas = ideas
-            .iter()
-            .map(|idea| {
-                let Idea {
-                    id,
-                    author,
-                    text,
-                    at_ms,
-                    hidden,
-                    deleted,
-                    cluster,
-                } = idea;
-                Idea {
-                    id: *id,
-                    author: *author,
-                    text: if *hidden { String::new() } else { text.clone() },
-                    at_ms: *at_ms,
-                    hidden: *hidden,
-                    deleted: *deleted,
-                    cluster: *cluster,
-                }
-            })
-            .collect();
-        let records = records
-            .iter()
-            .map(|record| match (record, role) {
-                (StepRecord::Vote(ledger), Role::Table(me)) => {
-                    StepRecord::Vote(ledger.only_table(me))
-                }
-                (StepRecord::Vote(_), _) => StepRecord::Vote(Default::default()),
-                (StepRecord::Scoring(sheet), Role::Table(me)) => {
-                    StepRecord::Scoring(sheet.only_table(me))
-                }
-                (StepRecord::Scoring(sheet), _) => StepRecord::Scoring(sheet.without_scores()),
-                (StepRecord::Dots(ledger), Role::Table(me)) => {
-                    StepRecord::Dots(ledger.only_table(me))
-                }
-                (StepRecord::Dots(_), _) => StepRecord::Dots(Default::default()),
-                (StepRecord::Nothing, _) => StepRecord::Nothing,
-            })
-            .collect();
-        Workshop {
-            config: config.clone(),
-            current_step: *current_step,
-            step_open: *step_open,
-            deadline_ms: *deadline_ms,
-            joining_locked: *joining_locked,
-            results_visible: *results_visible,
-            tables: tables.clone(),
-            ideas,
-            clusters: clusters.clone(),
-            records,
-        }
     }
 }
 
@@ -348,9 +270,10 @@ mod tests {
     fn snapshots_hold_no_hidden_text_and_only_the_tables_own_points() {
         let (w, _) = every_kind_of_event();
         let a = Role::Table(TableId(0));
-        let seen_by_a = w.redacted_for(a);
-        let json = serde_json::to_string(&seen_by_a).unwrap();
+        let view = w.view_for(a);
+        let json = serde_json::to_string(&view).unwrap();
         assert!(!json.contains(HIDDEN_TEXT), "hidden text withheld: {json}");
+        let seen_by_a = Workshop::from_view(view).unwrap();
         let ledger = seen_by_a.vote_ledger(2).unwrap();
         assert_eq!(ledger.spent(TableId(0)), 3);
         assert_eq!(
@@ -372,10 +295,22 @@ mod tests {
             None,
             "another table's scores withheld"
         );
-        let wall = w.redacted_for(Role::Wall);
+        let dots = seen_by_a.dot_ledger(4).unwrap();
+        assert_eq!(dots.placed(TableId(0), 2), 1, "its own dot");
+        let wall_view = w.view_for(Role::Wall);
+        assert!(
+            !serde_json::to_string(&wall_view)
+                .unwrap()
+                .contains(HIDDEN_TEXT)
+        );
+        let wall = Workshop::from_view(wall_view).unwrap();
         assert_eq!(wall.vote_ledger(2).unwrap().tallies().count(), 0);
         assert_eq!(wall.score_sheet(3).unwrap().given_by(TableId(1)), 0);
-        assert!(!serde_json::to_string(&wall).unwrap().contains(HIDDEN_TEXT));
-        assert_eq!(w.redacted_for(Role::Facilitator), w);
+        assert_eq!(wall.dot_ledger(4).unwrap().placed(TableId(0), 2), 0);
+        // The facilitator's view rebuilds the very same workshop: it is what
+        // the server stores as a snapshot.
+        let stored = serde_json::to_string(&w.view_for(Role::Facilitator)).unwrap();
+        let back = Workshop::from_view(serde_json::from_str(&stored).unwrap()).unwrap();
+        assert_eq!(back, w);
     }
 }
