@@ -1,13 +1,15 @@
 //! Why a command was refused ([`RuleViolation`]): a stable machine-readable
 //! code, the numbers a person needs ("12 points left"), and a sentence in
 //! French or English. The client shows [`RuleViolation::message`] as is, so
-//! the wording lives here once.
+//! the wording lives in one place: here for the refusals every method shares
+//! (wrong step, text too long, …), in each method's `texts` for its own.
 
 use serde::{Deserialize, Serialize};
 
 use crate::command::Role;
 use crate::config::{Lang, StepKind};
 use crate::ids::ItemRef;
+use crate::methods::{budget_vote, divergence, dot_vote, grouping, scoring};
 
 /// A command broke a rule; the workshop is unchanged.
 ///
@@ -180,24 +182,12 @@ impl RuleViolation {
                 remaining,
                 requested,
                 ..
-            } => pick(
-                format!(
-                    "Il vous reste {remaining} point(s) : impossible d’en ajouter {requested}."
-                ),
-                format!("You have {remaining} point(s) left: you cannot add {requested}."),
-            ),
-            V::ItemCapExceeded { cap, .. } => pick(
-                format!("{cap} points au maximum par idée."),
-                format!("At most {cap} points per idea."),
-            ),
-            V::OwnIdea { .. } => pick(
-                "On ne vote pas pour ses propres idées !".to_owned(),
-                "You cannot vote for your own ideas!".to_owned(),
-            ),
-            V::ScoreOutOfRange { min, max, .. } => pick(
-                format!("La note doit être entre {min} et {max}."),
-                format!("The score must be between {min} and {max}."),
-            ),
+            } => budget_vote::texts::budget_exceeded(lang, *remaining, *requested),
+            V::ItemCapExceeded { cap, .. } => budget_vote::texts::item_cap_exceeded(lang, *cap),
+            V::OwnIdea { .. } => budget_vote::texts::own_idea(lang),
+            V::ScoreOutOfRange { min, max, .. } => {
+                scoring::texts::score_out_of_range(lang, *min, *max)
+            }
             V::UnknownTable => pick(
                 "Cette table n’existe pas.".to_owned(),
                 "There is no such table.".to_owned(),
@@ -206,10 +196,7 @@ impl RuleViolation {
                 "Cette idée n’existe pas ou n’est plus disponible.".to_owned(),
                 "This idea does not exist or is no longer available.".to_owned(),
             ),
-            V::UnknownCriterion { .. } => pick(
-                "Ce critère n’existe pas.".to_owned(),
-                "There is no such criterion.".to_owned(),
-            ),
+            V::UnknownCriterion { .. } => scoring::texts::unknown_criterion(lang),
             V::UnknownSeat { seats } => pick(
                 format!("Les places vont de 1 à {seats}."),
                 format!("Seats go from 1 to {seats}."),
@@ -238,36 +225,14 @@ impl RuleViolation {
                 "Une autre table porte déjà ce nom.".to_owned(),
                 "Another table already has this name.".to_owned(),
             ),
-            V::NotYourIdea => pick(
-                "Cette idée n’est pas la vôtre.".to_owned(),
-                "This idea is not yours.".to_owned(),
-            ),
-            V::IdeaInCluster => pick(
-                "Cette idée fait partie d’un regroupement : séparez-le d’abord.".to_owned(),
-                "This idea is part of a cluster: split it first.".to_owned(),
-            ),
-            V::ItemHasVotes { .. } => pick(
-                "Des points ont déjà été donnés à cette idée.".to_owned(),
-                "Points have already been given to this idea.".to_owned(),
-            ),
-            V::TooFewItems => pick(
-                "Choisissez au moins deux idées à regrouper.".to_owned(),
-                "Choose at least two ideas to merge.".to_owned(),
-            ),
+            V::NotYourIdea => divergence::texts::not_your_idea(lang),
+            V::IdeaInCluster => grouping::texts::idea_in_cluster(lang),
+            V::ItemHasVotes { .. } => grouping::texts::item_has_votes(lang),
+            V::TooFewItems => grouping::texts::too_few_items(lang),
             V::NoDotsLeft {
                 dots, remaining, ..
-            } => pick(
-                format!(
-                    "Cette personne a déjà placé ses {dots} gommette(s) : il lui en reste {remaining}. Retirez-en une d’abord."
-                ),
-                format!(
-                    "This person has placed their {dots} dot(s): {remaining} left. Take one back first."
-                ),
-            ),
-            V::DotCapExceeded { cap, .. } => pick(
-                format!("{cap} gommette(s) au maximum par idée et par personne."),
-                format!("At most {cap} dot(s) per idea and per person."),
-            ),
+            } => dot_vote::texts::no_dots_left(lang, *dots, *remaining),
+            V::DotCapExceeded { cap, .. } => dot_vote::texts::dot_cap_exceeded(lang, *cap),
         }
     }
 }

@@ -88,31 +88,49 @@ impl LiveResults {
 }
 
 /// What a screen reads and calls. Cheap to copy into event handlers.
+///
+/// Screens read the signals; only the session writes them (the halves that
+/// write are private), so what a screen shows always comes from the server or
+/// from the session's own rules.
 #[derive(Clone, Copy)]
 pub struct Session {
     /// The connection's state.
-    pub link: RwSignal<Link>,
+    pub link: ReadSignal<Link>,
     /// The workshop as this role may see it, once the first snapshot arrived.
-    pub workshop: RwSignal<Option<Workshop>>,
+    pub workshop: ReadSignal<Option<Workshop>>,
     /// Who the server says we are.
-    pub role: RwSignal<Option<Role>>,
+    pub role: ReadSignal<Option<Role>>,
     /// The latest live results.
-    pub results: RwSignal<LiveResults>,
+    pub results: ReadSignal<LiveResults>,
     /// Commands sent and not yet answered, with their operation ids, in the
     /// order they were sent: they are sent again in that order (two votes on
     /// one item must leave the last one).
-    pub outbox: RwSignal<Vec<(String, Command)>>,
+    pub outbox: ReadSignal<Vec<(String, Command)>>,
     /// The workshop as it will be once the outbox is accepted: the local copy
     /// with the waiting commands applied by the engine. What the tablet shows
     /// and checks a new command against.
     pub projected: Memo<Option<Workshop>>,
     /// The last refusal or problem, in the workshop's language, to show the person.
-    pub notice: RwSignal<Option<String>>,
+    pub notice: ReadSignal<Option<String>>,
     /// The code tables type to join (the facilitator learns it from the server).
-    pub join_code: RwSignal<Option<String>>,
+    pub join_code: ReadSignal<Option<String>>,
     /// The tables with a tablet connected (told to the facilitator only).
-    pub online: RwSignal<Vec<TableId>>,
+    pub online: ReadSignal<Vec<TableId>>,
+    write: Writers,
     connection: StoredValue<Connection, LocalStorage>,
+}
+
+/// The halves of the session's signals that write: the session's alone.
+#[derive(Clone, Copy)]
+struct Writers {
+    link: WriteSignal<Link>,
+    workshop: WriteSignal<Option<Workshop>>,
+    role: WriteSignal<Option<Role>>,
+    results: WriteSignal<LiveResults>,
+    outbox: WriteSignal<Vec<(String, Command)>>,
+    notice: WriteSignal<Option<String>>,
+    join_code: WriteSignal<Option<String>>,
+    online: WriteSignal<Vec<TableId>>,
 }
 
 /// The parts that are not signals: the socket and what it needs to reconnect.
@@ -134,9 +152,14 @@ struct Connection {
 impl Session {
     /// A session that has not connected yet.
     pub fn new(lang: Lang) -> Session {
-        let workshop = RwSignal::new(None::<Workshop>);
-        let role = RwSignal::new(None::<Role>);
-        let outbox = RwSignal::new(Vec::<(String, Command)>::new());
+        let (workshop, write_workshop) = signal(None::<Workshop>);
+        let (role, write_role) = signal(None::<Role>);
+        let (outbox, write_outbox) = signal(Vec::<(String, Command)>::new());
+        let (link, write_link) = signal(Link::Idle);
+        let (results, write_results) = signal(LiveResults::default());
+        let (notice, write_notice) = signal(None::<String>);
+        let (join_code, write_join_code) = signal(None::<String>);
+        let (online, write_online) = signal(Vec::<TableId>::new());
         let projected = Memo::new(move |_| {
             let mut projected = workshop.get()?;
             if let Some(role) = role.get() {
@@ -151,15 +174,25 @@ impl Session {
             Some(projected)
         });
         Session {
-            link: RwSignal::new(Link::Idle),
+            link,
             workshop,
             role,
-            results: RwSignal::new(LiveResults::default()),
+            results,
             outbox,
             projected,
-            notice: RwSignal::new(None),
-            join_code: RwSignal::new(None),
-            online: RwSignal::new(Vec::new()),
+            notice,
+            join_code,
+            online,
+            write: Writers {
+                link: write_link,
+                workshop: write_workshop,
+                role: write_role,
+                results: write_results,
+                outbox: write_outbox,
+                notice: write_notice,
+                join_code: write_join_code,
+                online: write_online,
+            },
             connection: StoredValue::new_local(Connection {
                 auth: None,
                 lang,
@@ -173,6 +206,16 @@ impl Session {
         }
     }
 
+    /// Shows a sentence to the person (a problem the screen found itself).
+    pub fn show_notice(self, text: String) {
+        self.write.notice.set(Some(text));
+    }
+
+    /// The person closed the notice.
+    pub fn dismiss_notice(self) {
+        self.write.notice.set(None);
+    }
+
     /// Connects with these credentials. `outbox_key` names where unanswered
     /// commands are kept across reloads; what was kept there is sent again.
     pub fn start(self, auth: Auth, outbox_key: Option<String>) {
@@ -181,11 +224,11 @@ impl Session {
             .and_then(browser::load)
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default();
-        self.outbox.set(kept);
+        self.write.outbox.set(kept);
         if let Auth::JoinTable { code, .. } | Auth::RejoinTable { code, .. } | Auth::Wall { code } =
             &auth
         {
-            self.join_code.set(Some(code.clone()));
+            self.write.join_code.set(Some(code.clone()));
         }
         self.connection.update_value(|c| {
             c.auth = Some(auth);
@@ -217,13 +260,15 @@ impl Session {
             Some(w.check(role, &command, browser::now_ms()))
         });
         if let Some(Err(violation)) = verdict {
-            self.notice
+            self.write
+                .notice
                 .set(Some(violation.message(self.lang_untracked())));
             return false;
         }
-        self.notice.set(None);
+        self.write.notice.set(None);
         let op = browser::new_op_id();
-        self.outbox
+        self.write
+            .outbox
             .update(|o| o.push((op.clone(), command.clone())));
         self.keep_outbox();
         self.send_message(&ClientMsg::Command {
@@ -297,7 +342,7 @@ impl Session {
             })
             .unwrap_or_default();
         let current = move || self.connection.with_value(|c| c.generation) == generation;
-        self.link.set(Link::Connecting);
+        self.write.link.set(Link::Connecting);
 
         let on_open = Closure::<dyn FnMut()>::new(move || {
             if current() {
@@ -357,7 +402,7 @@ impl Session {
         if matches!(self.link.get_untracked(), Link::Refused(_)) {
             return;
         }
-        self.link.set(Link::Offline);
+        self.write.link.set(Link::Offline);
         let failures = self
             .connection
             .try_update_value(|c| {
@@ -389,23 +434,23 @@ impl Session {
                 ..
             } => {
                 if join_code.is_some() {
-                    self.join_code.set(join_code);
+                    self.write.join_code.set(join_code);
                 }
                 self.welcomed(role, table_token);
             }
             ServerMsg::Snapshot { seq, workshop } => match Workshop::from_view(*workshop) {
                 Ok(workshop) => {
                     self.connection.update_value(|c| c.last_seq = Some(seq));
-                    self.workshop.set(Some(workshop));
+                    self.write.workshop.set(Some(workshop));
                 }
                 // A snapshot this client cannot read: keep what it has, and say so.
-                Err(error) => self.notice.set(Some(error.to_string())),
+                Err(error) => self.write.notice.set(Some(error.to_string())),
             },
             ServerMsg::Events { events } => self.apply_events(events),
             ServerMsg::Accepted { op, .. } => self.answered(&op),
             ServerMsg::Rejected { op, message, .. } => {
                 self.answered(&op);
-                self.notice.set(Some(message));
+                self.write.notice.set(Some(message));
             }
             // (The facilitator's participation is computed from its full copy.)
             ServerMsg::Results {
@@ -413,12 +458,12 @@ impl Session {
                 scores,
                 dots,
                 ..
-            } => self.results.update(|r| {
+            } => self.write.results.update(|r| {
                 r.votes = votes.or(r.votes.take());
                 r.scores = scores.or(r.scores.take());
                 r.dots = dots.or(r.dots.take());
             }),
-            ServerMsg::Presence { online } => self.online.set(online),
+            ServerMsg::Presence { online } => self.write.online.set(online),
             ServerMsg::Error {
                 code,
                 message,
@@ -434,7 +479,7 @@ impl Session {
     }
 
     fn welcomed(self, role: Role, table_token: Option<String>) {
-        self.role.set(Some(role));
+        self.write.role.set(Some(role));
         if let Some(token) = table_token {
             // Joined as a new table: from now on, come back as this table.
             self.connection.update_value(|c| {
@@ -448,7 +493,7 @@ impl Session {
             });
         }
         self.connection.update_value(|c| c.failures = 0);
-        self.link.set(Link::Online);
+        self.write.link.set(Link::Online);
         // What was not answered before the connection dropped (or the page
         // reloaded) goes again, with the same ids: the server counts it once.
         let waiting = self.outbox.get_untracked();
@@ -464,7 +509,7 @@ impl Session {
         let last_seq = self.connection.with_value(|c| c.last_seq).unwrap_or(0);
         let mut broken = false;
         let mut newest = last_seq;
-        self.workshop.update(|w| {
+        self.write.workshop.update(|w| {
             let Some(w) = w else { return };
             for sequenced in &events {
                 // The server sends each connection its events in `seq` order,
@@ -485,7 +530,9 @@ impl Session {
     }
 
     fn answered(self, op: &OpId) {
-        self.outbox.update(|o| o.retain(|(id, _)| *id != op.0));
+        self.write
+            .outbox
+            .update(|o| o.retain(|(id, _)| *id != op.0));
         self.keep_outbox();
     }
 
@@ -539,12 +586,12 @@ impl Session {
                 if let Some(op) = op {
                     self.answered(&op);
                 }
-                self.notice.set(Some(message));
+                self.write.notice.set(Some(message));
                 None
             }
         };
         if let Some(refusal) = refusal {
-            self.link.set(Link::Refused(refusal));
+            self.write.link.set(Link::Refused(refusal));
             self.drop_socket();
         }
     }

@@ -5,9 +5,6 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use ruche_shared::methods::budget_vote::histogram::VoteHistogram;
-use ruche_shared::methods::scoring::results::{Consensus, ScoringResults};
-use ruche_shared::{ItemRef, Lang, Workshop};
 
 use crate::browser;
 use crate::i18n::{self, texts};
@@ -40,7 +37,7 @@ pub fn NoticeBanner(session: Session) -> impl IntoView {
             view! {
                 <div class="notice" role="alert">
                     <span>{text}</span>
-                    <button class="quiet" on:click=move |_| session.notice.set(None)>"×"</button>
+                    <button class="quiet" on:click=move |_| session.dismiss_notice()>"×"</button>
                 </div>
             }
         })
@@ -84,166 +81,6 @@ pub fn StepHeader(session: Session) -> impl IntoView {
                 </div>
             })
         })
-    }
-}
-
-/// A horizontal bar chart of a vote's points, most points first. The bars are
-/// keyed by item and follow `histogram` live, so a bar grows (CSS transition)
-/// rather than being redrawn. Each bar carries its item and points as data
-/// attributes (the browser tests read them).
-#[component]
-pub fn VoteBars(
-    histogram: Signal<Option<VoteHistogram>>,
-    workshop: RwSignal<Option<Workshop>>,
-    lang: Lang,
-) -> impl IntoView {
-    let t = texts(lang);
-    let most = move || {
-        histogram.with(|h| {
-            h.as_ref()
-                .and_then(|h| h.bars.iter().map(|b| b.points).max())
-                .unwrap_or(0)
-                .max(1)
-        })
-    };
-    let order = move || {
-        histogram.with(|h| {
-            h.as_ref()
-                .map(|h| h.bars.iter().map(|b| b.item).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    };
-    let points = move |item: ItemRef| {
-        histogram.with(|h| {
-            h.as_ref()
-                .and_then(|h| h.bars.iter().find(|b| b.item == item))
-                .map_or(0, |b| b.points)
-        })
-    };
-    let done = move || histogram.with(|h| h.as_ref().map_or(0, |h| h.tables_done));
-    let tables = move || histogram.with(|h| h.as_ref().map_or(0, |h| h.tables.len()));
-    view! {
-        <div class="histogram">
-            <p class="done-count" data-tables-done=done>
-                {move || format!("{} / {} {}", done(), tables(), t.tables_done)}
-            </p>
-            <ol class="bars">
-                <For each=order key=|item| *item let(item)>
-                    <li class="bar" data-item=item.to_string() data-points=move || points(item)>
-                        <span class="bar-label">
-                            {move || workshop.with(|w| w.as_ref().map(|w| w.item_label(item).to_owned()))}
-                        </span>
-                        <span class="bar-track">
-                            <span class="bar-fill" style:width=move || {
-                                format!("{:.1}%", f64::from(points(item)) * 100.0 / f64::from(most()))
-                            }></span>
-                        </span>
-                        <span class="bar-value">{move || points(item)}</span>
-                    </li>
-                </For>
-            </ol>
-        </div>
-    }
-}
-
-/// For each scoring item: per criterion, how many gave each score, with the
-/// mean and the spread; then the ranking by consensus.
-#[component]
-pub fn ScoreBoard(results: ScoringResults, lang: Lang) -> impl IntoView {
-    let t = texts(lang);
-    let width = usize::from(results.scale_max - results.scale_min) + 1;
-    let ranking = results
-        .ranking
-        .iter()
-        .filter_map(|&index| results.items.get(index as usize))
-        .map(|item| {
-            view! {
-                <li data-item=item.item data-consensus=format!("{:?}", item.consensus)>
-                    <span class="rank-text">{item.text.clone()}</span>
-                    <span class=format!("consensus {}", consensus_class(item.consensus))>
-                        {consensus_label(item.consensus, lang)}
-                    </span>
-                </li>
-            }
-        })
-        .collect_view();
-    let items = results
-        .items
-        .iter()
-        .map(|item| {
-            let criteria = results
-                .criteria
-                .iter()
-                .zip(&item.criteria)
-                .map(|(criterion, stats)| {
-                    let most = stats.counts.iter().copied().max().unwrap_or(0).max(1);
-                    let columns = stats
-                        .counts
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &count)| {
-                            let height = f64::from(count) * 100.0 / f64::from(most);
-                            let score = usize::from(results.scale_min) + i;
-                            view! {
-                                <span class="col" title=format!("{score}: {count}")>
-                                    <span class="col-fill" style:height=format!("{height:.0}%")></span>
-                                    <span class="col-label">{score}</span>
-                                </span>
-                            }
-                        })
-                        .collect_view();
-                    let mean = stats.mean.map(|m| i18n::decimal(m, lang)).unwrap_or("–".into());
-                    let spread = stats.std_dev.map(|s| i18n::decimal(s, lang)).unwrap_or("–".into());
-                    view! {
-                        <div class="criterion" data-mean=stats.mean.map(|m| format!("{m:.3}")).unwrap_or_default()>
-                            <h4>{criterion.name.clone()}</h4>
-                            <div class="columns" style:grid-template-columns=format!("repeat({width}, 1fr)")>
-                                {columns}
-                            </div>
-                            <p class="figures">
-                                {format!("{} {mean} · {} {spread} · {} {}", t.mean, t.spread, stats.scorers, t.scorers)}
-                            </p>
-                        </div>
-                    }
-                })
-                .collect_view();
-            view! {
-                <section class="score-item">
-                    <h3>{item.text.clone()}</h3>
-                    <div class="criteria">{criteria}</div>
-                </section>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="scoreboard">
-            <section class="ranking">
-                <h3>{t.ranking}</h3>
-                <ol>{ranking}</ol>
-            </section>
-            {items}
-        </div>
-    }
-}
-
-fn consensus_class(consensus: Consensus) -> &'static str {
-    match consensus {
-        Consensus::Consensus => "agreed",
-        Consensus::Rejected => "rejected",
-        Consensus::Divided => "divided",
-        Consensus::Mixed => "mixed",
-        Consensus::NoScores => "none",
-    }
-}
-
-fn consensus_label(consensus: Consensus, lang: Lang) -> &'static str {
-    let t = texts(lang);
-    match consensus {
-        Consensus::Consensus => t.consensus_agreed,
-        Consensus::Rejected => t.consensus_rejected,
-        Consensus::Divided => t.consensus_divided,
-        Consensus::Mixed => t.consensus_mixed,
-        Consensus::NoScores => t.consensus_none,
     }
 }
 

@@ -1,9 +1,11 @@
 //! The budget vote on the tablet: − / + per item, the points left always in
-//! view; the engine says which taps are allowed.
+//! view; the engine says which taps are allowed. On the wall, the tablets and
+//! the console: the live histogram of points.
 
 use leptos::prelude::*;
 use ruche_shared::methods::budget_vote;
-use ruche_shared::{Command, ItemRef, StepConfig, TableId};
+use ruche_shared::methods::budget_vote::histogram::VoteHistogram;
+use ruche_shared::{Command, ItemRef, Lang, StepConfig, TableId, Workshop};
 
 use crate::i18n::texts;
 use crate::session::Session;
@@ -94,5 +96,64 @@ pub fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
                 </li>
             </For>
         </ul>
+    }
+}
+
+/// A horizontal bar chart of a vote's points, most points first. The bars are
+/// keyed by item and follow `histogram` live, so a bar grows (CSS transition)
+/// rather than being redrawn. Each bar carries its item and points as data
+/// attributes (the browser tests read them).
+#[component]
+pub fn VoteBars(
+    histogram: Signal<Option<VoteHistogram>>,
+    workshop: ReadSignal<Option<Workshop>>,
+    lang: Lang,
+) -> impl IntoView {
+    let t = texts(lang);
+    let most = move || {
+        histogram.with(|h| {
+            h.as_ref()
+                .and_then(|h| h.bars.iter().map(|b| b.points).max())
+                .unwrap_or(0)
+                .max(1)
+        })
+    };
+    let order = move || {
+        histogram.with(|h| {
+            h.as_ref()
+                .map(|h| h.bars.iter().map(|b| b.item).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+    let points = move |item: ItemRef| {
+        histogram.with(|h| {
+            h.as_ref()
+                .and_then(|h| h.bars.iter().find(|b| b.item == item))
+                .map_or(0, |b| b.points)
+        })
+    };
+    let done = move || histogram.with(|h| h.as_ref().map_or(0, |h| h.tables_done));
+    let tables = move || histogram.with(|h| h.as_ref().map_or(0, |h| h.tables.len()));
+    view! {
+        <div class="histogram">
+            <p class="done-count" data-tables-done=done>
+                {move || format!("{} / {} {}", done(), tables(), t.tables_done)}
+            </p>
+            <ol class="bars">
+                <For each=order key=|item| *item let(item)>
+                    <li class="bar" data-item=item.to_string() data-points=move || points(item)>
+                        <span class="bar-label">
+                            {move || workshop.with(|w| w.as_ref().map(|w| w.item_label(item).to_owned()))}
+                        </span>
+                        <span class="bar-track">
+                            <span class="bar-fill" style:width=move || {
+                                format!("{:.1}%", f64::from(points(item)) * 100.0 / f64::from(most()))
+                            }></span>
+                        </span>
+                        <span class="bar-value">{move || points(item)}</span>
+                    </li>
+                </For>
+            </ol>
+        </div>
     }
 }

@@ -1,5 +1,6 @@
 //! Divergence on the tablet: writing ideas, with a hint when one like it was
-//! already submitted, and the table's own ideas to edit or withdraw.
+//! already submitted, and the table's own ideas to edit or withdraw; on the
+//! wall, the ideas arriving live as cards (grouped once the facilitator merges them).
 
 use leptos::prelude::*;
 use ruche_shared::methods::divergence;
@@ -126,5 +127,41 @@ fn OwnIdea(session: Session, id: IdeaId, text: String) -> impl IntoView {
                 }.into_any()
             }}
         </li>
+    }
+}
+
+/// The ideas as cards, newest first; during grouping, clusters gather theirs.
+#[component]
+pub fn IdeaWall(session: Session) -> impl IntoView {
+    let cards = move || {
+        session.workshop.with(|w| {
+            let Some(w) = w.as_ref() else {
+                return Vec::new();
+            };
+            let mut cards: Vec<(String, String, Vec<String>)> = w
+                .vote_items()
+                .map(|item| {
+                    let ideas = w.member_texts(item).into_iter().map(String::from).collect();
+                    (item.to_string(), w.item_label(item).to_owned(), ideas)
+                })
+                .collect();
+            cards.reverse();
+            cards
+        })
+    };
+    view! {
+        <ul class="idea-wall" aria-live="polite">
+            <For each=cards key=|card| card.clone() children=|(item, label, ideas)| {
+                let cluster = !ideas.is_empty();
+                view! {
+                    <li class="idea-card" class:cluster=cluster data-item=item>
+                        <span>{label}</span>
+                        {cluster.then(|| view! {
+                            <ul class="cluster-ideas">{ideas.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
+                        })}
+                    </li>
+                }
+            }/>
+        </ul>
     }
 }

@@ -161,7 +161,7 @@ pub fn DotVote(session: Session, table: TableId, step: usize) -> impl IntoView {
 #[component]
 pub fn DotBars(
     tally: Signal<Option<DotTally>>,
-    workshop: RwSignal<Option<Workshop>>,
+    workshop: ReadSignal<Option<Workshop>>,
     lang: Lang,
 ) -> impl IntoView {
     let t = texts(lang);

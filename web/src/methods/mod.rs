@@ -2,21 +2,24 @@
 //!
 //! A method's file holds what its step shows: the tablet's panel, and its
 //! results on the wall, the tablets and the console, with the sentences they
-//! need. The screens only hand the current step to [`tablet_panel`] and the
-//! latest results to [`results_views`]; adding a method adds a file here and
-//! an arm in each.
+//! need. The screens only hand the current step to [`tablet_panel`],
+//! [`console_panel`] and [`wall_panel`], and the latest results to
+//! [`results_views`]; adding a method adds a file here and an arm in each.
 
 pub mod budget_vote;
 pub mod divergence;
 pub mod dot_vote;
+pub mod grouping;
 pub mod scoring;
 
 use leptos::prelude::*;
 use ruche_shared::{Lang, StepKind, TableId};
 
 use crate::i18n::texts;
+use crate::screens::results::ResultsPanel;
 use crate::session::{LiveResults, Session};
-use crate::widgets::{ScoreBoard, VoteBars};
+use budget_vote::VoteBars;
+use scoring::ScoreBoard;
 
 /// What the tablet of `table` shows during step `step` of kind `kind`.
 pub fn tablet_panel(kind: StepKind, session: Session, table: TableId, step: usize) -> AnyView {
@@ -30,6 +33,31 @@ pub fn tablet_panel(kind: StepKind, session: Session, table: TableId, step: usiz
             <p class="waiting">{texts(session.lang()).waiting_for_facilitator}</p>
         }
         .into_any(),
+    }
+}
+
+/// What the facilitator's console shows for the current step, under its controls.
+pub fn console_panel(kind: StepKind, session: Session) -> AnyView {
+    match kind {
+        StepKind::Divergence => view! { <grouping::IdeaList session grouping=false/> }.into_any(),
+        StepKind::Grouping => view! { <grouping::IdeaList session grouping=true/> }.into_any(),
+        // The votes and scores show in the console's results.
+        StepKind::BudgetVote | StepKind::Scoring | StepKind::DotVote | StepKind::Results => {
+            ().into_any()
+        }
+    }
+}
+
+/// What the wall shows for the current step: the ideas while they are written
+/// and grouped, then the results.
+pub fn wall_panel(kind: StepKind, session: Session) -> AnyView {
+    match kind {
+        StepKind::Divergence | StepKind::Grouping => {
+            view! { <divergence::IdeaWall session/> }.into_any()
+        }
+        StepKind::BudgetVote | StepKind::Scoring | StepKind::DotVote | StepKind::Results => {
+            view! { <ResultsPanel session/> }.into_any()
+        }
     }
 }
 

@@ -1,13 +1,15 @@
 //! Scoring on the tablet, seat by seat: each item on each criterion, on the
-//! step's scale.
+//! step's scale. On the wall, the tablets and the console: the distribution of
+//! scores per item and criterion, and the ranking by consensus.
 
 use leptos::prelude::*;
 use ruche_shared::config::DEFAULT_SEATS;
 use ruche_shared::methods::scoring;
+use ruche_shared::methods::scoring::results::{Consensus, ScoringResults};
 use ruche_shared::methods::scoring::sheet::ScoreCell;
-use ruche_shared::{Command, StepConfig, TableId};
+use ruche_shared::{Command, Lang, StepConfig, TableId};
 
-use crate::i18n::texts;
+use crate::i18n::{self, texts};
 use crate::session::Session;
 
 /// Scoring seat by seat: each item on each criterion, 0–10.
@@ -120,5 +122,106 @@ pub fn Scoring(session: Session, table: TableId, step: usize) -> impl IntoView {
                 }
             }).collect_view()
         }}
+    }
+}
+
+/// For each scoring item: per criterion, how many gave each score, with the
+/// mean and the spread; then the ranking by consensus.
+#[component]
+pub fn ScoreBoard(results: ScoringResults, lang: Lang) -> impl IntoView {
+    let t = texts(lang);
+    let width = usize::from(results.scale_max - results.scale_min) + 1;
+    let ranking = results
+        .ranking
+        .iter()
+        .filter_map(|&index| results.items.get(index as usize))
+        .map(|item| {
+            view! {
+                <li data-item=item.item data-consensus=format!("{:?}", item.consensus)>
+                    <span class="rank-text">{item.text.clone()}</span>
+                    <span class=format!("consensus {}", consensus_class(item.consensus))>
+                        {consensus_label(item.consensus, lang)}
+                    </span>
+                </li>
+            }
+        })
+        .collect_view();
+    let items = results
+        .items
+        .iter()
+        .map(|item| {
+            let criteria = results
+                .criteria
+                .iter()
+                .zip(&item.criteria)
+                .map(|(criterion, stats)| {
+                    let most = stats.counts.iter().copied().max().unwrap_or(0).max(1);
+                    let columns = stats
+                        .counts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &count)| {
+                            let height = f64::from(count) * 100.0 / f64::from(most);
+                            let score = usize::from(results.scale_min) + i;
+                            view! {
+                                <span class="col" title=format!("{score}: {count}")>
+                                    <span class="col-fill" style:height=format!("{height:.0}%")></span>
+                                    <span class="col-label">{score}</span>
+                                </span>
+                            }
+                        })
+                        .collect_view();
+                    let mean = stats.mean.map(|m| i18n::decimal(m, lang)).unwrap_or("–".into());
+                    let spread = stats.std_dev.map(|s| i18n::decimal(s, lang)).unwrap_or("–".into());
+                    view! {
+                        <div class="criterion" data-mean=stats.mean.map(|m| format!("{m:.3}")).unwrap_or_default()>
+                            <h4>{criterion.name.clone()}</h4>
+                            <div class="columns" style:grid-template-columns=format!("repeat({width}, 1fr)")>
+                                {columns}
+                            </div>
+                            <p class="figures">
+                                {format!("{} {mean} · {} {spread} · {} {}", t.mean, t.spread, stats.scorers, t.scorers)}
+                            </p>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="score-item">
+                    <h3>{item.text.clone()}</h3>
+                    <div class="criteria">{criteria}</div>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="scoreboard">
+            <section class="ranking">
+                <h3>{t.ranking}</h3>
+                <ol>{ranking}</ol>
+            </section>
+            {items}
+        </div>
+    }
+}
+
+fn consensus_class(consensus: Consensus) -> &'static str {
+    match consensus {
+        Consensus::Consensus => "agreed",
+        Consensus::Rejected => "rejected",
+        Consensus::Divided => "divided",
+        Consensus::Mixed => "mixed",
+        Consensus::NoScores => "none",
+    }
+}
+
+fn consensus_label(consensus: Consensus, lang: Lang) -> &'static str {
+    let t = texts(lang);
+    match consensus {
+        Consensus::Consensus => t.consensus_agreed,
+        Consensus::Rejected => t.consensus_rejected,
+        Consensus::Divided => t.consensus_divided,
+        Consensus::Mixed => t.consensus_mixed,
+        Consensus::NoScores => t.consensus_none,
     }
 }

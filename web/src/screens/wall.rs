@@ -3,15 +3,14 @@
 //! Nothing to click: it follows the facilitator.
 
 use leptos::prelude::*;
+use ruche_shared::Lang;
 use ruche_shared::protocol::Auth;
-use ruche_shared::{Lang, StepKind};
 
-use crate::browser;
 use crate::i18n::texts;
 use crate::screens::Refused;
-use crate::screens::results::ResultsPanel;
 use crate::session::{Link, Session};
 use crate::widgets::{LinkIndicator, QrCode, StepHeader};
+use crate::{browser, methods};
 use ruche_shared::api::route::Route;
 
 /// The wall of the workshop with join code `code`.
@@ -42,8 +41,7 @@ pub fn WallScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
                     <StepHeader session/>
                 </header>
                 {move || match kind.get() {
-                    Some(StepKind::Divergence | StepKind::Grouping) => view! { <IdeaWall session/> }.into_any(),
-                    Some(_) => view! { <ResultsPanel session/> }.into_any(),
+                    Some(kind) => methods::wall_panel(kind, session),
                     None => view! { <p>{texts(session.lang()).loading}</p> }.into_any(),
                 }}
             </div>
@@ -56,41 +54,5 @@ pub fn WallScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
                 <LinkIndicator session/>
             </aside>
         </main>
-    }
-}
-
-/// The ideas as cards, newest first; during grouping, clusters gather theirs.
-#[component]
-fn IdeaWall(session: Session) -> impl IntoView {
-    let cards = move || {
-        session.workshop.with(|w| {
-            let Some(w) = w.as_ref() else {
-                return Vec::new();
-            };
-            let mut cards: Vec<(String, String, Vec<String>)> = w
-                .vote_items()
-                .map(|item| {
-                    let ideas = w.member_texts(item).into_iter().map(String::from).collect();
-                    (item.to_string(), w.item_label(item).to_owned(), ideas)
-                })
-                .collect();
-            cards.reverse();
-            cards
-        })
-    };
-    view! {
-        <ul class="idea-wall" aria-live="polite">
-            <For each=cards key=|card| card.clone() children=|(item, label, ideas)| {
-                let cluster = !ideas.is_empty();
-                view! {
-                    <li class="idea-card" class:cluster=cluster data-item=item>
-                        <span>{label}</span>
-                        {cluster.then(|| view! {
-                            <ul class="cluster-ideas">{ideas.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
-                        })}
-                    </li>
-                }
-            }/>
-        </ul>
     }
 }

@@ -6,9 +6,11 @@
 //!
 //! - [`ledger`]: the record, with running sums.
 //! - [`histogram`]: the results view.
+//! - [`texts`]: its refusals, in French and English.
 
 pub mod histogram;
 pub mod ledger;
+pub mod texts;
 
 use serde::{Deserialize, Serialize};
 

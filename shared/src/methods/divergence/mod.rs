@@ -2,6 +2,8 @@
 //! other's; a table may edit or withdraw its own while the step is open; the
 //! facilitator may type ideas in and correct any, during divergence or grouping.
 
+pub mod texts;
+
 use serde::{Deserialize, Serialize};
 
 use crate::command::Role;

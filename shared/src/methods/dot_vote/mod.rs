@@ -7,9 +7,11 @@
 //!
 //! - [`ledger`]: the record.
 //! - [`tally`]: the results view.
+//! - [`texts`]: its refusals, in French and English.
 
 pub mod ledger;
 pub mod tally;
+pub mod texts;
 
 use serde::{Deserialize, Serialize};
 

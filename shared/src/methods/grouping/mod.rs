@@ -3,6 +3,8 @@
 //! also during divergence). Items that already have points or dots stay as
 //! they are: merging them would move votes.
 
+pub mod texts;
+
 use serde::{Deserialize, Serialize};
 
 use crate::command::Role;

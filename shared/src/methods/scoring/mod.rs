@@ -6,9 +6,11 @@
 //!
 //! - [`sheet`]: the record.
 //! - [`results`]: the results view.
+//! - [`texts`]: its refusals, in French and English.
 
 pub mod results;
 pub mod sheet;
+pub mod texts;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,23 @@
+//! The dot vote's refusals, in French and English.
+
+use crate::config::Lang;
+
+/// `no_dots_left`.
+pub fn no_dots_left(lang: Lang, dots: u32, remaining: u32) -> String {
+    match lang {
+        Lang::Fr => format!(
+            "Cette personne a déjà placé ses {dots} gommette(s) : il lui en reste {remaining}. Retirez-en une d’abord."
+        ),
+        Lang::En => format!(
+            "This person has placed their {dots} dot(s): {remaining} left. Take one back first."
+        ),
+    }
+}
+
+/// `dot_cap_exceeded`.
+pub fn dot_cap_exceeded(lang: Lang, cap: u32) -> String {
+    match lang {
+        Lang::Fr => format!("{cap} gommette(s) au maximum par idée et par personne."),
+        Lang::En => format!("At most {cap} dot(s) per idea and per person."),
+    }
+}

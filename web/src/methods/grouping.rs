@@ -1,0 +1,162 @@
+//! Grouping on the facilitator's console: the ideas, with checkboxes and
+//! buttons to merge several into a group, rename or split a group, and hide
+//! an off-topic idea (it works with a trackpad and a keyboard, no dragging).
+//! During divergence the same list lets the facilitator type ideas in and hide one.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use ruche_shared::methods::{divergence, grouping};
+use ruche_shared::{ClusterId, Command, ItemRef};
+
+use crate::i18n::texts;
+use crate::session::Session;
+
+/// The ideas: add one, hide one; in grouping, select several and merge them,
+/// rename or split a group.
+#[component]
+pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
+    let t = move || texts(session.lang());
+    let selected = RwSignal::new(BTreeSet::<ItemRef>::new());
+    let title = RwSignal::new(String::new());
+    let draft = RwSignal::new(String::new());
+    let rows = move || {
+        session.workshop.with(|w| {
+            let Some(w) = w.as_ref() else {
+                return Vec::new();
+            };
+            let mut rows: Vec<Row> = w
+                .vote_items()
+                .map(|item| Row {
+                    item,
+                    label: w.item_label(item).to_owned(),
+                    hidden: false,
+                    members: w.member_texts(item).into_iter().map(String::from).collect(),
+                })
+                .collect();
+            rows.extend(
+                w.all_ideas()
+                    .iter()
+                    .filter(|i| i.hidden && !i.deleted)
+                    .map(|i| Row {
+                        item: ItemRef::Idea(i.id),
+                        label: i.text.clone(),
+                        hidden: true,
+                        members: Vec::new(),
+                    }),
+            );
+            rows
+        })
+    };
+    let merge = move || {
+        let items: Vec<ItemRef> = selected.get_untracked().into_iter().collect();
+        let title_text = title.get_untracked().trim().to_owned();
+        let title = (!title_text.is_empty()).then_some(title_text);
+        if session.send(Command::MergeItems(grouping::MergeItems { items, title })) {
+            selected.set(BTreeSet::new());
+        }
+    };
+    view! {
+        <section class="card">
+            <h2>{move || if grouping { t().grouping } else { t().ideas_heading }}</h2>
+            {(!grouping).then(|| view! {
+                <form class="row" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let text = draft.get_untracked().trim().to_owned();
+                    if !text.is_empty() && session.send(Command::SubmitIdea(divergence::SubmitIdea { text })) {
+                        draft.set(String::new());
+                    }
+                }>
+                    <label class="sr-only" for="facilitator-idea">{move || t().add_idea}</label>
+                    <input id="facilitator-idea" placeholder=move || t().add_idea prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))/>
+                    <button type="submit">{move || t().add_idea}</button>
+                </form>
+            })}
+            {grouping.then(|| view! {
+                <form class="row merge" on:submit=move |ev| { ev.prevent_default(); merge(); }>
+                    <label class="sr-only" for="cluster-title">{move || t().cluster_title}</label>
+                    <input id="cluster-title" placeholder=move || t().cluster_title prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
+                    <button id="merge" type="submit" class="primary" disabled=move || !session.allows(&Command::MergeItems(grouping::MergeItems { items: selected.get().into_iter().collect(), title: None }))>
+                        {move || format!("{} ({})", t().merge_selected, selected.with(BTreeSet::len))}
+                    </button>
+                </form>
+            })}
+            <ul class="ideas facilitator-ideas">
+                <For each=rows key=|row| row.clone() let(row)>
+                    <ItemRow session row grouping selected/>
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+/// One line of the facilitator's idea list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Row {
+    item: ItemRef,
+    label: String,
+    hidden: bool,
+    members: Vec<String>,
+}
+
+#[component]
+fn ItemRow(
+    session: Session,
+    row: Row,
+    grouping: bool,
+    selected: RwSignal<BTreeSet<ItemRef>>,
+) -> impl IntoView {
+    let t = texts(session.lang());
+    let item = row.item;
+    let checkbox_id = format!("select-{item}");
+    let rename = RwSignal::new(row.label.clone());
+    let select = (grouping && !row.hidden).then(|| {
+        view! {
+            <input type="checkbox" id=checkbox_id.clone()
+                prop:checked=move || selected.with(|s| s.contains(&item))
+                on:change=move |_| selected.update(|s| if !s.remove(&item) { s.insert(item); })/>
+        }
+    });
+    let actions = match item {
+        ItemRef::Idea(idea) => {
+            let hidden = row.hidden;
+            view! {
+                <button class="quiet" on:click=move |_| { session.send(Command::SetIdeaHidden(grouping::SetIdeaHidden { idea, hidden: !hidden })); }>
+                    {if hidden { t.show } else { t.hide }}
+                </button>
+            }
+            .into_any()
+        }
+        ItemRef::Cluster(cluster) => view! { <ClusterActions session cluster rename/> }.into_any(),
+    };
+    view! {
+        <li class="idea" class:hidden=row.hidden class:cluster=!row.members.is_empty() data-item=item.to_string()>
+            {select}
+            <label for=checkbox_id class="idea-text">
+                {row.label.clone()}
+                {row.hidden.then(|| view! { <span class="badge">{t.hidden}</span> })}
+            </label>
+            <span class="idea-actions">{actions}</span>
+            {(!row.members.is_empty()).then(|| view! {
+                <ul class="cluster-ideas">{row.members.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn ClusterActions(session: Session, cluster: ClusterId, rename: RwSignal<String>) -> impl IntoView {
+    let t = texts(session.lang());
+    let input_id = format!("rename-c{}", cluster.0);
+    view! {
+        <form class="inline-form" on:submit=move |ev| {
+            ev.prevent_default();
+            session.send(Command::RenameCluster(grouping::RenameCluster { cluster, title: rename.get_untracked().trim().to_owned() }));
+        }>
+            <label class="sr-only" for=input_id.clone()>{t.cluster_title}</label>
+            <input id=input_id prop:value=move || rename.get() on:input=move |ev| rename.set(event_target_value(&ev))/>
+            <button type="submit">{t.rename}</button>
+        </form>
+        <button on:click=move |_| { session.send(Command::SplitCluster(grouping::SplitCluster { cluster })); }>{t.split}</button>
+    }
+}
