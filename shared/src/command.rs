@@ -51,9 +51,18 @@ macro_rules! commands {
                 }
             }
 
-            fn rules(&self) -> &dyn CommandRules {
+            /// Whether `role` may send this command at all.
+            pub(crate) fn may_send(&self, role: Role) -> bool {
                 match self {
-                    $( Command::$variant(command) => command, )*
+                    $( Command::$variant(command) => command.may_send(role), )*
+                }
+            }
+
+            /// The command's events, or why it is refused; changes nothing.
+            // A match, not a `dyn` call: the vote is the hot path.
+            pub(crate) fn check(&self, workshop: &Workshop, role: Role, now_ms: u64) -> Decision {
+                match self {
+                    $( Command::$variant(command) => command.check(workshop, role, now_ms), )*
                 }
             }
         }
@@ -101,16 +110,4 @@ commands! {
     CloseStep(flow::CloseStep) = "close_step",
     /// Show or hide results.
     SetResultsVisible(flow::SetResultsVisible) = "set_results_visible",
-}
-
-impl Command {
-    /// Whether `role` may send this command at all.
-    pub(crate) fn may_send(&self, role: Role) -> bool {
-        self.rules().may_send(role)
-    }
-
-    /// The command's events, or why it is refused; changes nothing.
-    pub(crate) fn check(&self, workshop: &Workshop, role: Role, now_ms: u64) -> Decision {
-        self.rules().check(workshop, role, now_ms)
-    }
 }

@@ -39,9 +39,18 @@ macro_rules! events {
                 }
             }
 
-            fn rules(&self) -> &dyn EventRules {
+            /// Who this event is meant for, before any redaction.
+            pub fn audience(&self) -> Audience {
                 match self {
-                    $( Event::$variant(event) => event, )*
+                    $( Event::$variant(event) => event.audience(), )*
+                }
+            }
+
+            /// Records the event (see [`Workshop::apply`]).
+            // A match, not a `dyn` call: applying a vote is the hot path.
+            pub(crate) fn apply_to(&self, workshop: &mut Workshop) -> Result<(), ReplayError> {
+                match self {
+                    $( Event::$variant(event) => event.apply(workshop), )*
                 }
             }
 
@@ -98,16 +107,4 @@ events! {
     StepClosed(flow::StepClosed) = "step_closed",
     /// Results were shown or hidden.
     ResultsVisibleChanged(flow::ResultsVisibleChanged) = "results_visible_changed",
-}
-
-impl Event {
-    /// Who this event is meant for, before any redaction.
-    pub fn audience(&self) -> Audience {
-        self.rules().audience()
-    }
-
-    /// Records the event (see [`Workshop::apply`]).
-    pub(crate) fn apply_to(&self, workshop: &mut Workshop) -> Result<(), ReplayError> {
-        self.rules().apply(workshop)
-    }
 }

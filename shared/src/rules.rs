@@ -22,6 +22,7 @@ pub type Decision = Result<Vec<Event>, RuleViolation>;
 impl Workshop {
     /// Checks `command` from `role` at time `now_ms` (ms since the Unix epoch),
     /// and records its events. On a violation nothing changes.
+    #[inline]
     pub fn handle(&mut self, role: Role, command: &Command, now_ms: u64) -> Decision {
         let events = self.check(role, command, now_ms)?;
         // `check` only emits events that fit this workshop, so this cannot
@@ -33,6 +34,7 @@ impl Workshop {
     }
 
     /// What `handle` would do, without doing it: the events, or the violation.
+    #[inline]
     pub fn check(&self, role: Role, command: &Command, now_ms: u64) -> Decision {
         if !command.may_send(role) {
             return Err(RuleViolation::NotAllowedForRole { role });
@@ -46,6 +48,7 @@ impl Workshop {
     // ---- checks the methods share ----
 
     /// The current step is one of `kinds`.
+    #[inline]
     pub(crate) fn expect_step(&self, kinds: &[StepKind]) -> Result<(), RuleViolation> {
         let current = self.current_step_config().kind();
         if kinds.contains(&current) {
@@ -59,6 +62,7 @@ impl Workshop {
     }
 
     /// The current step is one of `kinds`, and open.
+    #[inline]
     pub(crate) fn expect_open_step(&self, kinds: &[StepKind]) -> Result<(), RuleViolation> {
         self.expect_step(kinds)?;
         if self.step_open {

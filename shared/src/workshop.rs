@@ -135,6 +135,7 @@ impl Workshop {
         self.current_step
     }
     /// The current step's settings.
+    #[inline]
     pub fn current_step_config(&self) -> &StepConfig {
         &self.config.steps()[self.current_step]
     }
@@ -159,6 +160,7 @@ impl Workshop {
         &self.tables
     }
     /// A table by id.
+    #[inline]
     pub fn table(&self, id: TableId) -> Option<&Table> {
         self.tables.get(id.index())
     }
@@ -167,6 +169,7 @@ impl Workshop {
         &self.ideas
     }
     /// An idea by id, unless deleted.
+    #[inline]
     pub fn idea(&self, id: IdeaId) -> Option<&Idea> {
         self.ideas.get(id.index()).filter(|idea| !idea.deleted)
     }
@@ -175,6 +178,7 @@ impl Workshop {
         &self.clusters
     }
     /// A cluster by id, unless dissolved.
+    #[inline]
     pub fn cluster(&self, id: ClusterId) -> Option<&Cluster> {
         self.clusters
             .get(id.index())
@@ -197,6 +201,7 @@ impl Workshop {
     }
 
     /// Whether `item` can be voted on now (see [`Workshop::vote_items`]).
+    #[inline]
     pub fn is_vote_item(&self, item: ItemRef) -> bool {
         match item {
             ItemRef::Idea(id) => self
@@ -230,6 +235,7 @@ impl Workshop {
     }
 
     /// Whether `table` wrote `item` or an idea in it.
+    #[inline]
     pub fn is_authored_by(&self, item: ItemRef, table: TableId) -> bool {
         let wrote = |id: &IdeaId| {
             self.ideas
@@ -273,6 +279,7 @@ impl Workshop {
 
     /// Records the events of one command as one unit: all of them, or, if one
     /// does not apply, none (the workshop is left as it was).
+    #[inline]
     pub fn apply_all(&mut self, events: &[Event]) -> Result<(), ReplayError> {
         if let [event] = events {
             // One event applies whole or not at all by itself: no copy needed.
@@ -289,6 +296,7 @@ impl Workshop {
     /// Records an event that the rules already accepted (from
     /// [`Workshop::handle`] or from the log). Replaying a workshop's events in
     /// order onto [`Workshop::new`] gives back the same workshop.
+    #[inline]
     pub fn apply(&mut self, event: &Event) -> Result<(), ReplayError> {
         event.apply_to(self)
     }

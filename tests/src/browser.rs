@@ -91,6 +91,10 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
+            // Its own process group, with the Chromium windows it starts: a
+            // test that fails before closing its windows must not leave them
+            // running (they would load the machine for every later test).
+            .process_group(0)
             .spawn()
             .expect("chromedriver starts");
         let url = format!("http://127.0.0.1:{port}");
@@ -139,6 +143,13 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // The whole group: chromedriver and every Chromium it started.
+        if let Some(group) = self.driver.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{group}")])
+                .stderr(Stdio::null())
+                .status();
+        }
         let _ = self.driver.start_kill();
     }
 }

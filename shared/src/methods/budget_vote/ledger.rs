@@ -34,6 +34,7 @@ pub struct VoteLedger {
 
 impl VoteLedger {
     /// The points `table` gives `item` (0 if none).
+    #[inline]
     pub fn points(&self, table: TableId, item: ItemRef) -> u32 {
         self.given
             .get(table.index())
@@ -43,6 +44,7 @@ impl VoteLedger {
     }
 
     /// All points spent by `table`.
+    #[inline]
     pub fn spent(&self, table: TableId) -> u32 {
         self.spent.get(table.index()).copied().unwrap_or(0)
     }
@@ -67,6 +69,7 @@ impl VoteLedger {
     }
 
     /// Sets `table`'s points for `item`, keeping the running sums right.
+    #[inline]
     pub fn set(&mut self, table: TableId, item: ItemRef, points: u32) {
         let t = table.index();
         if self.given.len() <= t {

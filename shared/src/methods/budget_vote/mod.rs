@@ -121,6 +121,7 @@ impl CommandRules for SetVote {
         matches!(role, Role::Table(_))
     }
 
+    #[inline]
     fn check(&self, workshop: &Workshop, role: Role, _now_ms: u64) -> Decision {
         let Role::Table(table) = role else {
             return Err(RuleViolation::NotAllowedForRole { role });
@@ -178,6 +179,7 @@ impl EventRules for VoteSet {
         Audience::OneTable(self.table)
     }
 
+    #[inline]
     fn apply(&self, workshop: &mut Workshop) -> Result<(), ReplayError> {
         // A table that does not exist would make the ledger grow to its id.
         if workshop.table(self.table).is_none() {
@@ -198,6 +200,7 @@ impl EventRules for VoteSet {
 
 impl Workshop {
     /// The vote ledger of step `step`, if it is a budget vote.
+    #[inline]
     pub fn vote_ledger(&self, step: usize) -> Option<&VoteLedger> {
         match self.records.get(step) {
             Some(StepRecord::Vote(ledger)) => Some(ledger),
