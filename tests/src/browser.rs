@@ -143,10 +143,15 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // The whole group: chromedriver and every Chromium it started.
-        if let Some(group) = self.driver.id() {
+        // Every Chromium chromedriver started (its children, in case it put
+        // them in a group of their own), then the whole group.
+        if let Some(driver) = self.driver.id() {
+            let _ = std::process::Command::new("pkill")
+                .args(["-KILL", "-P", &driver.to_string()])
+                .stderr(Stdio::null())
+                .status();
             let _ = std::process::Command::new("kill")
-                .args(["-KILL", "--", &format!("-{group}")])
+                .args(["-KILL", "--", &format!("-{driver}")])
                 .stderr(Stdio::null())
                 .status();
         }
