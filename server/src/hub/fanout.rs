@@ -249,10 +249,17 @@ pub fn view_for<'a>(
 /// Results frames for a flush: the facilitator's, with participation, and the
 /// public one when results are revealed.
 pub fn results_frames(workshop: &Workshop, seq: Seq) -> (Frame, Option<Frame>) {
-    let public = workshop
-        .results_visible()
-        .then(|| encode(&ServerMsg::results(workshop, seq, false)));
-    (encode(&ServerMsg::results(workshop, seq, true)), public)
+    // The views are computed once per flush; the public frame is the same
+    // without participation.
+    let full = ServerMsg::results(workshop, seq, true);
+    let public = workshop.results_visible().then(|| {
+        let mut public = full.clone();
+        if let ServerMsg::Results { participation, .. } = &mut public {
+            *participation = None;
+        }
+        encode(&public)
+    });
+    (encode(&full), public)
 }
 
 #[cfg(test)]
