@@ -159,17 +159,26 @@ pub async fn start(
     .await
     .map_err(|e| StartError::Recovery(format!("loading task: {e}")))?;
     let loaded = loaded?;
-    let events: usize = loaded.iter().map(|w| w.events.len()).sum();
+    let events: usize = loaded.workshops.iter().map(|w| w.events.len()).sum();
     let metrics = Arc::new(Metrics::default());
     let (writer, writer_thread) = LogWriter::start(log, metrics.clone());
     let settings = Arc::new(settings);
     let hub = Arc::new(Hub::new(writer, settings.clone(), metrics.clone()));
-    let workshops = loaded.len();
-    for workshop in loaded {
-        hub.recover(workshop).map_err(StartError::Recovery)?;
+    let workshops = loaded.workshops.len();
+    for (id, why) in loaded.damaged {
+        hub.mark_damaged(id, why);
+    }
+    // One workshop that does not rebuild (a hole left by a full disk, a
+    // damaged row) is reported and left stopped; the others start.
+    for workshop in loaded.workshops {
+        let id = workshop.record.id.clone();
+        if let Err(why) = hub.recover(workshop) {
+            hub.mark_damaged(id, why);
+        }
     }
     tracing::info!(
-        workshops,
+        workshops = workshops - hub.stopped().len(),
+        stopped = hub.stopped().len(),
         events_replayed = events,
         took_ms = started.elapsed().as_millis() as u64,
         "recovered from the log"

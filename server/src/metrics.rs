@@ -41,6 +41,9 @@ pub struct Metrics {
     pub connections: Family<RoleLabel, Gauge>,
     /// Workshops with a running actor.
     pub workshops_live: Gauge,
+    /// Workshops stopped on a failed write or not rebuilt from the log at
+    /// start-up; they stay stopped until the server restarts.
+    pub workshops_stopped: Gauge,
     /// Commands answered, by outcome and code.
     pub commands: Family<OutcomeLabel, Counter>,
     /// Protocol errors sent, by code.
@@ -63,6 +66,7 @@ impl Default for Metrics {
         let metrics = Metrics {
             connections: Family::default(),
             workshops_live: Gauge::default(),
+            workshops_stopped: Gauge::default(),
             commands: Family::default(),
             protocol_errors: Family::default(),
             events_written: Counter::default(),
@@ -81,6 +85,11 @@ impl Default for Metrics {
             "workshops_live",
             "Workshops with a running actor",
             metrics.workshops_live.clone(),
+        );
+        registry.register(
+            "workshops_stopped",
+            "Workshops stopped on a failed write or not rebuilt from the log; they restart with the server",
+            metrics.workshops_stopped.clone(),
         );
         registry.register(
             "commands",

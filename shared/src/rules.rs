@@ -97,9 +97,47 @@ pub(crate) fn unknown_item(item: ItemRef) -> RuleViolation {
     }
 }
 
-/// Trims `text` and checks its length in characters.
+/// Whether `c` would be invisible on a screen or change how the text
+/// around it reads: control characters (line breaks are for the caller to
+/// allow), zero-width characters and bidirectional overrides and isolates
+/// (which can make « 3 » read as « 8 » or reverse a name on the wall).
+pub fn is_invisible(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{061C}'
+        )
+}
+
+/// Trims `text`, refuses invisible and control characters, and checks its
+/// length in characters. Line breaks are allowed only where `lines` says.
 pub(crate) fn clean_text(text: &str, max: u32) -> Result<String, RuleViolation> {
-    let text = text.trim();
+    clean_text_lines(text, max, false)
+}
+
+/// [`clean_text`] for a text that may hold line breaks (an idea).
+pub(crate) fn clean_text_lines(text: &str, max: u32, lines: bool) -> Result<String, RuleViolation> {
+    let unified;
+    let text = if lines && text.contains('\r') {
+        // A text pasted from Windows: its line breaks are \r\n.
+        unified = text.replace("\r\n", "\n");
+        unified.trim()
+    } else {
+        text.trim()
+    };
+    if let Some(c) = text
+        .chars()
+        .find(|&c| is_invisible(c) || (c == '\n' && !lines))
+    {
+        return Err(RuleViolation::InvisibleCharacter {
+            character: format!("U+{:04X}", c as u32),
+        });
+    }
     let len = char_count(text);
     if len == 0 {
         Err(RuleViolation::EmptyText)

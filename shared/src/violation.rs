@@ -96,6 +96,23 @@ pub enum RuleViolation {
         /// Characters given.
         len: u32,
     },
+    /// The text holds a character that cannot be shown or would disguise
+    /// the text: a control character (NUL, ESC, …), a zero-width or a
+    /// bidirectional override.
+    InvisibleCharacter {
+        /// The first one, as `U+202E`.
+        character: String,
+    },
+    /// The table has written as many ideas as a table may (divergence).
+    TableIdeaLimit {
+        /// Ideas a table may write.
+        max: u32,
+    },
+    /// The workshop holds as many ideas as a workshop may (divergence).
+    WorkshopIdeaLimit {
+        /// Ideas a workshop may hold.
+        max: u32,
+    },
     /// The facilitator has locked joining, or the workshop is full.
     JoiningLocked,
     /// Another table already has this name.
@@ -147,6 +164,9 @@ impl RuleViolation {
             RuleViolation::NotAllowedForRole { .. } => "not_allowed_for_role",
             RuleViolation::EmptyText => "empty_text",
             RuleViolation::TextTooLong { .. } => "text_too_long",
+            RuleViolation::InvisibleCharacter { .. } => "invisible_character",
+            RuleViolation::TableIdeaLimit { .. } => "table_idea_limit",
+            RuleViolation::WorkshopIdeaLimit { .. } => "workshop_idea_limit",
             RuleViolation::JoiningLocked => "joining_locked",
             RuleViolation::NameTaken => "name_taken",
             RuleViolation::NotYourIdea => "not_your_idea",
@@ -217,6 +237,12 @@ impl RuleViolation {
                 format!("Le texte fait {len} caractères ; {max} au maximum."),
                 format!("The text has {len} characters; at most {max}."),
             ),
+            V::InvisibleCharacter { character } => pick(
+                format!("Le texte contient un caractère invisible ou de contrôle ({character}) : retirez-le."),
+                format!("The text holds an invisible or control character ({character}): remove it."),
+            ),
+            V::TableIdeaLimit { max } => divergence::texts::table_idea_limit(lang, *max),
+            V::WorkshopIdeaLimit { max } => divergence::texts::workshop_idea_limit(lang, *max),
             V::JoiningLocked => pick(
                 "L’atelier n’accepte plus de nouvelles tables.".to_owned(),
                 "The workshop is not accepting new tables.".to_owned(),

@@ -535,6 +535,11 @@ fn the_document_lists_every_error_code_and_violation_code() {
         "idea_in_cluster",
         "item_has_votes",
         "too_few_items",
+        "no_dots_left",
+        "dot_cap_exceeded",
+        "invisible_character",
+        "table_idea_limit",
+        "workshop_idea_limit",
     ] {
         assert!(
             doc.contains(&format!("`{code}`")),

@@ -204,6 +204,78 @@ fn idea_text_must_be_non_empty_and_within_the_limit() {
 }
 
 #[test]
+fn invisible_and_control_characters_are_refused_in_names_and_ideas() {
+    let mut room = Room::ideation();
+    for (name, character) in [
+        ("Table\u{0}", "U+0000"),
+        ("\u{1b}[31mRouge", "U+001B"),
+        ("Ma\u{200B}irie", "U+200B"),
+        ("\u{202E}eiriaM", "U+202E"),
+        ("Deux\nlignes", "U+000A"),
+    ] {
+        let violation = room.refused(
+            Role::Guest,
+            Command::JoinTable(joining::JoinTable {
+                name: name.into(),
+            }),
+            "invisible_character",
+        );
+        assert_eq!(
+            violation,
+            RuleViolation::InvisibleCharacter {
+                character: character.into()
+            }
+        );
+    }
+    let t = room.join("  Mairie  ");
+    assert_eq!(room.workshop.table(t).unwrap().name, "Mairie", "trimmed");
+    room.go_and_open(0);
+    room.refused(
+        Role::Table(t),
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: "Plus de bancs\u{2066}".into(),
+        }),
+        "invisible_character",
+    );
+    // An idea may hold line breaks, Windows' included.
+    let id = room.idea(t, "Des bancs\r\net de l’ombre");
+    assert_eq!(room.workshop.idea(id).unwrap().text, "Des bancs\net de l’ombre");
+}
+
+#[test]
+fn a_table_and_a_workshop_hold_a_bounded_number_of_ideas() {
+    let mut room = Room::ideation();
+    let t = room.join("T");
+    let u = room.join("U");
+    room.go_and_open(0);
+    for n in 0..divergence::MAX_IDEAS_PER_TABLE {
+        room.idea(t, &format!("Idée {n}"));
+    }
+    let violation = room.refused(
+        Role::Table(t),
+        Command::SubmitIdea(divergence::SubmitIdea { text: "Encore".into() }),
+        "table_idea_limit",
+    );
+    assert_eq!(violation.message(Lang::Fr), "Votre table a déjà écrit 100 idées, le maximum par table.");
+    room.idea(u, "Une autre table écrit encore");
+    for n in divergence::MAX_IDEAS_PER_TABLE + 1..divergence::MAX_IDEAS {
+        room.facilitator(Command::SubmitIdea(divergence::SubmitIdea {
+            text: format!("Idée {n}"),
+        }));
+    }
+    room.refused(
+        Role::Table(u),
+        Command::SubmitIdea(divergence::SubmitIdea { text: "Encore".into() }),
+        "workshop_idea_limit",
+    );
+    room.refused(
+        Role::Facilitator,
+        Command::SubmitIdea(divergence::SubmitIdea { text: "Encore".into() }),
+        "workshop_idea_limit",
+    );
+}
+
+#[test]
 fn a_table_edits_and_deletes_only_its_own_ideas() {
     let mut room = Room::ideation();
     let (a, b) = (room.join("A"), room.join("B"));
@@ -962,6 +1034,11 @@ fn one_of_each() -> Vec<RuleViolation> {
             cap: 1,
             requested: 2,
         },
+        V::InvisibleCharacter {
+            character: "U+202E".into(),
+        },
+        V::TableIdeaLimit { max: 100 },
+        V::WorkshopIdeaLimit { max: 1000 },
     ];
     for v in &all {
         match v {
@@ -986,7 +1063,10 @@ fn one_of_each() -> Vec<RuleViolation> {
             | V::ItemHasVotes { .. }
             | V::TooFewItems
             | V::NoDotsLeft { .. }
-            | V::DotCapExceeded { .. } => {}
+            | V::DotCapExceeded { .. }
+            | V::InvisibleCharacter { .. }
+            | V::TableIdeaLimit { .. }
+            | V::WorkshopIdeaLimit { .. } => {}
         }
     }
     all

@@ -192,7 +192,7 @@ async fn a_facilitator_deletes_a_workshop_and_all_its_events_for_good() {
     let mut facilitator = Client::facilitator(server.addr, &created).await;
     let mut a = Client::join(server.addr, &created.join_code, "A").await;
     facilitator.open_step().await;
-    a.submit("Une idée").await;
+    a.submit("Une idée à effacer pour de bon").await;
 
     let url = server.url(&format!("/api/workshops/{}", created.workshop));
     let client = reqwest::Client::new();
@@ -232,7 +232,18 @@ async fn a_facilitator_deletes_a_workshop_and_all_its_events_for_good() {
     )
     .await;
     assert_eq!(export.status(), 401);
-    server.stop().await;
+
+    // Erased, not just unlinked: the text is nowhere in the files left.
+    let (dir, db) = server.stop_keeping_files().await;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let found = bytes
+            .windows(b"effacer pour de bon".len())
+            .any(|w| w == b"effacer pour de bon");
+        assert!(!found, "{} still holds the deleted idea", path.display());
+    }
+    assert!(db.exists());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -301,7 +301,7 @@ pub const CSV_HEADER: [&str; 9] = [
 pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(CSV_HEADER)?;
-    let mut row = |cells: [&str; 9]| out.write_record(cells);
+    let mut row = |cells: [&str; 9]| out.write_record(cells.map(|cell| neutralise_formula(cell).into_owned()));
     for idea in &export.ideas {
         let detail = match (idea.hidden, idea.cluster) {
             (true, _) => "hidden".to_owned(),
@@ -454,6 +454,22 @@ pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
 }
 
+/// A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`,
+/// `@SUM(…)`, or one behind a tab or carriage return) gets a leading `'`,
+/// as OWASP recommends: the text reads the same and nothing runs. Numbers
+/// (a negative figure) are left as they are.
+pub fn neutralise_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
+    if risky && cell.trim().parse::<f64>().is_err() {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 /// A figure with at most 4 decimals and no trailing zeros: 5.9333, 2, 0.5.
 fn format_figure(value: f64) -> String {
     let text = format!("{value:.4}");
@@ -462,7 +478,25 @@ fn format_figure(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::format_figure;
+    use super::{format_figure, neutralise_formula};
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_neutralised() {
+        for formula in [
+            "=HYPERLINK(\"http://evil.example\",\"clic\")",
+            "=cmd|'/C calc'!A0",
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1:A9)",
+            "\t=1+1",
+            "\r=1+1",
+        ] {
+            assert_eq!(neutralise_formula(formula), format!("'{formula}"));
+        }
+        for plain in ["Une idée", "-3", "5.9333", "", "a=b", "moins - que"] {
+            assert_eq!(neutralise_formula(plain), plain);
+        }
+    }
 
     #[test]
     fn figures_are_short() {

@@ -200,9 +200,22 @@ pub async fn delete_workshop(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /healthz`.
+/// `GET /healthz`: `ok`, or `degraded` with the stopped workshops (still
+/// 200: the server serves every other workshop, and a load balancer must
+/// not take it out of service for one).
 pub async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok", "workshops": state.hub.len() }))
+    let stopped: Vec<serde_json::Value> = state
+        .hub
+        .stopped()
+        .into_iter()
+        .map(|(workshop, reason)| serde_json::json!({ "workshop": workshop, "reason": reason }))
+        .collect();
+    let status = if stopped.is_empty() { "ok" } else { "degraded" };
+    Json(serde_json::json!({
+        "status": status,
+        "workshops": state.hub.len(),
+        "stopped": stopped,
+    }))
 }
 
 /// `GET /metrics`.

@@ -13,7 +13,7 @@
 //! `fanout`, coalesced per window.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -176,6 +176,9 @@ pub struct ActorStart {
     /// Shared with the registry: when the last event was recorded (ms since
     /// the Unix epoch), for the retention period.
     pub last_activity_ms: Arc<AtomicU64>,
+    /// Shared with the registry: set, with the reason, when the workshop
+    /// stops on a failed write (for `/healthz`).
+    pub stopped: Arc<OnceLock<String>>,
 }
 
 /// The actor's state.
@@ -200,6 +203,7 @@ pub struct WorkshopCore {
     flush_at: Option<Instant>,
     events_since_snapshot: u64,
     broken: bool,
+    stopped: Arc<OnceLock<String>>,
     joining_locked: Arc<AtomicBool>,
     last_activity_ms: Arc<AtomicU64>,
     /// Appends waiting to be handed to the log writer, with their last seq.
@@ -241,6 +245,7 @@ impl WorkshopCore {
             flush_at: None,
             events_since_snapshot: 0,
             broken: false,
+            stopped: start.stopped,
             joining_locked: start.joining_locked,
             last_activity_ms: start.last_activity_ms,
             appends: VecDeque::new(),
@@ -551,6 +556,13 @@ impl WorkshopCore {
     fn break_down(&mut self, error: &StoreError) {
         tracing::error!(workshop = %self.id, %error, "the event log failed; this workshop stops until restart");
         self.broken = true;
+        if self
+            .stopped
+            .set(format!("a write to the event log failed: {error}"))
+            .is_ok()
+        {
+            self.metrics.workshops_stopped.inc();
+        }
         for pending in std::mem::take(&mut self.pending) {
             match pending.waiter {
                 Waiter::Ack { op, sender, reply } => {
@@ -670,6 +682,7 @@ mod tests {
             answers: Answers::default(),
             joining_locked: Arc::default(),
             last_activity_ms: Arc::default(),
+            stopped: Arc::default(),
         }
     }
 
@@ -825,6 +838,10 @@ mod tests {
         assert!(
             core.poll_append().is_none(),
             "a broken workshop writes nothing more"
+        );
+        assert!(
+            core.stopped.get().is_some(),
+            "the registry (and /healthz) learns that it stopped"
         );
     }
 

@@ -13,7 +13,7 @@ pub mod answers;
 pub mod core;
 pub mod fanout;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -48,6 +48,8 @@ pub struct WorkshopHandle {
     pub joining_locked: Arc<AtomicBool>,
     /// When the last event was recorded, ms since the Unix epoch (kept current by the actor).
     pub last_activity_ms: Arc<AtomicU64>,
+    /// Set, with the reason, when the workshop has stopped on a failed write.
+    pub stopped: Arc<OnceLock<String>>,
     /// The actor's inbox.
     pub tx: mpsc::Sender<ActorMsg>,
 }
@@ -80,6 +82,9 @@ pub struct Created {
 pub struct Hub {
     by_id: DashMap<String, Arc<WorkshopHandle>>,
     by_code: DashMap<String, String>,
+    /// Workshops the log could not rebuild at start-up: id → why. They are
+    /// not served; the others are.
+    damaged: DashMap<String, String>,
     writer: LogWriter,
     settings: Arc<Settings>,
     metrics: Arc<Metrics>,
@@ -102,6 +107,7 @@ impl Hub {
         Hub {
             by_id: DashMap::new(),
             by_code: DashMap::new(),
+            damaged: DashMap::new(),
             writer,
             settings,
             metrics,
@@ -165,6 +171,29 @@ impl Hub {
         Ok(created)
     }
 
+    /// Records a workshop the log could not rebuild: it is reported by
+    /// `/healthz` and `/metrics`, and not served.
+    pub fn mark_damaged(&self, id: String, why: String) {
+        tracing::error!(workshop = %id, %why, "this workshop cannot be rebuilt from the log; it is not served, the others are");
+        self.metrics.workshops_stopped.inc();
+        self.damaged.insert(id, why);
+    }
+
+    /// Workshops that are stopped: not rebuilt at start-up, or stopped since
+    /// on a failed write. (id, why), sorted by id.
+    pub fn stopped(&self) -> Vec<(String, String)> {
+        let mut stopped: Vec<(String, String)> = self
+            .damaged
+            .iter()
+            .map(|e| (e.key().clone(), e.value().clone()))
+            .chain(self.by_id.iter().filter_map(|h| {
+                h.stopped.get().map(|why| (h.id.clone(), why.clone()))
+            }))
+            .collect();
+        stopped.sort();
+        stopped
+    }
+
     /// Rebuilds a workshop from the log and starts its actor.
     pub fn recover(&self, loaded: LoadedWorkshop) -> Result<(), String> {
         let id = loaded.record.id.clone();
@@ -212,7 +241,9 @@ impl Hub {
     ) {
         let joining_locked = Arc::new(AtomicBool::new(workshop.is_joining_locked()));
         let last_activity_ms = Arc::new(AtomicU64::new(last_activity_ms));
+        let stopped = Arc::new(OnceLock::new());
         let start = ActorStart {
+            stopped: stopped.clone(),
             id: record.id.clone(),
             workshop,
             seq,
@@ -234,6 +265,7 @@ impl Hub {
             config: record.config,
             joining_locked,
             last_activity_ms,
+            stopped,
             tx,
         };
         self.by_code.insert(record.code, record.id.clone());
@@ -247,6 +279,9 @@ impl Hub {
             return Ok(());
         };
         self.by_code.remove(&handle.code);
+        if handle.stopped.get().is_some() {
+            self.metrics.workshops_stopped.dec();
+        }
         let (reply, done) = oneshot::channel();
         if handle.tx.send(ActorMsg::Shutdown { reply }).await.is_ok() {
             let _ = done.await;

@@ -77,6 +77,17 @@ pub struct LoadedWorkshop {
     pub last_activity_ms: u64,
 }
 
+/// What start-up reads back: the workshops that rebuild, and those that do
+/// not (reported and left stopped, so that one damaged workshop never keeps
+/// the others from starting).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The workshops read back whole.
+    pub workshops: Vec<LoadedWorkshop>,
+    /// Workshops whose rows do not read back: (id, why).
+    pub damaged: Vec<(String, String)>,
+}
+
 /// Why the log failed. The server treats every one as "not written".
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -89,6 +100,10 @@ pub enum StoreError {
     /// The operating system refused (e.g. starting a thread).
     #[error("system: {0}")]
     Io(#[from] std::io::Error),
+    /// An earlier write of this workshop failed: nothing more of it is
+    /// written until the server restarts (a hole would break its log).
+    #[error("an earlier write of workshop {0} failed; it is stopped until the server restarts")]
+    WorkshopStopped(String),
     /// The writer thread is gone (the server is stopping).
     #[error("the log writer has stopped")]
     WriterStopped,
@@ -102,8 +117,9 @@ pub trait EventLog: Send + 'static {
     fn create_workshop(&mut self, record: &WorkshopRecord) -> Result<(), StoreError>;
     /// Writes a group of appends in one durable transaction: all or nothing.
     fn append(&mut self, batch: &[Append]) -> Result<(), StoreError>;
-    /// Reads every workshop back.
-    fn load_all(&mut self) -> Result<Vec<LoadedWorkshop>, StoreError>;
+    /// Reads every workshop back. A workshop whose rows do not decode is
+    /// listed in [`Loaded::damaged`]; an error is for the log as a whole.
+    fn load_all(&mut self) -> Result<Loaded, StoreError>;
     /// Deletes a workshop and all its events.
     fn delete_workshop(&mut self, id: &str) -> Result<(), StoreError>;
 }

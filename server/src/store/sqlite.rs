@@ -12,7 +12,7 @@ use ruche_shared::views::workshop_view::WorkshopView;
 use ruche_shared::{Event, TableId, Workshop, WorkshopConfig};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Append, EventLog, LoadedWorkshop, LoggedEvent, StoreError, WorkshopRecord};
+use super::{Append, EventLog, Loaded, LoadedWorkshop, LoggedEvent, StoreError, WorkshopRecord};
 use crate::settings::OPS_REMEMBERED_PER_SENDER as KEPT_PER_SENDER;
 use ruche_shared::protocol::Seq;
 
@@ -52,6 +52,73 @@ CREATE TABLE IF NOT EXISTS snapshots (
 PRAGMA user_version = 2;
 ";
 
+/// Largest WAL file kept between checkpoints, in bytes.
+const JOURNAL_SIZE_LIMIT: i64 = 16 * 1024 * 1024;
+
+/// A zero-length file is not a log SQLite would start empty in: it is most
+/// likely a log lost to a full disk or a bad copy, and starting on it would
+/// look like every workshop had vanished.
+fn refuse_empty_file(path: &Path) -> Result<(), StoreError> {
+    let empty = path.metadata().is_ok_and(|m| m.len() == 0);
+    let wal = path.with_extension(format!(
+        "{}-wal",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ));
+    if empty && !wal.exists() {
+        return Err(StoreError::Corrupt(format!(
+            "{} is empty (0 bytes), so it holds no workshop; it may have been cut short by a full disk or a failed copy. \
+             Restore it from a backup, or delete it to start with no workshops",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a file that is not a Ruche log (another program's database, a
+/// log written by a newer Ruche, or one that has lost its tables), rather
+/// than adding Ruche's tables to it and starting empty.
+fn check_is_ruche_log(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let unreadable = |error: rusqlite::Error| {
+        StoreError::Corrupt(format!(
+            "{} is not a database Ruche can read ({error})",
+            path.display()
+        ))
+    };
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(unreadable)?;
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(unreadable)?;
+    let refuse = |why: String| Err(StoreError::Corrupt(format!("{}: {why}", path.display())));
+    match version {
+        0 if tables.is_empty() => Ok(()),
+        0 => refuse("this is another program's database, not a Ruche event log".into()),
+        1 => refuse(
+            "written by an earlier development build of Ruche (schema 1); move it away to start afresh"
+                .into(),
+        ),
+        2 => {
+            let missing: Vec<&str> = ["workshops", "events", "table_tokens", "snapshots"]
+                .into_iter()
+                .filter(|t| !tables.iter().any(|have| have == t))
+                .collect();
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                refuse(format!(
+                    "the log has lost its {} table(s): it is damaged; restore it from a backup",
+                    missing.join(", ")
+                ))
+            }
+        }
+        newer => refuse(format!(
+            "written by a newer version of Ruche (schema {newer}); run that version"
+        )),
+    }
+}
+
 /// The SQLite event log.
 pub struct SqliteLog {
     conn: Connection,
@@ -65,21 +132,22 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 impl SqliteLog {
     /// Opens (or creates) the log at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        refuse_empty_file(path)?;
         let conn = Connection::open(path)?;
+        check_is_ruche_log(&conn, path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted workshops are erased, not just unlinked: their pages are
+        // zeroed, so "deleted for good" holds for whoever reads the file.
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        // The WAL file is cut back to this size after each checkpoint
+        // instead of keeping the largest size it ever reached.
+        conn.pragma_update(None, "journal_size_limit", JOURNAL_SIZE_LIMIT)?;
         // Checkpoints run on their own connection and thread (below), not
         // inside a commit: an automatic checkpoint would stall whichever
         // command happened to cross the threshold by a whole database fsync.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version == 1 {
-            return Err(StoreError::Corrupt(format!(
-                "{} was written by an earlier development build of Ruche (schema 1); move it away to start afresh",
-                path.display()
-            )));
-        }
         conn.execute_batch(SCHEMA)?;
         let stop_checkpoints = Arc::new(AtomicBool::new(false));
         start_checkpointer(path, stop_checkpoints.clone())?;
@@ -100,6 +168,7 @@ impl Drop for SqliteLog {
 /// without blocking the writer (a passive checkpoint never waits for it).
 fn start_checkpointer(path: &Path, stop: Arc<AtomicBool>) -> Result<(), StoreError> {
     let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_size_limit", JOURNAL_SIZE_LIMIT)?;
     std::thread::Builder::new()
         .name("ruche-checkpoint".into())
         .spawn(move || {
@@ -228,18 +297,24 @@ impl EventLog for SqliteLog {
         Ok(())
     }
 
-    fn load_all(&mut self) -> Result<Vec<LoadedWorkshop>, StoreError> {
+    fn load_all(&mut self) -> Result<Loaded, StoreError> {
         let records: Vec<(String, String, String, String, i64)> = self
             .conn
             .prepare("SELECT id, code, secret_hash, config, created_at_ms FROM workshops ORDER BY created_at_ms")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
             .collect::<Result<_, _>>()?;
         let mut loaded = Vec::with_capacity(records.len());
+        let mut damaged: HashMap<String, String> = HashMap::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         for (id, code, secret_hash, config, created_at_ms) in records {
-            let config: WorkshopConfig = serde_json::from_str(&config)
-                .map_err(|e| corrupt(&format!("config of {id}"), e))?;
-            let snapshot = self
+            let config: WorkshopConfig = match serde_json::from_str(&config) {
+                Ok(config) => config,
+                Err(error) => {
+                    damaged.insert(id, format!("its settings do not read back: {error}"));
+                    continue;
+                }
+            };
+            let snapshot = match self
                 .conn
                 .query_row(
                     "SELECT seq, body FROM snapshots WHERE workshop = ?1",
@@ -247,12 +322,15 @@ impl EventLog for SqliteLog {
                     |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
                 )
                 .optional()?
-                .map(|(seq, body)| {
-                    decode_snapshot(&body)
-                        .map(|w| (seq as u64, w))
-                        .map_err(|e| corrupt(&format!("snapshot of {id}"), e))
-                })
-                .transpose()?;
+                .map(|(seq, body)| decode_snapshot(&body).map(|w| (seq as u64, w)))
+                .transpose()
+            {
+                Ok(snapshot) => snapshot,
+                Err(error) => {
+                    damaged.insert(id, format!("its snapshot does not read back: {error}"));
+                    continue;
+                }
+            };
             let table_tokens = self
                 .conn
                 .prepare_cached(
@@ -288,6 +366,9 @@ impl EventLog for SqliteLog {
             let Some(&at) = index.get(&workshop) else {
                 continue;
             };
+            if damaged.contains_key(&workshop) {
+                continue;
+            }
             let target = &mut loaded[at];
             target.last_activity_ms = target.last_activity_ms.max(row.get::<_, i64>(4)? as u64);
             if target
@@ -303,20 +384,29 @@ impl EventLog for SqliteLog {
                 continue;
             }
             let body: String = row.get(5)?;
-            let event: Event = serde_json::from_str(&body)
-                .map_err(|e| corrupt(&format!("event {seq} of {workshop}"), e))?;
-            target.events.push(LoggedEvent {
-                seq,
-                event,
-                principal: row.get(2)?,
-                op: row.get(3)?,
-                at_ms: row.get::<_, i64>(4)? as u64,
-            });
+            match serde_json::from_str::<Event>(&body) {
+                Ok(event) => target.events.push(LoggedEvent {
+                    seq,
+                    event,
+                    principal: row.get(2)?,
+                    op: row.get(3)?,
+                    at_ms: row.get::<_, i64>(4)? as u64,
+                }),
+                Err(error) => {
+                    damaged.insert(workshop, format!("event {seq} does not read back: {error}"));
+                }
+            }
         }
         for (workshop, recent) in loaded.iter_mut().zip(recent) {
             workshop.answered_before_snapshot = recent.into_list();
         }
-        Ok(loaded)
+        let workshops = loaded
+            .into_iter()
+            .filter(|w| !damaged.contains_key(&w.record.id))
+            .collect();
+        let mut damaged: Vec<(String, String)> = damaged.into_iter().collect();
+        damaged.sort();
+        Ok(Loaded { workshops, damaged })
     }
 
     fn delete_workshop(&mut self, id: &str) -> Result<(), StoreError> {
@@ -376,7 +466,7 @@ mod tests {
             append("a", 3),
         ])
         .unwrap();
-        let loaded = log.load_all().unwrap();
+        let loaded = log.load_all().unwrap().workshops;
         let seqs = |w: &LoadedWorkshop| w.events.iter().map(|e| e.seq).collect::<Vec<_>>();
         assert_eq!(seqs(&loaded[0]), vec![1, 2, 3]);
         assert_eq!(seqs(&loaded[1]), vec![1, 2]);
@@ -404,7 +494,7 @@ mod tests {
             (0, 0),
             "a deleted workshop leaves nothing behind"
         );
-        let loaded = log.load_all().unwrap();
+        let loaded = log.load_all().unwrap().workshops;
         assert_eq!(loaded.len(), 1);
         assert_eq!(seqs(&loaded[0]), vec![1, 2]);
     }

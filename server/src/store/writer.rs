@@ -3,6 +3,7 @@
 //! many commands), then tells each actor its events are durable. Actors never
 //! wait on the disk themselves; a command is acknowledged only from here.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
@@ -91,6 +92,7 @@ impl LogWriter {
 
 fn run(mut log: Box<dyn EventLog>, rx: Receiver<WriterMsg>, metrics: &Metrics) {
     let mut group = Group::default();
+    let mut stopped = Stopped::default();
     let mut stopping = false;
     while let Ok(first) = rx.recv() {
         let mut next = Some(first);
@@ -107,17 +109,18 @@ fn run(mut log: Box<dyn EventLog>, rx: Receiver<WriterMsg>, metrics: &Metrics) {
                 }
                 // Creations and deletions are rare: write the group so far first, keeping order.
                 WriterMsg::Create(record, reply) => {
-                    commit_group(&mut *log, &mut group, metrics);
+                    commit_group(&mut *log, &mut group, &mut stopped, metrics);
                     let _ = reply.send(log.create_workshop(&record));
                 }
                 WriterMsg::Delete(id, reply) => {
-                    commit_group(&mut *log, &mut group, metrics);
+                    commit_group(&mut *log, &mut group, &mut stopped, metrics);
+                    stopped.0.remove(&id);
                     let _ = reply.send(log.delete_workshop(&id));
                 }
                 WriterMsg::Stop => stopping = true,
             }
         }
-        commit_group(&mut *log, &mut group, metrics);
+        commit_group(&mut *log, &mut group, &mut stopped, metrics);
         if stopping {
             break;
         }
@@ -131,15 +134,42 @@ struct Group {
     dones: Vec<WriteDone>,
 }
 
-fn commit_group(log: &mut dyn EventLog, group: &mut Group, metrics: &Metrics) {
+/// Workshops one of whose writes failed. Nothing more of theirs is written
+/// until the server restarts: a later event committed after an earlier one
+/// failed would leave a hole in the workshop's log, and the log would no
+/// longer rebuild it. (Their actors stop at the failure too; this also
+/// covers the appends they had already queued.)
+#[derive(Default)]
+struct Stopped(HashSet<String>);
+
+fn commit_group(log: &mut dyn EventLog, group: &mut Group, stopped: &mut Stopped, metrics: &Metrics) {
     if group.appends.is_empty() {
         return;
     }
-    let started = Instant::now();
-    let result = log.append(&group.appends);
-    metrics.observe_commit(group.appends.len(), started.elapsed());
     let appends = std::mem::take(&mut group.appends);
     let dones = std::mem::take(&mut group.dones);
+    let (appends, dones): (Vec<Append>, Vec<WriteDone>) = if stopped.0.is_empty() {
+        (appends, dones)
+    } else {
+        appends
+            .into_iter()
+            .zip(dones)
+            .filter_map(|(append, done)| {
+                if stopped.0.contains(&append.workshop) {
+                    done(Err(Arc::new(StoreError::WorkshopStopped(append.workshop))));
+                    None
+                } else {
+                    Some((append, done))
+                }
+            })
+            .unzip()
+    };
+    if appends.is_empty() {
+        return;
+    }
+    let started = Instant::now();
+    let result = log.append(&appends);
+    metrics.observe_commit(appends.len(), started.elapsed());
     match result {
         Ok(()) => {
             let events: usize = appends.iter().map(|a| a.events.len()).sum();
@@ -149,22 +179,147 @@ fn commit_group(log: &mut dyn EventLog, group: &mut Group, metrics: &Metrics) {
             }
         }
         Err(error) if appends.len() > 1 => {
-            // One bad append must not sink the others: write each on its own.
+            // One bad append must not sink the others: write each on its
+            // own, in order, and stop a workshop at its first failure.
             tracing::warn!(%error, size = appends.len(), "group commit failed; writing one by one");
             for (append, done) in appends.into_iter().zip(dones) {
+                if stopped.0.contains(&append.workshop) {
+                    done(Err(Arc::new(StoreError::WorkshopStopped(append.workshop))));
+                    continue;
+                }
                 let result = log.append(std::slice::from_ref(&append)).map_err(Arc::new);
-                if let Err(error) = &result {
-                    tracing::error!(%error, workshop = %append.workshop, "append failed");
+                match &result {
+                    Ok(()) => {
+                        metrics.events_written.inc_by(append.events.len() as u64);
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, workshop = %append.workshop, "append failed; the workshop stops");
+                        stopped.0.insert(append.workshop.clone());
+                    }
                 }
                 done(result);
             }
         }
         Err(error) => {
-            tracing::error!(%error, "append failed");
+            tracing::error!(%error, "append failed; the workshop stops");
             let error = Arc::new(error);
-            for done in dones {
+            for (append, done) in appends.into_iter().zip(dones) {
+                stopped.0.insert(append.workshop);
                 done(Err(error.clone()));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The writer against a log that fails on demand.
+
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::store::{Loaded, LoggedEvent};
+    use ruche_shared::{Event, joining};
+
+    /// Remembers what was committed; fails every batch holding `fail_on`.
+    struct Flaky {
+        committed: Arc<Mutex<Vec<(String, u64)>>>,
+        fail_on: (String, u64),
+    }
+
+    impl EventLog for Flaky {
+        fn create_workshop(&mut self, _: &WorkshopRecord) -> Result<(), StoreError> {
+            Ok(())
+        }
+        fn append(&mut self, batch: &[Append]) -> Result<(), StoreError> {
+            let rows: Vec<(String, u64)> = batch
+                .iter()
+                .flat_map(|a| a.events.iter().map(|e| (a.workshop.clone(), e.seq)))
+                .collect();
+            if rows.contains(&self.fail_on) {
+                return Err(StoreError::Io(std::io::Error::other("disk full")));
+            }
+            self.committed.lock().unwrap().extend(rows);
+            Ok(())
+        }
+        fn load_all(&mut self) -> Result<Loaded, StoreError> {
+            Ok(Loaded::default())
+        }
+        fn delete_workshop(&mut self, _: &str) -> Result<(), StoreError> {
+            Ok(())
+        }
+    }
+
+    fn append(workshop: &str, seq: u64) -> Append {
+        Append {
+            workshop: workshop.into(),
+            events: vec![LoggedEvent {
+                seq,
+                event: Event::JoiningLockedChanged(joining::JoiningLockedChanged { locked: true }),
+                principal: "f".into(),
+                op: None,
+                at_ms: 0,
+            }],
+            table_token: None,
+            snapshot: None,
+        }
+    }
+
+    #[test]
+    fn a_workshop_stops_at_its_first_failed_write_and_the_others_go_on() {
+        let committed = Arc::new(Mutex::new(Vec::new()));
+        let log = Flaky {
+            committed: committed.clone(),
+            fail_on: ("a".into(), 2000),
+        };
+        let metrics = Metrics::default();
+        let mut stopped = Stopped::default();
+        let results = Arc::new(Mutex::new(Vec::new()));
+        let mut group = Group::default();
+        // One group, as the writer takes it: a's 2000 fails the whole
+        // batch, so each append is written again on its own.
+        for (workshop, seq) in [("a", 1999), ("b", 10), ("a", 2000), ("a", 2001), ("b", 11)] {
+            let results = results.clone();
+            group.appends.push(append(workshop, seq));
+            group.dones.push(Box::new(move |result: Result<(), Arc<StoreError>>| {
+                results.lock().unwrap().push((workshop, seq, result.is_ok()));
+            }));
+        }
+        let mut log: Box<dyn EventLog> = Box::new(log);
+        commit_group(&mut *log, &mut group, &mut stopped, &metrics);
+        // A later group still holding an append of the stopped workshop.
+        for (workshop, seq) in [("a", 2002), ("b", 12)] {
+            let results = results.clone();
+            group.appends.push(append(workshop, seq));
+            group.dones.push(Box::new(move |result: Result<(), Arc<StoreError>>| {
+                results.lock().unwrap().push((workshop, seq, result.is_ok()));
+            }));
+        }
+        commit_group(&mut *log, &mut group, &mut stopped, &metrics);
+
+        let committed = committed.lock().unwrap().clone();
+        let of = |w: &str| {
+            committed
+                .iter()
+                .filter(|(ws, _)| ws == w)
+                .map(|(_, seq)| *seq)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(of("a"), vec![1999], "nothing of a after its failed write: no hole");
+        assert_eq!(of("b"), vec![10, 11, 12], "b is not held back by a");
+        let results = results.lock().unwrap().clone();
+        assert_eq!(
+            results,
+            vec![
+                ("a", 1999, true),
+                ("b", 10, true),
+                ("a", 2000, false),
+                ("a", 2001, false),
+                ("b", 11, true),
+                ("a", 2002, false),
+                ("b", 12, true),
+            ],
+            "each append is answered once, and only what was written is Ok"
+        );
     }
 }

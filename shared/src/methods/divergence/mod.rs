@@ -10,7 +10,7 @@ use crate::command::Role;
 use crate::config::{ConfigError, Lang, StepConfig, StepKind};
 use crate::ids::{IdeaId, ItemRef, TableId};
 use crate::methods::{CommandRules, EventRules, StepRules, bad_step};
-use crate::rules::{Decision, clean_text, expect_next_id};
+use crate::rules::{Decision, clean_text_lines, expect_next_id};
 use crate::views::visibility::Audience;
 use crate::violation::RuleViolation;
 use crate::workshop::{Idea, ReplayError, Workshop};
@@ -19,6 +19,13 @@ use crate::workshop::{Idea, ReplayError, Workshop};
 pub const DEFAULT_MAX_IDEA_CHARS: u32 = 280;
 /// The longest idea limit a facilitator may set.
 pub const MAX_IDEA_CHARS_LIMIT: u32 = 2000;
+/// Ideas one table may write in a workshop (deleted ones count: they are
+/// kept, hidden). A table of three writes a dozen in a divergence; this
+/// leaves room for several divergences and bounds what one tablet can add.
+pub const MAX_IDEAS_PER_TABLE: usize = 100;
+/// Ideas a workshop may hold, the facilitator's included: 200 tables × 5,
+/// and what a wall and an export can still show.
+pub const MAX_IDEAS: usize = 1000;
 
 /// The method's name on screens.
 pub fn name(lang: Lang) -> &'static str {
@@ -133,7 +140,24 @@ impl CommandRules for SubmitIdea {
                 None
             }
         };
-        let text = clean_text(&self.text, workshop.idea_char_limit())?;
+        if workshop.ideas.len() >= MAX_IDEAS {
+            return Err(RuleViolation::WorkshopIdeaLimit {
+                max: MAX_IDEAS as u32,
+            });
+        }
+        if let Some(table) = author {
+            let written = workshop
+                .ideas
+                .iter()
+                .filter(|idea| idea.author == Some(table))
+                .count();
+            if written >= MAX_IDEAS_PER_TABLE {
+                return Err(RuleViolation::TableIdeaLimit {
+                    max: MAX_IDEAS_PER_TABLE as u32,
+                });
+            }
+        }
+        let text = clean_text_lines(&self.text, workshop.idea_char_limit(), true)?;
         let idea = IdeaId(workshop.ideas.len() as u32);
         Ok(vec![
             IdeaSubmitted {
@@ -161,7 +185,7 @@ impl CommandRules for EditIdea {
         } else {
             workshop.expect_step(&[StepKind::Divergence, StepKind::Grouping])?;
         }
-        let text = clean_text(&self.text, workshop.idea_char_limit())?;
+        let text = clean_text_lines(&self.text, workshop.idea_char_limit(), true)?;
         Ok(vec![
             IdeaEdited {
                 idea: self.idea,

@@ -10,3 +10,19 @@ pub fn not_your_idea(lang: Lang) -> String {
     }
     .to_owned()
 }
+
+/// `table_idea_limit`.
+pub fn table_idea_limit(lang: Lang, max: u32) -> String {
+    match lang {
+        Lang::Fr => format!("Votre table a déjà écrit {max} idées, le maximum par table."),
+        Lang::En => format!("Your table has already written {max} ideas, the most a table may."),
+    }
+}
+
+/// `workshop_idea_limit`.
+pub fn workshop_idea_limit(lang: Lang, max: u32) -> String {
+    match lang {
+        Lang::Fr => format!("L’atelier a reçu {max} idées, le maximum ; il n’en prend plus."),
+        Lang::En => format!("The workshop has received {max} ideas, the most it takes."),
+    }
+}
