@@ -109,6 +109,10 @@ impl ServerProcess {
                 "100000",
                 "--join-attempts-per-minute",
                 "1000000",
+                "--creations-per-hour",
+                "1000000",
+                "--max-workshops",
+                "100000",
             ])
             .arg("--db")
             .arg(&db)

@@ -61,6 +61,15 @@ pub struct Args {
     #[arg(long, env = "RUCHE_JOIN_ATTEMPTS_PER_MINUTE", default_value_t = 30)]
     pub join_attempts_per_minute: u32,
 
+    /// Workshops one address may create per hour.
+    #[arg(long, env = "RUCHE_CREATIONS_PER_HOUR", default_value_t = 60)]
+    pub creations_per_hour: u32,
+
+    /// Most workshops this server holds; delete old ones (or use
+    /// --retention-days) to make room.
+    #[arg(long, env = "RUCHE_MAX_WORKSHOPS", default_value_t = 1000)]
+    pub max_workshops: usize,
+
     /// Delete workshops (with everything they recorded) after this many days
     /// without activity. By default they are kept until deleted by hand.
     #[arg(long, env = "RUCHE_RETENTION_DAYS")]
@@ -82,6 +91,8 @@ impl Args {
             max_message_bytes: self.max_message_bytes,
             commands_per_second: self.commands_per_second,
             join_attempts_per_minute: self.join_attempts_per_minute,
+            creations_per_hour: self.creations_per_hour,
+            max_workshops: self.max_workshops,
             retention: self
                 .retention_days
                 .map(|days| Duration::from_secs(days * 86_400)),

@@ -32,6 +32,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Join attempts per address.
     pub join_limiter: Arc<ws::JoinLimiter>,
+    /// Workshop creations per address.
+    pub creation_limiter: Arc<http::CreationLimiter>,
     /// Flips to `true` when the server stops: connections say goodbye.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -62,7 +65,10 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(http::assets::serve))
         .route("/ws", get(ws::upgrade))
-        .route("/api/workshops", post(http::create_workshop))
+        .route(
+            "/api/workshops",
+            post(http::create_workshop).layer(DefaultBodyLimit::max(settings::MAX_SETUP_BYTES)),
+        )
         .route("/api/join/{code}", get(http::public_info))
         .route("/api/workshops/{id}", delete(http::delete_workshop))
         .route("/api/workshops/{id}/export.json", get(http::export_json))
@@ -191,6 +197,7 @@ pub async fn start(
     let state = AppState {
         hub: hub.clone(),
         join_limiter: Arc::new(ws::join_limiter(settings.join_attempts_per_minute)),
+        creation_limiter: Arc::new(http::creation_limiter(settings.creations_per_hour)),
         settings,
         metrics,
         shutdown: shutdown.clone(),

@@ -10,6 +10,11 @@ use std::time::Duration;
 /// start-up reads them back from the log).
 pub const OPS_REMEMBERED_PER_SENDER: usize = 256;
 
+/// Largest workshop setup accepted by `POST /api/workshops`, in bytes of
+/// JSON. The source's workshops take 2 to 4 KiB; a setup with 32 steps of
+/// 100 items each still fits.
+pub const MAX_SETUP_BYTES: usize = 64 * 1024;
+
 /// Everything the server can be told. `Settings::default()` is what
 /// `ruche-server` runs with when given no option.
 #[derive(Debug, Clone)]
@@ -28,6 +33,12 @@ pub struct Settings {
     /// `hello`s with a join code per minute from one IP address: a join code
     /// must not be guessable by trying.
     pub join_attempts_per_minute: u32,
+    /// Workshops one address may create per hour (a facilitator creates a
+    /// few; a script filling the server's memory and disk creates thousands).
+    pub creations_per_hour: u32,
+    /// Workshops the server holds at most; creating one more is refused
+    /// (`too_many_workshops`) until some are deleted or expire (`retention`).
+    pub max_workshops: usize,
     /// How long a new connection has to say `hello`.
     pub handshake_timeout: Duration,
     /// How often the server pings a client; a client silent for three times
@@ -56,6 +67,8 @@ impl Default for Settings {
             max_message_bytes: 16 * 1024,
             commands_per_second: 20,
             join_attempts_per_minute: 30,
+            creations_per_hour: 60,
+            max_workshops: 1000,
             handshake_timeout: Duration::from_secs(10),
             heartbeat_interval: Duration::from_secs(15),
             client_queue_frames: 64,

@@ -51,6 +51,8 @@ pub fn test_settings(db_path: &Path) -> Settings {
         db_path: db_path.to_owned(),
         coalesce_window: Duration::from_millis(10),
         commands_per_second: 1000,
+        // Every test creates its workshops from 127.0.0.1.
+        creations_per_hour: 100_000,
         ..Settings::default()
     }
 }
@@ -553,6 +555,8 @@ impl ServerProcess {
                 "warn",
                 "--coalesce-ms",
                 "10",
+                "--creations-per-hour",
+                "100000",
             ])
             .args(extra_args)
             .arg("--db")

@@ -287,3 +287,102 @@ async fn a_connection_that_never_says_hello_is_closed() {
     assert!(started.elapsed() >= Duration::from_millis(250));
     server.stop().await;
 }
+
+/// `POST /api/workshops` with `body`; (status, error code).
+async fn try_create(addr: std::net::SocketAddr, body: String) -> (u16, String) {
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/api/workshops"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("the server answers");
+    let status = response.status().as_u16();
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    (status, body["code"].as_str().unwrap_or_default().to_owned())
+}
+
+fn small_setup() -> String {
+    serde_json::json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" })
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workshop_creation_is_limited_per_address_in_number_and_in_size() {
+    // One address may create a few workshops, then is refused; the server
+    // holds a bounded number; a huge setup is refused before it is parsed.
+    let server = ruche_tests::TestServer::spawn_with(|s| {
+        s.creations_per_hour = 3;
+        s.max_workshops = 4;
+    })
+    .await;
+    for _ in 0..3 {
+        assert_eq!(try_create(server.addr, small_setup()).await.0, 201);
+    }
+    assert_eq!(
+        try_create(server.addr, small_setup()).await,
+        (429, "too_many_creations".to_owned())
+    );
+    let huge = serde_json::json!({
+        "template": "evaluation",
+        "title": "Salle",
+        "question": "Comment ?",
+        "items": vec!["x".repeat(1000); 100],
+    })
+    .to_string();
+    assert_eq!(try_create(server.addr, huge).await, (413, "too_large".to_owned()));
+    server.stop().await;
+
+    let server = ruche_tests::TestServer::spawn_with(|s| s.max_workshops = 2).await;
+    for _ in 0..2 {
+        assert_eq!(try_create(server.addr, small_setup()).await.0, 201);
+    }
+    assert_eq!(
+        try_create(server.addr, small_setup()).await,
+        (503, "too_many_workshops".to_owned())
+    );
+    let health: serde_json::Value = reqwest::get(server.url("/healthz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["workshops"], 2, "the server is up and holds two");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_csv_export_runs_no_formula_a_participant_typed() {
+    let server = ruche_tests::TestServer::spawn().await;
+    let mut scene = Scene::ideation(server.addr, &["=cmd|'/C calc'!A0", "@SUM(A1)"]).await;
+    scene.tables[0]
+        .submit("=HYPERLINK(\"http://evil.example\",\"Cliquez\")")
+        .await;
+    scene.tables[1].submit("+33 6 12 34 56 78").await;
+    let csv = ruche_tests::get_as_facilitator(
+        &server.url(&format!(
+            "/api/workshops/{}/export.csv",
+            scene.created.workshop
+        )),
+        &scene.created.facilitator_secret,
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    let mut cells = 0;
+    for line in csv.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            cells += 1;
+            assert!(
+                !cell.starts_with(['=', '+', '@', '-']) || cell.parse::<f64>().is_ok(),
+                "a cell a spreadsheet would run: {cell:?} in\n{csv}"
+            );
+        }
+    }
+    assert!(csv.contains("'=HYPERLINK"), "the text is kept, neutralised:\n{csv}");
+    assert!(csv.contains("'=cmd|"), "{csv}");
+    assert!(cells > 20);
+    server.stop().await;
+}

@@ -34,6 +34,12 @@ pub enum ApiError {
     Unauthorized,
     /// Too many attempts from this address.
     TooManyRequests,
+    /// Too many workshops created from this address.
+    TooManyCreations,
+    /// The server holds as many workshops as it may.
+    TooManyWorkshops(usize),
+    /// The request's body is larger than allowed.
+    TooLarge(usize),
     /// The server failed.
     Internal(String),
 }
@@ -66,6 +72,24 @@ impl IntoResponse for ApiError {
                 "too many attempts: wait a minute".into(),
                 None,
             ),
+            ApiError::TooManyCreations => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_creations",
+                "too many workshops created from this address: wait before creating another".into(),
+                None,
+            ),
+            ApiError::TooManyWorkshops(max) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too_many_workshops",
+                format!("this server holds {max} workshops, its limit: delete old workshops (or start it with --retention-days) to make room"),
+                None,
+            ),
+            ApiError::TooLarge(max) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("the request is larger than {max} bytes"),
+                None,
+            ),
             ApiError::Internal(m) => {
                 tracing::error!(error = %m, "request failed");
                 (
@@ -87,16 +111,39 @@ impl IntoResponse for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
-        ApiError::BadRequest(rejection.body_text())
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge(crate::settings::MAX_SETUP_BYTES)
+        } else {
+            ApiError::BadRequest(rejection.body_text())
+        }
     }
 }
 
-/// `POST /api/workshops`.
+/// The per-address limiter of workshop creations.
+pub type CreationLimiter = governor::DefaultKeyedRateLimiter<std::net::IpAddr>;
+
+/// A limiter allowing `per_hour` creations per address (all at once, then
+/// one every hour / `per_hour`).
+pub fn creation_limiter(per_hour: u32) -> CreationLimiter {
+    let per_hour = std::num::NonZeroU32::new(per_hour.max(1)).expect("at least 1");
+    governor::RateLimiter::keyed(governor::Quota::per_hour(per_hour))
+}
+
+/// `POST /api/workshops`: limited per address and in number, and its body
+/// in size ([`crate::settings::MAX_SETUP_BYTES`]).
 pub async fn create_workshop(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<CreateWorkshop>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CreatedWorkshop>), ApiError> {
     let Json(request) = body?;
+    if state.hub.len() >= state.settings.max_workshops {
+        return Err(ApiError::TooManyWorkshops(state.settings.max_workshops));
+    }
+    if state.creation_limiter.check_key(&peer.ip()).is_err() {
+        tracing::warn!(ip = %peer.ip(), "too many workshops created from one address");
+        return Err(ApiError::TooManyCreations);
+    }
     let setup = request.into_setup().map_err(ApiError::BadRequest)?;
     let config = WorkshopConfig::new(setup).map_err(ApiError::InvalidConfig)?;
     let created = state
