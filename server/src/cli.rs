@@ -70,6 +70,11 @@ pub struct Args {
     #[arg(long, env = "RUCHE_MAX_WORKSHOPS", default_value_t = 1000)]
     pub max_workshops: usize,
 
+    /// Most open connections (tablets, screens and HTTP requests together).
+    /// By default as many as the system's limit on open files allows.
+    #[arg(long, env = "RUCHE_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+
     /// Delete workshops (with everything they recorded) after this many days
     /// without activity. By default they are kept until deleted by hand.
     #[arg(long, env = "RUCHE_RETENTION_DAYS")]
@@ -93,6 +98,7 @@ impl Args {
             join_attempts_per_minute: self.join_attempts_per_minute,
             creations_per_hour: self.creations_per_hour,
             max_workshops: self.max_workshops,
+            max_connections: self.max_connections,
             retention: self
                 .retention_days
                 .map(|days| Duration::from_secs(days * 86_400)),

@@ -203,10 +203,15 @@ pub async fn start(
         shutdown: shutdown.clone(),
     };
     let addr = listener.local_addr()?;
+    let limits = serve::ServeLimits {
+        header_read_timeout: state.settings.header_read_timeout,
+        request_deadline: state.settings.request_deadline,
+        ..serve::ServeLimits::new(state.settings.max_connections)
+    };
     let router = app(state);
     let stopped = shutdown.clone();
     let task = tokio::spawn(async move {
-        serve::serve(listener, router, stopped).await;
+        serve::serve(listener, router, limits, stopped).await;
         hub.shutdown().await;
         let _ = tokio::task::spawn_blocking(move || writer_thread.stop()).await;
         tracing::info!("stopped; everything acknowledged is written");

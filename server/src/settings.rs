@@ -39,6 +39,15 @@ pub struct Settings {
     /// Workshops the server holds at most; creating one more is refused
     /// (`too_many_workshops`) until some are deleted or expire (`retention`).
     pub max_workshops: usize,
+    /// Open connections at most (HTTP and WebSocket); `None`: as many as
+    /// the limit on open files allows, less a reserve. Over it, new
+    /// connections get a `503` and are closed.
+    pub max_connections: Option<usize>,
+    /// How long a client has to send a request's headers, and how long a
+    /// kept-alive connection may stay idle.
+    pub header_read_timeout: Duration,
+    /// How long a whole request may take, its body included.
+    pub request_deadline: Duration,
     /// How long a new connection has to say `hello`.
     pub handshake_timeout: Duration,
     /// How often the server pings a client; a client silent for three times
@@ -69,6 +78,9 @@ impl Default for Settings {
             join_attempts_per_minute: 30,
             creations_per_hour: 60,
             max_workshops: 1000,
+            max_connections: None,
+            header_read_timeout: crate::serve::HEADER_READ_TIMEOUT,
+            request_deadline: crate::serve::REQUEST_DEADLINE,
             handshake_timeout: Duration::from_secs(10),
             heartbeat_interval: Duration::from_secs(15),
             client_queue_frames: 64,

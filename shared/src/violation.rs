@@ -238,8 +238,12 @@ impl RuleViolation {
                 format!("The text has {len} characters; at most {max}."),
             ),
             V::InvisibleCharacter { character } => pick(
-                format!("Le texte contient un caractère invisible ou de contrôle ({character}) : retirez-le."),
-                format!("The text holds an invisible or control character ({character}): remove it."),
+                format!(
+                    "Le texte contient un caractère invisible ou de contrôle ({character}) : retirez-le."
+                ),
+                format!(
+                    "The text holds an invisible or control character ({character}): remove it."
+                ),
             ),
             V::TableIdeaLimit { max } => divergence::texts::table_idea_limit(lang, *max),
             V::WorkshopIdeaLimit { max } => divergence::texts::workshop_idea_limit(lang, *max),

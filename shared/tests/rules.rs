@@ -215,9 +215,7 @@ fn invisible_and_control_characters_are_refused_in_names_and_ideas() {
     ] {
         let violation = room.refused(
             Role::Guest,
-            Command::JoinTable(joining::JoinTable {
-                name: name.into(),
-            }),
+            Command::JoinTable(joining::JoinTable { name: name.into() }),
             "invisible_character",
         );
         assert_eq!(
@@ -239,7 +237,10 @@ fn invisible_and_control_characters_are_refused_in_names_and_ideas() {
     );
     // An idea may hold line breaks, Windows' included.
     let id = room.idea(t, "Des bancs\r\net de l’ombre");
-    assert_eq!(room.workshop.idea(id).unwrap().text, "Des bancs\net de l’ombre");
+    assert_eq!(
+        room.workshop.idea(id).unwrap().text,
+        "Des bancs\net de l’ombre"
+    );
 }
 
 #[test]
@@ -253,10 +254,15 @@ fn a_table_and_a_workshop_hold_a_bounded_number_of_ideas() {
     }
     let violation = room.refused(
         Role::Table(t),
-        Command::SubmitIdea(divergence::SubmitIdea { text: "Encore".into() }),
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: "Encore".into(),
+        }),
         "table_idea_limit",
     );
-    assert_eq!(violation.message(Lang::Fr), "Votre table a déjà écrit 100 idées, le maximum par table.");
+    assert_eq!(
+        violation.message(Lang::Fr),
+        "Votre table a déjà écrit 100 idées, le maximum par table."
+    );
     room.idea(u, "Une autre table écrit encore");
     for n in divergence::MAX_IDEAS_PER_TABLE + 1..divergence::MAX_IDEAS {
         room.facilitator(Command::SubmitIdea(divergence::SubmitIdea {
@@ -265,12 +271,16 @@ fn a_table_and_a_workshop_hold_a_bounded_number_of_ideas() {
     }
     room.refused(
         Role::Table(u),
-        Command::SubmitIdea(divergence::SubmitIdea { text: "Encore".into() }),
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: "Encore".into(),
+        }),
         "workshop_idea_limit",
     );
     room.refused(
         Role::Facilitator,
-        Command::SubmitIdea(divergence::SubmitIdea { text: "Encore".into() }),
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: "Encore".into(),
+        }),
         "workshop_idea_limit",
     );
 }

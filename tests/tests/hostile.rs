@@ -330,7 +330,10 @@ async fn workshop_creation_is_limited_per_address_in_number_and_in_size() {
         "items": vec!["x".repeat(1000); 100],
     })
     .to_string();
-    assert_eq!(try_create(server.addr, huge).await, (413, "too_large".to_owned()));
+    assert_eq!(
+        try_create(server.addr, huge).await,
+        (413, "too_large".to_owned())
+    );
     server.stop().await;
 
     let server = ruche_tests::TestServer::spawn_with(|s| s.max_workshops = 2).await;
@@ -381,8 +384,106 @@ async fn a_csv_export_runs_no_formula_a_participant_typed() {
             );
         }
     }
-    assert!(csv.contains("'=HYPERLINK"), "the text is kept, neutralised:\n{csv}");
+    assert!(
+        csv.contains("'=HYPERLINK"),
+        "the text is kept, neutralised:\n{csv}"
+    );
     assert!(csv.contains("'=cmd|"), "{csv}");
     assert!(cells > 20);
+    server.stop().await;
+}
+
+/// Reads what the server sends on `stream` until it closes it (or `within`
+/// passes: then `None`).
+async fn read_until_closed(stream: &mut tokio::net::TcpStream, within: Duration) -> Option<String> {
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        within,
+        tokio::io::AsyncReadExt::read_to_end(stream, &mut answer),
+    )
+    .await
+    .ok()
+    .map(|_| String::from_utf8_lossy(&answer).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_slow_and_http2_connections_are_closed() {
+    let server = ruche_tests::TestServer::spawn_with(|s| {
+        s.header_read_timeout = Duration::from_millis(400);
+        s.request_deadline = Duration::from_millis(800);
+    })
+    .await;
+
+    // A kept-alive connection that goes quiet after its first request.
+    let mut idle = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_until_closed(&mut idle, Duration::from_secs(5)).await;
+    let answer = answer.expect("an idle kept-alive connection is closed");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // A body sent one byte at a time, slower than the deadline.
+    let mut slow = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    slow.write_all(
+        b"POST /api/workshops HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
+    )
+    .await
+    .unwrap();
+    let started = Instant::now();
+    let drip = async {
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if slow.write_all(b" ").await.is_err() {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(3), drip).await;
+    let answer = read_until_closed(&mut slow, Duration::from_secs(5))
+        .await
+        .expect("a request whose body never ends is answered and closed");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("request_timeout"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(4));
+
+    // HTTP/2 with prior knowledge is not spoken: closed, not kept.
+    let mut h2 = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    h2.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_until_closed(&mut h2, Duration::from_secs(5)).await;
+    assert!(answer.is_some(), "an HTTP/2 preface is refused and closed");
+    assert!(
+        !answer.unwrap().contains("\0\0"),
+        "no HTTP/2 frames come back"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_connections_is_refused_cleanly_and_running_workshops_go_on() {
+    let server = ruche_tests::TestServer::spawn_with(|s| s.max_connections = Some(24)).await;
+    let mut scene = Scene::at_vote(server.addr, &["Mairie", "École"]).await;
+    // 3 open so far (the facilitator, two tables): fill up to the cap.
+    let mut flood = Vec::new();
+    for _ in 0..21 {
+        flood.push(tokio::net::TcpStream::connect(server.addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut over = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let answer = read_until_closed(&mut over, Duration::from_secs(5))
+        .await
+        .expect("a connection over the cap is closed at once");
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("server_busy"), "{answer}");
+    // The tables already in keep voting.
+    scene.tables[0].vote(1, 2).await;
+    scene.tables[1].vote(0, 3).await;
+    // Once the flood goes, new connections are served again.
+    drop(flood);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let health = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200);
     server.stop().await;
 }

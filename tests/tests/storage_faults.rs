@@ -73,7 +73,12 @@ async fn points_given(addr: std::net::SocketAddr, created: &CreatedWorkshop) -> 
         .as_array()
         .expect("one vote step")
         .iter()
-        .map(|p| (p["table"].as_str().unwrap().to_owned(), p["points"].as_u64().unwrap()))
+        .map(|p| {
+            (
+                p["table"].as_str().unwrap().to_owned(),
+                p["points"].as_u64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -81,7 +86,10 @@ async fn points_given(addr: std::net::SocketAddr, created: &CreatedWorkshop) -> 
 async fn rejoin(addr: std::net::SocketAddr, scene: &Scene, table: usize) -> Client {
     let auth = Auth::RejoinTable {
         code: scene.code().to_owned(),
-        token: scene.tables[table].table_token.clone().expect("a token from the join"),
+        token: scene.tables[table]
+            .table_token
+            .clone()
+            .expect("a token from the join"),
     };
     Client::connect(addr, auth, None).await
 }
@@ -114,7 +122,10 @@ async fn a_full_disk_stops_the_workshops_it_hits_loses_nothing_acknowledged_and_
     }
     let health_now = health(addr).await;
     assert_eq!(health_now["status"], "degraded", "{health_now}");
-    assert_eq!(health_now["stopped"][0]["workshop"], scene.created.workshop.as_str());
+    assert_eq!(
+        health_now["stopped"][0]["workshop"],
+        scene.created.workshop.as_str()
+    );
     assert!(
         health_now["stopped"][0]["reason"]
             .as_str()
@@ -180,7 +191,10 @@ async fn a_workshop_whose_log_has_a_hole_is_reported_and_every_other_starts() {
     let health_now = health(running.addr).await;
     assert_eq!(health_now["status"], "degraded");
     assert_eq!(health_now["workshops"], 1);
-    assert_eq!(health_now["stopped"][0]["workshop"], broken.created.workshop.as_str());
+    assert_eq!(
+        health_now["stopped"][0]["workshop"],
+        broken.created.workshop.as_str()
+    );
     assert!(
         health_now["stopped"][0]["reason"]
             .as_str()
@@ -199,22 +213,38 @@ fn files_that_are_not_a_ruche_log_are_refused_with_a_clear_message() {
 
     let empty = dir.path().join("empty.db");
     std::fs::write(&empty, b"").unwrap();
-    let error = SqliteLog::open(&empty).err().expect("an empty file is refused");
+    let error = SqliteLog::open(&empty)
+        .err()
+        .expect("an empty file is refused");
     assert!(error.to_string().contains("is empty (0 bytes)"), "{error}");
-    assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0, "and left as it was");
+    assert_eq!(
+        std::fs::metadata(&empty).unwrap().len(),
+        0,
+        "and left as it was"
+    );
 
     let text = dir.path().join("notes.db");
     std::fs::write(&text, "des notes, pas une base de données\n".repeat(200)).unwrap();
-    let error = SqliteLog::open(&text).err().expect("a text file is refused");
-    assert!(error.to_string().contains("not a database Ruche can read"), "{error}");
+    let error = SqliteLog::open(&text)
+        .err()
+        .expect("a text file is refused");
+    assert!(
+        error.to_string().contains("not a database Ruche can read"),
+        "{error}"
+    );
 
     let other = dir.path().join("other.db");
     rusqlite::Connection::open(&other)
         .unwrap()
         .execute_batch("CREATE TABLE contacts (name TEXT);")
         .unwrap();
-    let error = SqliteLog::open(&other).err().expect("another program's database is refused");
-    assert!(error.to_string().contains("another program's database"), "{error}");
+    let error = SqliteLog::open(&other)
+        .err()
+        .expect("another program's database is refused");
+    assert!(
+        error.to_string().contains("another program's database"),
+        "{error}"
+    );
 
     let lost = dir.path().join("lost.db");
     drop(SqliteLog::open(&lost).unwrap());
@@ -222,6 +252,11 @@ fn files_that_are_not_a_ruche_log_are_refused_with_a_clear_message() {
         .unwrap()
         .execute_batch("DROP TABLE events;")
         .unwrap();
-    let error = SqliteLog::open(&lost).err().expect("a log without its events is refused");
-    assert!(error.to_string().contains("lost its events table"), "{error}");
+    let error = SqliteLog::open(&lost)
+        .err()
+        .expect("a log without its events is refused");
+    assert!(
+        error.to_string().contains("lost its events table"),
+        "{error}"
+    );
 }

@@ -301,7 +301,9 @@ pub const CSV_HEADER: [&str; 9] = [
 pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(CSV_HEADER)?;
-    let mut row = |cells: [&str; 9]| out.write_record(cells.map(|cell| neutralise_formula(cell).into_owned()));
+    let mut row = |cells: [&str; 9]| {
+        out.write_record(cells.map(|cell| neutralise_formula(cell).into_owned()))
+    };
     for idea in &export.ideas {
         let detail = match (idea.hidden, idea.cluster) {
             (true, _) => "hidden".to_owned(),

@@ -81,7 +81,9 @@ impl IntoResponse for ApiError {
             ApiError::TooManyWorkshops(max) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "too_many_workshops",
-                format!("this server holds {max} workshops, its limit: delete old workshops (or start it with --retention-days) to make room"),
+                format!(
+                    "this server holds {max} workshops, its limit: delete old workshops (or start it with --retention-days) to make room"
+                ),
                 None,
             ),
             ApiError::TooLarge(max) => (

@@ -13,8 +13,8 @@
 //! `fanout`, coalesced per window.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ruche_shared::protocol::{ErrorCode, OpId, Seq, SequencedEvent, ServerMsg};

@@ -13,8 +13,8 @@ pub mod answers;
 pub mod core;
 pub mod fanout;
 
-use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use dashmap::DashMap;
@@ -186,9 +186,11 @@ impl Hub {
             .damaged
             .iter()
             .map(|e| (e.key().clone(), e.value().clone()))
-            .chain(self.by_id.iter().filter_map(|h| {
-                h.stopped.get().map(|why| (h.id.clone(), why.clone()))
-            }))
+            .chain(
+                self.by_id
+                    .iter()
+                    .filter_map(|h| h.stopped.get().map(|why| (h.id.clone(), why.clone()))),
+            )
             .collect();
         stopped.sort();
         stopped

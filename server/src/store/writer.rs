@@ -142,7 +142,12 @@ struct Group {
 #[derive(Default)]
 struct Stopped(HashSet<String>);
 
-fn commit_group(log: &mut dyn EventLog, group: &mut Group, stopped: &mut Stopped, metrics: &Metrics) {
+fn commit_group(
+    log: &mut dyn EventLog,
+    group: &mut Group,
+    stopped: &mut Stopped,
+    metrics: &Metrics,
+) {
     if group.appends.is_empty() {
         return;
     }
@@ -281,9 +286,14 @@ mod tests {
         for (workshop, seq) in [("a", 1999), ("b", 10), ("a", 2000), ("a", 2001), ("b", 11)] {
             let results = results.clone();
             group.appends.push(append(workshop, seq));
-            group.dones.push(Box::new(move |result: Result<(), Arc<StoreError>>| {
-                results.lock().unwrap().push((workshop, seq, result.is_ok()));
-            }));
+            group
+                .dones
+                .push(Box::new(move |result: Result<(), Arc<StoreError>>| {
+                    results
+                        .lock()
+                        .unwrap()
+                        .push((workshop, seq, result.is_ok()));
+                }));
         }
         let mut log: Box<dyn EventLog> = Box::new(log);
         commit_group(&mut *log, &mut group, &mut stopped, &metrics);
@@ -291,9 +301,14 @@ mod tests {
         for (workshop, seq) in [("a", 2002), ("b", 12)] {
             let results = results.clone();
             group.appends.push(append(workshop, seq));
-            group.dones.push(Box::new(move |result: Result<(), Arc<StoreError>>| {
-                results.lock().unwrap().push((workshop, seq, result.is_ok()));
-            }));
+            group
+                .dones
+                .push(Box::new(move |result: Result<(), Arc<StoreError>>| {
+                    results
+                        .lock()
+                        .unwrap()
+                        .push((workshop, seq, result.is_ok()));
+                }));
         }
         commit_group(&mut *log, &mut group, &mut stopped, &metrics);
 
@@ -305,7 +320,11 @@ mod tests {
                 .map(|(_, seq)| *seq)
                 .collect::<Vec<_>>()
         };
-        assert_eq!(of("a"), vec![1999], "nothing of a after its failed write: no hole");
+        assert_eq!(
+            of("a"),
+            vec![1999],
+            "nothing of a after its failed write: no hole"
+        );
         assert_eq!(of("b"), vec![10, 11, 12], "b is not held back by a");
         let results = results.lock().unwrap().clone();
         assert_eq!(
