@@ -57,9 +57,22 @@ pub struct Args {
     #[arg(long, env = "RUCHE_COMMANDS_PER_SECOND", default_value_t = 20)]
     pub commands_per_second: u32,
 
-    /// Attempts to join with a code per minute from one address (stops code guessing).
+    /// Wrong join codes (or secrets) per minute from one address before it
+    /// is held back for the rest of the minute (stops code guessing; right
+    /// codes are never counted, so many tablets may share an address).
     #[arg(long, env = "RUCHE_JOIN_ATTEMPTS_PER_MINUTE", default_value_t = 30)]
     pub join_attempts_per_minute: u32,
+
+    /// Wrong join codes per minute from all addresses together before new
+    /// joins are held back for the rest of the minute.
+    #[arg(long, env = "RUCHE_JOIN_FAILURES_PER_MINUTE", default_value_t = 600)]
+    pub join_failures_per_minute: u32,
+
+    /// Digits in new join codes: 6 suits a local network; a server on the
+    /// internet may want 8 to 12.
+    #[arg(long, env = "RUCHE_JOIN_CODE_DIGITS", default_value_t = 6,
+          value_parser = clap::value_parser!(u8).range(6..=12))]
+    pub join_code_digits: u8,
 
     /// Workshops one address may create per hour.
     #[arg(long, env = "RUCHE_CREATIONS_PER_HOUR", default_value_t = 60)]
@@ -96,6 +109,8 @@ impl Args {
             max_message_bytes: self.max_message_bytes,
             commands_per_second: self.commands_per_second,
             join_attempts_per_minute: self.join_attempts_per_minute,
+            join_failures_per_minute: self.join_failures_per_minute,
+            join_code_digits: self.join_code_digits,
             creations_per_hour: self.creations_per_hour,
             max_workshops: self.max_workshops,
             max_connections: self.max_connections,

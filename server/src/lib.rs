@@ -11,13 +11,15 @@
 //! - [`ws`]: one WebSocket connection: handshake, reader, writer.
 //! - [`hub`]: the registry of workshops and one actor per workshop.
 //! - [`store`]: the event log trait, its SQLite backend, the group-commit writer.
-//! - [`secrets`]: secrets, tokens and join codes.
+//! - [`secrets`]: secrets, tokens and join codes; [`attempts`]: failed
+//!   attempts at them, counted and held back.
 //! - [`serve`]: the accept loop (no Nagle, a deadline on request headers).
 //! - [`metrics`]: what `/metrics` reports.
 //!
 //! The rules themselves are not here: they are `ruche-shared`'s engine, which
 //! each workshop's actor calls.
 
+pub mod attempts;
 pub mod cli;
 pub mod http;
 pub mod hub;
@@ -52,8 +54,10 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The figures for `/metrics`.
     pub metrics: Arc<Metrics>,
-    /// Join attempts per address.
-    pub join_limiter: Arc<ws::JoinLimiter>,
+    /// Wrong join codes and table tokens, per address and in all.
+    pub join_attempts: Arc<attempts::Attempts>,
+    /// Wrong facilitator secrets, per address.
+    pub secret_attempts: Arc<attempts::Attempts>,
     /// Workshop creations per address.
     pub creation_limiter: Arc<http::CreationLimiter>,
     /// Flips to `true` when the server stops: connections say goodbye.
@@ -196,7 +200,16 @@ pub async fn start(
     }
     let state = AppState {
         hub: hub.clone(),
-        join_limiter: Arc::new(ws::join_limiter(settings.join_attempts_per_minute)),
+        join_attempts: Arc::new(attempts::Attempts::new(
+            "join code or table token",
+            settings.join_attempts_per_minute,
+            settings.join_failures_per_minute,
+        )),
+        secret_attempts: Arc::new(attempts::Attempts::new(
+            "facilitator secret",
+            settings.join_attempts_per_minute,
+            u32::MAX,
+        )),
         creation_limiter: Arc::new(http::creation_limiter(settings.creations_per_hour)),
         settings,
         metrics,

@@ -36,10 +36,13 @@ pub fn is_well_formed_token(token: &str) -> bool {
 }
 
 /// A six-digit join code, e.g. "482913".
-pub fn new_join_code() -> String {
-    let mut bytes = [0_u8; 4];
+pub fn new_join_code(digits: u8) -> String {
+    let digits = digits.clamp(6, 12);
+    let mut bytes = [0_u8; 8];
     getrandom::fill(&mut bytes).expect("the operating system has a random source");
-    format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000)
+    // 10^12 is far below 2^64: the modulo's bias is negligible.
+    let code = u64::from_le_bytes(bytes) % 10_u64.pow(u32::from(digits));
+    format!("{code:0width$}", width = usize::from(digits))
 }
 
 /// A workshop id: a random UUID, in its simple form.
@@ -68,10 +71,12 @@ mod tests {
     }
 
     #[test]
-    fn join_codes_are_six_digits_and_typed_loosely() {
-        let code = new_join_code();
-        assert_eq!(code.len(), 6);
-        assert!(code.bytes().all(|b| b.is_ascii_digit()));
+    fn join_codes_have_their_digits_and_are_typed_loosely() {
+        for digits in [6, 8, 12] {
+            let code = new_join_code(digits);
+            assert_eq!(code.len(), usize::from(digits));
+            assert!(code.bytes().all(|b| b.is_ascii_digit()));
+        }
         assert_eq!(normalise_code(" 482-913 "), "482913");
     }
 }

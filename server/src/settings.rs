@@ -30,9 +30,16 @@ pub struct Settings {
     pub max_message_bytes: usize,
     /// Commands per second a connection may send (burst: twice this).
     pub commands_per_second: u32,
-    /// `hello`s with a join code per minute from one IP address: a join code
-    /// must not be guessable by trying.
+    /// Wrong join codes, table tokens or facilitator secrets per minute from
+    /// one IP address: they must not be guessable by trying. Right ones are
+    /// never counted (many tablets may share an address).
     pub join_attempts_per_minute: u32,
+    /// Wrong join codes per minute from all addresses together: many
+    /// addresses must not share out the code space between them.
+    pub join_failures_per_minute: u32,
+    /// Digits in a new join code (6 by default; up to 12 for a server on
+    /// the internet, where more people may try).
+    pub join_code_digits: u8,
     /// Workshops one address may create per hour (a facilitator creates a
     /// few; a script filling the server's memory and disk creates thousands).
     pub creations_per_hour: u32,
@@ -76,6 +83,8 @@ impl Default for Settings {
             max_message_bytes: 16 * 1024,
             commands_per_second: 20,
             join_attempts_per_minute: 30,
+            join_failures_per_minute: 600,
+            join_code_digits: 6,
             creations_per_hour: 60,
             max_workshops: 1000,
             max_connections: None,

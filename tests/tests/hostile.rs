@@ -487,3 +487,67 @@ async fn a_flood_of_connections_is_refused_cleanly_and_running_workshops_go_on()
     assert_eq!(health.status(), 200);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_tablets_behind_one_address_join_and_rejoin_while_guesses_are_held_back() {
+    // One address (a venue's NAT): right codes and tokens never count.
+    let server = ruche_tests::TestServer::spawn_with(|s| s.join_attempts_per_minute = 5).await;
+    let scene = Scene::ideation(server.addr, &[]).await;
+    let code = scene.code().to_owned();
+    let mut tokens = Vec::new();
+    for n in 0..40 {
+        let table = Client::join(server.addr, &code, &format!("Table {n}")).await;
+        tokens.push(table.table_token.clone().expect("a token"));
+    }
+    for token in &tokens {
+        let auth = Auth::RejoinTable {
+            code: code.clone(),
+            token: token.clone(),
+        };
+        Client::connect(server.addr, auth, None).await;
+    }
+    let _wall = Client::wall(server.addr, &code).await;
+
+    // Wrong codes from the same address: five, then held back, and then
+    // even the right code waits out the minute (else guessing would go on).
+    let mut answers = Vec::new();
+    for guess in 0..7 {
+        let auth = Auth::Wall {
+            code: format!("{:06}", (guess * 7919 + 13) % 1_000_000),
+        };
+        if let Err(ServerMsg::Error { code, .. }) =
+            Client::try_connect(server.addr, auth, None).await
+        {
+            answers.push(ruche_tests::error_code(code));
+        }
+    }
+    assert_eq!(answers[..5], ["bad_credentials"; 5], "{answers:?}");
+    assert_eq!(answers[5..], ["too_many_join_attempts"; 2], "{answers:?}");
+    let info = reqwest::get(server.url(&format!("/api/join/{code}")))
+        .await
+        .unwrap();
+    assert_eq!(info.status(), 429);
+    // A table with its token is never held back.
+    let auth = Auth::RejoinTable {
+        code: code.clone(),
+        token: tokens[0].clone(),
+    };
+    Client::connect(server.addr, auth, None).await;
+
+    // Wrong facilitator secrets are counted apart, and held back too.
+    let url = server.url(&format!(
+        "/api/workshops/{}/export.json",
+        scene.created.workshop
+    ));
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        statuses.push(
+            ruche_tests::get_as_facilitator(&url, &"0".repeat(32))
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429]);
+    server.stop().await;
+}

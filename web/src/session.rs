@@ -24,6 +24,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use crate::browser;
+use crate::i18n::texts;
 
 /// The state of the connection, for the indicator every screen shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,8 +50,6 @@ pub enum Refusal {
     BadSecret,
     /// The table's token is no longer valid: the tablet must join again.
     TableForgotten,
-    /// Too many join attempts from this address.
-    TooManyAttempts,
     /// The workshop's rules refused the join (name taken, joining locked…).
     JoinRefused(String),
 }
@@ -556,8 +555,26 @@ impl Session {
                 _ => Refusal::UnknownWorkshop,
             })),
             ErrorCode::TooManyJoinAttempts => {
-                self.forget_unjoined_token();
-                Some(Refusal::TooManyAttempts)
+                // Not a refusal of this tablet: its address tried too many
+                // wrong codes (a venue's network puts many tablets behind
+                // one address). Wait out the server's window, then try
+                // again, with the same token if this was a join.
+                self.drop_socket();
+                self.write.link.set(Link::Offline);
+                self.write.notice.set(Some(
+                    texts(self.lang_untracked()).too_many_attempts.to_owned(),
+                ));
+                let jitter = (js_sys::Math::random() * 15_000.0) as u64;
+                set_timeout(
+                    move || {
+                        if self.link.get_untracked() == Link::Offline {
+                            self.write.notice.set(None);
+                            self.connect();
+                        }
+                    },
+                    Duration::from_millis(60_000 + jitter),
+                );
+                None
             }
             ErrorCode::JoinRefused => {
                 self.forget_unjoined_token();

@@ -69,7 +69,7 @@ impl IntoResponse for ApiError {
             ApiError::TooManyRequests => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
-                "too many attempts: wait a minute".into(),
+                "too many wrong attempts from this address: wait a minute".into(),
                 None,
             ),
             ApiError::TooManyCreations => (
@@ -169,10 +169,13 @@ pub async fn public_info(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
 ) -> Result<Json<PublicInfo>, ApiError> {
-    if state.join_limiter.check_key(&peer.ip()).is_err() {
+    if !state.join_attempts.may_try(peer.ip()) {
         return Err(ApiError::TooManyRequests);
     }
-    let handle = state.hub.by_code(&code).ok_or(ApiError::NotFound)?;
+    let Some(handle) = state.hub.by_code(&code) else {
+        state.join_attempts.failed(peer.ip());
+        return Err(ApiError::NotFound);
+    };
     let setup = handle.config.setup();
     Ok(Json(PublicInfo {
         title: setup.title.clone(),
@@ -182,21 +185,28 @@ pub async fn public_info(
     }))
 }
 
-/// The workshop named in the path, if the request carries its facilitator secret.
+/// The workshop named in the path, if the request carries its facilitator
+/// secret. Wrong secrets are counted per address and held back.
 async fn facilitator_workshop(
     state: &AppState,
+    peer: SocketAddr,
     id: &str,
     headers: &HeaderMap,
 ) -> Result<(std::sync::Arc<WorkshopHandle>, ruche_shared::Workshop), ApiError> {
-    let handle = state.hub.by_id(id).ok_or(ApiError::Unauthorized)?;
+    if !state.secret_attempts.may_try(peer.ip()) {
+        return Err(ApiError::TooManyRequests);
+    }
     let secret = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or(ApiError::Unauthorized)?;
-    if !secrets::secret_matches(secret.trim(), &handle.secret_hash) {
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let handle = state.hub.by_id(id).filter(|handle| {
+        secret.is_some_and(|secret| secrets::secret_matches(secret.trim(), &handle.secret_hash))
+    });
+    let Some(handle) = handle else {
+        state.secret_attempts.failed(peer.ip());
         return Err(ApiError::Unauthorized);
-    }
+    };
     let workshop = handle
         .read()
         .await
@@ -207,20 +217,22 @@ async fn facilitator_workshop(
 /// `GET /api/workshops/{id}/export.json`.
 pub async fn export_json(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<export::Export>, ApiError> {
-    let (handle, workshop) = facilitator_workshop(&state, &id, &headers).await?;
+    let (handle, workshop) = facilitator_workshop(&state, peer, &id, &headers).await?;
     Ok(Json(export::export(&handle.id, &workshop)))
 }
 
 /// `GET /api/workshops/{id}/export.csv`.
 pub async fn export_csv(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let (handle, workshop) = facilitator_workshop(&state, &id, &headers).await?;
+    let (handle, workshop) = facilitator_workshop(&state, peer, &id, &headers).await?;
     let csv = export::to_csv(&export::export(&handle.id, &workshop), &workshop)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let disposition = format!("attachment; filename=\"ruche-{}.csv\"", handle.code);
@@ -237,10 +249,11 @@ pub async fn export_csv(
 /// `DELETE /api/workshops/{id}`: the workshop and all its events, for good.
 pub async fn delete_workshop(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let (handle, _) = facilitator_workshop(&state, &id, &headers).await?;
+    let (handle, _) = facilitator_workshop(&state, peer, &id, &headers).await?;
     state
         .hub
         .delete(&handle.id)

@@ -138,7 +138,7 @@ impl Hub {
     /// Creates a workshop, durably, and starts its actor.
     pub async fn create(&self, config: WorkshopConfig) -> Result<Created, CreateError> {
         let code = (0..100)
-            .map(|_| secrets::new_join_code())
+            .map(|_| secrets::new_join_code(self.settings.join_code_digits))
             .find(|code| !self.by_code.contains_key(code))
             .ok_or(CreateError::NoFreeCode)?;
         let secret = secrets::new_secret();

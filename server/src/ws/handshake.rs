@@ -2,11 +2,9 @@
 //! joining or coming back, the wall), checked before anything else is read.
 
 use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
-use governor::{Quota, RateLimiter};
 use ruche_shared::protocol::{Auth, ClientMsg, ErrorCode, PROTOCOL_VERSION, Seq, ServerMsg};
 use ruche_shared::{Lang, Role, RuleViolation, TableId};
 use tokio::sync::oneshot;
@@ -172,12 +170,22 @@ async fn authenticate(
             "unknown workshop, code, secret or token".to_owned(),
         )
     };
+    let held_back = || {
+        (
+            ErrorCode::TooManyJoinAttempts,
+            "too many wrong attempts from this address: wait a minute".to_owned(),
+        )
+    };
     if let Auth::Facilitator { workshop, secret } = auth {
-        let handle = state.hub.by_id(&workshop).ok_or_else(bad)?;
-        if !secrets::secret_matches(&secret, &handle.secret_hash) {
-            tracing::info!(%ip, "wrong facilitator secret");
-            return Err(bad().into());
+        if !state.secret_attempts.may_try(ip) {
+            return Err(held_back().into());
         }
+        let handle = state.hub.by_id(&workshop);
+        let Some(handle) = handle.filter(|h| secrets::secret_matches(&secret, &h.secret_hash))
+        else {
+            state.secret_attempts.failed(ip);
+            return Err(bad().into());
+        };
         return Ok(Authenticated {
             handle,
             role: Role::Facilitator,
@@ -185,20 +193,39 @@ async fn authenticate(
             last_seq,
         });
     }
-    // Everything else starts with a join code, which must not be guessable by trying.
-    if state.join_limiter.check_key(&ip).is_err() {
-        tracing::warn!(%ip, "too many join attempts");
-        let refusal = (
-            ErrorCode::TooManyJoinAttempts,
-            "too many attempts: wait a minute".to_owned(),
-        );
-        return Err(refusal.into());
+    // A table coming back with its token is never held back: the token is
+    // the secret (128 bits), and a wrong code or a wrong token get the same
+    // answer, so trying tells nothing about codes. Its failures still count.
+    if let Auth::RejoinTable { code, token } = &auth {
+        let table = match state.hub.by_code(code) {
+            Some(handle) => find_table(&handle, secrets::hash_secret(token))
+                .await
+                .map(|table| (handle, table)),
+            None => None,
+        };
+        let Some((handle, table)) = table else {
+            state.join_attempts.failed(ip);
+            return Err(bad().into());
+        };
+        return Ok(Authenticated {
+            handle,
+            role: Role::Table(table),
+            table_token: None,
+            last_seq,
+        });
+    }
+    // A join code alone (a new table, a wall) must not be guessable by trying.
+    if !state.join_attempts.may_try(ip) {
+        return Err(held_back().into());
     }
     let code = match &auth {
-        Auth::JoinTable { code, .. } | Auth::RejoinTable { code, .. } | Auth::Wall { code } => code,
-        Auth::Facilitator { .. } => unreachable!("handled above"),
+        Auth::JoinTable { code, .. } | Auth::Wall { code } => code,
+        Auth::Facilitator { .. } | Auth::RejoinTable { .. } => unreachable!("handled above"),
     };
-    let handle = state.hub.by_code(code).ok_or_else(bad)?;
+    let Some(handle) = state.hub.by_code(code) else {
+        state.join_attempts.failed(ip);
+        return Err(bad().into());
+    };
     match auth {
         Auth::Wall { .. } => Ok(Authenticated {
             handle,
@@ -206,17 +233,6 @@ async fn authenticate(
             table_token: None,
             last_seq,
         }),
-        Auth::RejoinTable { token, .. } => {
-            let table = find_table(&handle, secrets::hash_secret(&token))
-                .await
-                .ok_or_else(bad)?;
-            Ok(Authenticated {
-                handle,
-                role: Role::Table(table),
-                table_token: None,
-                last_seq,
-            })
-        }
         Auth::JoinTable { name, token, .. } => {
             let token = match token {
                 Some(token) if secrets::is_well_formed_token(&token) => token,
@@ -260,7 +276,7 @@ async fn authenticate(
                 }
             }
         }
-        Auth::Facilitator { .. } => unreachable!("handled above"),
+        Auth::Facilitator { .. } | Auth::RejoinTable { .. } => unreachable!("handled above"),
     }
 }
 
@@ -284,13 +300,4 @@ fn join_refused(violation: RuleViolation, handle: &WorkshopHandle) -> Refusal {
         message,
         violation: Some(violation),
     }
-}
-
-/// The per-address limiter of join attempts.
-pub type JoinLimiter = governor::DefaultKeyedRateLimiter<IpAddr>;
-
-/// A limiter allowing `per_minute` attempts per address.
-pub fn join_limiter(per_minute: u32) -> JoinLimiter {
-    let per_minute = NonZeroU32::new(per_minute.max(1)).expect("at least 1");
-    RateLimiter::keyed(Quota::per_minute(per_minute))
 }

@@ -28,8 +28,6 @@ use ruche_shared::protocol::{PROTOCOL_VERSION, ServerMsg};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::timeout;
 
-pub use handshake::{JoinLimiter, join_limiter};
-
 use crate::AppState;
 use crate::hub::{ActorMsg, Frame, fanout};
 use crate::metrics::RoleLabel;

@@ -20,7 +20,6 @@ pub fn Refused(lang: Lang, refusal: Refusal) -> impl IntoView {
     let message = match refusal {
         Refusal::UnknownWorkshop | Refusal::TableForgotten => t.unknown_code.to_owned(),
         Refusal::BadSecret => t.bad_secret.to_owned(),
-        Refusal::TooManyAttempts => t.too_many_attempts.to_owned(),
         Refusal::JoinRefused(why) => why,
     };
     view! {

@@ -67,7 +67,6 @@ fn JoinTable(
     let name = RwSignal::new(String::new());
     let message = refusal.map(|refusal| match refusal {
         Refusal::JoinRefused(why) => why,
-        Refusal::TooManyAttempts => t.too_many_attempts.to_owned(),
         Refusal::TableForgotten | Refusal::UnknownWorkshop | Refusal::BadSecret => {
             t.unknown_code.to_owned()
         }
