@@ -127,9 +127,13 @@ pub async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let filter = EnvFilter::try_new(&args.log)
         .map_err(|e| anyhow::anyhow!("--log {:?} is not a log filter: {e}", args.log))?;
+    // Colours only for a person at a terminal: escape codes in a log file or
+    // a service's journal are noise (and could be abused to garble it).
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stdout());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_ansi(colours)
         .init();
 
     let listener = listen(args.bind).map_err(|e| {

@@ -80,6 +80,11 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(http::healthz))
         .route("/metrics", get(http::metrics))
         .fallback(http::assets::serve)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::host::check,
+        ))
+        .layer(axum::middleware::map_response(http::headers::add))
         .with_state(state)
 }
 

@@ -279,6 +279,11 @@ impl Client {
         self.socket.send(message).await.expect("sending");
     }
 
+    /// Sends a raw frame; whether the socket took it (false once closed).
+    pub async fn try_send_frame(&mut self, message: Message) -> bool {
+        self.socket.send(message).await.is_ok()
+    }
+
     /// The next message, from the inbox first.
     pub async fn recv(&mut self) -> ServerMsg {
         if let Some(message) = self.inbox.pop_front() {

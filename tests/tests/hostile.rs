@@ -551,3 +551,104 @@ async fn forty_tablets_behind_one_address_join_and_rejoin_while_guesses_are_held
     assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429]);
     server.stop().await;
 }
+
+/// One raw HTTP/1.1 request with the headers given; the whole answer.
+async fn raw_request(addr: std::net::SocketAddr, head: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(format!("{head}\r\nConnection: close\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    read_until_closed(&mut stream, Duration::from_secs(5))
+        .await
+        .expect("the server answers and closes")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rebound_host_name_is_refused_and_pages_carry_security_headers() {
+    let server = ruche_tests::TestServer::spawn().await;
+    let scene = Scene::ideation(server.addr, &[]).await;
+
+    // DNS rebinding: evil.example re-pointed at the laptop. Same-origin for
+    // the browser, so the Origin check alone let it in.
+    let upgrade = "GET /ws HTTP/1.1\r\nHost: evil.example:8080\r\nOrigin: http://evil.example:8080\r\n\
+                   Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\
+                   Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==";
+    let answer = raw_request(server.addr, upgrade).await;
+    assert!(answer.starts_with("HTTP/1.1 421"), "{answer}");
+    assert!(answer.contains("unknown_host"), "{answer}");
+    let info = format!(
+        "GET /api/join/{} HTTP/1.1\r\nHost: evil.example",
+        scene.code()
+    );
+    assert!(
+        raw_request(server.addr, &info)
+            .await
+            .starts_with("HTTP/1.1 421")
+    );
+    // By its address, the same requests are served.
+    let info = format!(
+        "GET /api/join/{} HTTP/1.1\r\nHost: {}",
+        scene.code(),
+        server.addr
+    );
+    assert!(
+        raw_request(server.addr, &info)
+            .await
+            .starts_with("HTTP/1.1 200")
+    );
+
+    // Every answer carries the security headers; the page's policy lets
+    // only its own script and WebAssembly run.
+    for path in ["/", "/api/join/000000", "/healthz"] {
+        let response = reqwest::get(server.url(path)).await.unwrap();
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_pings_is_closed_before_and_after_hello() {
+    let server = ruche_tests::TestServer::spawn().await;
+    let mut scene = Scene::at_vote(server.addr, &["Mairie", "École"]).await;
+
+    let mut before_hello = raw_socket(server.addr).await;
+    for _ in 0..50 {
+        if before_hello
+            .send(Message::Ping(vec![1].into()))
+            .await
+            .is_err()
+        {
+            break;
+        }
+    }
+    assert!(
+        closed_by_server(&mut before_hello).await,
+        "pings instead of hello are closed"
+    );
+
+    let mut wall = Client::wall(server.addr, scene.code()).await;
+    for _ in 0..2_000 {
+        if !wall.try_send_frame(Message::Ping(vec![1].into())).await {
+            break;
+        }
+    }
+    // Closed with 1008; the close frame itself may be lost to the TCP reset
+    // of a socket closed with the flood still unread in its buffer.
+    assert!(
+        matches!(wall.close_code().await, Some(1008) | None),
+        "a ping flood is closed as a policy violation"
+    );
+    // The tables are not affected.
+    scene.tables[0].vote(1, 1).await;
+    server.stop().await;
+}

@@ -6,6 +6,8 @@
 
 pub mod assets;
 pub mod export;
+pub mod headers;
+pub mod host;
 
 use std::net::SocketAddr;
 

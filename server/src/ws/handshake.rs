@@ -35,13 +35,23 @@ pub async fn handshake(
     ip: IpAddr,
 ) -> Option<Authenticated> {
     let deadline = Instant::now() + state.settings.handshake_timeout;
+    let mut control_frames = 0;
     loop {
         let next = tokio::time::timeout_at(deadline, socket.recv())
             .await
             .ok()?;
         let text = match Incoming::from(next) {
             Incoming::Text(text) => text,
-            Incoming::Ignore => continue,
+            Incoming::Ignore => {
+                // Each ping makes the server queue a pong: a client that
+                // pings instead of saying hello is closed.
+                control_frames += 1;
+                if control_frames > super::CONTROL_FRAMES_BEFORE_HELLO {
+                    state.metrics.protocol_error(ErrorCode::RateLimited);
+                    return None;
+                }
+                continue;
+            }
             Incoming::Binary => {
                 warn_client(
                     socket,

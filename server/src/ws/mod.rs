@@ -32,6 +32,14 @@ use crate::AppState;
 use crate::hub::{ActorMsg, Frame, fanout};
 use crate::metrics::RoleLabel;
 
+/// Pings and pongs a client may send before `hello`.
+pub const CONTROL_FRAMES_BEFORE_HELLO: u32 = 8;
+
+/// Pings and pongs per second a client may send (burst: twice this). A
+/// browser sends none of its own; each ping costs the server a pong, so a
+/// flood of them is closed rather than answered.
+pub const CONTROL_FRAMES_PER_SECOND: u32 = 10;
+
 /// Commands a connection may have waiting for an answer.
 const MAX_IN_FLIGHT: usize = 32;
 

@@ -32,6 +32,7 @@ pub async fn read_loop(
     let settings = &state.settings;
     let lang = auth.handle.lang();
     let limiter = RateLimiter::direct(command_quota(settings.commands_per_second));
+    let control_limiter = RateLimiter::direct(command_quota(super::CONTROL_FRAMES_PER_SECOND));
     let mut errors = ErrorLog {
         state,
         workshop: &auth.handle.id,
@@ -102,7 +103,12 @@ pub async fn read_loop(
                     }
                 }
             }
-            Incoming::Ignore => {}
+            Incoming::Ignore => {
+                if control_limiter.check().is_err() {
+                    errors.report(ErrorCode::RateLimited);
+                    return Some(Goodbye::TooManyControlFrames);
+                }
+            }
             Incoming::Binary => {
                 let code = ErrorCode::BinaryNotSupported;
                 errors.report(code);

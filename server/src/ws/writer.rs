@@ -27,6 +27,8 @@ pub enum Goodbye {
     Silent,
     /// The client closed, or its socket failed: 1000 (normal).
     ClientClosed,
+    /// The client flooded the server with pings: 1008 (policy violation).
+    TooManyControlFrames,
 }
 
 impl Goodbye {
@@ -35,6 +37,7 @@ impl Goodbye {
             Goodbye::TooLarge => (close_code::SIZE, "message too big"),
             Goodbye::Silent => (close_code::AWAY, "no answer to pings"),
             Goodbye::ClientClosed => (close_code::NORMAL, "bye"),
+            Goodbye::TooManyControlFrames => (close_code::POLICY, "too many pings"),
         };
         CloseFrame {
             code,
