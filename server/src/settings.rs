@@ -60,6 +60,11 @@ pub struct Settings {
     /// How often the server pings a client; a client silent for three times
     /// this is dropped.
     pub heartbeat_interval: Duration,
+    /// The longest one write to a client may wait for it to read. A tablet
+    /// on poor Wi-Fi takes a second or two for a snapshot; a client that
+    /// stops reading altogether would otherwise keep what was being written
+    /// to it (up to a whole snapshot) for as long as it stays connected.
+    pub write_deadline: Duration,
     /// Frames waiting for one client before it counts as lagging (it then gets
     /// a fresh snapshot instead of a growing backlog).
     pub client_queue_frames: usize,
@@ -92,6 +97,7 @@ impl Default for Settings {
             request_deadline: crate::serve::REQUEST_DEADLINE,
             handshake_timeout: Duration::from_secs(10),
             heartbeat_interval: Duration::from_secs(15),
+            write_deadline: Duration::from_secs(20),
             client_queue_frames: 64,
             recent_events: 4096,
             snapshot_every: 1000,

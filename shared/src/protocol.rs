@@ -124,6 +124,9 @@ pub enum ErrorCode {
     /// The workshop's rules refused the join (name taken, joining locked):
     /// `violation` says which.
     JoinRefused,
+    /// This workshop already has as many screens of this kind open as it
+    /// may (facilitator consoles, walls, or one table's tablets): close one.
+    TooManyScreens,
     /// The client speaks another version of the protocol.
     UnsupportedProtocol,
     /// The server is shutting down: reconnect in a moment.
@@ -155,6 +158,12 @@ impl ErrorCode {
             (E::BadCredentials, Lang::En) => "Unknown code, link or token.",
             (E::TooManyJoinAttempts, Lang::Fr) => "Trop d'essais : attendez une minute.",
             (E::TooManyJoinAttempts, Lang::En) => "Too many attempts: wait a minute.",
+            (E::TooManyScreens, Lang::Fr) => {
+                "Trop d'écrans ouverts pour cet atelier : fermez-en un, puis rechargez."
+            }
+            (E::TooManyScreens, Lang::En) => {
+                "Too many screens are open for this workshop: close one, then reload."
+            }
             (E::JoinRefused, Lang::Fr) => "Impossible de rejoindre l'atelier.",
             (E::JoinRefused, Lang::En) => "The workshop cannot be joined.",
             (E::UnsupportedProtocol, Lang::Fr) => {

@@ -395,6 +395,7 @@ fn error_codes() -> Vec<ErrorCode> {
         E::BadCredentials,
         E::TooManyJoinAttempts,
         E::JoinRefused,
+        E::TooManyScreens,
         E::UnsupportedProtocol,
         E::ShuttingDown,
         E::Internal,
@@ -411,6 +412,7 @@ fn error_codes() -> Vec<ErrorCode> {
             | E::BadCredentials
             | E::TooManyJoinAttempts
             | E::JoinRefused
+            | E::TooManyScreens
             | E::UnsupportedProtocol
             | E::ShuttingDown
             | E::Internal => {}

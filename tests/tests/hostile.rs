@@ -416,7 +416,7 @@ async fn idle_slow_and_http2_connections_are_closed() {
 
     // A kept-alive connection that goes quiet after its first request.
     let mut idle = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         .await
         .unwrap();
     let answer = read_until_closed(&mut idle, Duration::from_secs(5)).await;
@@ -426,7 +426,7 @@ async fn idle_slow_and_http2_connections_are_closed() {
     // A body sent one byte at a time, slower than the deadline.
     let mut slow = tokio::net::TcpStream::connect(server.addr).await.unwrap();
     slow.write_all(
-        b"POST /api/workshops HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
+        b"POST /api/workshops HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
     )
     .await
     .unwrap();
@@ -650,5 +650,89 @@ async fn a_flood_of_pings_is_closed_before_and_after_hello() {
     );
     // The tables are not affected.
     scene.tables[0].vote(1, 1).await;
+    server.stop().await;
+}
+
+/// This process's resident memory, in KiB.
+fn own_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// A figure of `/metrics`, e.g. `ruche_connections{role="wall"}`.
+async fn metric(addr: std::net::SocketAddr, name: &str) -> u64 {
+    let text = reqwest::get(format!("http://{addr}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.trim().parse::<f64>().ok())
+        .map_or(0, |v| v as u64)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screens_that_never_read_are_bounded_per_workshop_and_let_go() {
+    let server = ruche_tests::TestServer::spawn_with(|s| {
+        s.write_deadline = Duration::from_secs(1);
+        s.heartbeat_interval = Duration::from_millis(800);
+    })
+    .await;
+    let mut scene = Scene::ideation(server.addr, &[]).await;
+    // A large workshop: 1,000 ideas of 280 characters (a snapshot of ~600 KB).
+    let long = "é".repeat(279);
+    for n in 0..1000 {
+        scene.facilitator.submit(&format!("{}{long}", n % 10)).await;
+    }
+    let rss_before = own_rss_kib();
+
+    // 200 walls that say hello and never read a byte.
+    let hello = serde_json::to_string(&ClientMsg::Hello {
+        protocol: PROTOCOL_VERSION,
+        auth: Auth::Wall {
+            code: scene.code().to_owned(),
+        },
+        last_seq: None,
+    })
+    .unwrap();
+    let mut silent = Vec::new();
+    for _ in 0..200 {
+        let mut socket = raw_socket(server.addr).await;
+        socket.send(Message::text(hello.clone())).await.unwrap();
+        silent.push(socket);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let walls = metric(server.addr, "ruche_connections{role=\"wall\"}").await;
+    let refused = metric(
+        server.addr,
+        "ruche_protocol_errors_total{code=\"too_many_screens\"}",
+    )
+    .await;
+    let grown_mib = own_rss_kib().saturating_sub(rss_before) / 1024;
+    println!("200 silent walls: {walls} held, {refused} refused, memory +{grown_mib} MiB");
+    assert_eq!(walls, 32, "a workshop holds at most 32 walls");
+    assert_eq!(refused, 168);
+    assert!(grown_mib < 64, "memory grew by {grown_mib} MiB");
+
+    // They answer no ping (they read nothing): let go after three
+    // heartbeats (or sooner, at the write deadline, when what is written to
+    // them outgrows the kernel's buffers); a new wall is served.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let walls = metric(server.addr, "ruche_connections{role=\"wall\"}").await;
+    assert_eq!(walls, 0, "walls that never read are let go");
+    let mut wall = Client::wall(server.addr, scene.code()).await;
+    wall.expect("a snapshot", |m| {
+        matches!(m, ServerMsg::Snapshot { .. }).then_some(())
+    })
+    .await;
+    drop(silent);
     server.stop().await;
 }

@@ -203,6 +203,8 @@ pub struct WorkshopCore {
     flush_at: Option<Instant>,
     events_since_snapshot: u64,
     broken: bool,
+    /// Snapshots encoded at this sequence number, per role (see `snapshot_for`).
+    snapshots: (Seq, Vec<(Role, Frame)>),
     stopped: Arc<OnceLock<String>>,
     joining_locked: Arc<AtomicBool>,
     last_activity_ms: Arc<AtomicU64>,
@@ -245,6 +247,7 @@ impl WorkshopCore {
             flush_at: None,
             events_since_snapshot: 0,
             broken: false,
+            snapshots: (start.seq, Vec::new()),
             stopped: start.stopped,
             joining_locked: start.joining_locked,
             last_activity_ms: start.last_activity_ms,
@@ -620,9 +623,27 @@ impl WorkshopCore {
         }
     }
 
+    /// The snapshot `role` sees now, encoded once per sequence number and
+    /// shared by every connection of that role (a wall reloaded by twenty
+    /// phones costs one encoding and one copy in memory, not twenty).
+    fn snapshot_for(&mut self, role: Role) -> Frame {
+        if self.snapshots.0 != self.seq {
+            self.snapshots = (self.seq, Vec::new());
+        }
+        if let Some((_, frame)) = self.snapshots.1.iter().find(|(r, _)| *r == role) {
+            return frame.clone();
+        }
+        let frame = fanout::snapshot_frame(&self.workshop, self.seq, role);
+        // A table's view is its own: only the shared views are kept.
+        if matches!(role, Role::Facilitator | Role::Wall) {
+            self.snapshots.1.push((role, frame.clone()));
+        }
+        frame
+    }
+
     /// What a new subscriber gets first: the missed events if they are all
     /// still in memory, else a snapshot; then the current results.
-    fn initial_frames(&self, role: Role, last_seq: Option<Seq>) -> Vec<Frame> {
+    fn initial_frames(&mut self, role: Role, last_seq: Option<Seq>) -> Vec<Frame> {
         let oldest_kept = self.recent.front().map_or(self.seq + 1, |e| e.seq);
         let mut frames = Vec::new();
         match last_seq {
@@ -633,7 +654,7 @@ impl WorkshopCore {
                     frames.push(fanout::encode(&ServerMsg::Events { events }));
                 }
             }
-            _ => frames.push(fanout::snapshot_frame(&self.workshop, self.seq, role)),
+            _ => frames.push(self.snapshot_for(role)),
         }
         let (facilitator, public) = fanout::results_frames(&self.workshop, self.seq);
         match role {

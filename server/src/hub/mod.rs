@@ -50,11 +50,62 @@ pub struct WorkshopHandle {
     pub last_activity_ms: Arc<AtomicU64>,
     /// Set, with the reason, when the workshop has stopped on a failed write.
     pub stopped: Arc<OnceLock<String>>,
+    /// Connections open now, per role (see [`WorkshopHandle::open_screen`]).
+    screens: Arc<std::sync::Mutex<std::collections::HashMap<Role, usize>>>,
     /// The actor's inbox.
     pub tx: mpsc::Sender<ActorMsg>,
 }
 
+/// Facilitator consoles a workshop may have open at once.
+pub const MAX_FACILITATOR_SCREENS: usize = 16;
+/// Walls a workshop may have open at once (one per projector or TV, and a
+/// few phones or laptops following along).
+pub const MAX_WALL_SCREENS: usize = 32;
+/// Connections one table may have open at once (its tablet, and the old
+/// connection of a tablet that reconnected before it was dropped).
+pub const MAX_TABLE_SCREENS: usize = 4;
+
+/// A connection's place among its workshop's screens, given back on drop.
+pub struct ScreenPlace {
+    screens: Arc<std::sync::Mutex<std::collections::HashMap<Role, usize>>>,
+    role: Role,
+}
+
+impl Drop for ScreenPlace {
+    fn drop(&mut self) {
+        let mut screens = self.screens.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = screens.get_mut(&self.role) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                screens.remove(&self.role);
+            }
+        }
+    }
+}
+
 impl WorkshopHandle {
+    /// Takes a place for a connection of `role`, unless the workshop has its
+    /// most of them already. Each connection holds what the server sends it
+    /// until the client reads it: bounding them per workshop bounds what
+    /// clients that never read can make the server hold.
+    pub fn open_screen(&self, role: Role) -> Option<ScreenPlace> {
+        let max = match role {
+            Role::Facilitator => MAX_FACILITATOR_SCREENS,
+            Role::Table(_) => MAX_TABLE_SCREENS,
+            Role::Wall | Role::Guest => MAX_WALL_SCREENS,
+        };
+        let mut screens = self.screens.lock().unwrap_or_else(|p| p.into_inner());
+        let count = screens.entry(role).or_default();
+        if *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(ScreenPlace {
+            screens: self.screens.clone(),
+            role,
+        })
+    }
+
     /// The screens' language.
     pub fn lang(&self) -> Lang {
         self.config.setup().lang
@@ -268,6 +319,7 @@ impl Hub {
             joining_locked,
             last_activity_ms,
             stopped,
+            screens: Arc::default(),
             tx,
         };
         self.by_code.insert(record.code, record.id.clone());

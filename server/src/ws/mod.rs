@@ -18,19 +18,20 @@ mod writer;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use axum::extract::ws::WebSocket;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use ruche_shared::Role;
-use ruche_shared::protocol::{PROTOCOL_VERSION, ServerMsg};
+use ruche_shared::protocol::{ErrorCode, PROTOCOL_VERSION, ServerMsg};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::timeout;
 
 use crate::AppState;
 use crate::hub::{ActorMsg, Frame, fanout};
 use crate::metrics::RoleLabel;
+use incoming::error_frame;
 
 /// Pings and pongs a client may send before `hello`.
 pub const CONTROL_FRAMES_BEFORE_HELLO: u32 = 8;
@@ -70,6 +71,24 @@ pub async fn upgrade(
 async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
     let settings = state.settings.clone();
     let Some(auth) = handshake::handshake(&mut socket, &state, ip).await else {
+        return;
+    };
+    let Some(_place) = auth.handle.open_screen(auth.role) else {
+        state.metrics.protocol_error(ErrorCode::TooManyScreens);
+        tracing::info!(workshop = %auth.handle.id, role = ?auth.role, "too many screens of this kind; refused");
+        let code = ErrorCode::TooManyScreens;
+        let _ = socket
+            .send(Message::Text(error_frame(
+                code,
+                code.sentence(auth.handle.lang()),
+                None,
+            )))
+            .await;
+        let close = CloseFrame {
+            code: close_code::POLICY,
+            reason: "too many screens".into(),
+        };
+        let _ = socket.send(Message::Close(Some(close))).await;
         return;
     };
     let role_label = RoleLabel {
@@ -117,12 +136,21 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
         goodbye: goodbye_rx,
         shutdown: state.shutdown.clone(),
         heartbeat: settings.heartbeat_interval,
+        write_deadline: settings.write_deadline,
     };
-    let writer = tokio::spawn(writer::write_loop(sink, first, inputs));
+    let mut writer = tokio::spawn(writer::write_loop(sink, first, inputs));
 
-    let goodbye = reader::read_loop(stream, &state, &auth, subscription.id, ip, &reply_tx).await;
-    if let Some(goodbye) = goodbye {
-        let _ = goodbye_tx.send(goodbye);
+    // A writer that ends first (the client stopped reading past the write
+    // deadline, or the socket failed) ends the reading too: the connection
+    // and everything it held are let go at once.
+    let mut writer_done = false;
+    tokio::select! {
+        goodbye = reader::read_loop(stream, &state, &auth, subscription.id, ip, &reply_tx) => {
+            if let Some(goodbye) = goodbye {
+                let _ = goodbye_tx.send(goodbye);
+            }
+        }
+        _ = &mut writer => writer_done = true,
     }
     let _ = auth
         .handle
@@ -132,6 +160,8 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
         })
         .await;
     drop(reply_tx);
-    let _ = timeout(Duration::from_secs(2), writer).await;
+    if !writer_done {
+        let _ = timeout(Duration::from_secs(2), writer).await;
+    }
     gauge.dec();
 }

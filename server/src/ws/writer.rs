@@ -58,6 +58,18 @@ pub struct WriterInputs {
     pub shutdown: watch::Receiver<bool>,
     /// How often to ping.
     pub heartbeat: Duration,
+    /// The longest one write may wait for the client to read.
+    pub write_deadline: Duration,
+}
+
+/// Runs one write (a send, a feed, a flush) under the write deadline
+/// (`Settings::write_deadline`); false if it failed or overran (the
+/// connection then ends).
+async fn within_deadline<E>(
+    deadline: Duration,
+    write: impl std::future::Future<Output = Result<(), E>>,
+) -> bool {
+    matches!(tokio::time::timeout(deadline, write).await, Ok(Ok(())))
 }
 
 /// Sends `first`, then drains answers (first) and news into the socket until
@@ -73,11 +85,16 @@ pub async fn write_loop(
         mut goodbye,
         mut shutdown,
         heartbeat,
+        write_deadline: deadline,
     } = inputs;
     for frame in first {
-        if sink.send(Message::Text(frame)).await.is_err() {
+        if !within_deadline(deadline, sink.feed(Message::Text(frame))).await {
             return;
         }
+    }
+    if !within_deadline(deadline, sink.flush()).await {
+        tracing::debug!("a client did not read its first frames in time; dropped");
+        return;
     }
     let mut ping = tokio::time::interval(heartbeat);
     ping.tick().await;
@@ -107,7 +124,7 @@ pub async fn write_loop(
         // Whatever else is already queued for this client goes out in the same
         // write: one system call for a flush's events, results and answers,
         // not one per frame.
-        if sink.feed(message).await.is_err() {
+        if !within_deadline(deadline, sink.feed(message)).await {
             return;
         }
         for _ in 0..MAX_FRAMES_PER_WRITE {
@@ -116,11 +133,11 @@ pub async fn write_loop(
                 Err(_) => news.try_recv().ok(),
             };
             let Some(frame) = queued else { break };
-            if sink.feed(Message::Text(frame)).await.is_err() {
+            if !within_deadline(deadline, sink.feed(Message::Text(frame))).await {
                 return;
             }
         }
-        if sink.flush().await.is_err() {
+        if !within_deadline(deadline, sink.flush()).await {
             return;
         }
     }
