@@ -83,6 +83,16 @@ pub struct Args {
     #[arg(long, env = "RUCHE_MAX_WORKSHOPS", default_value_t = 1000)]
     pub max_workshops: usize,
 
+    /// The address of a reverse proxy in front of Ruche (nginx, HAProxy),
+    /// whose X-Forwarded-For header then names the client. Repeat for
+    /// several. Without it the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "RUCHE_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Most open connections (tablets, screens and HTTP requests together).
     /// By default as many as the system's limit on open files allows.
     #[arg(long, env = "RUCHE_MAX_CONNECTIONS")]
@@ -114,6 +124,7 @@ impl Args {
             creations_per_hour: self.creations_per_hour,
             max_workshops: self.max_workshops,
             max_connections: self.max_connections,
+            trusted_proxies: self.trusted_proxies.clone(),
             retention: self
                 .retention_days
                 .map(|days| Duration::from_secs(days * 86_400)),

@@ -224,6 +224,7 @@ pub async fn start(
     let limits = serve::ServeLimits {
         header_read_timeout: state.settings.header_read_timeout,
         request_deadline: state.settings.request_deadline,
+        trusted_proxies: state.settings.trusted_proxies.clone().into(),
         ..serve::ServeLimits::new(state.settings.max_connections)
     };
     let router = app(state);

@@ -45,8 +45,8 @@ const RESERVED_DESCRIPTORS: usize = 64;
 /// How long a stop waits for HTTP requests in flight (WebSockets are closed by the hub).
 const DRAIN: Duration = Duration::from_secs(5);
 
-/// The limits [`serve`] applies.
-#[derive(Debug, Clone, Copy)]
+/// The limits [`serve`] applies, and whom it trusts to name the client.
+#[derive(Debug, Clone)]
 pub struct ServeLimits {
     /// See [`HEADER_READ_TIMEOUT`].
     pub header_read_timeout: Duration,
@@ -54,6 +54,10 @@ pub struct ServeLimits {
     pub request_deadline: Duration,
     /// Open connections at most (HTTP and WebSocket together).
     pub max_connections: usize,
+    /// Reverse proxies whose `X-Forwarded-For` names the client: behind
+    /// one, every request comes from the proxy's address, and the limits
+    /// per address would hold back everyone at once.
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl ServeLimits {
@@ -68,6 +72,7 @@ impl ServeLimits {
             max_connections: max_connections
                 .map_or(ceiling, |m| m.min(ceiling))
                 .clamp(1, 1 << 20),
+            trusted_proxies: Arc::new([]),
         }
     }
 }
@@ -127,10 +132,12 @@ pub async fn serve(
         }
         let router = router.clone();
         let deadline = limits.request_deadline;
+        let trusted = limits.trusted_proxies.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<_>| {
+            let client = client_address(peer, request.headers(), &trusted);
             request
                 .extensions_mut()
-                .insert(ConnectInfo::<SocketAddr>(peer));
+                .insert(ConnectInfo::<SocketAddr>(client));
             let router = router.clone();
             async move {
                 let response = match tokio::time::timeout(deadline, router.oneshot(request)).await {
@@ -180,6 +187,27 @@ pub async fn serve(
 fn raise_now() -> io::Result<usize> {
     rlimit::increase_nofile_limit(u64::MAX)
         .map(|limit| usize::try_from(limit).unwrap_or(usize::MAX))
+}
+
+/// The client's address: the peer's, or, when the peer is a trusted reverse
+/// proxy, the last address its `X-Forwarded-For` adds (the one it saw; those
+/// before it are whatever the client claimed).
+pub fn client_address(
+    peer: SocketAddr,
+    headers: &axum::http::HeaderMap,
+    trusted_proxies: &[std::net::IpAddr],
+) -> SocketAddr {
+    if !trusted_proxies.contains(&peer.ip()) {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .next_back()
+        .and_then(|last| last.trim().parse::<std::net::IpAddr>().ok())
+        .map_or(peer, |ip| SocketAddr::new(ip, peer.port()))
 }
 
 /// The answer to a request that overran [`REQUEST_DEADLINE`].
@@ -259,6 +287,32 @@ impl AsyncWrite for Counted {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod address_tests {
+    use super::client_address;
+    use axum::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn only_a_trusted_proxy_names_the_client() {
+        let proxy: std::net::SocketAddr = "127.0.0.1:50000".parse().unwrap();
+        let stranger: std::net::SocketAddr = "192.168.1.66:50000".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("6.6.6.6, 192.168.1.23"),
+        );
+        let trusted = ["127.0.0.1".parse().unwrap()];
+        assert_eq!(
+            client_address(proxy, &headers, &trusted).ip().to_string(),
+            "192.168.1.23",
+            "the address the proxy saw, not what the client claimed"
+        );
+        assert_eq!(client_address(stranger, &headers, &trusted), stranger);
+        assert_eq!(client_address(proxy, &HeaderMap::new(), &trusted), proxy);
+        assert_eq!(client_address(proxy, &headers, &[]), proxy);
     }
 }
 

@@ -46,6 +46,10 @@ pub struct Settings {
     /// Workshops the server holds at most; creating one more is refused
     /// (`too_many_workshops`) until some are deleted or expire (`retention`).
     pub max_workshops: usize,
+    /// Reverse proxies (nginx, HAProxy) whose `X-Forwarded-For` header names
+    /// the client; the limits per address then apply to the client, not to
+    /// the proxy. Empty: the header is ignored (anyone could write it).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Open connections at most (HTTP and WebSocket); `None`: as many as
     /// the limit on open files allows, less a reserve. Over it, new
     /// connections get a `503` and are closed.
@@ -93,6 +97,7 @@ impl Default for Settings {
             creations_per_hour: 60,
             max_workshops: 1000,
             max_connections: None,
+            trusted_proxies: Vec::new(),
             header_read_timeout: crate::serve::HEADER_READ_TIMEOUT,
             request_deadline: crate::serve::REQUEST_DEADLINE,
             handshake_timeout: Duration::from_secs(10),

@@ -736,3 +736,46 @@ async fn screens_that_never_read_are_bounded_per_workshop_and_let_go() {
     drop(silent);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_the_limits_apply_to_each_client() {
+    let server = ruche_tests::TestServer::spawn_with(|s| {
+        s.join_attempts_per_minute = 2;
+        s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let lookup = |from: &'static str| {
+        client
+            .get(server.url("/api/join/999999"))
+            .header("x-forwarded-for", format!("6.6.6.6, {from}"))
+            .send()
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(lookup("10.0.0.1").await.unwrap().status().as_u16());
+    }
+    assert_eq!(statuses, [404, 404, 429], "one client held back");
+    assert_eq!(
+        lookup("10.0.0.2").await.unwrap().status(),
+        404,
+        "another client behind the same proxy is not"
+    );
+    server.stop().await;
+
+    // Without the setting, the header is anybody's word and is ignored.
+    let server = ruche_tests::TestServer::spawn_with(|s| s.join_attempts_per_minute = 2).await;
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for from in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
+        let response = client
+            .get(server.url("/api/join/999999"))
+            .header("x-forwarded-for", from)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [404, 404, 429]);
+    server.stop().await;
+}
