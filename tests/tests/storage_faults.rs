@@ -41,6 +41,9 @@ impl EventLog for FillingDisk {
     fn delete_workshop(&mut self, id: &str) -> Result<(), StoreError> {
         self.log.delete_workshop(id)
     }
+    fn purge_step(&mut self) -> Result<bool, StoreError> {
+        self.log.purge_step()
+    }
 }
 
 async fn loopback() -> tokio::net::TcpListener {

@@ -120,6 +120,15 @@ pub trait EventLog: Send + 'static {
     /// Reads every workshop back. A workshop whose rows do not decode is
     /// listed in [`Loaded::damaged`]; an error is for the log as a whole.
     fn load_all(&mut self) -> Result<Loaded, StoreError>;
-    /// Deletes a workshop and all its events.
+    /// Deletes a workshop: once this returns it is gone from every read and
+    /// from the next start-up. Its events may be erased later, by
+    /// [`EventLog::purge_step`].
     fn delete_workshop(&mut self, id: &str) -> Result<(), StoreError>;
+
+    /// Erases a little more of what deleted workshops left (a few
+    /// milliseconds' work, so that commits are not held up); returns whether
+    /// there is more. The writer calls it between commits until it says no.
+    fn purge_step(&mut self) -> Result<bool, StoreError> {
+        Ok(false)
+    }
 }

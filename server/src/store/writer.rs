@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -94,8 +94,23 @@ fn run(mut log: Box<dyn EventLog>, rx: Receiver<WriterMsg>, metrics: &Metrics) {
     let mut group = Group::default();
     let mut stopped = Stopped::default();
     let mut stopping = false;
-    while let Ok(first) = rx.recv() {
-        let mut next = Some(first);
+    // Whether deleted workshops' events are still being erased: then the
+    // writer does not sleep on its queue but erases a step between groups.
+    let mut purging = false;
+    loop {
+        let first = if purging {
+            match rx.try_recv() {
+                Ok(message) => Some(message),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(message) => Some(message),
+                Err(_) => break,
+            }
+        };
+        let mut next = first;
         // Take everything already waiting: that is the group commit.
         while let Some(message) = next.take().or_else(|| {
             (group.appends.len() < MAX_GROUP)
@@ -116,13 +131,33 @@ fn run(mut log: Box<dyn EventLog>, rx: Receiver<WriterMsg>, metrics: &Metrics) {
                     commit_group(&mut *log, &mut group, &mut stopped, metrics);
                     stopped.0.remove(&id);
                     let _ = reply.send(log.delete_workshop(&id));
+                    purging = true;
                 }
                 WriterMsg::Stop => stopping = true,
             }
         }
         commit_group(&mut *log, &mut group, &mut stopped, metrics);
+        if purging {
+            purging = purge(&mut *log, stopping);
+        }
         if stopping {
             break;
+        }
+    }
+}
+
+/// One step of erasing deleted workshops' events (every step, when the
+/// server is stopping); whether there is more to do.
+fn purge(log: &mut dyn EventLog, to_the_end: bool) -> bool {
+    loop {
+        match log.purge_step() {
+            Ok(more) if more && to_the_end => continue,
+            Ok(more) => return more,
+            Err(error) => {
+                // Not lost: the next start-up erases what is left.
+                tracing::warn!(%error, "erasing a deleted workshop's events failed; will finish at the next start");
+                return false;
+            }
         }
     }
 }
