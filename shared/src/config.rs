@@ -157,9 +157,12 @@ pub struct WorkshopSetup {
 
 /// A checked workshop configuration: every field is within its limits and every
 /// cross-reference (a scoring step's source vote) points where it should.
+///
+/// Shared, not copied: the registry, the actor's workshop and its views all
+/// hold the same one (a setup of 31 steps of 100 items is a few hundred KiB).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "WorkshopSetup", into = "WorkshopSetup")]
-pub struct WorkshopConfig(WorkshopSetup);
+pub struct WorkshopConfig(std::sync::Arc<WorkshopSetup>);
 
 /// Why a [`WorkshopSetup`] was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -220,7 +223,7 @@ impl WorkshopConfig {
         for (index, step) in setup.steps.iter().enumerate() {
             check_step(&setup.steps, index, step)?;
         }
-        Ok(WorkshopConfig(setup))
+        Ok(WorkshopConfig(std::sync::Arc::new(setup)))
     }
 
     /// The settings, all valid.
@@ -253,7 +256,7 @@ impl TryFrom<WorkshopSetup> for WorkshopConfig {
 
 impl From<WorkshopConfig> for WorkshopSetup {
     fn from(config: WorkshopConfig) -> Self {
-        config.0
+        std::sync::Arc::unwrap_or_clone(config.0)
     }
 }
 

@@ -779,3 +779,66 @@ async fn behind_a_trusted_proxy_the_limits_apply_to_each_client() {
     assert_eq!(statuses, [404, 404, 429]);
     server.stop().await;
 }
+
+/// The heaviest setup the API takes: 31 scoring steps of 100 items and 12
+/// criteria each, 12 seats (what a script filling memory would send).
+fn heaviest_setup() -> String {
+    let criteria: Vec<_> = (0..12)
+        .map(|n| serde_json::json!({ "name": format!("critère {n}") }))
+        .collect();
+    let mut steps: Vec<_> = (0..31)
+        .map(|s| {
+            serde_json::json!({
+                "kind": "scoring",
+                "criteria": criteria,
+                "scale_min": 0,
+                "scale_max": 10,
+                "items": { "from": "given", "texts": (0..100).map(|i| format!("{s}.{i}")).collect::<Vec<_>>() },
+            })
+        })
+        .collect();
+    steps.push(serde_json::json!({ "kind": "results" }));
+    serde_json::json!({
+        "setup": { "title": "Lourd", "question": "Combien ?", "seats": 12, "steps": steps }
+    })
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_memory_a_workshop_costs_is_bounded_and_measured() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ruche.db");
+    let server = ServerProcess::start(SERVER, &db, &[]).await;
+    let setup = heaviest_setup();
+    assert!(
+        setup.len() < ruche_server::settings::MAX_SETUP_BYTES,
+        "{}",
+        setup.len()
+    );
+    let rss_before = server.rss_kib();
+    const WORKSHOPS: u64 = 50;
+    for _ in 0..WORKSHOPS {
+        assert_eq!(try_create(server.addr, setup.clone()).await.0, 201);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let per_workshop = server.rss_kib().saturating_sub(rss_before) / WORKSHOPS;
+    let db_kib = std::fs::metadata(&db).map_or(0, |m| m.len()) / 1024;
+    server.kill().await;
+
+    // After a restart, rebuilt from the log, against an empty server's memory.
+    let empty_dir = tempfile::tempdir().unwrap();
+    let empty = ServerProcess::start(SERVER, &empty_dir.path().join("e.db"), &[]).await;
+    let server = ServerProcess::start(SERVER, &db, &[]).await;
+    let per_workshop_rebuilt = server.rss_kib().saturating_sub(empty.rss_kib()) / WORKSHOPS;
+    println!(
+        "heaviest workshop: {per_workshop} KiB of memory each when created, \
+         {per_workshop_rebuilt} KiB after a restart; database {db_kib} KiB for {WORKSHOPS}"
+    );
+    assert!(per_workshop < 1024, "{per_workshop} KiB per workshop");
+    assert!(
+        per_workshop_rebuilt < 1024,
+        "{per_workshop_rebuilt} KiB per workshop after a restart"
+    );
+    server.kill().await;
+    empty.kill().await;
+}
