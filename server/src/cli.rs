@@ -41,6 +41,13 @@ pub struct Args {
     )]
     pub allowed_origins: Vec<String>,
 
+    /// The address tablets should open, as they reach this computer, e.g.
+    /// http://192.168.1.10:8080 or https://ruche.mairie.example behind a
+    /// proxy. By default, this computer's address on the local network.
+    /// The wall's QR code and the console's links show it.
+    #[arg(long, env = "RUCHE_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+
     /// What to log: error, warn, info, debug, or a tracing filter like "ruche_server=debug".
     #[arg(long, env = "RUCHE_LOG", default_value = "info")]
     pub log: String,
@@ -153,22 +160,38 @@ pub async fn main() -> anyhow::Result<()> {
             args.bind
         )
     })?;
-    let running = crate::run(listener, args.settings()).await.map_err(|e| {
+    let port = listener.local_addr()?.port();
+    let tablet_base = args
+        .public_url
+        .clone()
+        .or_else(|| tablet_base_for(args.bind, port));
+    let mut settings = args.settings();
+    settings.tablet_base = tablet_base.clone();
+    let running = crate::run(listener, settings).await.map_err(|e| {
         anyhow::anyhow!("cannot start with the database {}: {e}", args.db.display())
     })?;
-    let port = running.addr.port();
     println!(
         "Ruche is running: http://localhost:{port}/  (database: {})",
         args.db.display()
     );
-    let tablets_base = match lan_address() {
-        Some(ip) if !args.bind.ip().is_loopback() => {
-            let base = format!("http://{ip}:{port}");
+    let tablets_base = match &tablet_base {
+        Some(base) => {
             println!("Tablets on the same network open {base}/");
-            base
+            base.clone()
         }
-        _ => {
-            println!("Tablets on the same network open this computer's address, port {port}.");
+        None if args.bind.ip().is_loopback() => {
+            println!(
+                "Warning: Ruche listens on this computer only ({}): tablets cannot reach it. \
+                 Start it with --bind 0.0.0.0:{port} to let them in.",
+                args.bind
+            );
+            format!("http://localhost:{port}")
+        }
+        None => {
+            println!(
+                "Warning: this computer is on no network yet. Connect it to the venue's Wi-Fi, \
+                 then tablets open its address, port {port} (or give it with --public-url)."
+            );
             format!("http://localhost:{port}")
         }
     };
@@ -218,6 +241,38 @@ async fn wait_for_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+/// The address tablets open when none is given: the one Ruche listens on, or
+/// this computer's address on the local network when it listens on all of
+/// them; `None` when it listens on this computer only.
+fn tablet_base_for(bind: SocketAddr, port: u16) -> Option<String> {
+    let ip = bind.ip();
+    if ip.is_loopback() {
+        return None;
+    }
+    let ip = if ip.is_unspecified() {
+        lan_address()?
+    } else {
+        ip
+    };
+    Some(match ip {
+        std::net::IpAddr::V4(v4) => format!("http://{v4}:{port}"),
+        std::net::IpAddr::V6(v6) => format!("http://[{v6}]:{port}"),
+    })
+}
+
+/// `--public-url`: an http(s) address, kept without its trailing slash.
+fn parse_public_url(text: &str) -> Result<String, String> {
+    let url = text.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or("it must start with http:// or https://, e.g. http://192.168.1.10:8080")?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
+        return Err("give the address only, e.g. http://192.168.1.10:8080 (no path)".into());
+    }
+    Ok(url.to_owned())
 }
 
 /// This computer's address on the local network: the one it would use to
@@ -292,5 +347,45 @@ impl DemoClient {
         let json = response.split("\r\n\r\n").nth(1).unwrap_or_default();
         serde_json::from_str(json)
             .map_err(|e| anyhow::anyhow!("creating a demo workshop: {e}: {response}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_public_url, tablet_base_for};
+
+    #[test]
+    fn tablets_are_given_an_address_they_can_reach() {
+        assert_eq!(
+            tablet_base_for("127.0.0.1:8080".parse().unwrap(), 8080),
+            None
+        );
+        assert_eq!(tablet_base_for("[::1]:8080".parse().unwrap(), 8080), None);
+        assert_eq!(
+            tablet_base_for("192.168.1.10:8080".parse().unwrap(), 8080).as_deref(),
+            Some("http://192.168.1.10:8080")
+        );
+        // On every address: this computer's address on the network, if it has one.
+        if let Some(base) = tablet_base_for("0.0.0.0:8080".parse().unwrap(), 8080) {
+            assert!(
+                !base.contains("0.0.0.0") && !base.contains("127.0.0.1"),
+                "{base}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_public_url_is_an_address_without_a_path() {
+        assert_eq!(
+            parse_public_url("https://ruche.mairie.example/").as_deref(),
+            Ok("https://ruche.mairie.example")
+        );
+        assert_eq!(
+            parse_public_url(" http://192.168.1.10:8080 ").as_deref(),
+            Ok("http://192.168.1.10:8080")
+        );
+        assert!(parse_public_url("192.168.1.10:8080").is_err());
+        assert!(parse_public_url("http://x/ruche").is_err());
+        assert!(parse_public_url("http://").is_err());
     }
 }

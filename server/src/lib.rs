@@ -74,6 +74,7 @@ pub fn app(state: AppState) -> Router {
             post(http::create_workshop).layer(DefaultBodyLimit::max(settings::MAX_SETUP_BYTES)),
         )
         .route("/api/join/{code}", get(http::public_info))
+        .route(ruche_shared::api::SERVER_INFO, get(http::server_info))
         .route("/api/workshops/{id}", delete(http::delete_workshop))
         .route("/api/workshops/{id}/export.json", get(http::export_json))
         .route("/api/workshops/{id}/export.csv", get(http::export_csv))

@@ -21,6 +21,10 @@ pub const MAX_SETUP_BYTES: usize = 64 * 1024;
 pub struct Settings {
     /// The SQLite file of the event log; created if missing.
     pub db_path: PathBuf,
+    /// The address tablets should open (`http://192.168.1.10:8080`), shown
+    /// by the wall's QR code and the console's links; `None` when the server
+    /// listens on this computer only.
+    pub tablet_base: Option<String>,
     /// `Origin`s allowed to open a WebSocket, besides the server's own address
     /// (a browser page served by Ruche itself is always allowed).
     pub allowed_origins: Vec<String>,
@@ -87,6 +91,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             db_path: PathBuf::from("ruche.db"),
+            tablet_base: None,
             allowed_origins: Vec::new(),
             coalesce_window: Duration::from_millis(50),
             max_message_bytes: 16 * 1024,

@@ -3,6 +3,7 @@
 //! Every failure here degrades quietly (private browsing without storage still
 //! works, only without surviving a reload).
 
+use leptos::prelude::{ReadSignal, Set, signal};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -64,6 +65,25 @@ pub fn origin() -> String {
     web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default()
+}
+
+/// The address tablets open (`http://192.168.1.10:8080`): the page's own
+/// origin at first, then what the server says (`GET /api/server`): the
+/// facilitator's browser is often on `localhost`, which no tablet reaches.
+pub fn tablet_base() -> ReadSignal<String> {
+    let (base, set_base) = signal(origin());
+    leptos::task::spawn_local(async move {
+        let Ok(answer) = http("GET", ruche_shared::api::SERVER_INFO, None, None).await else {
+            return;
+        };
+        if let Ok(ruche_shared::api::ServerInfo {
+            tablet_base: Some(tablet_base),
+        }) = serde_json::from_str(&answer.body)
+        {
+            set_base.set(tablet_base);
+        }
+    });
+    base
 }
 
 /// The WebSocket address of the server that served the page.

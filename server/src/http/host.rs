@@ -4,7 +4,8 @@
 //! Ruche answers only to the names it is reached by on a local network: an
 //! address (`192.168.1.10`, `[::1]`), `localhost`, a `.local` name
 //! (mDNS, which no outside resolver controls), and the hosts of the origins
-//! given with `--allowed-origin` (a server behind a reverse proxy).
+//! given with `--allowed-origin` and `--public-url` (a server behind a
+//! reverse proxy).
 
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
@@ -53,7 +54,14 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         .get(header::HOST)
         .and_then(|h| h.to_str().ok());
     match host {
-        Some(host) if !host_allowed(host, &state.settings.allowed_origins) => {
+        Some(host)
+            if !host_allowed(host, &state.settings.allowed_origins)
+                && !state
+                    .settings
+                    .tablet_base
+                    .as_ref()
+                    .is_some_and(|base| host_allowed(host, std::slice::from_ref(base))) =>
+        {
             tracing::debug!(%host, "request for a host Ruche does not answer to");
             let body = ruche_shared::api::ErrorBody {
                 code: "unknown_host".into(),

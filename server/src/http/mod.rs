@@ -264,6 +264,13 @@ pub async fn delete_workshop(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `GET /api/server`: the address tablets should open.
+pub async fn server_info(State(state): State<AppState>) -> Json<ruche_shared::api::ServerInfo> {
+    Json(ruche_shared::api::ServerInfo {
+        tablet_base: state.settings.tablet_base.clone(),
+    })
+}
+
 /// `GET /healthz`: `ok`, or `degraded` with the stopped workshops (still
 /// 200: the server serves every other workshop, and a load balancer must
 /// not take it out of service for one).

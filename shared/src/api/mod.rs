@@ -26,6 +26,9 @@ pub fn workshop_path(workshop: &str) -> String {
     format!("/api/workshops/{workshop}")
 }
 
+/// The path of what the server says of itself (`GET`): [`ServerInfo`].
+pub const SERVER_INFO: &str = "/api/server";
+
 /// The path of the join screen's information for `code` (`GET`).
 pub fn join_info_path(code: &str) -> String {
     format!("/api/join/{code}")
@@ -146,6 +149,17 @@ pub struct PublicInfo {
     pub lang: Lang,
     /// Whether new tables may join.
     pub joining_open: bool,
+}
+
+/// What the server says of itself, for the screens that show links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerInfo {
+    /// The address tablets should open, e.g. `http://192.168.1.10:8080`
+    /// (the facilitator's browser may be on `localhost`, which no tablet can
+    /// reach): `--public-url`, or the machine's address on the local
+    /// network. `None` when the server listens on this computer only: the
+    /// screens then say that tablets cannot reach it.
+    pub tablet_base: Option<String>,
 }
 
 /// Every error answer: a stable code, a sentence, and details for some codes.

@@ -118,11 +118,12 @@ fn Console(session: Session) -> impl IntoView {
 #[component]
 fn JoinInfo(session: Session) -> impl IntoView {
     let t = move || texts(session.lang());
+    let tablet_base = browser::tablet_base();
     move || {
         let code = session.join_code.get()?;
         let tablet = format!(
             "{}/{}",
-            browser::origin(),
+            tablet_base.get(),
             Route::Tablet { code: code.clone() }.fragment()
         );
         let wall = Route::Wall { code: code.clone() }.fragment();

@@ -18,11 +18,9 @@ use ruche_shared::api::route::Route;
 pub fn WallScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
     let session = Session::new(lang.get_untracked());
     session.start(Auth::Wall { code: code.clone() }, None);
-    let join_link = format!(
-        "{}/{}",
-        browser::origin(),
-        Route::Tablet { code: code.clone() }.fragment()
-    );
+    let tablet_base = browser::tablet_base();
+    let fragment = Route::Tablet { code: code.clone() }.fragment();
+    let join_link = Memo::new(move |_| format!("{}/{fragment}", tablet_base.get()));
     let kind = Memo::new(move |_| {
         session
             .workshop
@@ -47,10 +45,10 @@ pub fn WallScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
             </div>
             <aside class="wall-side">
                 <p class="scan">{move || texts(session.lang()).scan_to_join}</p>
-                <QrCode text=join_link.clone() label=texts(lang.get_untracked()).scan_to_join.to_owned()/>
+                {move || view! { <QrCode text=join_link.get() label=texts(lang.get_untracked()).scan_to_join.to_owned()/> }}
                 <p class="join-label">{move || texts(session.lang()).join_code_label}</p>
                 <p class="join-code" data-code=code.clone()>{code.clone()}</p>
-                <p class="join-url">{move || texts(session.lang()).or_go_to} " " {join_link.clone()}</p>
+                <p class="join-url">{move || texts(session.lang()).or_go_to} " " {move || join_link.get()}</p>
                 <LinkIndicator session/>
             </aside>
         </main>
