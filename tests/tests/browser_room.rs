@@ -63,3 +63,84 @@ async fn the_wall_and_the_console_give_tablets_the_address_they_can_reach() {
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+/// Ticks the idea whose text starts with `text` in the console's list.
+async fn tick(console: &ruche_tests::browser::Window, text: &str) {
+    let id = console
+        .eval(&format!(
+            "[...document.querySelectorAll('li.idea')].find(li => li.querySelector('.idea-text').textContent.startsWith({text:?})).querySelector('input[type=checkbox]').id"
+        ))
+        .await;
+    console
+        .click(&format!("#{}", id.as_str().expect("a checkbox")))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_group_does_not_take_the_first_groups_title() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let mut scene = ruche_tests::scene::Scene::ideation(server.addr, &[]).await;
+    for idea in ["Vélo A", "Vélo B", "Vélo C", "Marché D", "Marché E"] {
+        scene.facilitator.submit(idea).await;
+    }
+    scene
+        .facilitator
+        .accepted(ruche_shared::flow::GoToStep { step: 1 }.into())
+        .await;
+    let created = &scene.created;
+    tokio::time::timeout(SCENARIO, async {
+        let console = browser.window(1366, 768).await;
+        console
+            .open(&format!(
+                "{}/#/facilitate/{}/{}",
+                server.url("").trim_end_matches('/'),
+                created.workshop,
+                created.facilitator_secret
+            ))
+            .await;
+        console.wait_for("#merge").await;
+        for idea in ["Vélo A", "Vélo B", "Vélo C"] {
+            tick(&console, idea).await;
+        }
+        console.type_into("#cluster-title", "Pistes cyclables").await;
+        console.click("#merge").await;
+        console
+            .wait_until(
+                "document.querySelectorAll('li.idea.cluster').length === 1",
+                "document.querySelector('.facilitator-ideas').innerText",
+            )
+            .await;
+        assert_eq!(
+            console.eval("document.querySelector('#cluster-title').value").await,
+            json!(""),
+            "the title field is empty for the next group"
+        );
+        for idea in ["Marché D", "Marché E"] {
+            tick(&console, idea).await;
+        }
+        console.click("#merge").await;
+        console
+            .wait_until(
+                "document.querySelectorAll('li.idea.cluster').length === 2",
+                "document.querySelector('.facilitator-ideas').innerText",
+            )
+            .await;
+        let titles = console
+            .eval("[...document.querySelectorAll('li.idea.cluster > .idea-text')].map(l => l.textContent)")
+            .await;
+        let titles: Vec<&str> = titles.as_array().unwrap().iter().filter_map(|t| t.as_str()).collect();
+        assert_eq!(
+            titles.iter().filter(|t| t.starts_with("Pistes cyclables")).count(),
+            1,
+            "only the first group has the title typed for it: {titles:?}"
+        );
+        console.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}

@@ -51,9 +51,15 @@ pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
     let merge = move || {
         let items: Vec<ItemRef> = selected.get_untracked().into_iter().collect();
         let title_text = title.get_untracked().trim().to_owned();
-        let title = (!title_text.is_empty()).then_some(title_text);
-        if session.send(Command::MergeItems(grouping::MergeItems { items, title })) {
+        let named = (!title_text.is_empty()).then_some(title_text);
+        if session.send(Command::MergeItems(grouping::MergeItems {
+            items,
+            title: named,
+        })) {
+            // The next group starts afresh: neither its ideas nor its title
+            // are the last one's.
             selected.set(BTreeSet::new());
+            title.set(String::new());
         }
     };
     view! {
