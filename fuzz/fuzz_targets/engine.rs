@@ -17,7 +17,14 @@ const BUDGET: u32 = 7;
 const CAP: u32 = 3;
 const DOTS: u32 = 2;
 
+/// The workshop every run starts from, checked once (a `WorkshopConfig` is
+/// shared, so each run's copy is a reference count).
 fn config() -> WorkshopConfig {
+    static CONFIG: std::sync::OnceLock<WorkshopConfig> = std::sync::OnceLock::new();
+    CONFIG.get_or_init(build_config).clone()
+}
+
+fn build_config() -> WorkshopConfig {
     let mut setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
     setup.steps[2] = StepConfig::BudgetVote(budget_vote::Config {
         budget: BUDGET,

@@ -144,3 +144,101 @@ async fn a_second_group_does_not_take_the_first_groups_title() {
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_facilitation_link_opens_the_console_on_another_computer() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let first = server
+        .create(json!({ "template": "ideation", "title": "Première", "question": "Comment ?" }))
+        .await;
+    let second = server
+        .create(json!({ "template": "ideation", "title": "Seconde", "question": "Comment ?" }))
+        .await;
+    tokio::time::timeout(SCENARIO, async {
+        // Another computer knows the workshop's address, not its secret:
+        // the form asks for it. The link is then pasted into the address bar.
+        let other = browser.window(1366, 768).await;
+        other
+            .open(&format!("{base}/#/facilitate/{}", first.workshop))
+            .await;
+        other.wait_for("#secret").await;
+        other
+            .eval(&format!(
+                "location.hash = '#/facilitate/{}/{}'",
+                first.workshop, first.facilitator_secret
+            ))
+            .await;
+        other
+            .wait_until(
+                "document.querySelector('.join-info [data-code]') !== null",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+        assert!(
+            !other
+                .eval("location.hash")
+                .await
+                .as_str()
+                .unwrap()
+                .contains(&first.facilitator_secret),
+            "the secret leaves the address bar"
+        );
+
+        // The whole link pasted into the form's field works too.
+        other
+            .open(&format!("{base}/#/facilitate/{}", second.workshop))
+            .await;
+        other.wait_for("#secret").await;
+        let link = format!(
+            "{base}/#/facilitate/{}/{}",
+            second.workshop, second.facilitator_secret
+        );
+        other.type_into("#secret", &link).await;
+        other.click("#secret ~ button[type=submit]").await;
+        other
+            .wait_until(
+                "document.querySelector('.topbar .title')?.innerText === 'Seconde'",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+        other.close().await;
+
+        // Just after creating a workshop, the console says to keep the link.
+        let laptop = browser.window(1366, 768).await;
+        laptop.open(&format!("{base}/#/")).await;
+        laptop.wait_for("#title").await;
+        laptop.type_into("#title", "Troisième").await;
+        laptop.type_into("#question", "Comment ?").await;
+        laptop.click("#title ~ button[type=submit]").await;
+        laptop.wait_for(".keep-link #keep-link").await;
+        let kept = laptop
+            .eval("document.querySelector('#keep-link').value")
+            .await;
+        let kept = kept.as_str().unwrap();
+        assert!(
+            kept.contains("#/facilitate/") && kept.split('/').count() >= 6,
+            "{kept}"
+        );
+        laptop
+            .check_accessibility("facilitator (keep the link)")
+            .await;
+        laptop.screenshot("facilitator-keep-link").await;
+        laptop.click("#kept-link").await;
+        laptop
+            .wait_until(
+                "document.querySelector('.keep-link') === null",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+        laptop.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}

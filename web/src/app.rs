@@ -18,10 +18,12 @@ pub fn App() -> impl IntoView {
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
         let next = Route::parse(&browser::fragment());
         // The facilitator screen rewrites its own address to drop the secret:
-        // that is the same screen, not a new one.
+        // that is the same screen, not a new one. But a link pasted into the
+        // address bar, secret included, is news (the screen may be asking
+        // for that very secret).
         let same_screen = matches!(
             (&next, &route.get_untracked()),
-            (Route::Facilitator { workshop: a, .. }, Route::Facilitator { workshop: b, .. }) if a == b
+            (Route::Facilitator { workshop: a, secret: None }, Route::Facilitator { workshop: b, .. }) if a == b
         );
         if !same_screen {
             route.set(next);

@@ -40,6 +40,47 @@ pub fn secret_key(workshop: &str) -> String {
     format!("ruche.secret.{workshop}")
 }
 
+/// Where the landing page notes that a workshop was just created here: the
+/// console then asks the facilitator to keep the link, until they say so.
+pub fn keep_link_key(workshop: &str) -> String {
+    format!("ruche.keep-link.{workshop}")
+}
+
+/// Puts `text` on the clipboard, where the browser allows it (on `localhost`
+/// or HTTPS; not on a plain `http://192.168…` page). Whether it did.
+pub async fn copy_text(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let clipboard = js_sys::Reflect::get(&window.navigator(), &"clipboard".into())
+        .ok()
+        .filter(|c| !c.is_undefined() && !c.is_null());
+    let Some(clipboard) = clipboard else {
+        return false;
+    };
+    let promise = js_sys::Reflect::get(&clipboard, &"writeText".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|write| write.call1(&clipboard, &text.into()).ok())
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+    match promise {
+        Some(promise) => JsFuture::from(promise).await.is_ok(),
+        None => false,
+    }
+}
+
+/// Selects the text of the input with id `id` (so that Ctrl+C copies it).
+pub fn select_input(id: &str) {
+    if let Some(input) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        input.select();
+        let _ = input.focus();
+    }
+}
+
 /// Milliseconds since the Unix epoch, by the browser's clock.
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64

@@ -62,6 +62,21 @@ impl Route {
         }
     }
 
+    /// What a facilitator pasted into the secret field: the whole
+    /// facilitation link (`http://…/#/facilitate/<workshop>/<secret>`, or its
+    /// fragment) gives its workshop and secret; anything else is taken as the
+    /// secret alone (`None`).
+    pub fn facilitation_link(pasted: &str) -> Option<(String, String)> {
+        let fragment = pasted.trim().split_once('#')?.1;
+        match Route::parse(fragment) {
+            Route::Facilitator {
+                workshop,
+                secret: Some(secret),
+            } => Some((workshop, secret)),
+            _ => None,
+        }
+    }
+
     /// The fragment for this route (never with the secret).
     pub fn fragment(&self) -> String {
         match self {
@@ -88,6 +103,21 @@ impl Route {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pasted_facilitation_link_gives_its_workshop_and_secret() {
+        assert_eq!(
+            Route::facilitation_link(" http://192.168.1.10:8080/#/facilitate/w1/s3cret \n"),
+            Some(("w1".into(), "s3cret".into()))
+        );
+        assert_eq!(
+            Route::facilitation_link("#/facilitate/w1/s3cret"),
+            Some(("w1".into(), "s3cret".into()))
+        );
+        assert_eq!(Route::facilitation_link("s3cret"), None, "a secret alone");
+        assert_eq!(Route::facilitation_link("http://x/#/facilitate/w1"), None);
+        assert_eq!(Route::facilitation_link("http://x/#/wall/123456"), None);
+    }
 
     #[test]
     fn every_screen_has_its_address() {

@@ -53,10 +53,11 @@ pub fn FacilitatorScreen(
     if let Some(secret) = stored {
         start(secret);
     }
+    let this_workshop = workshop.clone();
     view! {
         <main class="facilitator">
             {move || match session.link.get() {
-                Link::Idle => view! { <SecretForm lang start=start.clone()/> }.into_any(),
+                Link::Idle => view! { <SecretForm lang workshop=this_workshop.clone() start=start.clone()/> }.into_any(),
                 Link::Refused(refusal) => view! { <Refused lang=session.lang() refusal/> }.into_any(),
                 _ => view! { <Console session/> }.into_any(),
             }}
@@ -64,9 +65,14 @@ pub fn FacilitatorScreen(
     }
 }
 
-/// When the browser does not have the secret: paste it.
+/// When the browser does not have the secret: paste it, or the whole
+/// facilitation link.
 #[component]
-fn SecretForm(lang: RwSignal<Lang>, start: impl Fn(String) + Clone + 'static) -> impl IntoView {
+fn SecretForm(
+    lang: RwSignal<Lang>,
+    workshop: String,
+    start: impl Fn(String) + Clone + 'static,
+) -> impl IntoView {
     let secret = RwSignal::new(String::new());
     view! {
         <section class="card">
@@ -74,7 +80,15 @@ fn SecretForm(lang: RwSignal<Lang>, start: impl Fn(String) + Clone + 'static) ->
             <h1>{move || texts(lang.get()).facilitator}</h1>
             <form on:submit=move |ev| {
                 ev.prevent_default();
-                start(secret.get_untracked().trim().to_owned());
+                let pasted = secret.get_untracked();
+                match Route::facilitation_link(&pasted) {
+                    Some((linked, secret)) if linked == workshop => start(secret),
+                    // The link of another workshop: open that one.
+                    Some((linked, secret)) => browser::navigate(
+                        &Route::Facilitator { workshop: linked, secret: Some(secret) }.link_fragment(),
+                    ),
+                    None => start(pasted.trim().to_owned()),
+                }
             }>
                 <label for="secret">{move || texts(lang.get()).secret_label}</label>
                 <input id="secret" type="password" required autocomplete="off" prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev))/>
@@ -97,6 +111,7 @@ fn Console(session: Session) -> impl IntoView {
             <strong class="title">{move || session.workshop.with(|w| w.as_ref().map(|w| w.config().setup().title.clone()))}</strong>
             <LinkIndicator session/>
         </header>
+        <KeepLink session/>
         <JoinInfo session/>
         <NoticeBanner session/>
         <div class="console">
@@ -111,6 +126,66 @@ fn Console(session: Session) -> impl IntoView {
                 <TableList session/>
             </aside>
         </div>
+    }
+}
+
+/// Just after the workshop was created: its facilitation link, to keep, in
+/// plain words and with a copy button, until the facilitator says it is kept.
+#[component]
+fn KeepLink(session: Session) -> impl IntoView {
+    let t = move || texts(session.lang());
+    let Some(Auth::Facilitator { workshop, secret }) = session.auth() else {
+        return None;
+    };
+    let key = browser::keep_link_key(&workshop);
+    browser::load(&key)?;
+    let shown = RwSignal::new(true);
+    let copied = RwSignal::new(None::<&'static str>);
+    let tablet_base = browser::tablet_base();
+    let link = move || {
+        let route = Route::Facilitator {
+            workshop: workshop.clone(),
+            secret: Some(secret.clone()),
+        };
+        format!("{}/{}", tablet_base.get(), route.link_fragment())
+    };
+    let link_for_copy = link.clone();
+    Some(move || {
+        shown.get().then(|| {
+            let key = key.clone();
+            let link_for_copy = link_for_copy.clone();
+            view! {
+                <section class="card keep-link" role="alert">
+                    <h2>{t().keep_link_title}</h2>
+                    <p>{t().keep_link_body}</p>
+                    <label class="sr-only" for="keep-link">{t().console_link}</label>
+                    <input id="keep-link" readonly prop:value=link.clone() on:focus=|ev| select_all(&ev)/>
+                    <div class="row">
+                        <button id="copy-link" class="primary" on:click=move |_| {
+                            let link = link_for_copy();
+                            leptos::task::spawn_local(async move {
+                                copied.set(Some(if browser::copy_text(&link).await { t().link_copied } else {
+                                    browser::select_input("keep-link");
+                                    t().link_selected
+                                }));
+                            });
+                        }>{t().copy_link}</button>
+                        <button id="kept-link" on:click=move |_| { browser::forget(&key); shown.set(false); }>{t().kept_it}</button>
+                    </div>
+                    <p class="muted" aria-live="polite">{move || copied.get()}</p>
+                </section>
+            }
+        })
+    })
+}
+
+/// Selects the whole text of the input an event came from.
+fn select_all(ev: &leptos::ev::FocusEvent) {
+    if let Some(input) = ev
+        .target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+    {
+        input.select();
     }
 }
 
@@ -135,7 +210,8 @@ fn JoinInfo(session: Session) -> impl IntoView {
                     workshop,
                     secret: Some(secret),
                 };
-                Some(format!("{}/{}", browser::origin(), route.link_fragment()))
+                // The network address: the link is for another computer too.
+                Some(format!("{}/{}", tablet_base.get(), route.link_fragment()))
             }
             _ => None,
         });
@@ -143,7 +219,7 @@ fn JoinInfo(session: Session) -> impl IntoView {
             <section class="join-info">
                 <span>{t().join_code_label} " "<strong class="code" data-code=code.clone()>{code.clone()}</strong></span>
                 <a href=wall target="_blank" class="button">{t().wall_link}</a>
-                <span class="muted">{t().tablet_link} " : " {tablet}</span>
+                <span class="muted">{t().tablet_link} " " {tablet}</span>
                 {console.map(|link| view! {
                     <details class="console-link">
                         <summary>{t().console_link}</summary>

@@ -116,6 +116,7 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
                                 &browser::secret_key(&created.workshop),
                                 &created.facilitator_secret,
                             );
+                            browser::save(&browser::keep_link_key(&created.workshop), "1");
                             let console = Route::Facilitator {
                                 workshop: created.workshop,
                                 secret: Some(created.facilitator_secret),
