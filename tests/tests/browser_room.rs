@@ -216,14 +216,19 @@ async fn the_facilitation_link_opens_the_console_on_another_computer() {
         laptop.type_into("#title", "Troisième").await;
         laptop.type_into("#question", "Comment ?").await;
         laptop.click("#title ~ button[type=submit]").await;
-        laptop.wait_for(".keep-link #keep-link").await;
+        laptop.wait_for(".console-link[open] #kept-link").await;
+        let shown = laptop
+            .eval("document.querySelector('.console-link').innerText")
+            .await;
+        let shown = shown.as_str().unwrap();
+        assert!(shown.contains("clé de l'atelier"), "{shown}");
         let kept = laptop
-            .eval("document.querySelector('#keep-link').value")
+            .eval("document.querySelector('#console-link').textContent")
             .await;
         let kept = kept.as_str().unwrap();
         assert!(
             kept.contains("#/facilitate/") && kept.split('/').count() >= 6,
-            "{kept}"
+            "the link with its secret: {kept}"
         );
         laptop
             .check_accessibility("facilitator (keep the link)")
@@ -232,11 +237,57 @@ async fn the_facilitation_link_opens_the_console_on_another_computer() {
         laptop.click("#kept-link").await;
         laptop
             .wait_until(
-                "document.querySelector('.keep-link') === null",
+                "document.querySelector('.console-link[open]') === null",
                 "document.querySelector('main').innerText",
             )
             .await;
+        // It stays kept: a reload does not ask again.
+        laptop.eval("location.reload()").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        laptop.wait_for(".join-info [data-code]").await;
+        assert_eq!(
+            laptop
+                .eval("document.querySelector('.console-link[open]') === null")
+                .await,
+            json!(true)
+        );
         laptop.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wall_opened_with_an_unknown_code_says_so_and_nothing_else() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    tokio::time::timeout(SCENARIO, async {
+        let wall = browser.window(1920, 1080).await;
+        wall.open(&format!(
+            "{}/#/wall/000000",
+            server.url("").trim_end_matches('/')
+        ))
+        .await;
+        wall.wait_for(".refused").await;
+        let shown = wall.eval("document.querySelector('main').innerText").await;
+        let shown = shown.as_str().unwrap();
+        assert!(
+            shown.contains("Ce code ne correspond à aucun atelier."),
+            "{shown}"
+        );
+        assert_eq!(
+            wall.eval("document.querySelector('.qr') === null").await,
+            json!(true),
+            "no QR code for a dead code"
+        );
+        assert!(!shown.contains("Chargement"), "{shown}");
+        wall.check_accessibility("wall (unknown code)").await;
+        wall.screenshot("wall-unknown-code").await;
+        wall.close().await;
     })
     .await
     .expect("the scenario finishes in time");

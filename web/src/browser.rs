@@ -46,38 +46,39 @@ pub fn keep_link_key(workshop: &str) -> String {
     format!("ruche.keep-link.{workshop}")
 }
 
-/// Puts `text` on the clipboard, where the browser allows it (on `localhost`
-/// or HTTPS; not on a plain `http://192.168…` page). Whether it did.
-pub async fn copy_text(text: &str) -> bool {
+/// Puts `text` on the clipboard where the browser allows it (on `localhost`
+/// or HTTPS); elsewhere (a plain `http://192.168…` page) selects the element
+/// with id `id`, so that Ctrl+C copies it.
+pub fn copy_or_select(text: &str, id: &str) {
     let Some(window) = web_sys::window() else {
-        return false;
+        return;
     };
     let clipboard = js_sys::Reflect::get(&window.navigator(), &"clipboard".into())
         .ok()
         .filter(|c| !c.is_undefined() && !c.is_null());
-    let Some(clipboard) = clipboard else {
-        return false;
-    };
-    let promise = js_sys::Reflect::get(&clipboard, &"writeText".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .and_then(|write| write.call1(&clipboard, &text.into()).ok())
-        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
-    match promise {
-        Some(promise) => JsFuture::from(promise).await.is_ok(),
-        None => false,
+    let written = clipboard.is_some_and(|clipboard| {
+        js_sys::Reflect::get(&clipboard, &"writeText".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .is_some_and(|write| write.call1(&clipboard, &text.into()).is_ok())
+    });
+    if !written {
+        select_text(&window, id);
     }
 }
 
-/// Selects the text of the input with id `id` (so that Ctrl+C copies it).
-pub fn select_input(id: &str) {
-    if let Some(input) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+/// Selects the text of the element with id `id`.
+fn select_text(window: &web_sys::Window, id: &str) {
+    let Some(document) = window.document() else {
+        return;
+    };
+    if let (Some(element), Ok(Some(selection))) =
+        (document.get_element_by_id(id), window.get_selection())
+        && let Ok(range) = document.create_range()
+        && range.select_node_contents(&element).is_ok()
     {
-        input.select();
-        let _ = input.focus();
+        let _ = selection.remove_all_ranges();
+        let _ = selection.add_range(&range);
     }
 }
 

@@ -111,7 +111,6 @@ fn Console(session: Session) -> impl IntoView {
             <strong class="title">{move || session.workshop.with(|w| w.as_ref().map(|w| w.config().setup().title.clone()))}</strong>
             <LinkIndicator session/>
         </header>
-        <KeepLink session/>
         <JoinInfo session/>
         <NoticeBanner session/>
         <div class="console">
@@ -129,71 +128,19 @@ fn Console(session: Session) -> impl IntoView {
     }
 }
 
-/// Just after the workshop was created: its facilitation link, to keep, in
-/// plain words and with a copy button, until the facilitator says it is kept.
-#[component]
-fn KeepLink(session: Session) -> impl IntoView {
-    let t = move || texts(session.lang());
-    let Some(Auth::Facilitator { workshop, secret }) = session.auth() else {
-        return None;
-    };
-    let key = browser::keep_link_key(&workshop);
-    browser::load(&key)?;
-    let shown = RwSignal::new(true);
-    let copied = RwSignal::new(None::<&'static str>);
-    let tablet_base = browser::tablet_base();
-    let link = move || {
-        let route = Route::Facilitator {
-            workshop: workshop.clone(),
-            secret: Some(secret.clone()),
-        };
-        format!("{}/{}", tablet_base.get(), route.link_fragment())
-    };
-    let link_for_copy = link.clone();
-    Some(move || {
-        shown.get().then(|| {
-            let key = key.clone();
-            let link_for_copy = link_for_copy.clone();
-            view! {
-                <section class="card keep-link" role="alert">
-                    <h2>{t().keep_link_title}</h2>
-                    <p>{t().keep_link_body}</p>
-                    <label class="sr-only" for="keep-link">{t().console_link}</label>
-                    <input id="keep-link" readonly prop:value=link.clone() on:focus=|ev| select_all(&ev)/>
-                    <div class="row">
-                        <button id="copy-link" class="primary" on:click=move |_| {
-                            let link = link_for_copy();
-                            leptos::task::spawn_local(async move {
-                                copied.set(Some(if browser::copy_text(&link).await { t().link_copied } else {
-                                    browser::select_input("keep-link");
-                                    t().link_selected
-                                }));
-                            });
-                        }>{t().copy_link}</button>
-                        <button id="kept-link" on:click=move |_| { browser::forget(&key); shown.set(false); }>{t().kept_it}</button>
-                    </div>
-                    <p class="muted" aria-live="polite">{move || copied.get()}</p>
-                </section>
-            }
-        })
-    })
-}
-
-/// Selects the whole text of the input an event came from.
-fn select_all(ev: &leptos::ev::FocusEvent) {
-    if let Some(input) = ev
-        .target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
-    {
-        input.select();
-    }
-}
-
 /// The code tables type, and the links for tablets and the wall.
 #[component]
 fn JoinInfo(session: Session) -> impl IntoView {
     let t = move || texts(session.lang());
     let tablet_base = browser::tablet_base();
+    // Just after the workshop was created here: the facilitation link is
+    // unfolded, with plain words on why to keep it, until the facilitator
+    // says it is kept.
+    let keep_key = session.auth().and_then(|auth| match auth {
+        Auth::Facilitator { workshop, .. } => Some(browser::keep_link_key(&workshop)),
+        _ => None,
+    });
+    let keep = RwSignal::new(keep_key.as_deref().and_then(browser::load).is_some());
     move || {
         let code = session.join_code.get()?;
         let tablet = format!(
@@ -220,12 +167,25 @@ fn JoinInfo(session: Session) -> impl IntoView {
                 <span>{t().join_code_label} " "<strong class="code" data-code=code.clone()>{code.clone()}</strong></span>
                 <a href=wall target="_blank" class="button">{t().wall_link}</a>
                 <span class="muted">{t().tablet_link} " " {tablet}</span>
-                {console.map(|link| view! {
-                    <details class="console-link">
-                        <summary>{t().console_link}</summary>
-                        <p>{t().secret_notice}</p>
-                        <code>{link}</code>
-                    </details>
+                {console.map(|link| {
+                    let keep_key = keep_key.clone();
+                    view! {
+                        <details class="console-link" prop:open=move || keep.get()>
+                            <summary>{t().console_link}</summary>
+                            <p role=move || keep.get().then_some("alert")>{move || if keep.get() { t().keep_link_body } else { t().secret_notice }}</p>
+                            <code id="console-link">{link.clone()}</code>
+                            <button id="copy-link" on:click=move |_| browser::copy_or_select(&link, "console-link")>{t().copy_link}</button>
+                            {move || keep.get().then(|| {
+                                let keep_key = keep_key.clone();
+                                view! {
+                                    <button id="kept-link" class="primary" on:click=move |_| {
+                                        if let Some(key) = &keep_key { browser::forget(key); }
+                                        keep.set(false);
+                                    }>{t().kept_it}</button>
+                                }
+                            })}
+                        </details>
+                    }
                 })}
             </section>
         })
