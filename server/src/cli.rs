@@ -105,6 +105,12 @@ pub struct Args {
     #[arg(long, env = "RUCHE_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
 
+    /// Let a workshop nobody has watched for this many minutes go from
+    /// memory (it is loaded again from the database the moment a screen
+    /// connects). 0 keeps every workshop in memory.
+    #[arg(long, env = "RUCHE_IDLE_MINUTES", default_value_t = 10)]
+    pub idle_minutes: u64,
+
     /// Delete workshops (with everything they recorded) after this many days
     /// without activity. By default they are kept until deleted by hand.
     #[arg(long, env = "RUCHE_RETENTION_DAYS")]
@@ -132,6 +138,8 @@ impl Args {
             max_workshops: self.max_workshops,
             max_connections: self.max_connections,
             trusted_proxies: self.trusted_proxies.clone(),
+            idle_release: (self.idle_minutes > 0)
+                .then(|| Duration::from_secs(self.idle_minutes * 60)),
             retention: self
                 .retention_days
                 .map(|days| Duration::from_secs(days * 86_400)),

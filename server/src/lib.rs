@@ -167,10 +167,11 @@ pub async fn start(
     log: Box<dyn EventLog>,
 ) -> Result<Running, StartError> {
     let started = std::time::Instant::now();
-    let (log, loaded) = tokio::task::spawn_blocking(move || {
+    let (log, loaded, reader) = tokio::task::spawn_blocking(move || {
         let mut log = log;
         let loaded = log.load_all();
-        (log, loaded)
+        let reader = log.reader();
+        (log, loaded, reader)
     })
     .await
     .map_err(|e| StartError::Recovery(format!("loading task: {e}")))?;
@@ -179,7 +180,7 @@ pub async fn start(
     let metrics = Arc::new(Metrics::default());
     let (writer, writer_thread) = LogWriter::start(log, metrics.clone());
     let settings = Arc::new(settings);
-    let hub = Arc::new(Hub::new(writer, settings.clone(), metrics.clone()));
+    let hub = Arc::new(Hub::new(writer, reader, settings.clone(), metrics.clone()));
     let workshops = loaded.workshops.len();
     for (id, why) in loaded.damaged {
         hub.mark_damaged(id, why);

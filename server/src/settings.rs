@@ -82,6 +82,10 @@ pub struct Settings {
     /// A snapshot of each workshop is written to the log every this many
     /// events, so that start-up stays fast.
     pub snapshot_every: u64,
+    /// A workshop nobody watches is let go from memory after this long, and
+    /// loaded again from the log when someone needs it; `None` keeps every
+    /// workshop in memory.
+    pub idle_release: Option<Duration>,
     /// Workshops with no activity for this long are deleted with all their
     /// events (checked at start-up and every hour); `None` keeps them.
     pub retention: Option<Duration>,
@@ -111,6 +115,7 @@ impl Default for Settings {
             client_queue_frames: 64,
             recent_events: 4096,
             snapshot_every: 1000,
+            idle_release: Some(Duration::from_secs(10 * 60)),
             retention: None,
         }
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use ruche_shared::methods::{budget_vote, divergence, grouping};
 use ruche_shared::protocol::{Auth, ServerMsg};
 use ruche_shared::{Command, IdeaId, ItemRef, TableId};
-use ruche_tests::scene::Scene;
+use ruche_tests::scene::{Scene, vote};
 use ruche_tests::{Client, TestServer, get_as_facilitator};
 use serde_json::json;
 
@@ -327,4 +327,109 @@ async fn demo_prints_working_links_for_the_facilitator_the_wall_and_tablets() {
     // Joining panics if the code is refused.
     let _table = Client::join(server.addr, &code, "Table 1").await;
     server.kill().await;
+}
+
+/// A figure of `/metrics`, e.g. `ruche_workshops_live`.
+async fn metric(server: &TestServer, name: &str) -> f64 {
+    let text = reqwest::get(server.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| {
+            line.strip_prefix(name)?
+                .strip_prefix(' ')?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .unwrap_or(f64::NAN)
+}
+
+/// Waits (up to 5 s) until `/metrics` says `name` is `value`.
+async fn wait_for_metric(server: &TestServer, name: &str, value: f64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let now = metric(server, name).await;
+        if now == value {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name} is {now}, not {value}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_workshop_leaves_memory_and_comes_back_whole_on_demand() {
+    let server = TestServer::spawn_with(|s| {
+        s.idle_release = Some(std::time::Duration::from_millis(300));
+    })
+    .await;
+    let mut scene = Scene::at_vote(server.addr, &["A", "B"]).await;
+    let op = ruche_tests::unique_op_id();
+    let first = scene.tables[0]
+        .command_with_op(op.clone(), vote(1, 2))
+        .await;
+    let ServerMsg::Accepted { seq: first_seq, .. } = first else {
+        panic!("the vote is accepted: {first:?}");
+    };
+    let token = scene.tables[0].table_token.clone().unwrap();
+    let code = scene.code().to_owned();
+    let created = scene.created.clone();
+    for client in scene.tables.drain(..) {
+        client.close().await;
+    }
+    scene.facilitator.close().await;
+
+    // Nobody watches: the workshop leaves memory.
+    wait_for_metric(&server, "ruche_workshops_live", 0.0).await;
+
+    // The table comes back: the workshop is loaded again, its vote there,
+    // and the retry of its answered vote gets the first answer.
+    let rejoin = Auth::RejoinTable {
+        code: code.clone(),
+        token: token.clone(),
+    };
+    let mut table = Client::connect(server.addr, rejoin, None).await;
+    assert_eq!(metric(&server, "ruche_workshops_live").await, 1.0);
+    let again = table.command_with_op(op, vote(1, 2)).await;
+    assert!(
+        matches!(again, ServerMsg::Accepted { seq, .. } if seq == first_seq),
+        "a retry after the reload gets its first answer: {again:?}"
+    );
+    table.vote(1, 3).await;
+    table.close().await;
+    wait_for_metric(&server, "ruche_workshops_live", 0.0).await;
+
+    // An export needs no screen: it loads the workshop too.
+    let export: serde_json::Value = get_as_facilitator(
+        &server.url(&format!("/api/workshops/{}/export.json", created.workshop)),
+        &created.facilitator_secret,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(export["votes"][0]["by_table"][0]["points"], 3);
+
+    // After a restart, a workshop idle for longer stays in the log until needed.
+    let server = server.restart().await;
+    assert_eq!(metric(&server, "ruche_workshops_live").await, 0.0);
+    let info: serde_json::Value = reqwest::get(server.url(&format!("/api/join/{code}")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["title"], "Salle", "the join screen needs no loading");
+    let rejoin = Auth::RejoinTable { code, token };
+    let table = Client::connect(server.addr, rejoin, None).await;
+    assert_eq!(metric(&server, "ruche_workshops_live").await, 1.0);
+    table.close().await;
+    server.stop().await;
 }

@@ -16,17 +16,27 @@ use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::store::LogWriter;
 
-/// Starts an actor; returns its inbox.
+/// Starts an actor; returns its inbox, and a signal given once it has
+/// ended with everything it wrote durable (so that the workshop may be
+/// loaded again from the log).
+///
+/// `idle_release`: let the workshop go from memory after this long with
+/// nobody watching (`None`: never, e.g. when the log cannot load it again).
 pub fn spawn(
     start: ActorStart,
     writer: LogWriter,
     settings: Arc<Settings>,
     metrics: Arc<Metrics>,
-) -> mpsc::Sender<ActorMsg> {
+    idle_release: Option<std::time::Duration>,
+) -> (mpsc::Sender<ActorMsg>, oneshot::Receiver<()>) {
     let (tx, inbox) = mpsc::channel(1024);
+    let (ended_tx, ended) = oneshot::channel();
     let core = WorkshopCore::new(start, settings, metrics.clone(), Now::read());
-    tokio::spawn(run(core, inbox, writer, metrics));
-    tx
+    tokio::spawn(async move {
+        run(core, inbox, writer, metrics, idle_release).await;
+        let _ = ended_tx.send(());
+    });
+    (tx, ended)
 }
 
 async fn run(
@@ -34,10 +44,16 @@ async fn run(
     mut inbox: mpsc::Receiver<ActorMsg>,
     writer: LogWriter,
     metrics: Arc<Metrics>,
+    idle_release: Option<std::time::Duration>,
 ) {
     metrics.workshops_live.inc();
     let (commits_tx, mut commits) = mpsc::unbounded_channel::<Committed>();
     let mut stopping: Option<oneshot::Sender<()>> = None;
+    // Let go from memory after this long with nobody watching: the inbox is
+    // closed (a new message then loads the workshop again from the log),
+    // what was already in it is handled, then the actor ends.
+    let mut idle_since: Option<Instant> = None;
+    let mut releasing = false;
     loop {
         // Hand every append the core made to the log writer; its answer comes back as a commit.
         while let Some((append, upto)) = core.poll_append() {
@@ -49,16 +65,35 @@ async fn run(
                 }),
             );
         }
-        if stopping.is_some() && core.is_settled() {
+        if (stopping.is_some() || releasing) && core.is_settled() {
             break;
         }
+        idle_since = match (idle_release, core.is_idle()) {
+            (Some(_), true) => idle_since.or_else(|| Some(Instant::now())),
+            _ => None,
+        };
+        let release_at = idle_since
+            .zip(idle_release)
+            .map(|(since, after)| since + after);
         let timeout = core.poll_timeout();
         tokio::select! {
-            message = inbox.recv(), if stopping.is_none() => match message {
+            message = inbox.recv(), if stopping.is_none() && !releasing => match message {
                 Some(ActorMsg::Shutdown { reply }) => stopping = Some(reply),
                 Some(message) => core.handle_message(message, Now::read()),
-                None => break,
+                None => releasing = true,
             },
+            () = tokio::time::sleep_until(release_at.unwrap_or_else(Instant::now)), if release_at.is_some() && !releasing => {
+                tracing::debug!(workshop = %core.id(), "idle: let go from memory");
+                inbox.close();
+                // Whatever came in before the close is handled as usual.
+                while let Ok(message) = inbox.try_recv() {
+                    match message {
+                        ActorMsg::Shutdown { reply } => stopping = Some(reply),
+                        message => core.handle_message(message, Now::read()),
+                    }
+                }
+                releasing = true;
+            }
             Some(committed) = commits.recv() => core.handle_committed(committed),
             () = tokio::time::sleep_until(timeout.unwrap_or_else(Instant::now)), if timeout.is_some() => {
                 core.handle_timeout(Now::read());

@@ -282,6 +282,13 @@ impl WorkshopCore {
         self.pending.is_empty() && self.appends.is_empty()
     }
 
+    /// Whether the workshop could be let go from memory now: nobody watches
+    /// it, everything it wrote is durable, and its log did not fail (a
+    /// stopped workshop stays as it is, answering `internal`, until restart).
+    pub fn is_idle(&self) -> bool {
+        self.subscribers.is_empty() && self.is_settled() && !self.broken
+    }
+
     /// The timeout came: deliver what is waiting.
     pub fn handle_timeout(&mut self, now: Now) {
         self.flush(now);

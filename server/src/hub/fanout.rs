@@ -96,6 +96,11 @@ impl Subscribers {
         online
     }
 
+    /// Whether no connection is watching.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
     /// Whether some connection waits for a snapshot.
     pub fn any_lagging(&self) -> bool {
         self.by_id.values().any(|sub| sub.lagging)

@@ -5,6 +5,8 @@
 //! - [`actor`]: the tokio task that drives a core.
 //! - [`fanout`]: coalesced delivery to connections, encoded once.
 //! - [`answers`]: the first answer to each operation, for safe retries.
+//! - [`residency`]: which workshops are in memory: idle ones are let go and
+//!   loaded again from the log on demand.
 //!
 //! The registry (two `DashMap`s) holds handles only, never workshop state.
 
@@ -12,19 +14,18 @@ pub mod actor;
 pub mod answers;
 pub mod core;
 pub mod fanout;
+pub mod residency;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use dashmap::DashMap;
-use ruche_shared::protocol::OpId;
 use ruche_shared::{Lang, Role, TableId, Workshop, WorkshopConfig};
 use tokio::sync::{mpsc, oneshot};
 
-use actor::ActorStart;
 pub use actor::{ActorMsg, JoinError, Subscription};
-use answers::{Answer, Answers};
+use answers::Answers;
 
 use crate::metrics::Metrics;
 use crate::secrets;
@@ -52,8 +53,8 @@ pub struct WorkshopHandle {
     pub stopped: Arc<OnceLock<String>>,
     /// Connections open now, per role (see [`WorkshopHandle::open_screen`]).
     screens: Arc<std::sync::Mutex<std::collections::HashMap<Role, usize>>>,
-    /// The actor's inbox.
-    pub tx: mpsc::Sender<ActorMsg>,
+    /// Its actor, when it is in memory.
+    residency: residency::Residency,
 }
 
 /// Facilitator consoles a workshop may have open at once.
@@ -111,10 +112,30 @@ impl WorkshopHandle {
         self.config.setup().lang
     }
 
+    /// The actor's inbox, loading the workshop from the log if it was let
+    /// go; `None` if it cannot be (deleted meanwhile, or the log failed).
+    pub async fn actor(&self) -> Option<mpsc::Sender<ActorMsg>> {
+        self.residency.actor(self).await
+    }
+
+    /// Sends `message` to the actor (loading the workshop if needed).
+    /// `Err` if it cannot be delivered.
+    pub async fn send(&self, message: ActorMsg) -> Result<(), ()> {
+        let tx = self.actor().await.ok_or(())?;
+        match tx.send(message).await {
+            Ok(()) => Ok(()),
+            // The actor let go just now: load it again, once.
+            Err(mpsc::error::SendError(message)) => {
+                let tx = self.actor().await.ok_or(())?;
+                tx.send(message).await.map_err(|_| ())
+            }
+        }
+    }
+
     /// A copy of the current state, or `None` if the actor has stopped.
     pub async fn read(&self) -> Option<Workshop> {
         let (reply, answer) = oneshot::channel();
-        self.tx.send(ActorMsg::Read { reply }).await.ok()?;
+        self.send(ActorMsg::Read { reply }).await.ok()?;
         answer.await.ok()
     }
 }
@@ -136,7 +157,7 @@ pub struct Hub {
     /// Workshops the log could not rebuild at start-up: id → why. They are
     /// not served; the others are.
     damaged: DashMap<String, String>,
-    writer: LogWriter,
+    actors: Arc<residency::Actors>,
     settings: Arc<Settings>,
     metrics: Arc<Metrics>,
 }
@@ -153,13 +174,24 @@ pub enum CreateError {
 }
 
 impl Hub {
-    /// A hub writing through `writer`.
-    pub fn new(writer: LogWriter, settings: Arc<Settings>, metrics: Arc<Metrics>) -> Hub {
+    /// A hub writing through `writer`; with a `reader`, idle workshops are
+    /// let go from memory and loaded again through it.
+    pub fn new(
+        writer: LogWriter,
+        reader: Option<Box<dyn crate::store::LogReader>>,
+        settings: Arc<Settings>,
+        metrics: Arc<Metrics>,
+    ) -> Hub {
         Hub {
             by_id: DashMap::new(),
             by_code: DashMap::new(),
             damaged: DashMap::new(),
-            writer,
+            actors: Arc::new(residency::Actors::new(
+                writer,
+                reader,
+                settings.clone(),
+                metrics.clone(),
+            )),
             settings,
             metrics,
         }
@@ -202,22 +234,20 @@ impl Hub {
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as u64),
         };
-        self.writer.create(record.clone()).await?;
+        self.actors.writer.create(record.clone()).await?;
         let created = Created {
             id: record.id.clone(),
             code: record.code.clone(),
             secret,
         };
-        let workshop = Workshop::new(record.config.clone());
+        let rebuilt = residency::Rebuilt {
+            workshop: Workshop::new(record.config.clone()),
+            seq: 0,
+            tokens: Vec::new(),
+            answers: Answers::default(),
+        };
         let created_at = record.created_at_ms;
-        self.start(
-            record,
-            workshop,
-            0,
-            Vec::new(),
-            Answers::default(),
-            created_at,
-        );
+        self.start(record, rebuilt, created_at, true);
         tracing::info!(workshop = %created.id, "workshop created");
         Ok(created)
     }
@@ -247,83 +277,50 @@ impl Hub {
         stopped
     }
 
-    /// Rebuilds a workshop from the log and starts its actor.
+    /// Rebuilds a workshop from the log and starts its actor; one that has
+    /// had no activity for longer than the idle release stays in the log
+    /// only (checked, then let go), to be loaded when someone needs it.
     pub fn recover(&self, loaded: LoadedWorkshop) -> Result<(), String> {
-        let id = loaded.record.id.clone();
-        let (mut workshop, mut seq) = match loaded.snapshot {
-            Some((seq, workshop)) => (workshop, seq),
-            None => (Workshop::new(loaded.record.config.clone()), 0),
-        };
-        let mut answers = Answers::default();
-        for (principal, op, op_seq) in &loaded.answered_before_snapshot {
-            if let Some(sender) = parse_principal(principal) {
-                answers.insert(sender, OpId(op.clone()), Answer::Accepted(*op_seq));
-            }
-        }
-        for logged in &loaded.events {
-            if logged.seq != seq + 1 {
-                return Err(format!("workshop {id}: event {} follows {seq}", logged.seq));
-            }
-            workshop
-                .apply(&logged.event)
-                .map_err(|e| format!("workshop {id}, event {}: {e}", logged.seq))?;
-            seq = logged.seq;
-            if let (Some(op), Some(sender)) = (&logged.op, parse_principal(&logged.principal)) {
-                answers.insert(sender, OpId(op.clone()), Answer::Accepted(seq));
-            }
-        }
-        self.start(
-            loaded.record,
-            workshop,
-            seq,
-            loaded.table_tokens,
-            answers,
-            loaded.last_activity_ms,
-        );
+        let rebuilt = residency::rebuild(&loaded)?;
+        let now_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let quiet = self.actors.idle_release().is_some_and(|idle| {
+            now_ms.saturating_sub(loaded.last_activity_ms) >= idle.as_millis() as u64
+        });
+        self.start(loaded.record, rebuilt, loaded.last_activity_ms, !quiet);
         Ok(())
     }
 
+    /// Registers a workshop in state `rebuilt`, and starts its actor if
+    /// `run` (else it stays in the log until someone needs it).
     fn start(
         &self,
         record: WorkshopRecord,
-        workshop: Workshop,
-        seq: u64,
-        tokens: Vec<(TableId, String)>,
-        answers: Answers,
+        rebuilt: residency::Rebuilt,
         last_activity_ms: u64,
+        run: bool,
     ) {
-        let joining_locked = Arc::new(AtomicBool::new(workshop.is_joining_locked()));
-        let last_activity_ms = Arc::new(AtomicU64::new(last_activity_ms));
-        let stopped = Arc::new(OnceLock::new());
-        let start = ActorStart {
-            stopped: stopped.clone(),
-            id: record.id.clone(),
-            workshop,
-            seq,
-            tokens,
-            answers,
-            joining_locked: joining_locked.clone(),
-            last_activity_ms: last_activity_ms.clone(),
-        };
-        let tx = actor::spawn(
-            start,
-            self.writer.clone(),
-            self.settings.clone(),
-            self.metrics.clone(),
-        );
-        let handle = WorkshopHandle {
+        let locked = rebuilt.workshop.is_joining_locked();
+        let handle = Arc::new(WorkshopHandle {
             id: record.id.clone(),
             code: record.code.clone(),
             secret_hash: record.secret_hash,
             config: record.config,
-            joining_locked,
-            last_activity_ms,
-            stopped,
+            joining_locked: Arc::new(AtomicBool::new(locked)),
+            last_activity_ms: Arc::new(AtomicU64::new(last_activity_ms)),
+            stopped: Arc::new(OnceLock::new()),
             screens: Arc::default(),
-            tx,
-        };
+            residency: residency::Residency::new(
+                residency::ActorSlot::released(),
+                self.actors.clone(),
+            ),
+        });
+        if run {
+            handle.residency.set(self.actors.spawn(&handle, rebuilt));
+        }
         self.by_code.insert(record.code, record.id.clone());
-        self.by_id.insert(record.id, Arc::new(handle));
+        self.by_id.insert(record.id, handle);
     }
 
     /// Deletes a workshop: it stops taking commands, finishes writing, its
@@ -337,10 +334,14 @@ impl Hub {
             self.metrics.workshops_stopped.dec();
         }
         let (reply, done) = oneshot::channel();
-        if handle.tx.send(ActorMsg::Shutdown { reply }).await.is_ok() {
+        // Only a running actor has anything to finish (a workshop let go has
+        // nothing pending).
+        if let Some(tx) = handle.residency.running()
+            && tx.send(ActorMsg::Shutdown { reply }).await.is_ok()
+        {
             let _ = done.await;
         }
-        self.writer.delete(id.to_owned()).await?;
+        self.actors.writer.delete(id.to_owned()).await?;
         tracing::info!(workshop = %id, "workshop deleted");
         Ok(())
     }
@@ -375,7 +376,9 @@ impl Hub {
         let handles: Vec<Arc<WorkshopHandle>> = self.by_id.iter().map(|h| h.clone()).collect();
         for handle in handles {
             let (reply, done) = oneshot::channel();
-            if handle.tx.send(ActorMsg::Shutdown { reply }).await.is_ok() {
+            if let Some(tx) = handle.residency.running()
+                && tx.send(ActorMsg::Shutdown { reply }).await.is_ok()
+            {
                 let _ = done.await;
             }
         }

@@ -109,6 +109,15 @@ pub enum StoreError {
     WriterStopped,
 }
 
+/// Reads one workshop back while the log is in use (a workshop let go from
+/// memory, loaded again when someone needs it). Called from a blocking
+/// task, never from the writer thread.
+pub trait LogReader: Send + 'static {
+    /// The workshop with this id, as [`EventLog::load_all`] would read it;
+    /// `None` if there is none.
+    fn load_one(&mut self, id: &str) -> Result<Option<LoadedWorkshop>, StoreError>;
+}
+
 /// A durable, append-only log of workshops and their events.
 ///
 /// Every method is blocking and is called from the one writer thread only.
@@ -124,6 +133,12 @@ pub trait EventLog: Send + 'static {
     /// from the next start-up. Its events may be erased later, by
     /// [`EventLog::purge_step`].
     fn delete_workshop(&mut self, id: &str) -> Result<(), StoreError>;
+
+    /// A reader of this log for use beside the writer, if the backend can
+    /// give one. Without it, workshops stay in memory for the server's life.
+    fn reader(&self) -> Option<Box<dyn LogReader>> {
+        None
+    }
 
     /// Erases a little more of what deleted workshops left (a few
     /// milliseconds' work, so that commits are not held up); returns whether

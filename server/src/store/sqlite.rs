@@ -10,9 +10,11 @@ use std::time::Duration;
 
 use ruche_shared::views::workshop_view::WorkshopView;
 use ruche_shared::{Event, TableId, Workshop, WorkshopConfig};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-use super::{Append, EventLog, Loaded, LoadedWorkshop, LoggedEvent, StoreError, WorkshopRecord};
+use super::{
+    Append, EventLog, Loaded, LoadedWorkshop, LogReader, LoggedEvent, StoreError, WorkshopRecord,
+};
 use crate::settings::OPS_REMEMBERED_PER_SENDER as KEPT_PER_SENDER;
 use ruche_shared::protocol::Seq;
 
@@ -116,6 +118,132 @@ fn check_is_ruche_log(conn: &Connection, path: &Path) -> Result<(), StoreError> 
         newer => refuse(format!(
             "written by a newer version of Ruche (schema {newer}); run that version"
         )),
+    }
+}
+
+/// Reads workshops back: all of them, or the one with id `only`. One pass
+/// over the event log in commit order (for one workshop, SQLite filters the
+/// same pass).
+fn load(conn: &Connection, only: Option<&str>) -> Result<Loaded, StoreError> {
+    let records: Vec<(String, String, String, String, i64)> = conn
+        .prepare("SELECT id, code, secret_hash, config, created_at_ms FROM workshops WHERE ?1 IS NULL OR id = ?1 ORDER BY created_at_ms")?
+        .query_map([only], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut loaded = Vec::with_capacity(records.len());
+    let mut damaged: HashMap<String, String> = HashMap::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (id, code, secret_hash, config, created_at_ms) in records {
+        let config: WorkshopConfig = match serde_json::from_str(&config) {
+            Ok(config) => config,
+            Err(error) => {
+                damaged.insert(id, format!("its settings do not read back: {error}"));
+                continue;
+            }
+        };
+        let snapshot = match conn
+            .query_row(
+                "SELECT seq, body FROM snapshots WHERE workshop = ?1",
+                [&id],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?
+            .map(|(seq, body)| decode_snapshot(&body).map(|w| (seq as u64, w)))
+            .transpose()
+        {
+            Ok(snapshot) => snapshot,
+            Err(error) => {
+                damaged.insert(id, format!("its snapshot does not read back: {error}"));
+                continue;
+            }
+        };
+        let table_tokens = conn
+            .prepare_cached("SELECT table_id, token_hash FROM table_tokens WHERE workshop = ?1")?
+            .query_map([&id], |r| Ok((TableId(r.get(0)?), r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        index.insert(id.clone(), loaded.len());
+        loaded.push(LoadedWorkshop {
+            record: WorkshopRecord {
+                id,
+                code,
+                secret_hash,
+                config,
+                created_at_ms: created_at_ms as u64,
+            },
+            snapshot,
+            events: Vec::new(),
+            answered_before_snapshot: Vec::new(),
+            table_tokens,
+            last_activity_ms: created_at_ms as u64,
+        });
+    }
+    let mut recent: Vec<RecentOps> = loaded.iter().map(|_| RecentOps::default()).collect();
+    // One pass over the whole log, in commit order.
+    let mut statement = conn.prepare(
+        "SELECT workshop, seq, principal, op, at_ms, body FROM events WHERE ?1 IS NULL OR workshop = ?1 ORDER BY position",
+    )?;
+    let mut rows = statement.query([only])?;
+    while let Some(row) = rows.next()? {
+        let workshop: String = row.get(0)?;
+        let seq = row.get::<_, i64>(1)? as u64;
+        let Some(&at) = index.get(&workshop) else {
+            continue;
+        };
+        if damaged.contains_key(&workshop) {
+            continue;
+        }
+        let target = &mut loaded[at];
+        target.last_activity_ms = target.last_activity_ms.max(row.get::<_, i64>(4)? as u64);
+        if target
+            .snapshot
+            .as_ref()
+            .is_some_and(|(snapshot_seq, _)| seq <= *snapshot_seq)
+        {
+            // Its effect is in the snapshot; its operation id is still needed.
+            if let Some(op) = row.get_ref(3)?.as_str_or_null().map_err(corrupt_row)? {
+                let principal = row.get_ref(2)?.as_str().map_err(corrupt_row)?;
+                recent[at].keep(principal, op, seq);
+            }
+            continue;
+        }
+        let body: String = row.get(5)?;
+        match serde_json::from_str::<Event>(&body) {
+            Ok(event) => target.events.push(LoggedEvent {
+                seq,
+                event,
+                principal: row.get(2)?,
+                op: row.get(3)?,
+                at_ms: row.get::<_, i64>(4)? as u64,
+            }),
+            Err(error) => {
+                damaged.insert(workshop, format!("event {seq} does not read back: {error}"));
+            }
+        }
+    }
+    for (workshop, recent) in loaded.iter_mut().zip(recent) {
+        workshop.answered_before_snapshot = recent.into_list();
+    }
+    let workshops = loaded
+        .into_iter()
+        .filter(|w| !damaged.contains_key(&w.record.id))
+        .collect();
+    let mut damaged: Vec<(String, String)> = damaged.into_iter().collect();
+    damaged.sort();
+    Ok(Loaded { workshops, damaged })
+}
+
+/// Reads workshops back on a connection of its own, beside the writer: a
+/// workshop let go from memory is loaded again without holding up commits.
+pub struct SqliteReader {
+    conn: Connection,
+}
+
+impl LogReader for SqliteReader {
+    fn load_one(&mut self, id: &str) -> Result<Option<LoadedWorkshop>, StoreError> {
+        let mut loaded = load(&self.conn, Some(id))?;
+        if let Some((_, why)) = loaded.damaged.pop() {
+            return Err(StoreError::Corrupt(format!("workshop {id}: {why}")));
+        }
+        Ok(loaded.workshops.pop())
     }
 }
 
@@ -321,115 +449,18 @@ impl EventLog for SqliteLog {
     }
 
     fn load_all(&mut self) -> Result<Loaded, StoreError> {
-        let records: Vec<(String, String, String, String, i64)> = self
-            .conn
-            .prepare("SELECT id, code, secret_hash, config, created_at_ms FROM workshops ORDER BY created_at_ms")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-            .collect::<Result<_, _>>()?;
-        let mut loaded = Vec::with_capacity(records.len());
-        let mut damaged: HashMap<String, String> = HashMap::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        for (id, code, secret_hash, config, created_at_ms) in records {
-            let config: WorkshopConfig = match serde_json::from_str(&config) {
-                Ok(config) => config,
-                Err(error) => {
-                    damaged.insert(id, format!("its settings do not read back: {error}"));
-                    continue;
-                }
-            };
-            let snapshot = match self
-                .conn
-                .query_row(
-                    "SELECT seq, body FROM snapshots WHERE workshop = ?1",
-                    [&id],
-                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
-                )
-                .optional()?
-                .map(|(seq, body)| decode_snapshot(&body).map(|w| (seq as u64, w)))
-                .transpose()
-            {
-                Ok(snapshot) => snapshot,
-                Err(error) => {
-                    damaged.insert(id, format!("its snapshot does not read back: {error}"));
-                    continue;
-                }
-            };
-            let table_tokens = self
-                .conn
-                .prepare_cached(
-                    "SELECT table_id, token_hash FROM table_tokens WHERE workshop = ?1",
-                )?
-                .query_map([&id], |r| Ok((TableId(r.get(0)?), r.get(1)?)))?
-                .collect::<Result<_, _>>()?;
-            index.insert(id.clone(), loaded.len());
-            loaded.push(LoadedWorkshop {
-                record: WorkshopRecord {
-                    id,
-                    code,
-                    secret_hash,
-                    config,
-                    created_at_ms: created_at_ms as u64,
-                },
-                snapshot,
-                events: Vec::new(),
-                answered_before_snapshot: Vec::new(),
-                table_tokens,
-                last_activity_ms: created_at_ms as u64,
-            });
-        }
-        let mut recent: Vec<RecentOps> = loaded.iter().map(|_| RecentOps::default()).collect();
-        // One pass over the whole log, in commit order.
-        let mut statement = self.conn.prepare(
-            "SELECT workshop, seq, principal, op, at_ms, body FROM events ORDER BY position",
-        )?;
-        let mut rows = statement.query([])?;
-        while let Some(row) = rows.next()? {
-            let workshop: String = row.get(0)?;
-            let seq = row.get::<_, i64>(1)? as u64;
-            let Some(&at) = index.get(&workshop) else {
-                continue;
-            };
-            if damaged.contains_key(&workshop) {
-                continue;
-            }
-            let target = &mut loaded[at];
-            target.last_activity_ms = target.last_activity_ms.max(row.get::<_, i64>(4)? as u64);
-            if target
-                .snapshot
-                .as_ref()
-                .is_some_and(|(snapshot_seq, _)| seq <= *snapshot_seq)
-            {
-                // Its effect is in the snapshot; its operation id is still needed.
-                if let Some(op) = row.get_ref(3)?.as_str_or_null().map_err(corrupt_row)? {
-                    let principal = row.get_ref(2)?.as_str().map_err(corrupt_row)?;
-                    recent[at].keep(principal, op, seq);
-                }
-                continue;
-            }
-            let body: String = row.get(5)?;
-            match serde_json::from_str::<Event>(&body) {
-                Ok(event) => target.events.push(LoggedEvent {
-                    seq,
-                    event,
-                    principal: row.get(2)?,
-                    op: row.get(3)?,
-                    at_ms: row.get::<_, i64>(4)? as u64,
-                }),
-                Err(error) => {
-                    damaged.insert(workshop, format!("event {seq} does not read back: {error}"));
-                }
+        load(&self.conn, None)
+    }
+
+    fn reader(&self) -> Option<Box<dyn LogReader>> {
+        let path = self.conn.path()?.to_owned();
+        match Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY) {
+            Ok(conn) => Some(Box::new(SqliteReader { conn })),
+            Err(error) => {
+                tracing::warn!(%error, "cannot open a reading connection: idle workshops stay in memory");
+                None
             }
         }
-        for (workshop, recent) in loaded.iter_mut().zip(recent) {
-            workshop.answered_before_snapshot = recent.into_list();
-        }
-        let workshops = loaded
-            .into_iter()
-            .filter(|w| !damaged.contains_key(&w.record.id))
-            .collect();
-        let mut damaged: Vec<(String, String)> = damaged.into_iter().collect();
-        damaged.sort();
-        Ok(Loaded { workshops, damaged })
     }
 
     /// Removes the workshop, its tokens and its snapshot at once (it is

@@ -264,14 +264,13 @@ async fn authenticate(
             }
             let (reply, answer) = oneshot::channel();
             handle
-                .tx
                 .send(ActorMsg::Join {
                     name,
                     token_hash,
                     reply,
                 })
                 .await
-                .map_err(|_| bad())?;
+                .map_err(|()| bad())?;
             match answer.await {
                 Ok(Ok(table)) => Ok(Authenticated {
                     role: Role::Table(table),
@@ -295,7 +294,6 @@ async fn authenticate(
 async fn find_table(handle: &WorkshopHandle, token_hash: String) -> Option<TableId> {
     let (reply, answer) = oneshot::channel();
     handle
-        .tx
         .send(ActorMsg::FindTable { token_hash, reply })
         .await
         .ok()?;

@@ -110,12 +110,15 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
         outbox: news_tx,
         reply: subscribed,
     };
+    // The actor's inbox, kept for the connection's life: while it watches,
+    // the workshop stays in memory, so this inbox stays the right one.
     let subscription = async {
-        auth.handle.tx.send(subscribe).await.ok()?;
-        subscription.await.ok()
+        let actor = auth.handle.actor().await?;
+        actor.send(subscribe).await.ok()?;
+        Some((actor, subscription.await.ok()?))
     }
     .await;
-    let Some(subscription) = subscription else {
+    let Some((actor, subscription)) = subscription else {
         gauge.dec();
         return;
     };
@@ -145,16 +148,14 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
     // and everything it held are let go at once.
     let mut writer_done = false;
     tokio::select! {
-        goodbye = reader::read_loop(stream, &state, &auth, subscription.id, ip, &reply_tx) => {
+        goodbye = reader::read_loop(stream, &state, &auth, &actor, subscription.id, ip, &reply_tx) => {
             if let Some(goodbye) = goodbye {
                 let _ = goodbye_tx.send(goodbye);
             }
         }
         _ = &mut writer => writer_done = true,
     }
-    let _ = auth
-        .handle
-        .tx
+    let _ = actor
         .send(ActorMsg::Unsubscribe {
             id: subscription.id,
         })

@@ -25,6 +25,7 @@ pub async fn read_loop(
     mut stream: SplitStream<WebSocket>,
     state: &AppState,
     auth: &Authenticated,
+    actor: &mpsc::Sender<ActorMsg>,
     subscription_id: u64,
     ip: IpAddr,
     reply_tx: &mpsc::Sender<Frame>,
@@ -81,7 +82,7 @@ pub async fn read_loop(
                             command,
                             reply: permit,
                         };
-                        if auth.handle.tx.send(message).await.is_err() {
+                        if actor.send(message).await.is_err() {
                             return Some(Goodbye::ClientClosed);
                         }
                     }
@@ -90,7 +91,7 @@ pub async fn read_loop(
                         let resync = ActorMsg::Resync {
                             id: subscription_id,
                         };
-                        let _ = auth.handle.tx.send(resync).await;
+                        let _ = actor.send(resync).await;
                     }
                     Ok(ClientMsg::Hello { .. }) => {
                         let code = ErrorCode::AlreadyAuthenticated;
