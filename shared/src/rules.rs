@@ -138,6 +138,10 @@ pub(crate) fn clean_text_lines(text: &str, max: u32, lines: bool) -> Result<Stri
             character: format!("U+{:04X}", c as u32),
         });
     }
+    #[cfg(feature = "nfc")]
+    let normalised: String = unicode_normalization::UnicodeNormalization::nfc(text).collect();
+    #[cfg(feature = "nfc")]
+    let text = normalised.as_str();
     let len = char_count(text);
     if len == 0 {
         Err(RuleViolation::EmptyText)

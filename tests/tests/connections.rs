@@ -499,3 +499,42 @@ async fn the_facilitator_sees_which_tables_are_online() {
     }
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_and_ideas_are_one_text_however_their_accents_were_typed() {
+    // « é » as one character (NFC, most keyboards) or as « e » and a
+    // combining accent (some phones, text pasted from a PDF): the same name.
+    let server = TestServer::spawn().await;
+    let mut scene = Scene::ideation(server.addr, &["Caf\u{e9}"]).await;
+    let decomposed = Auth::JoinTable {
+        code: scene.code().to_owned(),
+        name: "Cafe\u{301}".into(),
+        token: None,
+    };
+    match Client::try_connect(server.addr, decomposed, None).await {
+        Err(ServerMsg::Error {
+            code, violation, ..
+        }) => {
+            assert_eq!(error_code(code), "join_refused");
+            assert_eq!(violation, Some(RuleViolation::NameTaken));
+        }
+        other => panic!(
+            "the same name typed another way was let in: {:?}",
+            other.is_ok()
+        ),
+    }
+    // An idea typed decomposed is stored composed (one character, as shown).
+    let mut wall = Client::wall(server.addr, scene.code()).await;
+    scene.tables[0].submit("Un cafe\u{301} solidaire").await;
+    let text = wall
+        .expect("the idea", |m| match m {
+            ServerMsg::Events { events } => events.iter().find_map(|e| match &e.event {
+                Event::IdeaSubmitted(idea) => Some(idea.text.clone()),
+                _ => None,
+            }),
+            _ => None,
+        })
+        .await;
+    assert_eq!(text, "Un caf\u{e9} solidaire");
+    server.stop().await;
+}
