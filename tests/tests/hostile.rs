@@ -842,3 +842,40 @@ async fn the_memory_a_workshop_costs_is_bounded_and_measured() {
     server.kill().await;
     empty.kill().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_written_to_a_file_or_a_pipe_carry_no_colour_codes() {
+    // A colour code in a log file or a journal is noise, and a way to garble
+    // what a person reading it sees.
+    use tokio::io::AsyncBufReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(SERVER)
+        .args(["--bind", "127.0.0.1:0", "--log", "info", "--db"])
+        .arg(dir.path().join("ruche.db"))
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            let running = line.starts_with("Ruche is running");
+            seen.push(line);
+            if running {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the server starts: {seen:?}");
+    assert!(
+        seen.iter().any(|l| l.contains("recovered from the log")),
+        "log lines were read: {seen:?}"
+    );
+    assert!(
+        seen.iter().all(|l| !l.contains('\u{1b}')),
+        "no escape codes: {seen:?}"
+    );
+    child.kill().await.unwrap();
+}
