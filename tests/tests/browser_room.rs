@@ -293,3 +293,63 @@ async fn a_wall_opened_with_an_unknown_code_says_so_and_nothing_else() {
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_join_code_is_checked_before_the_name_and_the_form_speaks_the_workshops_language() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let english = server
+        .create(json!({ "template": "ideation", "title": "Town hall", "question": "How?", "lang": "en" }))
+        .await;
+    tokio::time::timeout(SCENARIO, async {
+        // The code typed as people read it aloud, with a space.
+        let phone = browser.window(390, 844).await;
+        phone.open(&format!("{base}/#/")).await;
+        phone.wait_for("#join-code").await;
+        let spaced = format!("{} {}", &english.join_code[..3], &english.join_code[3..]);
+        phone.type_into("#join-code", &spaced).await;
+        phone
+            .click("#join-code ~ .actions button[type=submit]")
+            .await;
+        phone.wait_for("#table-name").await;
+        assert_eq!(
+            phone.eval("location.hash").await,
+            json!(format!("#/join/{}", english.join_code)),
+            "the code is its digits"
+        );
+        // The form is the workshop's, in its language.
+        let form = phone.eval("document.querySelector('main').innerText").await;
+        let form = form.as_str().unwrap();
+        assert!(
+            form.contains("Town hall") && form.contains("How?"),
+            "{form}"
+        );
+        assert!(form.contains("Join with this tablet"), "in English: {form}");
+        phone.check_accessibility("tablet join (English)").await;
+        phone.screenshot("phone-join-english").await;
+
+        // A wrong code is said at once, before any name is asked.
+        phone.open(&format!("{base}/#/join/000000")).await;
+        phone
+            .wait_until(
+                "document.querySelector('.refused') !== null",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+        assert_eq!(
+            phone
+                .eval("document.querySelector('#table-name') === null")
+                .await,
+            json!(true)
+        );
+        phone.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}

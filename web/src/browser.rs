@@ -118,14 +118,21 @@ pub fn tablet_base() -> ReadSignal<String> {
         let Ok(answer) = http("GET", ruche_shared::api::SERVER_INFO, None, None).await else {
             return;
         };
-        if let Ok(ruche_shared::api::ServerInfo {
-            tablet_base: Some(tablet_base),
-        }) = serde_json::from_str(&answer.body)
-        {
+        if let Some(tablet_base) = json_text(&answer.body, "tablet_base") {
             set_base.set(tablet_base);
         }
     });
     base
+}
+
+/// A text field of a small JSON answer, read by the browser's own JSON
+/// parser (the client's size budget: serde's code for each answer type
+/// costs more than the answer is worth).
+pub fn json_text(body: &str, field: &str) -> Option<String> {
+    let value = js_sys::JSON::parse(body).ok()?;
+    js_sys::Reflect::get(&value, &field.into())
+        .ok()?
+        .as_string()
 }
 
 /// The WebSocket address of the server that served the page.

@@ -242,6 +242,12 @@ impl Session {
         self.connection.with_value(|c| c.auth.clone())
     }
 
+    /// The language to speak until the workshop's own is known (the join
+    /// screen learns it from the workshop's public information).
+    pub fn set_lang(self, lang: Lang) {
+        self.connection.update_value(|c| c.lang = lang);
+    }
+
     /// The workshop's language (or the page's, before the workshop is known).
     pub fn lang(self) -> Lang {
         self.workshop

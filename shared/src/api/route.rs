@@ -42,12 +42,24 @@ impl Route {
             part.map(|p| p.trim().to_owned())
                 .filter(|p| !p.is_empty() && p.len() <= 128)
         };
+        // A join code typed into an address: « 110 697 » arrives as
+        // `110%20697`; only its digits count.
+        let code = |part: Option<&str>| {
+            clean(part)
+                .map(|p| {
+                    p.replace("%20", "")
+                        .chars()
+                        .filter(char::is_ascii_digit)
+                        .collect::<String>()
+                })
+                .filter(|p| !p.is_empty())
+        };
         match parts.next() {
-            Some("join" | "table") => match clean(parts.next()) {
+            Some("join" | "table") => match code(parts.next()) {
                 Some(code) => Route::Tablet { code },
                 None => Route::Landing,
             },
-            Some("wall") => match clean(parts.next()) {
+            Some("wall") => match code(parts.next()) {
                 Some(code) => Route::Wall { code },
                 None => Route::Landing,
             },
@@ -117,6 +129,23 @@ mod tests {
         assert_eq!(Route::facilitation_link("s3cret"), None, "a secret alone");
         assert_eq!(Route::facilitation_link("http://x/#/facilitate/w1"), None);
         assert_eq!(Route::facilitation_link("http://x/#/wall/123456"), None);
+    }
+
+    #[test]
+    fn a_join_code_typed_with_spaces_or_dashes_is_its_digits() {
+        assert_eq!(
+            Route::parse("#/join/110%20697"),
+            Route::Tablet {
+                code: "110697".into()
+            }
+        );
+        assert_eq!(
+            Route::parse("#/wall/110-697"),
+            Route::Wall {
+                code: "110697".into()
+            }
+        );
+        assert_eq!(Route::parse("#/join/abc"), Route::Landing);
     }
 
     #[test]

@@ -43,7 +43,13 @@ pub fn LanguageChoice(lang: RwSignal<Lang>) -> impl IntoView {
 fn JoinForm(lang: RwSignal<Lang>) -> impl IntoView {
     let t = move || texts(lang.get());
     let code = RwSignal::new(String::new());
-    let clean_code = move || code.get().trim().to_owned();
+    // Digits only: « 110 697 » and « 110-697 » are the code 110697.
+    let clean_code = move || {
+        code.get()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+    };
     view! {
         <section class="card">
             <h2>{move || t().join_heading}</h2>

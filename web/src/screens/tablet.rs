@@ -5,6 +5,7 @@
 //! Wi-Fi brings the same table back with its ideas and points.
 
 use leptos::prelude::*;
+use ruche_shared::api::join_info_path;
 use ruche_shared::config::MAX_NAME_CHARS;
 use ruche_shared::protocol::Auth;
 use ruche_shared::{Lang, Role};
@@ -39,20 +40,58 @@ pub fn TabletScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
         Link::Refused(refusal) => Some(refusal),
         _ => None,
     };
+    // Before asking for a name: does the code exist, and in which language
+    // is the workshop? (A wrong code is said at once, not after the name.)
+    let info = RwSignal::new(None::<Option<JoinInfo>>);
+    let path = join_info_path(&code);
+    leptos::task::spawn_local(async move {
+        let answer = browser::http("GET", &path, None, None).await;
+        // Offline or held back: ask for the name anyway; the join says the rest.
+        let found = match answer {
+            Ok(answer) if answer.status == 404 => None,
+            Ok(answer) => {
+                let field = |name| browser::json_text(&answer.body, name);
+                let found = match field("lang").as_deref() {
+                    Some("en") => Lang::En,
+                    _ => Lang::Fr,
+                };
+                session.set_lang(found);
+                lang.set(found);
+                Some(JoinInfo {
+                    title: field("title"),
+                    question: field("question").unwrap_or_default(),
+                })
+            }
+            Err(_) => Some(JoinInfo::default()),
+        };
+        info.set(Some(found));
+    });
     view! {
         <main class="tablet">
             {move || {
-                if matches!(refusal(), Some(Refusal::UnknownWorkshop)) {
+                if matches!(refusal(), Some(Refusal::UnknownWorkshop))
+                    || (needs_join() && info.with(|i| matches!(i, Some(None))) && refusal().is_none())
+                {
                     view! { <Refused lang=session.lang() refusal=Refusal::UnknownWorkshop/> }.into_any()
                 } else if needs_join() {
+                    let Some(Some(found)) = info.get() else {
+                        return view! { <p>{texts(session.lang()).loading}</p> }.into_any();
+                    };
                     let (code, outbox) = (code.clone(), outbox.clone());
-                    view! { <JoinTable code session outbox refusal=refusal()/> }.into_any()
+                    view! { <JoinTable code session outbox refusal=refusal() info=found/> }.into_any()
                 } else {
                     view! { <Table session/> }.into_any()
                 }
             }}
         </main>
     }
+}
+
+/// What the join screen shows of the workshop (its public information).
+#[derive(Clone, Default)]
+struct JoinInfo {
+    title: Option<String>,
+    question: String,
 }
 
 /// Names the table and joins.
@@ -62,6 +101,7 @@ fn JoinTable(
     session: Session,
     outbox: Option<String>,
     refusal: Option<Refusal>,
+    info: JoinInfo,
 ) -> impl IntoView {
     let t = texts(session.lang());
     let name = RwSignal::new(String::new());
@@ -74,8 +114,9 @@ fn JoinTable(
     let shown_code = code.clone();
     view! {
         <section class="card join">
-            <h1>{t.join_heading}</h1>
-            <p class="code-line">{t.join_code} " : " <strong class="code">{shown_code}</strong></p>
+            <h1>{info.title.unwrap_or_else(|| t.join_heading.to_owned())}</h1>
+            <p class="question">{info.question}</p>
+            <p class="code-line">{t.join_code} " " <strong class="code">{shown_code}</strong></p>
             <form on:submit=move |ev| {
                 ev.prevent_default();
                 let name = name.get_untracked().trim().to_owned();
