@@ -353,3 +353,93 @@ async fn a_join_code_is_checked_before_the_name_and_the_form_speaks_the_workshop
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_0_00_every_screen_says_time_is_up_and_moving_on_early_is_confirmed() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let mut scene = ruche_tests::scene::Scene::ideation(server.addr, &[]).await;
+    let created = scene.created.clone();
+    tokio::time::timeout(SCENARIO, async {
+        let console = browser.window(1366, 768).await;
+        console
+            .open(&format!(
+                "{base}/#/facilitate/{}/{}",
+                created.workshop, created.facilitator_secret
+            ))
+            .await;
+        console.wait_for("#next-step").await;
+        let wall = browser.window(1280, 720).await;
+        wall.open(&format!("{base}/#/wall/{}", created.join_code))
+            .await;
+
+        // Ten minutes on the clock: moving on asks first.
+        scene
+            .facilitator
+            .accepted(ruche_shared::flow::CloseStep {}.into())
+            .await;
+        scene
+            .facilitator
+            .accepted(
+                ruche_shared::flow::OpenStep {
+                    duration_secs: Some(600),
+                }
+                .into(),
+            )
+            .await;
+        console
+            .wait_until(
+                "document.querySelector('.countdown') !== null",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+        console.eval("window.confirm = () => false").await;
+        console.click("#next-step").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let step = console
+            .eval("document.querySelector('.step-name').textContent")
+            .await;
+        assert!(
+            step.as_str().unwrap().contains("1/"),
+            "a « no » keeps the step: {step}"
+        );
+        console.eval("window.confirm = () => true").await;
+        console.click("#next-step").await;
+        console
+            .wait_until(
+                "document.querySelector('.step-name').textContent.includes('2/')",
+                "document.querySelector('.step-name').textContent",
+            )
+            .await;
+
+        // A one-second countdown runs out: the wall and the console say so.
+        scene
+            .facilitator
+            .accepted(
+                ruche_shared::flow::OpenStep {
+                    duration_secs: Some(1),
+                }
+                .into(),
+            )
+            .await;
+        for screen in [&wall, &console] {
+            screen
+                .wait_until(
+                    "document.querySelector('.countdown.over')?.textContent === 'Temps écoulé'",
+                    "document.querySelector('.step-header')?.innerText",
+                )
+                .await;
+        }
+        wall.screenshot("wall-time-up").await;
+        wall.close().await;
+        console.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}

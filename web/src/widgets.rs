@@ -73,10 +73,15 @@ pub fn StepHeader(session: Session) -> impl IntoView {
                         {format!("{} {number}/{count} · {}", t.step, i18n::step_title(kind, lang))}
                     </span>
                     <span class=if w.is_step_open() { "badge open" } else { "badge closed" }>{state}</span>
-                    {deadline.map(|deadline| view! {
-                        <span class="countdown">
-                            {t.time_left} " " <strong>{move || i18n::clock(deadline.saturating_sub(now.get()) / 1000)}</strong>
-                        </span>
+                    // At 0:00, every screen says the time is up (the step
+                    // stays open until the facilitator closes it).
+                    {deadline.map(|deadline| {
+                        let left = move || deadline.saturating_sub(now.get()) / 1000;
+                        view! {
+                            <span class="countdown" class:over=move || left() == 0>
+                                {move || if left() == 0 { t.time_up.to_owned() } else { format!("{} {}", t.time_left, i18n::clock(left())) }}
+                            </span>
+                        }
                     })}
                 </div>
             })

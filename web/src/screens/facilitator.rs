@@ -230,7 +230,15 @@ fn StepControls(session: Session) -> impl IntoView {
             </ol>
             <div class="actions">
                 <button id="prev-step" disabled=move || { current() == 0 || !session.allows(&Command::GoToStep(flow::GoToStep { step: current() - 1 })) } on:click=move |_| { session.send(Command::GoToStep(flow::GoToStep { step: current().saturating_sub(1) })); }>{move || t().previous}</button>
-                <button id="next-step" disabled=move || !session.allows(&Command::GoToStep(flow::GoToStep { step: current() + 1 })) on:click=move |_| { session.send(Command::GoToStep(flow::GoToStep { step: current() + 1 })); }>{move || t().next}</button>
+                <button id="next-step" disabled=move || !session.allows(&Command::GoToStep(flow::GoToStep { step: current() + 1 })) on:click=move |_| {
+                    // Ending a step with time left is a choice, not a slip.
+                    let time_left = session.workshop.with_untracked(|w| {
+                        w.as_ref().and_then(|w| w.deadline_ms().filter(|_| w.is_step_open())).is_some_and(|d| d > browser::now_ms())
+                    });
+                    if !time_left || window().confirm_with_message(t().confirm_next).unwrap_or(true) {
+                        session.send(Command::GoToStep(flow::GoToStep { step: current() + 1 }));
+                    }
+                }>{move || t().next}</button>
             </div>
             <div class="actions">
                 <Show when=move || !flag(|w| w.is_step_open())
