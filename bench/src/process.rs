@@ -113,6 +113,9 @@ impl ServerProcess {
                 "1000000",
                 "--max-workshops",
                 "100000",
+                // The fan-out scenario watches one workshop from thousands of walls.
+                "--max-walls-per-workshop",
+                "100000",
             ])
             .arg("--db")
             .arg(&db)

@@ -100,6 +100,11 @@ pub struct Args {
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
+    /// Walls (read-only screens: projectors, phones following along) one
+    /// workshop may have open at once.
+    #[arg(long, env = "RUCHE_MAX_WALLS_PER_WORKSHOP", default_value_t = 32)]
+    pub max_walls_per_workshop: usize,
+
     /// Most open connections (tablets, screens and HTTP requests together).
     /// By default as many as the system's limit on open files allows.
     #[arg(long, env = "RUCHE_MAX_CONNECTIONS")]
@@ -137,6 +142,7 @@ impl Args {
             creations_per_hour: self.creations_per_hour,
             max_workshops: self.max_workshops,
             max_connections: self.max_connections,
+            max_walls_per_workshop: self.max_walls_per_workshop,
             trusted_proxies: self.trusted_proxies.clone(),
             idle_release: (self.idle_minutes > 0)
                 .then(|| Duration::from_secs(self.idle_minutes * 60)),

@@ -63,6 +63,10 @@ pub struct Settings {
     pub header_read_timeout: Duration,
     /// How long a whole request may take, its body included.
     pub request_deadline: Duration,
+    /// Walls (read-only screens) one workshop may have open at once: a
+    /// projector or two, and phones or laptops following along. A server
+    /// streaming a workshop to a large audience raises it.
+    pub max_walls_per_workshop: usize,
     /// How long a new connection has to say `hello`.
     pub handshake_timeout: Duration,
     /// How often the server pings a client; a client silent for three times
@@ -105,6 +109,7 @@ impl Default for Settings {
             join_code_digits: 6,
             creations_per_hour: 60,
             max_workshops: 1000,
+            max_walls_per_workshop: 32,
             max_connections: None,
             trusted_proxies: Vec::new(),
             header_read_timeout: crate::serve::HEADER_READ_TIMEOUT,

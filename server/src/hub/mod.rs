@@ -59,9 +59,6 @@ pub struct WorkshopHandle {
 
 /// Facilitator consoles a workshop may have open at once.
 pub const MAX_FACILITATOR_SCREENS: usize = 16;
-/// Walls a workshop may have open at once (one per projector or TV, and a
-/// few phones or laptops following along).
-pub const MAX_WALL_SCREENS: usize = 32;
 /// Connections one table may have open at once (its tablet, and the old
 /// connection of a tablet that reconnected before it was dropped).
 pub const MAX_TABLE_SCREENS: usize = 4;
@@ -89,11 +86,12 @@ impl WorkshopHandle {
     /// most of them already. Each connection holds what the server sends it
     /// until the client reads it: bounding them per workshop bounds what
     /// clients that never read can make the server hold.
-    pub fn open_screen(&self, role: Role) -> Option<ScreenPlace> {
+    /// `max_walls` is `Settings::max_walls_per_workshop`.
+    pub fn open_screen(&self, role: Role, max_walls: usize) -> Option<ScreenPlace> {
         let max = match role {
             Role::Facilitator => MAX_FACILITATOR_SCREENS,
             Role::Table(_) => MAX_TABLE_SCREENS,
-            Role::Wall | Role::Guest => MAX_WALL_SCREENS,
+            Role::Wall | Role::Guest => max_walls,
         };
         let mut screens = self.screens.lock().unwrap_or_else(|p| p.into_inner());
         let count = screens.entry(role).or_default();

@@ -73,7 +73,10 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
     let Some(auth) = handshake::handshake(&mut socket, &state, ip).await else {
         return;
     };
-    let Some(_place) = auth.handle.open_screen(auth.role) else {
+    let Some(_place) = auth
+        .handle
+        .open_screen(auth.role, state.settings.max_walls_per_workshop)
+    else {
         state.metrics.protocol_error(ErrorCode::TooManyScreens);
         tracing::info!(workshop = %auth.handle.id, role = ?auth.role, "too many screens of this kind; refused");
         let code = ErrorCode::TooManyScreens;
