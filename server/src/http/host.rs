@@ -2,8 +2,9 @@
 //! whose name the attacker re-points at the laptop's address would otherwise
 //! be same-origin with Ruche: its requests carry `Host: evil.example:8080`.
 //! Ruche answers only to the names it is reached by on a local network: an
-//! address (`192.168.1.10`, `[::1]`), `localhost`, a `.local` name
-//! (mDNS, which no outside resolver controls), and the hosts of the origins
+//! address (`192.168.1.10`, `[::1]`), `localhost` or any name without a dot
+//! (`portable-mairie`), a `.local` name (mDNS, which no outside resolver
+//! controls), and the hosts of the origins
 //! given with `--allowed-origin` and `--public-url` (a server behind a
 //! reverse proxy).
 
@@ -19,8 +20,12 @@ use crate::AppState;
 pub fn host_allowed(host: &str, allowed_origins: &[String]) -> bool {
     let name = strip_port(host).to_ascii_lowercase();
     let name = name.trim_end_matches('.');
+    // A name without a dot (`portable-mairie`, as Windows networks name
+    // computers) is resolved on the local network only: no outside DNS
+    // answers for it, so it cannot be re-pointed from outside either.
+    let single_label = !name.is_empty() && !name.contains('.');
     if name.parse::<std::net::IpAddr>().is_ok()
-        || name == "localhost"
+        || single_label
         || name.ends_with(".localhost")
         || name.ends_with(".local")
     {
@@ -90,6 +95,7 @@ mod tests {
             "localhost:8080",
             "LOCALHOST",
             "portable-mairie.local:8080",
+            "PORTABLE-MAIRIE:8080",
             "ruche.mairie.example",
             "ruche.mairie.example:443",
         ] {
