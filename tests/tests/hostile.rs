@@ -375,7 +375,7 @@ async fn a_csv_export_runs_no_formula_a_participant_typed() {
     .unwrap();
     let mut cells = 0;
     for line in csv.lines() {
-        for cell in line.split(',') {
+        for cell in line.split(';') {
             let cell = cell.trim_start_matches('"');
             cells += 1;
             assert!(

@@ -121,7 +121,8 @@ async fn ideation_salle_municipale_end_to_end() {
         .await;
     assert_eq!(bars, expected);
 
-    // The CSV export says the same.
+    // The CSV export says the same, as a French office's spreadsheet opens
+    // it: a byte-order mark, `;` between cells, steps numbered from 1.
     let csv = get_as_facilitator(
         &server.url(&format!("/api/workshops/{}/export.csv", created.workshop)),
         &created.facilitator_secret,
@@ -130,9 +131,13 @@ async fn ideation_salle_municipale_end_to_end() {
     .text()
     .await
     .unwrap();
+    assert!(
+        csv.starts_with("\u{feff}rubrique;étape;table;"),
+        "CSV:\n{csv}"
+    );
     let totals: Vec<(String, u32, u32)> = csv
         .lines()
-        .filter(|line| line.starts_with("vote_total,"))
+        .filter(|line| line.starts_with("total_vote;3;"))
         .map(|line| {
             let cells: Vec<&str> = split_csv(line);
             let tables = cells[8].trim_end_matches(" tables").parse().unwrap();
@@ -141,12 +146,12 @@ async fn ideation_salle_municipale_end_to_end() {
         .collect();
     assert_eq!(totals, expected, "CSV:\n{csv}");
     assert!(
-        csv.contains(&format!("cluster,,,,c0,{title},,,i0 i3")),
+        csv.contains(&format!("groupe;;;;c0;{title};;;i0 i3")),
         "CSV:\n{csv}"
     );
     let table_1_points: u32 = csv
         .lines()
-        .filter(|line| line.starts_with("vote,2,Table 1,"))
+        .filter(|line| line.starts_with("vote;3;Table 1;"))
         .map(|line| split_csv(line)[7].parse::<u32>().unwrap())
         .sum();
     assert_eq!(table_1_points, 30);
@@ -169,9 +174,10 @@ async fn ideation_salle_municipale_end_to_end() {
     server.stop().await;
 }
 
-/// Splits a CSV line of this export (quoted cells are not needed by these checks).
+/// Splits a CSV line of a French workshop's export (quoted cells are not
+/// needed by these checks).
 fn split_csv(line: &str) -> Vec<&str> {
-    line.split(',').collect()
+    line.split(';').collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -334,11 +340,11 @@ async fn a_dot_vote_end_to_end() {
         .unwrap();
     let totals: Vec<&str> = csv
         .lines()
-        .filter(|l| l.starts_with("dot_total,"))
+        .filter(|l| l.starts_with("total_gommettes;"))
         .collect();
     assert_eq!(totals.len(), 3, "CSV:\n{csv}");
     assert!(
-        csv.contains("dot,2,Table A,2,i1,Des rendez-vous en visio,,1,"),
+        csv.contains("gommette;3;Table A;2;i1;Des rendez-vous en visio;;1;"),
         "CSV:\n{csv}"
     );
     server.stop().await;

@@ -5,6 +5,7 @@
 //! ([`ApiError`]); nothing here panics on bad input.
 
 pub mod assets;
+pub mod csv_export;
 pub mod export;
 pub mod headers;
 pub mod host;
@@ -235,9 +236,10 @@ pub async fn export_csv(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (handle, workshop) = facilitator_workshop(&state, peer, &id, &headers).await?;
-    let csv = export::to_csv(&export::export(&handle.id, &workshop), &workshop)
+    let csv = csv_export::to_csv(&export::export(&handle.id, &workshop), &workshop)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let disposition = format!("attachment; filename=\"ruche-{}.csv\"", handle.code);
+    let name = csv_export::file_name(&handle.config.setup().title, &csv_export::today(), "csv");
+    let disposition = format!("attachment; filename=\"{name}\"");
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
