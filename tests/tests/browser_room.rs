@@ -333,6 +333,32 @@ async fn a_join_code_is_checked_before_the_name_and_the_form_speaks_the_workshop
         phone.check_accessibility("tablet join (English)").await;
         phone.screenshot("phone-join-english").await;
 
+        // A table whose workshop is deleted is told so on its next visit,
+        // not left loading.
+        phone.type_into("#table-name", "Table 1").await;
+        phone.click("#join").await;
+        phone
+            .wait_until(
+                "document.querySelector('#table-name') === null",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+        let deleted = reqwest::Client::new()
+            .delete(server.url(&format!("/api/workshops/{}", english.workshop)))
+            .bearer_auth(&english.facilitator_secret)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(deleted.status(), 204);
+        phone.eval("location.reload()").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        phone
+            .wait_until(
+                "document.querySelector('.refused') !== null",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+
         // A wrong code is said at once, before any name is asked.
         phone.open(&format!("{base}/#/join/000000")).await;
         phone

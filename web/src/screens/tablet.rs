@@ -69,8 +69,10 @@ pub fn TabletScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
     view! {
         <main class="tablet">
             {move || {
+                // No workshop has this code (or no longer: a table whose
+                // workshop was deleted lands here too).
                 if matches!(refusal(), Some(Refusal::UnknownWorkshop))
-                    || (needs_join() && info.with(|i| matches!(i, Some(None))) && refusal().is_none())
+                    || (needs_join() && info.with(|i| matches!(i, Some(None))))
                 {
                     view! { <Refused lang=session.lang() refusal=Refusal::UnknownWorkshop/> }.into_any()
                 } else if needs_join() {
