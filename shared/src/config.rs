@@ -195,13 +195,73 @@ pub enum ConfigError {
         max: u32,
     },
     /// A step's numbers make no sense.
-    #[error("step {step}: {reason}")]
+    #[error("step {} ({kind:?}), {field}: {reason}", step + 1)]
     BadStep {
-        /// The step's index.
+        /// The step's index (from 0; the screens and sentences count from 1).
         step: usize,
-        /// What is wrong, in English (a configuration error is for the facilitator's IT person).
+        /// Its method.
+        kind: StepKind,
+        /// The setting at fault, as named in the setup (`budget`, `cap_per_item`, `criteria`…).
+        field: String,
+        /// What is wrong, in English.
         reason: String,
+        /// What is wrong, in French (not sent: `message` says it).
+        #[serde(skip)]
+        reason_fr: String,
     },
+}
+
+impl ConfigError {
+    /// A sentence for the facilitator, in their workshop's language, naming
+    /// the step (as numbered on the screens, with its method) and the setting.
+    pub fn message(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        match self {
+            ConfigError::BadText { field, max } if fr => {
+                let field = match field.as_str() {
+                    "title" => "titre",
+                    "criterion name" => "nom de critère",
+                    "scoring item" => "idée à noter",
+                    other => other,
+                };
+                format!("Le {field} doit avoir entre 1 et {max} caractères.")
+            }
+            ConfigError::StepCount { max } if fr => {
+                format!("Un atelier compte entre 1 et {max} étapes.")
+            }
+            ConfigError::Seats { max } if fr => {
+                format!("Une table compte entre 1 et {max} places.")
+            }
+            ConfigError::MaxTables { max } if fr => {
+                format!("Le nombre de tables doit être entre 1 et {max}.")
+            }
+            ConfigError::BadStep {
+                step,
+                kind,
+                reason,
+                reason_fr,
+                ..
+            } => {
+                let number = step + 1;
+                let name = capitalised(kind.name(lang));
+                if fr && !reason_fr.is_empty() {
+                    format!("Étape {number} ({name}) : {reason_fr}.")
+                } else {
+                    format!("Step {number} ({name}): {reason}.")
+                }
+            }
+            other => capitalised(&other.to_string()) + ".",
+        }
+    }
+}
+
+/// `text` with its first letter in capitals, as a sentence or a name starts.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 impl WorkshopConfig {
@@ -312,6 +372,44 @@ mod tests {
             ConfigError::MaxTables {
                 max: DEFAULT_MAX_TABLES
             }
+        );
+    }
+
+    #[test]
+    fn a_bad_setup_is_said_in_the_workshops_language_with_its_step_and_setting() {
+        let mut s = ideation();
+        s.steps[2] = StepConfig::BudgetVote(budget_vote::Config {
+            budget: 30,
+            cap_per_item: 31,
+            allow_self_vote: false,
+        });
+        let error = refused(s);
+        assert!(matches!(&error, ConfigError::BadStep { field, .. } if field == "cap_per_item"));
+        assert_eq!(
+            error.message(Lang::Fr),
+            "Étape 3 (Vote à points) : le plafond par idée doit être entre 1 et le budget."
+        );
+        assert_eq!(
+            error.message(Lang::En),
+            "Step 3 (Point vote): the cap per item must be between 1 and the budget."
+        );
+        let mut s = ideation();
+        s.seats = 0;
+        assert_eq!(
+            refused(s).message(Lang::Fr),
+            "Une table compte entre 1 et 12 places."
+        );
+        let mut s = ideation();
+        s.title = String::new();
+        assert_eq!(
+            refused(s).message(Lang::Fr),
+            "Le titre doit avoir entre 1 et 500 caractères."
+        );
+        let mut s = ideation();
+        s.seats = 0;
+        assert_eq!(
+            refused(s).message(Lang::En),
+            "A table needs between 1 and 12 seats."
         );
     }
 

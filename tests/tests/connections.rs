@@ -538,3 +538,30 @@ async fn names_and_ideas_are_one_text_however_their_accents_were_typed() {
     assert_eq!(text, "Un caf\u{e9} solidaire");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_setup_is_refused_in_the_workshops_language_naming_the_step_and_setting() {
+    let server = TestServer::spawn().await;
+    let response = reqwest::Client::new()
+        .post(server.url("/api/workshops"))
+        .json(&json!({
+            "template": "ideation",
+            "title": "Salle",
+            "question": "Comment ?",
+            "budget": 30,
+            "cap_per_item": 31,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "invalid_config");
+    assert_eq!(
+        body["message"],
+        "Étape 3 (Vote à points) : le plafond par idée doit être entre 1 et le budget."
+    );
+    assert_eq!(body["details"]["field"], "cap_per_item");
+    assert_eq!(body["details"]["kind"], "budget_vote");
+    server.stop().await;
+}

@@ -18,7 +18,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ruche_shared::api::{CreateWorkshop, CreatedWorkshop, ErrorBody, PublicInfo};
-use ruche_shared::{ConfigError, WorkshopConfig};
+use ruche_shared::{ConfigError, Lang, WorkshopConfig};
 
 use crate::AppState;
 use crate::hub::{Hub, WorkshopHandle};
@@ -30,7 +30,7 @@ pub enum ApiError {
     /// The body is not the JSON expected.
     BadRequest(String),
     /// The workshop's settings are not valid.
-    InvalidConfig(ConfigError),
+    InvalidConfig(ConfigError, Lang),
     /// No such workshop or code.
     NotFound,
     /// Missing or wrong facilitator secret.
@@ -51,10 +51,11 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message, details) = match self {
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m, None),
-            ApiError::InvalidConfig(e) => (
+            // Said in the workshop's language, naming the step and the setting.
+            ApiError::InvalidConfig(e, lang) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_config",
-                e.to_string(),
+                e.message(lang),
                 Some(e),
             ),
             ApiError::NotFound => (
@@ -150,7 +151,8 @@ pub async fn create_workshop(
         return Err(ApiError::TooManyCreations);
     }
     let setup = request.into_setup().map_err(ApiError::BadRequest)?;
-    let config = WorkshopConfig::new(setup).map_err(ApiError::InvalidConfig)?;
+    let lang = setup.lang;
+    let config = WorkshopConfig::new(setup).map_err(|e| ApiError::InvalidConfig(e, lang))?;
     let created = state
         .hub
         .create(config)

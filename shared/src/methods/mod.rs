@@ -30,7 +30,7 @@ pub mod results;
 pub mod scoring;
 
 use crate::command::Role;
-use crate::config::{ConfigError, StepConfig};
+use crate::config::{ConfigError, StepConfig, StepKind};
 use crate::event::Event;
 use crate::rules::Decision;
 use crate::views::visibility::Audience;
@@ -80,11 +80,21 @@ pub(crate) trait EventRules {
     }
 }
 
-/// A configuration error of step `index`, said in English (a configuration
-/// error is for the facilitator's IT person).
-pub(crate) fn bad_step(index: usize, reason: &str) -> ConfigError {
+/// A configuration error of step `index` (a `kind` step), in `field`, said
+/// in French and English: the facilitator reads it in their workshop's
+/// language, with the step's number and name (`ConfigError::message`).
+pub(crate) fn bad_step(
+    index: usize,
+    kind: StepKind,
+    field: &str,
+    fr: &str,
+    en: &str,
+) -> ConfigError {
     ConfigError::BadStep {
         step: index,
-        reason: reason.to_owned(),
+        kind,
+        field: field.to_owned(),
+        reason: en.to_owned(),
+        reason_fr: fr.to_owned(),
     }
 }

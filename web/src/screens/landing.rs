@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use ruche_shared::Lang;
-use ruche_shared::api::{CREATE_WORKSHOP, CreateWorkshop, CreatedWorkshop, ErrorBody};
+use ruche_shared::api::{CREATE_WORKSHOP, CreateWorkshop, CreatedWorkshop};
 use ruche_shared::config::{DEFAULT_BUDGET, DEFAULT_CAP_PER_ITEM, MAX_QUESTION_CHARS};
 use ruche_shared::methods::budget_vote::MAX_BUDGET;
 
@@ -133,8 +133,9 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
                     }
                 }
                 Ok(answer) => {
-                    let problem = serde_json::from_str::<ErrorBody>(&answer.body);
-                    error.set(Some(problem.map_or(answer.body, |problem| problem.message)));
+                    // The server's sentence, in the workshop's language.
+                    let message = browser::json_text(&answer.body, "message");
+                    error.set(Some(message.unwrap_or(answer.body)));
                 }
                 Err(problem) => error.set(Some(problem)),
             }

@@ -76,12 +76,18 @@ impl StepRules for Config {
         if !(1..=MAX_BUDGET).contains(&self.budget) {
             return Err(bad_step(
                 index,
+                StepKind::BudgetVote,
+                "budget",
+                "le budget doit être entre 1 et 1000 points",
                 "the budget must be between 1 and 1000 points",
             ));
         }
         if self.cap_per_item == 0 || self.cap_per_item > self.budget {
             return Err(bad_step(
                 index,
+                StepKind::BudgetVote,
+                "cap_per_item",
+                "le plafond par idée doit être entre 1 et le budget",
                 "the cap per item must be between 1 and the budget",
             ));
         }

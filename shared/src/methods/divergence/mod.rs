@@ -59,6 +59,9 @@ impl StepRules for Config {
         if !(1..=MAX_IDEA_CHARS_LIMIT).contains(&self.max_idea_chars) {
             return Err(bad_step(
                 index,
+                StepKind::Divergence,
+                "max_idea_chars",
+                "la longueur d’une idée doit être entre 1 et 2000 caractères",
                 "the idea length limit must be between 1 and 2000 characters",
             ));
         }

@@ -75,11 +75,20 @@ fn default_max_per_item() -> u32 {
 impl StepRules for Config {
     fn check(&self, _steps: &[StepConfig], index: usize) -> Result<(), ConfigError> {
         if !(1..=MAX_DOTS_PER_SEAT).contains(&self.dots_per_seat) {
-            return Err(bad_step(index, "each seat needs between 1 and 20 dots"));
+            return Err(bad_step(
+                index,
+                StepKind::DotVote,
+                "dots_per_seat",
+                "chaque personne a entre 1 et 20 gommettes",
+                "each seat needs between 1 and 20 dots",
+            ));
         }
         if self.max_per_item == 0 || self.max_per_item > self.dots_per_seat {
             return Err(bad_step(
                 index,
+                StepKind::DotVote,
+                "max_per_item",
+                "les gommettes par idée doivent être entre 1 et les gommettes par personne",
                 "the dots per idea must be between 1 and the dots per seat",
             ));
         }

@@ -109,6 +109,9 @@ impl StepRules for Config {
         if self.criteria.is_empty() || self.criteria.len() > MAX_CRITERIA {
             return Err(bad_step(
                 index,
+                StepKind::Scoring,
+                "criteria",
+                "il faut entre 1 et 12 critères",
                 "a scoring step needs between 1 and 12 criteria",
             ));
         }
@@ -118,6 +121,9 @@ impl StepRules for Config {
         if self.scale_min >= self.scale_max || self.scale_max > MAX_SCALE {
             return Err(bad_step(
                 index,
+                StepKind::Scoring,
+                "scale",
+                "l’échelle va d’une note basse à une note haute, 100 au plus",
                 "the scale must go from a lower to a higher score, at most 100",
             ));
         }
@@ -126,6 +132,9 @@ impl StepRules for Config {
                 if texts.is_empty() || texts.len() > MAX_SCORING_ITEMS {
                     return Err(bad_step(
                         index,
+                        StepKind::Scoring,
+                        "items",
+                        "il faut entre 1 et 100 idées à noter",
                         "a scoring step needs between 1 and 100 items",
                     ));
                 }
@@ -139,12 +148,18 @@ impl StepRules for Config {
                 if !is_earlier_vote {
                     return Err(bad_step(
                         index,
+                        StepKind::Scoring,
+                        "items",
+                        "les idées à noter viennent d’un vote à points placé avant",
                         "the items must come from an earlier budget vote step",
                     ));
                 }
                 if *count == 0 || *count > MAX_SCORING_ITEMS {
                     return Err(bad_step(
                         index,
+                        StepKind::Scoring,
+                        "items",
+                        "on prend entre 1 et 100 idées d’un vote",
                         "between 1 and 100 items may be taken from a vote",
                     ));
                 }
