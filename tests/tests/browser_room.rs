@@ -462,6 +462,32 @@ async fn at_0_00_every_screen_says_time_is_up_and_moving_on_early_is_confirmed()
                 .await;
         }
         wall.screenshot("wall-time-up").await;
+
+        // The facilitator chose to close at 0:00: the console does it.
+        console.click("#auto-close").await;
+        scene
+            .facilitator
+            .accepted(ruche_shared::flow::CloseStep {}.into())
+            .await;
+        scene
+            .facilitator
+            .accepted(
+                ruche_shared::flow::OpenStep {
+                    duration_secs: Some(1),
+                }
+                .into(),
+            )
+            .await;
+        wall.wait_until(
+            "document.querySelector('.step-header .badge.open') !== null",
+            "document.querySelector('.step-header')?.innerText",
+        )
+        .await;
+        wall.wait_until(
+            "document.querySelector('.step-header .badge.closed') !== null && document.querySelector('.countdown') === null",
+            "document.querySelector('.step-header')?.innerText",
+        )
+        .await;
         wall.close().await;
         console.close().await;
     })

@@ -58,6 +58,7 @@ pub struct Texts {
     pub waiting_for_facilitator: &'static str,
     pub time_left: &'static str,
     pub time_up: &'static str,
+    pub close_at_zero: &'static str,
     pub confirm_next: &'static str,
     // divergence
     pub your_idea: &'static str,
@@ -186,6 +187,7 @@ pub static FR: Texts = Texts {
     waiting_for_facilitator: "En attente de l'animateur…",
     time_left: "Temps restant",
     time_up: "Temps écoulé",
+    close_at_zero: "Fermer l'étape à 0:00",
     confirm_next: "Il reste du temps à cette étape. Passer quand même à l'étape suivante ?",
     your_idea: "Votre idée",
     submit_idea: "Envoyer l'idée",
@@ -308,6 +310,7 @@ pub static EN: Texts = Texts {
     waiting_for_facilitator: "Waiting for the facilitator…",
     time_left: "Time left",
     time_up: "Time is up",
+    close_at_zero: "Close the step at 0:00",
     confirm_next: "There is time left in this step. Go to the next step anyway?",
     your_idea: "Your idea",
     submit_idea: "Send the idea",

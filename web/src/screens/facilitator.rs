@@ -197,6 +197,31 @@ fn JoinInfo(session: Session) -> impl IntoView {
 fn StepControls(session: Session) -> impl IntoView {
     let t = move || texts(session.lang());
     let minutes = RwSignal::new(String::new());
+    // « Fermer à 0:00 »: this console closes the step when its countdown
+    // runs out (once per countdown), if the facilitator chose it.
+    let auto_close = RwSignal::new(false);
+    let closed_for = StoredValue::new(None::<u64>);
+    let tick = set_interval_with_handle(
+        move || {
+            let due = session.workshop.with_untracked(|w| {
+                w.as_ref()
+                    .and_then(|w| w.deadline_ms().filter(|_| w.is_step_open()))
+                    .filter(|deadline| *deadline <= browser::now_ms())
+            });
+            if let Some(deadline) = due.filter(|_| auto_close.get_untracked())
+                && closed_for.get_value() != Some(deadline)
+            {
+                closed_for.set_value(Some(deadline));
+                session.send(Command::CloseStep(flow::CloseStep {}));
+            }
+        },
+        std::time::Duration::from_secs(1),
+    );
+    on_cleanup(move || {
+        if let Ok(handle) = tick {
+            handle.clear();
+        }
+    });
     let read = move |f: fn(&ruche_shared::Workshop) -> usize| {
         session.workshop.with(|w| w.as_ref().map(f).unwrap_or(0))
     };
@@ -250,6 +275,7 @@ fn StepControls(session: Session) -> impl IntoView {
                         session.send(Command::OpenStep(flow::OpenStep { duration_secs }));
                     }>{move || t().open_step}</button>
                 </Show>
+                <label class="inline"><input id="auto-close" type="checkbox" prop:checked=move || auto_close.get() on:change=move |_| auto_close.update(|a| *a = !*a)/> {move || t().close_at_zero}</label>
             </div>
             <div class="actions">
                 <button id="toggle-joining" on:click=move |_| { session.send(Command::SetJoiningLocked(joining::SetJoiningLocked { locked: !flag(|w| w.is_joining_locked()) })); }>
