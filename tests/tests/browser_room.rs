@@ -42,6 +42,13 @@ async fn the_wall_and_the_console_give_tablets_the_address_they_can_reach() {
         .await;
         let page = wall.eval("document.body.innerText").await;
         assert!(!page.as_str().unwrap().contains("localhost"), "{page}");
+        // Each tab says what it is; the audience sees no « Connecté ».
+        wall.wait_until("document.title === 'Ruche · Écran mural · Salle'", "document.title")
+            .await;
+        assert_eq!(
+            wall.eval("getComputedStyle(document.querySelector('.wall .link')).visibility").await,
+            json!("hidden")
+        );
 
         let laptop = browser.window(1366, 768).await;
         laptop
@@ -55,6 +62,9 @@ async fn the_wall_and_the_console_give_tablets_the_address_they_can_reach() {
                 &format!("document.querySelector('.join-info')?.innerText.includes({expected:?}) === true"),
                 "document.querySelector('.join-info').innerText",
             )
+            .await;
+        laptop
+            .wait_until("document.title === 'Ruche · Animation · Salle'", "document.title")
             .await;
         wall.close().await;
         laptop.close().await;
@@ -490,6 +500,61 @@ async fn at_0_00_every_screen_says_time_is_up_and_moving_on_early_is_confirmed()
         .await;
         wall.close().await;
         console.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tablet_asks_before_deleting_an_idea() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let scene = ruche_tests::scene::Scene::ideation(server.addr, &[]).await;
+    let code = scene.code().to_owned();
+    tokio::time::timeout(SCENARIO, async {
+        let tablet = browser.window(800, 1280).await;
+        tablet.open(&format!("{base}/#/join/{code}")).await;
+        tablet.type_into("#table-name", "Table 1").await;
+        tablet.click("#join").await;
+        tablet.wait_for("#idea-text").await;
+        assert_eq!(
+            tablet.eval("document.title").await,
+            json!("Ruche · Tablette · Salle")
+        );
+        tablet.type_into("#idea-text", "Des bancs").await;
+        tablet.click("#submit-idea").await;
+        tablet
+            .wait_until(
+                "document.querySelectorAll('.ideas.own .idea').length === 1",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+        // « No »: the idea stays.
+        tablet.eval("window.confirm = () => false").await;
+        tablet.click(".ideas.own .idea button.danger").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            tablet
+                .eval("document.querySelectorAll('.ideas.own .idea').length")
+                .await,
+            json!(1)
+        );
+        // « Yes »: it goes.
+        tablet.eval("window.confirm = () => true").await;
+        tablet.click(".ideas.own .idea button.danger").await;
+        tablet
+            .wait_until(
+                "document.querySelectorAll('.ideas.own .idea').length === 0",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+        tablet.close().await;
     })
     .await
     .expect("the scenario finishes in time");

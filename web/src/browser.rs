@@ -135,6 +135,17 @@ pub fn json_text(body: &str, field: &str) -> Option<String> {
         .as_string()
 }
 
+/// Names the browser tab after its screen and workshop, « Ruche · Mur ·
+/// Salle municipale », so that a facilitator with five tabs finds the wall.
+pub fn title_tab(screen: &str, workshop_title: Option<String>) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(&match workshop_title {
+            Some(title) => format!("Ruche · {screen} · {title}"),
+            None => format!("Ruche · {screen}"),
+        });
+    }
+}
+
 /// The WebSocket address of the server that served the page.
 pub fn websocket_url() -> String {
     let origin = origin();

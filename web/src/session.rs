@@ -242,6 +242,16 @@ impl Session {
         self.connection.with_value(|c| c.auth.clone())
     }
 
+    /// Keeps the browser tab's title: « Ruche · <screen> · <workshop> ».
+    pub fn name_tab(self, screen: fn(&'static crate::i18n::Texts) -> &'static str) {
+        Effect::new(move |_| {
+            let title = self
+                .workshop
+                .with(|w| w.as_ref().map(|w| w.config().setup().title.clone()));
+            browser::title_tab(screen(texts(self.lang())), title);
+        });
+    }
+
     /// The language to speak until the workshop's own is known (the join
     /// screen learns it from the workshop's public information).
     pub fn set_lang(self, lang: Lang) {

@@ -122,7 +122,12 @@ fn OwnIdea(session: Session, id: IdeaId, text: String) -> impl IntoView {
                     <span class="idea-text">{text}</span>
                     <span class="idea-actions">
                         <button on:click=move |_| editing.set(true)>{t.edit}</button>
-                        <button class="danger" on:click=move |_| { session.send(Command::DeleteIdea(divergence::DeleteIdea { idea: id })); }>{t.delete}</button>
+                        <button class="danger" on:click=move |_| {
+                            // A tap too many must not lose an idea.
+                            if window().confirm_with_message(t.confirm_delete).unwrap_or(true) {
+                                session.send(Command::DeleteIdea(divergence::DeleteIdea { idea: id }));
+                            }
+                        }>{t.delete}</button>
                     </span>
                 }.into_any()
             }}

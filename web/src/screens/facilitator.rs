@@ -39,6 +39,7 @@ pub fn FacilitatorScreen(
         );
     }
     let session = Session::new(lang.get_untracked());
+    session.name_tab(|t| t.facilitator);
     let stored = secret.or_else(|| browser::load(&browser::secret_key(&workshop)));
     let id = workshop.clone();
     let start = move |secret: String| {

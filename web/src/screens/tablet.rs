@@ -21,6 +21,7 @@ use crate::{browser, methods};
 #[component]
 pub fn TabletScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
     let session = Session::new(lang.get_untracked());
+    session.name_tab(|t| t.tablet_tab);
     let outbox = Some(format!("ruche.outbox.{code}"));
     if let Some(token) = browser::load(&browser::table_token_key(&code)) {
         session.start(

@@ -17,6 +17,7 @@ use ruche_shared::api::route::Route;
 #[component]
 pub fn WallScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
     let session = Session::new(lang.get_untracked());
+    session.name_tab(|t| t.wall_link);
     session.start(Auth::Wall { code: code.clone() }, None);
     let tablet_base = browser::tablet_base();
     let fragment = Route::Tablet { code: code.clone() }.fragment();
