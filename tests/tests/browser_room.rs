@@ -560,3 +560,42 @@ async fn a_tablet_asks_before_deleting_an_idea() {
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_the_audience_reads_on_the_wall_is_under_24_px_at_1080p() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let mut scene = ruche_tests::scene::Scene::at_vote(server.addr, &["Mairie", "École"]).await;
+    scene.tables[0].vote(1, 3).await;
+    scene.tables[1].vote(0, 2).await;
+    scene.facilitator.show_results(true).await;
+    let code = scene.code().to_owned();
+    tokio::time::timeout(SCENARIO, async {
+        let wall = browser.window(1920, 1080).await;
+        wall.open(&format!("{base}/#/wall/{code}")).await;
+        wall.wait_for(".bar").await;
+        let smallest = wall
+            .eval(
+                "Math.min(...[...document.querySelectorAll('.wall *')]
+                    .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+                    .filter(e => getComputedStyle(e).visibility !== 'hidden')
+                    .map(e => parseFloat(getComputedStyle(e).fontSize)))",
+            )
+            .await;
+        assert!(smallest.as_f64().unwrap() >= 24.0, "smallest text on the wall: {smallest} px");
+        let code_size = wall
+            .eval("parseFloat(getComputedStyle(document.querySelector('.join-code')).fontSize)")
+            .await;
+        assert!(code_size.as_f64().unwrap() >= 64.0, "the join code stays large: {code_size} px");
+        wall.screenshot("wall-vote-1080p").await;
+        wall.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
