@@ -50,10 +50,7 @@ pub fn new_workshop_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
-/// A join code as typed: digits only, spaces and dashes ignored ("482 913").
-pub fn normalise_code(code: &str) -> String {
-    code.chars().filter(char::is_ascii_digit).collect()
-}
+pub use ruche_shared::api::normalise_code;
 
 #[cfg(test)]
 mod tests {

@@ -150,6 +150,38 @@ pub async fn create_workshop(addr: SocketAddr, request: serde_json::Value) -> Cr
     serde_json::from_str(&text).expect("a created workshop")
 }
 
+/// The resident memory of process `pid` (`"self"` for this one), in KiB,
+/// from `/proc`; 0 where there is none.
+pub fn rss_kib(pid: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// A figure of the server's `/metrics`, e.g. `ruche_connections{role="wall"}`;
+/// `None` if it has no such line.
+pub async fn metric(addr: SocketAddr, name: &str) -> Option<f64> {
+    let text = reqwest::get(format!("http://{addr}/metrics"))
+        .await
+        .expect("/metrics answers")
+        .text()
+        .await
+        .expect("/metrics is text");
+    text.lines().find_map(|line| {
+        line.strip_prefix(name)?
+            .strip_prefix(' ')?
+            .trim()
+            .parse()
+            .ok()
+    })
+}
+
 /// A facilitator's GET with the secret.
 pub async fn get_as_facilitator(url: &str, secret: &str) -> reqwest::Response {
     reqwest::Client::new()
@@ -623,18 +655,7 @@ impl ServerProcess {
 
     /// Its resident memory now, in KiB (from `/proc`; 0 where there is none).
     pub fn rss_kib(&self) -> u64 {
-        let Some(pid) = self.child.id() else {
-            return 0;
-        };
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|status| {
-                status
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmRSS:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            })
-            .unwrap_or(0)
+        self.child.id().map_or(0, |pid| rss_kib(&pid.to_string()))
     }
 
     /// `kill -9`: no chance to write anything more.

@@ -655,27 +655,13 @@ async fn a_flood_of_pings_is_closed_before_and_after_hello() {
 
 /// This process's resident memory, in KiB.
 fn own_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
+    ruche_tests::rss_kib("self")
 }
 
-/// A figure of `/metrics`, e.g. `ruche_connections{role="wall"}`.
+/// A figure of `/metrics` as a count (0 when absent).
 async fn metric(addr: std::net::SocketAddr, name: &str) -> u64 {
-    let text = reqwest::get(format!("http://{addr}/metrics"))
+    ruche_tests::metric(addr, name)
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .find_map(|line| line.strip_prefix(name)?.trim().parse::<f64>().ok())
         .map_or(0, |v| v as u64)
 }
 

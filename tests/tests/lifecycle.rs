@@ -329,22 +329,10 @@ async fn demo_prints_working_links_for_the_facilitator_the_wall_and_tablets() {
     server.kill().await;
 }
 
-/// A figure of `/metrics`, e.g. `ruche_workshops_live`.
+/// A figure of `/metrics`, e.g. `ruche_workshops_live` (NaN when absent).
 async fn metric(server: &TestServer, name: &str) -> f64 {
-    let text = reqwest::get(server.url("/metrics"))
+    ruche_tests::metric(server.addr, name)
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .find_map(|line| {
-            line.strip_prefix(name)?
-                .strip_prefix(' ')?
-                .trim()
-                .parse()
-                .ok()
-        })
         .unwrap_or(f64::NAN)
 }
 

@@ -18,7 +18,6 @@ pub mod residency;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use dashmap::DashMap;
 use ruche_shared::{Lang, Role, TableId, Workshop, WorkshopConfig};
@@ -228,9 +227,7 @@ impl Hub {
             code,
             secret_hash: secrets::hash_secret(&secret),
             config,
-            created_at_ms: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis() as u64),
+            created_at_ms: core::Now::read().unix_ms,
         };
         self.actors.writer.create(record.clone()).await?;
         let created = Created {
@@ -278,11 +275,9 @@ impl Hub {
     /// Rebuilds a workshop from the log and starts its actor; one that has
     /// had no activity for longer than the idle release stays in the log
     /// only (checked, then let go), to be loaded when someone needs it.
-    pub fn recover(&self, loaded: LoadedWorkshop) -> Result<(), String> {
-        let rebuilt = residency::rebuild(&loaded)?;
-        let now_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
+    pub fn recover(&self, mut loaded: LoadedWorkshop) -> Result<(), String> {
+        let rebuilt = residency::rebuild(&mut loaded)?;
+        let now_ms = core::Now::read().unix_ms;
         let quiet = self.actors.idle_release().is_some_and(|idle| {
             now_ms.saturating_sub(loaded.last_activity_ms) >= idle.as_millis() as u64
         });
@@ -347,9 +342,7 @@ impl Hub {
     /// Deletes every workshop with no event for longer than `retention`.
     /// Returns how many were deleted.
     pub async fn purge_older_than(&self, retention: std::time::Duration) -> usize {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
+        let now = core::Now::read().unix_ms;
         let limit = retention.as_millis() as u64;
         let stale: Vec<String> = self
             .by_id

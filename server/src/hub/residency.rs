@@ -35,12 +35,13 @@ pub struct Rebuilt {
     pub answers: Answers,
 }
 
-/// Rebuilds a workshop from what the log read back. An error says why it
-/// does not rebuild (a hole, an event that does not apply).
-pub fn rebuild(loaded: &LoadedWorkshop) -> Result<Rebuilt, String> {
+/// Rebuilds a workshop from what the log read back, taking its snapshot and
+/// tokens (a snapshot is the size of the workshop: moved, not copied). An
+/// error says why it does not rebuild (a hole, an event that does not apply).
+pub fn rebuild(loaded: &mut LoadedWorkshop) -> Result<Rebuilt, String> {
     let id = &loaded.record.id;
-    let (mut workshop, mut seq) = match &loaded.snapshot {
-        Some((seq, workshop)) => (workshop.clone(), *seq),
+    let (mut workshop, mut seq) = match loaded.snapshot.take() {
+        Some((seq, workshop)) => (workshop, seq),
         None => (Workshop::new(loaded.record.config.clone()), 0),
     };
     let mut answers = Answers::default();
@@ -64,7 +65,7 @@ pub fn rebuild(loaded: &LoadedWorkshop) -> Result<Rebuilt, String> {
     Ok(Rebuilt {
         workshop,
         seq,
-        tokens: loaded.table_tokens.clone(),
+        tokens: std::mem::take(&mut loaded.table_tokens),
         answers,
     })
 }
@@ -211,7 +212,7 @@ impl Residency {
         if let Some(ended) = ended {
             let _ = ended.await;
         }
-        let loaded = match self.actors.load(&handle.id).await {
+        let mut loaded = match self.actors.load(&handle.id).await {
             Ok(Some(loaded)) => loaded,
             Ok(None) => return None,
             Err(error) => {
@@ -219,7 +220,7 @@ impl Residency {
                 return None;
             }
         };
-        let rebuilt = match rebuild(&loaded) {
+        let rebuilt = match rebuild(&mut loaded) {
             Ok(rebuilt) => rebuilt,
             Err(error) => {
                 tracing::error!(workshop = %handle.id, %error, "a workshop no longer rebuilds from the log");

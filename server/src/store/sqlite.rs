@@ -123,8 +123,9 @@ fn check_is_ruche_log(conn: &Connection, path: &Path) -> Result<(), StoreError> 
 
 /// Reads workshops back: all of them, or the one with id `only`. One pass
 /// over the event log in commit order (for one workshop, SQLite filters the
-/// same pass).
-fn load(conn: &Connection, only: Option<&str>) -> Result<Loaded, StoreError> {
+/// same pass). Also says whether the pass met events of no workshop (one
+/// deleted before its events were all erased).
+fn load(conn: &Connection, only: Option<&str>) -> Result<(Loaded, bool), StoreError> {
     let records: Vec<(String, String, String, String, i64)> = conn
         .prepare("SELECT id, code, secret_hash, config, created_at_ms FROM workshops WHERE ?1 IS NULL OR id = ?1 ORDER BY created_at_ms")?
         .query_map([only], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
@@ -182,10 +183,12 @@ fn load(conn: &Connection, only: Option<&str>) -> Result<Loaded, StoreError> {
         "SELECT workshop, seq, principal, op, at_ms, body FROM events WHERE ?1 IS NULL OR workshop = ?1 ORDER BY position",
     )?;
     let mut rows = statement.query([only])?;
+    let mut orphans = false;
     while let Some(row) = rows.next()? {
         let workshop: String = row.get(0)?;
         let seq = row.get::<_, i64>(1)? as u64;
         let Some(&at) = index.get(&workshop) else {
+            orphans |= !damaged.contains_key(&workshop);
             continue;
         };
         if damaged.contains_key(&workshop) {
@@ -228,7 +231,7 @@ fn load(conn: &Connection, only: Option<&str>) -> Result<Loaded, StoreError> {
         .collect();
     let mut damaged: Vec<(String, String)> = damaged.into_iter().collect();
     damaged.sort();
-    Ok(Loaded { workshops, damaged })
+    Ok((Loaded { workshops, damaged }, orphans))
 }
 
 /// Reads workshops back on a connection of its own, beside the writer: a
@@ -239,7 +242,7 @@ pub struct SqliteReader {
 
 impl LogReader for SqliteReader {
     fn load_one(&mut self, id: &str) -> Result<Option<LoadedWorkshop>, StoreError> {
-        let mut loaded = load(&self.conn, Some(id))?;
+        let (mut loaded, _) = load(&self.conn, Some(id))?;
         if let Some((_, why)) = loaded.damaged.pop() {
             return Err(StoreError::Corrupt(format!("workshop {id}: {why}")));
         }
@@ -296,11 +299,6 @@ impl SqliteLog {
         conn.execute_batch(SCHEMA)?;
         let stop_checkpoints = Arc::new(AtomicBool::new(false));
         start_checkpointer(path, stop_checkpoints.clone())?;
-        // Events of workshops deleted just before a crash, if any.
-        conn.execute(
-            "DELETE FROM events WHERE workshop NOT IN (SELECT id FROM workshops)",
-            [],
-        )?;
         Ok(SqliteLog {
             conn,
             purges: VecDeque::new(),
@@ -449,7 +447,16 @@ impl EventLog for SqliteLog {
     }
 
     fn load_all(&mut self) -> Result<Loaded, StoreError> {
-        load(&self.conn, None)
+        let (loaded, orphans) = load(&self.conn, None)?;
+        if orphans {
+            // Events of a workshop deleted just before a crash: its row is
+            // gone, its events were still being erased. Finish the job.
+            self.conn.execute(
+                "DELETE FROM events WHERE workshop NOT IN (SELECT id FROM workshops)",
+                [],
+            )?;
+        }
+        Ok(loaded)
     }
 
     fn reader(&self) -> Option<Box<dyn LogReader>> {
@@ -623,9 +630,11 @@ mod tests {
             erased > 0 && erased <= PURGE_STEP_POSITIONS,
             "one step erases at most a step's range: {erased}"
         );
-        // A crash before the end: the next start-up erases the rest.
+        // A crash before the end: the next start-up (open, then read
+        // everything back) erases the rest.
         drop(log);
-        let log = SqliteLog::open(&path).unwrap();
+        let mut log = SqliteLog::open(&path).unwrap();
+        log.load_all().unwrap();
         assert_eq!(events_of(&log, "a"), 0);
         assert_eq!(events_of(&log, "b"), (total / 2 + total % 2) as i64);
     }

@@ -305,6 +305,23 @@ mod tests {
         }
     }
 
+    /// What each append was answered: (workshop, seq, written).
+    type Answered = Arc<Mutex<Vec<(&'static str, u64, bool)>>>;
+
+    /// Queues an append in `group` whose answer is noted in `results`.
+    fn queue(group: &mut Group, results: &Answered, workshop: &'static str, seq: u64) {
+        let results = results.clone();
+        group.appends.push(append(workshop, seq));
+        group
+            .dones
+            .push(Box::new(move |result: Result<(), Arc<StoreError>>| {
+                results
+                    .lock()
+                    .unwrap()
+                    .push((workshop, seq, result.is_ok()));
+            }));
+    }
+
     #[test]
     fn a_workshop_stops_at_its_first_failed_write_and_the_others_go_on() {
         let committed = Arc::new(Mutex::new(Vec::new()));
@@ -314,36 +331,18 @@ mod tests {
         };
         let metrics = Metrics::default();
         let mut stopped = Stopped::default();
-        let results = Arc::new(Mutex::new(Vec::new()));
+        let results: Answered = Arc::default();
         let mut group = Group::default();
         // One group, as the writer takes it: a's 2000 fails the whole
         // batch, so each append is written again on its own.
         for (workshop, seq) in [("a", 1999), ("b", 10), ("a", 2000), ("a", 2001), ("b", 11)] {
-            let results = results.clone();
-            group.appends.push(append(workshop, seq));
-            group
-                .dones
-                .push(Box::new(move |result: Result<(), Arc<StoreError>>| {
-                    results
-                        .lock()
-                        .unwrap()
-                        .push((workshop, seq, result.is_ok()));
-                }));
+            queue(&mut group, &results, workshop, seq);
         }
         let mut log: Box<dyn EventLog> = Box::new(log);
         commit_group(&mut *log, &mut group, &mut stopped, &metrics);
         // A later group still holding an append of the stopped workshop.
         for (workshop, seq) in [("a", 2002), ("b", 12)] {
-            let results = results.clone();
-            group.appends.push(append(workshop, seq));
-            group
-                .dones
-                .push(Box::new(move |result: Result<(), Arc<StoreError>>| {
-                    results
-                        .lock()
-                        .unwrap()
-                        .push((workshop, seq, result.is_ok()));
-                }));
+            queue(&mut group, &results, workshop, seq);
         }
         commit_group(&mut *log, &mut group, &mut stopped, &metrics);
 

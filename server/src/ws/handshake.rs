@@ -12,7 +12,7 @@ use tokio::time::Instant;
 
 use super::incoming::{Incoming, error_frame, parse};
 use crate::AppState;
-use crate::hub::{ActorMsg, JoinError, WorkshopHandle, fanout};
+use crate::hub::{ActorMsg, JoinError, ScreenPlace, WorkshopHandle, fanout};
 use crate::secrets;
 
 /// Who the connection turned out to be.
@@ -27,13 +27,15 @@ pub struct Authenticated {
     pub last_seq: Option<Seq>,
 }
 
-/// Waits for `hello` and checks the credentials. On failure the client gets
-/// an error (and, when fatal, a close) and `None` is returned.
+/// Waits for `hello`, checks the credentials and takes the connection's
+/// place among its workshop's screens (held until it is dropped). On
+/// failure the client gets an error (and, when fatal, a close) and `None`
+/// is returned.
 pub async fn handshake(
     socket: &mut WebSocket,
     state: &AppState,
     ip: IpAddr,
-) -> Option<Authenticated> {
+) -> Option<(Authenticated, ScreenPlace)> {
     let deadline = Instant::now() + state.settings.handshake_timeout;
     let mut control_frames = 0;
     loop {
@@ -100,9 +102,18 @@ pub async fn handshake(
             )
             .await;
         }
-        return match authenticate(state, ip, auth, last_seq).await {
-            Ok(auth) => Some(auth),
-            Err(refusal) => refuse(socket, state, refusal).await,
+        let auth = match authenticate(state, ip, auth, last_seq).await {
+            Ok(auth) => auth,
+            Err(refusal) => return refuse(socket, state, refusal).await,
+        };
+        let max_walls = state.settings.max_walls_per_workshop;
+        return match auth.handle.open_screen(auth.role, max_walls) {
+            Some(place) => Some((auth, place)),
+            None => {
+                let code = ErrorCode::TooManyScreens;
+                let refusal = (code, code.sentence(auth.handle.lang()).to_owned());
+                refuse(socket, state, refusal.into()).await
+            }
         };
     }
 }

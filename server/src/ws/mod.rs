@@ -18,20 +18,19 @@ mod writer;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
+use axum::extract::ws::WebSocket;
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use ruche_shared::Role;
-use ruche_shared::protocol::{ErrorCode, PROTOCOL_VERSION, ServerMsg};
+use ruche_shared::protocol::{PROTOCOL_VERSION, ServerMsg};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::timeout;
 
 use crate::AppState;
 use crate::hub::{ActorMsg, Frame, fanout};
 use crate::metrics::RoleLabel;
-use incoming::error_frame;
 
 /// Pings and pongs a client may send before `hello`.
 pub const CONTROL_FRAMES_BEFORE_HELLO: u32 = 8;
@@ -70,28 +69,7 @@ pub async fn upgrade(
 
 async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
     let settings = state.settings.clone();
-    let Some(auth) = handshake::handshake(&mut socket, &state, ip).await else {
-        return;
-    };
-    let Some(_place) = auth
-        .handle
-        .open_screen(auth.role, state.settings.max_walls_per_workshop)
-    else {
-        state.metrics.protocol_error(ErrorCode::TooManyScreens);
-        tracing::info!(workshop = %auth.handle.id, role = ?auth.role, "too many screens of this kind; refused");
-        let code = ErrorCode::TooManyScreens;
-        let _ = socket
-            .send(Message::Text(error_frame(
-                code,
-                code.sentence(auth.handle.lang()),
-                None,
-            )))
-            .await;
-        let close = CloseFrame {
-            code: close_code::POLICY,
-            reason: "too many screens".into(),
-        };
-        let _ = socket.send(Message::Close(Some(close))).await;
+    let Some((auth, _place)) = handshake::handshake(&mut socket, &state, ip).await else {
         return;
     };
     let role_label = RoleLabel {

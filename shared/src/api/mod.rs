@@ -29,6 +29,13 @@ pub fn workshop_path(workshop: &str) -> String {
 /// The path of what the server says of itself (`GET`): [`ServerInfo`].
 pub const SERVER_INFO: &str = "/api/server";
 
+/// A join code as typed: its digits only, spaces and dashes ignored
+/// (« 482 913 », « 482-913 »). The server looks codes up this way, and the
+/// screens send them this way.
+pub fn normalise_code(code: &str) -> String {
+    code.chars().filter(char::is_ascii_digit).collect()
+}
+
 /// The path of the join screen's information for `code` (`GET`).
 pub fn join_info_path(code: &str) -> String {
     format!("/api/join/{code}")

@@ -46,12 +46,7 @@ impl Route {
         // `110%20697`; only its digits count.
         let code = |part: Option<&str>| {
             clean(part)
-                .map(|p| {
-                    p.replace("%20", "")
-                        .chars()
-                        .filter(char::is_ascii_digit)
-                        .collect::<String>()
-                })
+                .map(|p| super::normalise_code(&p.replace("%20", "")))
                 .filter(|p| !p.is_empty())
         };
         match parts.next() {

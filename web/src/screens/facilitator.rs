@@ -202,13 +202,15 @@ fn StepControls(session: Session) -> impl IntoView {
     // runs out (once per countdown), if the facilitator chose it.
     let auto_close = RwSignal::new(false);
     let closed_for = StoredValue::new(None::<u64>);
+    // The open step's countdown end (the engine clears it when a step closes).
+    let deadline = move || {
+        session
+            .workshop
+            .with_untracked(|w| w.as_ref().and_then(|w| w.deadline_ms()))
+    };
     let tick = set_interval_with_handle(
         move || {
-            let due = session.workshop.with_untracked(|w| {
-                w.as_ref()
-                    .and_then(|w| w.deadline_ms().filter(|_| w.is_step_open()))
-                    .filter(|deadline| *deadline <= browser::now_ms())
-            });
+            let due = deadline().filter(|deadline| *deadline <= browser::now_ms());
             if let Some(deadline) = due.filter(|_| auto_close.get_untracked())
                 && closed_for.get_value() != Some(deadline)
             {
@@ -258,9 +260,7 @@ fn StepControls(session: Session) -> impl IntoView {
                 <button id="prev-step" disabled=move || { current() == 0 || !session.allows(&Command::GoToStep(flow::GoToStep { step: current() - 1 })) } on:click=move |_| { session.send(Command::GoToStep(flow::GoToStep { step: current().saturating_sub(1) })); }>{move || t().previous}</button>
                 <button id="next-step" disabled=move || !session.allows(&Command::GoToStep(flow::GoToStep { step: current() + 1 })) on:click=move |_| {
                     // Ending a step with time left is a choice, not a slip.
-                    let time_left = session.workshop.with_untracked(|w| {
-                        w.as_ref().and_then(|w| w.deadline_ms().filter(|_| w.is_step_open())).is_some_and(|d| d > browser::now_ms())
-                    });
+                    let time_left = deadline().is_some_and(|d| d > browser::now_ms());
                     if !time_left || window().confirm_with_message(t().confirm_next).unwrap_or(true) {
                         session.send(Command::GoToStep(flow::GoToStep { step: current() + 1 }));
                     }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use ruche_shared::Lang;
-use ruche_shared::api::{CREATE_WORKSHOP, CreateWorkshop, CreatedWorkshop};
+use ruche_shared::api::{CREATE_WORKSHOP, CreateWorkshop, CreatedWorkshop, normalise_code};
 use ruche_shared::config::{DEFAULT_BUDGET, DEFAULT_CAP_PER_ITEM, MAX_QUESTION_CHARS};
 use ruche_shared::methods::budget_vote::MAX_BUDGET;
 
@@ -44,12 +44,7 @@ fn JoinForm(lang: RwSignal<Lang>) -> impl IntoView {
     let t = move || texts(lang.get());
     let code = RwSignal::new(String::new());
     // Digits only: « 110 697 » and « 110-697 » are the code 110697.
-    let clean_code = move || {
-        code.get()
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect::<String>()
-    };
+    let clean_code = move || normalise_code(&code.get());
     view! {
         <section class="card">
             <h2>{move || t().join_heading}</h2>

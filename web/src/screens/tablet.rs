@@ -52,12 +52,12 @@ pub fn TabletScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
             Ok(answer) if answer.status == 404 => None,
             Ok(answer) => {
                 let field = |name| browser::json_text(&answer.body, name);
-                let found = match field("lang").as_deref() {
-                    Some("en") => Lang::En,
-                    _ => Lang::Fr,
-                };
-                session.set_lang(found);
-                lang.set(found);
+                // Held back (no answer to read): the page's language stays.
+                if let Some(code) = field("lang") {
+                    let found = if code == "en" { Lang::En } else { Lang::Fr };
+                    session.set_lang(found);
+                    lang.set(found);
+                }
                 Some(JoinInfo {
                     title: field("title"),
                     question: field("question").unwrap_or_default(),
