@@ -12,6 +12,7 @@ use ruche_shared::api::{CREATE_WORKSHOP, CreateWorkshop};
 use ruche_shared::{Template, WorkshopConfig, source, source_criteria};
 use tracing_subscriber::EnvFilter;
 
+use crate::desktop;
 use crate::settings::Settings;
 
 /// Ruche: a real-time workshop server for public participation.
@@ -28,9 +29,19 @@ pub struct Args {
     #[arg(long, env = "RUCHE_BIND", default_value = "0.0.0.0:8080")]
     pub bind: SocketAddr,
 
-    /// The database file (created if missing). Back it up to keep the workshops.
-    #[arg(long, env = "RUCHE_DB", default_value = "ruche.db")]
-    pub db: PathBuf,
+    /// The database file (created if missing). Back it up to keep the
+    /// workshops. By default: ruche.db in the current folder if there is one
+    /// there, else in the user's data folder (%LOCALAPPDATA%\Ruche on Windows,
+    /// ~/.local/share/ruche on Linux, ~/Library/Application Support/Ruche on
+    /// macOS), which survives replacing the program by a newer one.
+    #[arg(long, env = "RUCHE_DB")]
+    pub db: Option<PathBuf>,
+
+    /// Open the facilitator's page in the default browser once started:
+    /// auto does when Ruche was started without a terminal (a double-click).
+    #[arg(long, env = "RUCHE_OPEN", value_enum, default_value_t = OpenBrowser::Auto,
+          num_args = 0..=1, require_equals = true, default_missing_value = "always")]
+    pub open: OpenBrowser,
 
     /// A web address (origin) allowed to open Ruche's WebSocket besides Ruche's
     /// own pages, e.g. https://participation.example.org. Repeat for several.
@@ -127,11 +138,33 @@ pub struct Args {
     pub demo: bool,
 }
 
+/// `--open`: whether to open the facilitator's page in the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OpenBrowser {
+    /// When started without a terminal (a double-click).
+    Auto,
+    /// Always (`--open` alone).
+    Always,
+    /// Never.
+    Never,
+}
+
 impl Args {
-    /// The server settings these options give.
-    pub fn settings(&self) -> Settings {
+    /// The database file: `--db`, or the default ([`desktop::default_db`]).
+    pub fn db_path(&self) -> PathBuf {
+        match &self.db {
+            Some(path) => path.clone(),
+            None => {
+                let current = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+                desktop::default_db(&current, &|name| std::env::var(name).ok()).path
+            }
+        }
+    }
+
+    /// The server settings these options give, with the database `db_path`.
+    pub fn settings(&self, db_path: PathBuf) -> Settings {
         Settings {
-            db_path: self.db.clone(),
+            db_path,
             allowed_origins: self.allowed_origins.clone(),
             coalesce_window: Duration::from_millis(self.coalesce_ms),
             max_message_bytes: self.max_message_bytes,
@@ -154,14 +187,32 @@ impl Args {
     }
 }
 
-/// `main` of the `ruche-server` binary.
+/// `main` of the `ruche-server` binary: [`main`], its error printed (and,
+/// after a double-click, kept on screen until the facilitator has read it).
+pub async fn entry() -> std::process::ExitCode {
+    match main().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("Error: {error:#}");
+            if desktop::window_closes_with_program() {
+                // The window would vanish with the reason in it.
+                eprintln!("\nAppuyez sur Entrée pour fermer. (Press Enter to close.)");
+                let _ = std::io::stdin().read_line(&mut String::new());
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs the server until a signal stops it.
 pub async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let filter = EnvFilter::try_new(&args.log)
         .map_err(|e| anyhow::anyhow!("--log {:?} is not a log filter: {e}", args.log))?;
     // Colours only for a person at a terminal: escape codes in a log file or
     // a service's journal are noise (and could be abused to garble it).
-    let colours = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    // (Not on Windows: its classic console shows the codes as text.)
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stdout()) && !cfg!(windows);
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
@@ -179,14 +230,28 @@ pub async fn main() -> anyhow::Result<()> {
         .public_url
         .clone()
         .or_else(|| tablet_base_for(args.bind, port));
-    let mut settings = args.settings();
+    let db = args.db_path();
+    if args.db.is_none() {
+        // The user's data folder may not exist yet (a first start).
+        if let Some(folder) = db.parent().filter(|f| !f.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot create the folder {} for the database: {e} (choose another file with --db)",
+                    folder.display()
+                )
+            })?;
+        }
+    }
+    // Printed in full: it is the file to back up, and people look for it.
+    let db = std::path::absolute(&db).unwrap_or(db);
+    let mut settings = args.settings(db.clone());
     settings.tablet_base = tablet_base.clone();
-    let running = crate::run(listener, settings).await.map_err(|e| {
-        anyhow::anyhow!("cannot start with the database {}: {e}", args.db.display())
-    })?;
+    let running = crate::run(listener, settings)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot start with the database {}: {e}", db.display()))?;
     println!(
         "Ruche is running: http://localhost:{port}/  (database: {})",
-        args.db.display()
+        db.display()
     );
     let tablets_base = match &tablet_base {
         Some(base) => {
@@ -217,6 +282,19 @@ pub async fn main() -> anyhow::Result<()> {
     if args.demo {
         create_demo(port, &tablets_base).await?;
     }
+    let open = match args.open {
+        OpenBrowser::Always => true,
+        OpenBrowser::Never => false,
+        OpenBrowser::Auto => desktop::started_without_terminal(),
+    };
+    if open {
+        let page = format!("{}/", local_base(args.bind, port));
+        match desktop::open_browser(&page) {
+            Ok(()) => println!("Opening the facilitator's page in your browser: {page}"),
+            Err(e) => println!("Could not open a browser ({e}): open {page} yourself."),
+        }
+    }
+    println!("To stop Ruche: Ctrl+C, or close this window. Nothing recorded is lost.");
 
     let stopper = running.stopper();
     tokio::spawn(async move {
@@ -237,6 +315,10 @@ fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
     } else {
         tokio::net::TcpSocket::new_v6()?
     };
+    // On Unix, lets a restarted server listen at once despite connections of
+    // the previous one in TIME_WAIT. Not on Windows, where the same option
+    // would let a second program take the port Ruche is using.
+    #[cfg(unix)]
     socket.set_reuseaddr(true)?;
     socket.bind(addr)?;
     socket.listen(4096)
@@ -253,8 +335,35 @@ async fn wait_for_signal() {
             _ = term.recv() => {}
         }
     }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
+    // Closing the console window, logging off or shutting down Windows:
+    // tokio holds Windows back (a few seconds) while the server stops.
+    #[cfg(windows)]
+    {
+        use tokio::signal::windows;
+        let (mut close, mut shutdown, mut logoff, mut ctrl_break) = (
+            windows::ctrl_close().expect("closing the window can be handled"),
+            windows::ctrl_shutdown().expect("a shutdown can be handled"),
+            windows::ctrl_logoff().expect("a log-off can be handled"),
+            windows::ctrl_break().expect("Ctrl+Break can be handled"),
+        );
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = close.recv() => {}
+            _ = shutdown.recv() => {}
+            _ = logoff.recv() => {}
+            _ = ctrl_break.recv() => {}
+        }
+    }
+}
+
+/// The address to open Ruche at on this computer: `localhost` when it
+/// listens on every address or on the loopback one, else that address.
+fn local_base(bind: SocketAddr, port: u16) -> String {
+    match bind.ip() {
+        ip if ip.is_unspecified() || ip.is_loopback() => format!("http://localhost:{port}"),
+        std::net::IpAddr::V4(v4) => format!("http://{v4}:{port}"),
+        std::net::IpAddr::V6(v6) => format!("http://[{v6}]:{port}"),
+    }
 }
 
 /// The address tablets open when none is given: the one Ruche listens on, or

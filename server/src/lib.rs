@@ -6,7 +6,8 @@
 //! durable event log so that nothing acknowledged is ever lost.
 //!
 //! ## Layout
-//! - [`settings`]: limits and defaults; [`cli`]: the command line.
+//! - [`settings`]: limits and defaults; [`cli`]: the command line;
+//!   [`desktop`]: the default database folder, opening the browser, Windows.
 //! - [`http`]: the HTTP API, exports, health and metrics.
 //! - [`ws`]: one WebSocket connection: handshake, reader, writer.
 //! - [`hub`]: the registry of workshops and one actor per workshop.
@@ -21,6 +22,7 @@
 
 pub mod attempts;
 pub mod cli;
+pub mod desktop;
 pub mod http;
 pub mod hub;
 pub mod metrics;

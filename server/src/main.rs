@@ -1,6 +1,6 @@
-//! The `ruche-server` binary: everything is in the library (`cli::main`).
+//! The `ruche-server` binary: everything is in the library (`cli::entry`).
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    ruche_server::cli::main().await
+async fn main() -> std::process::ExitCode {
+    ruche_server::cli::entry().await
 }

@@ -184,10 +184,23 @@ pub async fn serve(
     }
 }
 
+#[cfg(unix)]
 fn raise_now() -> io::Result<usize> {
     rlimit::increase_nofile_limit(u64::MAX)
         .map(|limit| usize::try_from(limit).unwrap_or(usize::MAX))
 }
+
+/// Windows has no limit on open sockets to raise (they are not C runtime
+/// files); a ceiling still keeps a flood of connections from taking the
+/// laptop's memory. Far above a town hall's tablets and screens.
+#[cfg(not(unix))]
+fn raise_now() -> io::Result<usize> {
+    Ok(WINDOWS_CONNECTION_CEILING + RESERVED_DESCRIPTORS)
+}
+
+/// See [`raise_now`] on Windows.
+#[cfg(not(unix))]
+const WINDOWS_CONNECTION_CEILING: usize = 10_000;
 
 /// The client's address: the peer's, or, when the peer is a trusted reverse
 /// proxy, the last address its `X-Forwarded-For` adds (the one it saw; those

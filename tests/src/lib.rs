@@ -584,7 +584,8 @@ impl ServerProcess {
     /// cargo gives that path to integration tests only) on a loopback port with
     /// the database `db`.
     pub async fn start(binary: &str, db: &Path, extra_args: &[&str]) -> ServerProcess {
-        let mut child = tokio::process::Command::new(binary)
+        let mut command = tokio::process::Command::new(binary);
+        command
             .args([
                 "--bind",
                 "127.0.0.1:0",
@@ -598,16 +599,26 @@ impl ServerProcess {
             .args(extra_args)
             .arg("--db")
             .arg(db)
+            // Whatever the machine running the tests looks like.
+            .env("RUCHE_OPEN", "never");
+        ServerProcess::launch(command, WAIT).await
+    }
+
+    /// Starts the server `command` prepares (any program printing Ruche's
+    /// « Ruche is running » line: the binary itself, or Wine running the
+    /// Windows one), waiting at most `wait` for that line.
+    pub async fn launch(mut command: tokio::process::Command, wait: Duration) -> ServerProcess {
+        let mut child = command
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
-            .expect("the server binary starts");
+            .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut lines = BufReader::new(stdout).lines();
-        let port = tokio::time::timeout(WAIT, async {
+        let running = tokio::time::timeout(wait, async {
             while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(rest) = line.strip_prefix("Ruche is running: http://localhost:") {
-                    return rest.split('/').next().and_then(|p| p.parse::<u16>().ok());
+                if line.starts_with("Ruche is running: ") {
+                    return Some(line);
                 }
             }
             None
@@ -615,9 +626,14 @@ impl ServerProcess {
         .await
         .expect("the server says where it listens in time")
         .expect("the server says where it listens");
+        let port = running
+            .strip_prefix("Ruche is running: http://localhost:")
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|p| p.parse::<u16>().ok())
+            .unwrap_or_else(|| panic!("no port in {running:?}"));
         // Keep draining its output so it never blocks on a full pipe, and
         // keep it for the tests that read what it prints.
-        let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let output = std::sync::Arc::new(std::sync::Mutex::new(vec![running]));
         let kept = output.clone();
         tokio::spawn(async move {
             while let Ok(Some(line)) = lines.next_line().await {
@@ -632,18 +648,11 @@ impl ServerProcess {
     }
 
     /// Waits (bounded) for a line of its standard output that starts with
-    /// `prefix` (after leading spaces), printed after the address line.
+    /// `prefix` (after leading spaces), the address line included.
     pub async fn printed_line(&self, prefix: &str) -> String {
         tokio::time::timeout(WAIT, async {
             loop {
-                let found = self
-                    .output
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .iter()
-                    .find(|line| line.trim_start().starts_with(prefix))
-                    .cloned();
-                if let Some(line) = found {
+                if let Some(line) = self.printed_line_now(prefix) {
                     return line;
                 }
                 tokio::time::sleep(Duration::from_millis(20)).await;
@@ -656,6 +665,41 @@ impl ServerProcess {
     /// Its resident memory now, in KiB (from `/proc`; 0 where there is none).
     pub fn rss_kib(&self) -> u64 {
         self.child.id().map_or(0, |pid| rss_kib(&pid.to_string()))
+    }
+
+    /// A line it has printed so far that starts with `prefix` (after leading spaces).
+    pub fn printed_line_now(&self, prefix: &str) -> Option<String> {
+        self.output
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|line| line.trim_start().starts_with(prefix))
+            .cloned()
+    }
+
+    /// The database it says it uses (« (database: … ) » on its address line).
+    pub async fn database(&self) -> String {
+        let line = self.printed_line("Ruche is running: ").await;
+        line.split_once("(database: ")
+            .and_then(|(_, rest)| rest.strip_suffix(')'))
+            .unwrap_or_else(|| panic!("no database in {line:?}"))
+            .to_owned()
+    }
+
+    /// Sends it `signal` (`TERM`, `INT`) and waits (bounded) for it to end.
+    #[cfg(unix)]
+    pub async fn stop_with(mut self, signal: &str) -> std::process::ExitStatus {
+        let pid = self.child.id().expect("the server is running").to_string();
+        let sent = tokio::process::Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .await
+            .expect("kill runs");
+        assert!(sent.success(), "kill -{signal} {pid} failed");
+        tokio::time::timeout(WAIT, self.child.wait())
+            .await
+            .unwrap_or_else(|_| panic!("the server did not stop within {WAIT:?} of SIG{signal}"))
+            .expect("the server's exit status")
     }
 
     /// `kill -9`: no chance to write anything more.

@@ -4,11 +4,13 @@
 //! - `cargo xtask run [ARGS…]`: builds the web client, then builds and runs
 //!   the server with the client embedded (ARGS go to the server).
 //! - `cargo xtask test`: builds the client, then every test, browser tests included.
+//! - `cargo xtask dist`: the programs a release publishes (see `dist.rs`).
 //!
 //! Anything missing that these need is installed from the package registries:
 //! the wasm32 target through rustup, `wasm-bindgen-cli` from crates.io, axe-core
 //! from npm. Nothing is downloaded from anywhere else.
 
+mod dist;
 mod web;
 
 use std::env;
@@ -26,6 +28,10 @@ USAGE:
     cargo xtask test                    run every test (what CI runs)
     cargo xtask bench [-- BENCH-ARGS…]  the load benchmarks: smoke size by default,
                                         `-- --size full --runs 3` for BENCHMARKS.md
+    cargo xtask dist [--only linux|windows] [--smoke]
+                                        ready-to-run programs for Linux and Windows
+                                        in target/dist (what a release publishes);
+                                        --smoke runs each (Windows's under Wine)
     cargo xtask help                    this text
 
 ENVIRONMENT:
@@ -39,6 +45,7 @@ fn main() -> ExitCode {
         Some("web") => web::build(),
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
+        Some("dist") => dist::dist(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -182,18 +189,23 @@ fn cargo_test(args: &[&str], tally: &mut Tally) -> Result<(), String> {
 
 /// Installs the wasm32 target through rustup when it is missing.
 fn ensure_wasm_target() -> Result<(), String> {
+    ensure_target(WASM_TARGET)
+}
+
+/// Installs the Rust target `triple` through rustup when it is missing.
+fn ensure_target(triple: &str) -> Result<(), String> {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
-        .map_err(|e| format!("cannot run rustup to check for the {WASM_TARGET} target: {e}"))?;
+        .map_err(|e| format!("cannot run rustup to check for the {triple} target: {e}"))?;
     if String::from_utf8_lossy(&installed.stdout)
         .lines()
-        .any(|line| line.trim() == WASM_TARGET)
+        .any(|line| line.trim() == triple)
     {
         return Ok(());
     }
-    step(&format!("installing the {WASM_TARGET} target with rustup"));
-    run_command(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+    step(&format!("installing the {triple} target with rustup"));
+    run_command(Command::new("rustup").args(["target", "add", triple]))
 }
 
 fn step(what: &str) {

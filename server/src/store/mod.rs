@@ -146,4 +146,10 @@ pub trait EventLog: Send + 'static {
     fn purge_step(&mut self) -> Result<bool, StoreError> {
         Ok(false)
     }
+
+    /// At a clean stop, after the last commit: leaves the log whole in its
+    /// main file (a backup copies that one file while the server is stopped).
+    fn close(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }

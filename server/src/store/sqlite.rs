@@ -493,6 +493,22 @@ impl EventLog for SqliteLog {
         Ok(())
     }
 
+    /// Copies the whole WAL into the database file and empties it, so that
+    /// `ruche.db` alone holds everything (the `-wal` left beside it is empty).
+    fn close(&mut self) -> Result<(), StoreError> {
+        let (busy, _, _): (i64, i64, i64) =
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                })?;
+        if busy != 0 {
+            return Err(StoreError::Io(std::io::Error::other(
+                "a reader kept the WAL from being folded in",
+            )));
+        }
+        Ok(())
+    }
+
     fn purge_step(&mut self) -> Result<bool, StoreError> {
         let Some(purge) = self.purges.front_mut() else {
             return Ok(false);

@@ -144,6 +144,10 @@ fn run(mut log: Box<dyn EventLog>, rx: Receiver<WriterMsg>, metrics: &Metrics) {
             break;
         }
     }
+    if let Err(error) = log.close() {
+        // Nothing is lost: the next start reads the WAL as well.
+        tracing::warn!(%error, "could not fold the WAL into the database file at the stop");
+    }
 }
 
 /// One step of erasing deleted workshops' events (every step, when the

@@ -2,6 +2,6 @@
 //! start and `kill -9` the real binary.
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    ruche_server::cli::main().await
+async fn main() -> std::process::ExitCode {
+    ruche_server::cli::entry().await
 }
