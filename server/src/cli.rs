@@ -282,19 +282,26 @@ pub async fn main() -> anyhow::Result<()> {
     if args.demo {
         create_demo(port, &tablets_base).await?;
     }
+    let without_terminal = desktop::started_without_terminal();
+    let page = format!("{}/", local_base(args.bind, port));
     let open = match args.open {
         OpenBrowser::Always => true,
         OpenBrowser::Never => false,
-        OpenBrowser::Auto => desktop::started_without_terminal(),
+        OpenBrowser::Auto => without_terminal,
     };
     if open {
-        let page = format!("{}/", local_base(args.bind, port));
         match desktop::open_browser(&page) {
             Ok(()) => println!("Opening the facilitator's page in your browser: {page}"),
             Err(e) => println!("Could not open a browser ({e}): open {page} yourself."),
         }
     }
     println!("To stop Ruche: Ctrl+C, or close this window. Nothing recorded is lost.");
+    if without_terminal {
+        print!(
+            "\n{}",
+            desktop::french_banner(&page, tablet_base.as_deref(), &db)
+        );
+    }
 
     let stopper = running.stopper();
     tokio::spawn(async move {

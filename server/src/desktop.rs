@@ -102,6 +102,27 @@ pub fn window_closes_with_program() -> bool {
     }
 }
 
+/// What a facilitator who double-clicked Ruche reads in its window, in
+/// French (the lines above it are for whoever reads logs): the two
+/// addresses, where the data is, how to stop.
+pub fn french_banner(facilitator_page: &str, tablets: Option<&str>, db: &Path) -> String {
+    let rule = "=".repeat(66);
+    let tablets = match tablets {
+        Some(base) => format!("{base}/"),
+        None => "aucun réseau : connectez l'ordinateur au Wi-Fi de la salle".to_owned(),
+    };
+    format!(
+        "{rule}\n\
+         \x20 Ruche est lancé. Gardez cette fenêtre ouverte pendant l'atelier.\n\
+         \x20 Page de l'animateur (cet ordinateur) : {facilitator_page}\n\
+         \x20 Tablettes (sur le même Wi-Fi)        : {tablets}\n\
+         \x20 Données : {}\n\
+         \x20 Pour arrêter Ruche : fermez cette fenêtre, ou tapez Ctrl+C.\n\
+         {rule}\n",
+        db.display()
+    )
+}
+
 /// The program that opens `url` in the default browser on this system.
 pub fn browser_command(url: &str) -> std::process::Command {
     let (program, args): (&str, &[&str]) = if cfg!(windows) {
@@ -210,6 +231,20 @@ mod tests {
         let nowhere = tempfile::tempdir().unwrap();
         let chosen = default_db(nowhere.path(), &env_of(&[]));
         assert_eq!(chosen.path, nowhere.path().join(DB_FILE_NAME));
+    }
+
+    #[test]
+    fn the_french_banner_gives_both_addresses_and_the_data_file() {
+        let banner = french_banner(
+            "http://localhost:8080/",
+            Some("http://192.168.1.10:8080"),
+            Path::new("/d/ruche.db"),
+        );
+        assert!(banner.contains("animateur (cet ordinateur) : http://localhost:8080/\n"));
+        assert!(banner.contains("Wi-Fi)        : http://192.168.1.10:8080/\n"));
+        assert!(banner.contains("Données : /d/ruche.db\n"));
+        let offline = french_banner("http://localhost:8080/", None, Path::new("r.db"));
+        assert!(offline.contains("connectez l'ordinateur au Wi-Fi"));
     }
 
     #[test]

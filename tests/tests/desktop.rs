@@ -162,6 +162,13 @@ async fn by_default_the_browser_opens_only_for_a_desktop_start_without_terminal(
     browser.install(&mut command);
     let server = ServerProcess::launch(command, WAIT).await;
     assert!(browser.opened().await.is_some(), "opened on a desktop");
+    // The window a double-click opened speaks French too.
+    let banner = server.printed_line("Page de l'animateur").await;
+    let page = format!("http://localhost:{}/", server.addr.port());
+    assert!(banner.ends_with(&page), "{banner}");
+    server
+        .printed_line("Pour arrêter Ruche : fermez cette fenêtre")
+        .await;
     assert!(server.stop_with("TERM").await.success());
 
     // A service, or a server with no screen: nothing to open.
@@ -176,6 +183,7 @@ async fn by_default_the_browser_opens_only_for_a_desktop_start_without_terminal(
         .printed_line_now("Opening the facilitator's page")
         .is_some();
     assert!(!said_opening, "no browser without a graphical session");
+    assert!(server.printed_line_now("Ruche est lancé").is_none());
     assert!(server.stop_with("TERM").await.success());
     assert!(!browser.folder.path().join("opened").exists());
 }
