@@ -136,6 +136,26 @@ pub struct Args {
     /// print how to open them.
     #[arg(long)]
     pub demo: bool,
+
+    /// Instead of serving: a tool.
+    #[command(subcommand)]
+    pub tool: Option<Tool>,
+}
+
+/// What `ruche-server` does instead of serving.
+#[derive(Debug, clap::Subcommand)]
+pub enum Tool {
+    /// Re-count a workshop's JSON export: replays the log it carries with
+    /// Ruche's rules, checks its hash chain and every figure, and says
+    /// whether they match (exit status 0) or what differs (1).
+    Verify {
+        /// The JSON export (the console's « Exporter (JSON) »).
+        export: PathBuf,
+        /// The final hash printed in the workshop's report: checks that the
+        /// export's log is that one.
+        #[arg(long)]
+        hash: Option<String>,
+    },
 }
 
 /// `--open`: whether to open the facilitator's page in the browser.
@@ -204,9 +224,12 @@ pub async fn entry() -> std::process::ExitCode {
     }
 }
 
-/// Runs the server until a signal stops it.
+/// Runs the server until a signal stops it (or the tool asked for).
 pub async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Some(Tool::Verify { export, hash }) = &args.tool {
+        return verify(export, hash.as_deref());
+    }
     let filter = EnvFilter::try_new(&args.log)
         .map_err(|e| anyhow::anyhow!("--log {:?} is not a log filter: {e}", args.log))?;
     // Colours only for a person at a terminal: escape codes in a log file or
@@ -311,6 +334,24 @@ pub async fn main() -> anyhow::Result<()> {
     });
     running.wait().await?;
     Ok(())
+}
+
+/// `ruche-server verify`: prints the report; an error when not verified.
+fn verify(export: &std::path::Path, hash: Option<&str>) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(export)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", export.display()))?;
+    let report = crate::audit::verify::verify(&text, hash)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", export.display()))?;
+    print!("{}", report.render());
+    if report.verified() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "{} does not match its log ({} problem(s))",
+            export.display(),
+            report.problems.len()
+        )
+    }
 }
 
 /// Listens with a long accept queue: when the venue's Wi-Fi comes back, every

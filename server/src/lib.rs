@@ -16,11 +16,14 @@
 //!   attempts at them, counted and held back.
 //! - [`serve`]: the accept loop (no Nagle, a deadline on request headers).
 //! - [`metrics`]: what `/metrics` reports.
+//! - [`audit`]: the hash chain over an export's log, and `ruche-server
+//!   verify`, which re-counts an export from it.
 //!
 //! The rules themselves are not here: they are `ruche-shared`'s engine, which
 //! each workshop's actor calls.
 
 pub mod attempts;
+pub mod audit;
 pub mod cli;
 pub mod desktop;
 pub mod http;

@@ -301,6 +301,25 @@ impl Workshop {
         event.apply_to(self)
     }
 
+    /// Every rule the records break, step by step: empty for a workshop
+    /// its commands built (see `StepRules::breaches`).
+    pub fn rule_breaches(&self) -> Vec<crate::methods::Breach> {
+        self.config
+            .steps()
+            .iter()
+            .enumerate()
+            .flat_map(|(index, step)| match step {
+                StepConfig::BudgetVote(config) => config.breaches(self, index),
+                StepConfig::Scoring(config) => config.breaches(self, index),
+                StepConfig::DotVote(config) => config.breaches(self, index),
+                // No record of their own: nothing to breach.
+                StepConfig::Divergence(_) | StepConfig::Grouping(_) | StepConfig::Results(_) => {
+                    Vec::new()
+                }
+            })
+            .collect()
+    }
+
     /// An idea by id, to change it (deleted ones included).
     pub(crate) fn idea_mut(&mut self, idea: IdeaId) -> Result<&mut Idea, ReplayError> {
         self.ideas

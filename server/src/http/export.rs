@@ -6,8 +6,12 @@
 use ruche_shared::methods::budget_vote::histogram::VoteHistogram;
 use ruche_shared::methods::dot_vote::tally::DotTally;
 use ruche_shared::methods::scoring::results::ScoringResults;
-use ruche_shared::{Criterion, ItemRef, Lang, TableId, Workshop};
+use ruche_shared::workshop::ReplayError;
+use ruche_shared::{Criterion, ItemRef, Lang, TableId, Workshop, WorkshopConfig};
 use serde::Serialize;
+
+use crate::audit::chain::{self, ChainedEvent};
+use crate::store::History;
 
 /// The JSON export.
 #[derive(Debug, Serialize)]
@@ -27,6 +31,48 @@ pub struct Export {
     /// One entry per dot vote step (absent when the workshop has none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dots: Vec<ExportDots>,
+    /// The settings and the whole log, chained, that every figure above is
+    /// computed from (`ruche-server verify` re-counts them).
+    #[serde(flatten)]
+    pub audit: Option<AuditTrail>,
+}
+
+/// What lets anyone re-count an export: the settings, every event, and the
+/// hash chain over them ([`crate::audit::chain`]).
+#[derive(Debug, Serialize)]
+pub struct AuditTrail {
+    /// The settings the workshop was created with.
+    pub setup: WorkshopConfig,
+    /// When it was created (ms since the Unix epoch).
+    pub created_at_ms: u64,
+    /// Every event, in order, with its hash.
+    pub log: Vec<ChainedEvent>,
+    /// The chain's final hash: what a printed report shows.
+    pub log_hash: String,
+}
+
+/// The export of a workshop's whole log: the figures computed from its
+/// replay (so they are exactly what the log says), with the log chained.
+pub fn audited(id: &str, history: &History) -> Result<Export, ReplayError> {
+    let mut workshop = Workshop::new(history.config.clone());
+    for logged in &history.events {
+        workshop.apply(&logged.event)?;
+    }
+    let (log, log_hash) = chain::chain(
+        id,
+        history.created_at_ms,
+        &history.config,
+        history.events.iter().map(|e| (e.seq, e.at_ms, &e.event)),
+    );
+    Ok(Export {
+        audit: Some(AuditTrail {
+            setup: history.config.clone(),
+            created_at_ms: history.created_at_ms,
+            log,
+            log_hash,
+        }),
+        ..export(id, &workshop)
+    })
 }
 
 /// A dot vote's results.
@@ -249,6 +295,7 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
                 Some(ExportDots { tally, by_seat })
             })
             .collect(),
+        audit: None,
     }
 }
 

@@ -227,7 +227,25 @@ pub async fn export_json(
     headers: HeaderMap,
 ) -> Result<Json<export::Export>, ApiError> {
     let (handle, workshop) = facilitator_workshop(&state, peer, &id, &headers).await?;
-    Ok(Json(export::export(&handle.id, &workshop)))
+    Ok(Json(export_of(&state, &handle.id, &workshop).await))
+}
+
+/// The export of a workshop: from its whole log, replayed and chained, so
+/// that anyone can re-count it; from its state in memory (without the log)
+/// only if the log cannot be read beside the writer.
+async fn export_of(state: &AppState, id: &str, live: &ruche_shared::Workshop) -> export::Export {
+    let history = match state.hub.history(id).await {
+        Ok(Some(history)) => history,
+        Ok(None) => return export::export(id, live),
+        Err(error) => {
+            tracing::warn!(workshop = id, %error, "export without its log: the log cannot be read");
+            return export::export(id, live);
+        }
+    };
+    export::audited(id, &history).unwrap_or_else(|error| {
+        tracing::error!(workshop = id, %error, "the log does not replay; export from memory, without it");
+        export::export(id, live)
+    })
 }
 
 /// `GET /api/workshops/{id}/export.csv`.
@@ -238,7 +256,7 @@ pub async fn export_csv(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (handle, workshop) = facilitator_workshop(&state, peer, &id, &headers).await?;
-    let csv = csv_export::to_csv(&export::export(&handle.id, &workshop), &workshop)
+    let csv = csv_export::to_csv(&export_of(&state, &handle.id, &workshop).await, &workshop)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let name = csv_export::file_name(&handle.config.setup().title, &csv_export::today(), "csv");
     let disposition = format!("attachment; filename=\"{name}\"");

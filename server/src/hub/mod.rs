@@ -194,6 +194,12 @@ impl Hub {
         }
     }
 
+    /// Workshop `id`'s whole log from the database (what an export carries);
+    /// `Err` when the log cannot be read beside its writer.
+    pub async fn history(&self, id: &str) -> Result<Option<crate::store::History>, String> {
+        self.actors.history(id).await
+    }
+
     /// A workshop by id.
     pub fn by_id(&self, id: &str) -> Option<Arc<WorkshopHandle>> {
         self.by_id.get(id).map(|h| h.clone())

@@ -21,7 +21,7 @@ use super::actor::{self, ActorMsg, ActorStart};
 use super::answers::{Answer, Answers};
 use crate::metrics::Metrics;
 use crate::settings::Settings;
-use crate::store::{LoadedWorkshop, LogReader, LogWriter};
+use crate::store::{History, LoadedWorkshop, LogReader, LogWriter, StoreError};
 
 /// A workshop's state rebuilt from the log (or new), ready for an actor.
 pub struct Rebuilt {
@@ -131,17 +131,31 @@ impl Actors {
 
     /// Reads workshop `id` from the log, off the async threads.
     async fn load(&self, id: &str) -> Result<Option<LoadedWorkshop>, String> {
+        self.read_log(id, |reader, id| reader.load_one(id)).await
+    }
+
+    /// Workshop `id`'s whole log, read off the async threads; `Err` when
+    /// this log cannot be read beside the writer.
+    pub async fn history(&self, id: &str) -> Result<Option<History>, String> {
+        self.read_log(id, |reader, id| reader.history(id)).await
+    }
+
+    async fn read_log<T: Send + 'static>(
+        &self,
+        id: &str,
+        read: impl FnOnce(&mut dyn LogReader, &str) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, String> {
         let reader = self
             .reader
             .clone()
-            .ok_or("this log cannot load a workshop again")?;
+            .ok_or("this log cannot be read beside its writer")?;
         let id = id.to_owned();
         tokio::task::spawn_blocking(move || {
             let mut reader = reader.lock().unwrap_or_else(|p| p.into_inner());
-            reader.load_one(&id).map_err(|e| e.to_string())
+            read(&mut **reader, &id).map_err(|e| e.to_string())
         })
         .await
-        .map_err(|e| format!("loading task: {e}"))?
+        .map_err(|e| format!("reading task: {e}"))?
     }
 }
 

@@ -116,6 +116,21 @@ pub trait LogReader: Send + 'static {
     /// The workshop with this id, as [`EventLog::load_all`] would read it;
     /// `None` if there is none.
     fn load_one(&mut self, id: &str) -> Result<Option<LoadedWorkshop>, StoreError>;
+
+    /// The workshop's whole log, from its first event (snapshots ignored):
+    /// what an export carries for anyone to re-count. `None` if there is none.
+    fn history(&mut self, id: &str) -> Result<Option<History>, StoreError>;
+}
+
+/// A workshop's settings and every event it recorded, in order.
+#[derive(Debug)]
+pub struct History {
+    /// Its settings.
+    pub config: WorkshopConfig,
+    /// When it was created (ms since the Unix epoch).
+    pub created_at_ms: u64,
+    /// Every event, in order.
+    pub events: Vec<LoggedEvent>,
 }
 
 /// A durable, append-only log of workshops and their events.

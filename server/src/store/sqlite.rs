@@ -13,7 +13,8 @@ use ruche_shared::{Event, TableId, Workshop, WorkshopConfig};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
-    Append, EventLog, Loaded, LoadedWorkshop, LogReader, LoggedEvent, StoreError, WorkshopRecord,
+    Append, EventLog, History, Loaded, LoadedWorkshop, LogReader, LoggedEvent, StoreError,
+    WorkshopRecord,
 };
 use crate::settings::OPS_REMEMBERED_PER_SENDER as KEPT_PER_SENDER;
 use ruche_shared::protocol::Seq;
@@ -247,6 +248,45 @@ impl LogReader for SqliteReader {
             return Err(StoreError::Corrupt(format!("workshop {id}: {why}")));
         }
         Ok(loaded.workshops.pop())
+    }
+
+    fn history(&mut self, id: &str) -> Result<Option<History>, StoreError> {
+        let Some((config, created_at_ms)) = self
+            .conn
+            .query_row(
+                "SELECT config, created_at_ms FROM workshops WHERE id = ?1",
+                [id],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let config: WorkshopConfig =
+            serde_json::from_str(&config).map_err(|e| corrupt("its settings", e))?;
+        let mut statement = self.conn.prepare(
+            "SELECT seq, principal, op, at_ms, body FROM events WHERE workshop = ?1 ORDER BY position",
+        )?;
+        let mut rows = statement.query([id])?;
+        let mut events = Vec::new();
+        while let Some(row) = rows.next()? {
+            let seq = row.get::<_, i64>(0)? as u64;
+            let body: String = row.get(4)?;
+            let event = serde_json::from_str::<Event>(&body)
+                .map_err(|e| corrupt(&format!("event {seq}"), e))?;
+            events.push(LoggedEvent {
+                seq,
+                event,
+                principal: row.get(1)?,
+                op: row.get(2)?,
+                at_ms: row.get::<_, i64>(3)? as u64,
+            });
+        }
+        Ok(Some(History {
+            config,
+            created_at_ms: created_at_ms as u64,
+            events,
+        }))
     }
 }
 

@@ -54,6 +54,30 @@ pub(crate) trait StepRules {
     }
 }
 
+/// A rule a step's record breaks, said in French and in English: nothing a
+/// record its commands made can break; a log written or changed by other
+/// means can (`ruche-server verify` asks [`Workshop::rule_breaches`]). Each
+/// method that keeps a record says its own, with an inherent `breaches`
+/// (not a `StepRules` method: the web client, which never asks, would carry
+/// them in its vtables).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach {
+    /// In French.
+    pub fr: String,
+    /// In English.
+    pub en: String,
+}
+
+impl Breach {
+    /// The sentence in `lang`.
+    pub fn text(&self, lang: crate::Lang) -> &str {
+        match lang {
+            crate::Lang::Fr => &self.fr,
+            crate::Lang::En => &self.en,
+        }
+    }
+}
+
 /// What a command knows: who may send it, and the rules that turn it into
 /// events or refuse it. Checking never changes the workshop.
 pub(crate) trait CommandRules {

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::command::Role;
 use crate::config::{ConfigError, Lang, StepConfig, StepKind};
 use crate::ids::{ItemRef, TableId};
-use crate::methods::{CommandRules, EventRules, StepRules, bad_step};
+use crate::methods::{Breach, CommandRules, EventRules, StepRules, bad_step};
 use crate::rules::{Decision, unknown_item};
 use crate::views::visibility::Audience;
 use crate::violation::RuleViolation;
@@ -96,6 +96,46 @@ impl StepRules for Config {
 
     fn new_record(&self) -> StepRecord {
         StepRecord::Vote(VoteLedger::default())
+    }
+}
+
+impl Config {
+    /// What in step `step`'s record breaks this step's rules (see [`Breach`]).
+    pub(crate) fn breaches(&self, workshop: &Workshop, step: usize) -> Vec<Breach> {
+        let Some(ledger) = workshop.vote_ledger(step) else {
+            return Vec::new();
+        };
+        let n = step + 1;
+        let mut breaches = Vec::new();
+        for table in workshop.tables() {
+            let name = &table.name;
+            let spent = ledger.spent(table.id);
+            if spent > self.budget {
+                let budget = self.budget;
+                breaches.push(Breach {
+                    fr: format!("étape {n} : la table « {name} » a donné {spent} points, pour un budget de {budget}"),
+                    en: format!("step {n}: table \"{name}\" gave {spent} points, over its budget of {budget}"),
+                });
+            }
+            for (item, points) in ledger.given_by(table.id) {
+                if points > self.cap_per_item {
+                    let cap = self.cap_per_item;
+                    breaches.push(Breach {
+                        fr: format!("étape {n} : la table « {name} » a donné {points} points à {item}, plus que le plafond de {cap}"),
+                        en: format!("step {n}: table \"{name}\" gave {points} points to {item}, over the cap of {cap}"),
+                    });
+                }
+                if points > 0 && !self.allow_self_vote && workshop.is_authored_by(item, table.id) {
+                    breaches.push(Breach {
+                        fr: format!(
+                            "étape {n} : la table « {name} » a voté pour sa propre idée {item}"
+                        ),
+                        en: format!("step {n}: table \"{name}\" voted for its own idea {item}"),
+                    });
+                }
+            }
+        }
+        breaches
     }
 }
 

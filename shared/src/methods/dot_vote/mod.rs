@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::command::Role;
 use crate::config::{ConfigError, Lang, StepConfig, StepKind};
 use crate::ids::{ItemRef, TableId};
-use crate::methods::{CommandRules, EventRules, StepRules, bad_step};
+use crate::methods::{Breach, CommandRules, EventRules, StepRules, bad_step};
 use crate::rules::{Decision, unknown_item};
 use crate::views::visibility::Audience;
 use crate::violation::RuleViolation;
@@ -97,6 +97,47 @@ impl StepRules for Config {
 
     fn new_record(&self) -> StepRecord {
         StepRecord::Dots(DotLedger::default())
+    }
+}
+
+impl Config {
+    /// What in step `step`'s record breaks this step's rules (see [`Breach`]).
+    pub(crate) fn breaches(&self, workshop: &Workshop, step: usize) -> Vec<Breach> {
+        let Some(ledger) = workshop.dot_ledger(step) else {
+            return Vec::new();
+        };
+        let n = step + 1;
+        let mut breaches = Vec::new();
+        for table in workshop.tables() {
+            let name = &table.name;
+            for seat in 1..=workshop.config().seats() {
+                let placed = ledger.placed(table.id, seat);
+                if placed > self.dots_per_seat {
+                    let most = self.dots_per_seat;
+                    breaches.push(Breach {
+                        fr: format!("étape {n} : la place {seat} de « {name} » a posé {placed} gommettes, pour {most}"),
+                        en: format!("step {n}: seat {seat} of \"{name}\" placed {placed} dots, of {most}"),
+                    });
+                }
+                for (item, dots) in ledger.given_by(table.id, seat) {
+                    if dots > self.max_per_item {
+                        let cap = self.max_per_item;
+                        breaches.push(Breach {
+                            fr: format!("étape {n} : la place {seat} de « {name} » a mis {dots} gommettes sur {item}, plus que {cap}"),
+                            en: format!("step {n}: seat {seat} of \"{name}\" put {dots} dots on {item}, over {cap}"),
+                        });
+                    }
+                    if dots > 0 && !self.allow_self_vote && workshop.is_authored_by(item, table.id)
+                    {
+                        breaches.push(Breach {
+                            fr: format!("étape {n} : « {name} » a mis des gommettes sur sa propre idée {item}"),
+                            en: format!("step {n}: \"{name}\" put dots on its own idea {item}"),
+                        });
+                    }
+                }
+            }
+        }
+        breaches
     }
 }
 

@@ -19,7 +19,7 @@ use crate::config::{ConfigError, Lang, MAX_NAME_CHARS, StepConfig, StepKind, che
 use crate::event::Event;
 use crate::ids::{ItemRef, TableId};
 use crate::methods::divergence::DEFAULT_MAX_IDEA_CHARS;
-use crate::methods::{CommandRules, EventRules, StepRules, bad_step};
+use crate::methods::{Breach, CommandRules, EventRules, StepRules, bad_step};
 use crate::rules::Decision;
 use crate::views::visibility::Audience;
 use crate::violation::RuleViolation;
@@ -209,6 +209,44 @@ impl StepRules for Config {
             })
             .unwrap_or_default();
         vec![ScoringItemsChosen { step, items }.into()]
+    }
+}
+
+impl Config {
+    /// What in step `step`'s record breaks this step's rules (see [`Breach`]).
+    pub(crate) fn breaches(&self, workshop: &Workshop, step: usize) -> Vec<Breach> {
+        let (Some(sheet), Some(shape)) = (workshop.score_sheet(step), workshop.sheet_shape(step))
+        else {
+            return Vec::new();
+        };
+        let (n, low, high) = (step + 1, self.scale_min, self.scale_max);
+        let mut breaches = Vec::new();
+        for table in workshop.tables() {
+            for seat in 1..=shape.seats {
+                for item in 0..shape.items {
+                    for criterion in 0..shape.criteria {
+                        let cell = ScoreCell {
+                            table: table.id,
+                            seat,
+                            item,
+                            criterion,
+                        };
+                        let Some(score) = sheet.score(shape, cell) else {
+                            continue;
+                        };
+                        if !(low..=high).contains(&score) {
+                            let name = &table.name;
+                            let (i, c) = (item + 1, criterion + 1);
+                            breaches.push(Breach {
+                                fr: format!("étape {n} : la place {seat} de « {name} » a noté {score} (idée {i}, critère {c}), hors de l'échelle {low}–{high}"),
+                                en: format!("step {n}: seat {seat} of \"{name}\" scored {score} (item {i}, criterion {c}), outside the scale {low}–{high}"),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        breaches
     }
 }
 
