@@ -336,6 +336,51 @@ mod tests {
     use crate::templates::Template;
     use crate::{flow, joining};
 
+    /// A workshop of `template` with tables A and B, idea i0 by B, then the
+    /// forged `events` applied (the log, not the rules, made them).
+    fn forged(template: Template, events: &[serde_json::Value]) -> Vec<String> {
+        let setup = template.setup("S", "Q", crate::source_criteria(), vec!["Une".into()]);
+        let mut w = Workshop::new(WorkshopConfig::new(setup).unwrap());
+        let room = [
+            serde_json::json!({"type": "table_joined", "table": 0, "name": "A"}),
+            serde_json::json!({"type": "table_joined", "table": 1, "name": "B"}),
+            serde_json::json!({"type": "idea_submitted", "idea": 0, "author": 1, "text": "x", "at_ms": 0}),
+        ];
+        for event in room.iter().chain(events) {
+            w.apply(&serde_json::from_value(event.clone()).unwrap())
+                .unwrap();
+        }
+        w.rule_breaches().into_iter().map(|b| b.en).collect()
+    }
+
+    #[test]
+    fn a_forged_log_breaks_the_rules_that_commands_keep() {
+        // Nothing forged: nothing broken.
+        assert!(forged(Template::Ideation, &[]).is_empty());
+        let vote = |table: u32, item: &str, points: u32| serde_json::json!({"type": "vote_set", "step": 2, "table": table, "item": item, "points": points});
+        assert_eq!(
+            forged(Template::Ideation, &[vote(0, "i0", 5)]),
+            ["step 3: table \"A\" gave 5 points to i0, over the cap of 3"]
+        );
+        assert_eq!(
+            forged(Template::Ideation, &[vote(1, "i0", 1)]),
+            ["step 3: table \"B\" voted for its own idea i0"]
+        );
+        let dots = serde_json::json!({"type": "dot_set", "step": 2, "table": 0, "seat": 1, "item": "i0", "dots": 2});
+        assert_eq!(
+            forged(Template::IdeationThenDots, &[dots]),
+            [
+                "step 3: seat 1 of \"A\" placed 2 dots, of 1",
+                "step 3: seat 1 of \"A\" put 2 dots on i0, over 1"
+            ]
+        );
+        let score = serde_json::json!({"type": "score_set", "step": 0, "table": 0, "seat": 2, "item": 0, "criterion": 1, "score": 11});
+        assert_eq!(
+            forged(Template::Evaluation, &[score]),
+            ["step 1: seat 2 of \"A\" scored 11 (item 1, criterion 2), outside the scale 0–10"]
+        );
+    }
+
     /// An ideation workshop in its grouping step with two tables, three ideas
     /// and one cluster of the first two.
     fn grouping() -> Workshop {

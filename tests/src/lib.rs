@@ -571,6 +571,15 @@ pub async fn next_msg(socket: &mut RawSocket) -> Option<ServerMsg> {
     }
 }
 
+/// Checks that a JSON export re-counts from its own log
+/// (`ruche-server verify`), and returns its final hash.
+pub fn assert_verifies(export: &serde_json::Value) -> String {
+    let report = ruche_server::audit::verify::verify(&export.to_string(), None)
+        .expect("an export with its log");
+    assert!(report.verified(), "{}", report.render());
+    report.final_hash
+}
+
 /// The real server binary, started as its own process.
 pub struct ServerProcess {
     child: tokio::process::Child,

@@ -12,7 +12,7 @@ use ruche_shared::source::{
     salle_vote_plans,
 };
 use ruche_shared::{Command, IdeaId, ItemRef, Role, RuleViolation};
-use ruche_tests::{Client, TestServer, get_as_facilitator};
+use ruche_tests::{Client, TestServer, assert_verifies, get_as_facilitator};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -171,6 +171,14 @@ async fn ideation_salle_municipale_end_to_end() {
         json!(["Table 1", "Table 2"])
     );
     assert_eq!(export["ideas"].as_array().unwrap().len(), 15);
+    // Anyone can re-count it; the spreadsheet carries the same final hash.
+    let log_hash = assert_verifies(&export);
+    let last_row = csv.lines().last().unwrap();
+    let events = export["log"].as_array().unwrap().len();
+    assert_eq!(
+        last_row,
+        format!("empreinte_du_journal;;;;;;;{log_hash};{events}")
+    );
     server.stop().await;
 }
 
@@ -333,6 +341,7 @@ async fn a_dot_vote_end_to_end() {
         .unwrap();
     assert_eq!(export["dots"][0]["tally"]["bars"][0]["dots"], 2);
     assert_eq!(export["dots"][0]["by_seat"].as_array().unwrap().len(), 5);
+    assert_verifies(&export);
     let csv = get_as_facilitator(&url("csv"), &created.facilitator_secret)
         .await
         .text()

@@ -69,6 +69,7 @@ impl Dialect {
             "score_std_dev" => "écart_type",
             "score_iqr" => "écart_interquartile",
             "score_support" => "adhésion",
+            "log_hash" => "empreinte_du_journal",
             other => other,
         }
     }
@@ -298,6 +299,21 @@ pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error
                 label,
             ])?;
         }
+    }
+    if let Some(audit) = &export.audit {
+        // Ties this table to its log: `ruche-server verify --hash` on the JSON export.
+        let events = audit.log.len().to_string();
+        row([
+            d.section("log_hash"),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            &audit.log_hash,
+            &events,
+        ])?;
     }
     let bytes = out.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
