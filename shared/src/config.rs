@@ -103,6 +103,25 @@ steps! {
     Results(results) = "results",
 }
 
+impl StepConfig {
+    /// The step's settings in plain words, for the synthesis (« 30 points
+    /// par table, 3 au plus par idée, pas pour ses propres idées »).
+    pub fn in_words(&self, lang: Lang) -> String {
+        use crate::methods::grouping;
+        match self {
+            StepConfig::Divergence(config) => config.in_words(lang),
+            StepConfig::Grouping(_) => grouping::texts::in_words(lang).to_owned(),
+            StepConfig::BudgetVote(config) => config.in_words(lang),
+            StepConfig::Scoring(config) => config.in_words(lang),
+            StepConfig::DotVote(config) => config.in_words(lang),
+            StepConfig::Results(_) => match lang {
+                Lang::Fr => "les résultats des étapes précédentes sont présentés".to_owned(),
+                Lang::En => "the results of the steps before are shown".to_owned(),
+            },
+        }
+    }
+}
+
 fn default_seats() -> u8 {
     DEFAULT_SEATS
 }

@@ -51,12 +51,7 @@ impl ScoreStats {
             .map(|(i, c)| (value(i) - mean).powi(2) * f64::from(*c))
             .sum::<f64>()
             / n;
-        let quantile = |q: f64| {
-            let rank = q * (n - 1.0);
-            let (low, high) = (rank.floor(), rank.ceil());
-            let at = |r: f64| value_at_rank(&counts, r as u32) + f64::from(scale_min);
-            at(low) + (at(high) - at(low)) * (rank - low)
-        };
+        let quantile = |q: f64| quantile(&counts, scorers, scale_min, q);
         ScoreStats {
             mean: Some(mean),
             median: Some(quantile(0.5)),
@@ -66,6 +61,28 @@ impl ScoreStats {
             counts,
         }
     }
+}
+
+impl ScoreStats {
+    /// The first and third quartiles (the same method as `iqr`: type 7), if
+    /// there are scores; `scale_min` is the scale's lowest score.
+    pub fn quartiles(&self, scale_min: u8) -> Option<(f64, f64)> {
+        (self.scorers > 0).then(|| {
+            (
+                quantile(&self.counts, self.scorers, scale_min, 0.25),
+                quantile(&self.counts, self.scorers, scale_min, 0.75),
+            )
+        })
+    }
+}
+
+/// The `q` quantile of `scorers` scores counted in `counts` (type 7:
+/// linear between the two closest ranks).
+fn quantile(counts: &[u32], scorers: u32, scale_min: u8, q: f64) -> f64 {
+    let rank = q * (f64::from(scorers) - 1.0);
+    let (low, high) = (rank.floor(), rank.ceil());
+    let at = |r: f64| value_at_rank(counts, r as u32) + f64::from(scale_min);
+    at(low) + (at(high) - at(low)) * (rank - low)
 }
 
 /// The offset (from the scale's minimum) of the score at 0-based `rank` in sorted order.
@@ -102,6 +119,7 @@ mod tests {
         assert_eq!(stats.std_dev, Some(2.0));
         assert_eq!(stats.median, Some(4.5));
         assert_eq!(stats.iqr, Some(1.5));
+        assert_eq!(stats.quartiles(0), Some((4.0, 5.5)));
     }
 
     #[test]

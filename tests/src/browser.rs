@@ -37,14 +37,15 @@ fn chromedriver_path() -> Option<PathBuf> {
 }
 
 /// Where Chromium is: `$CHROMIUM`, or Debian's.
-fn chromium_path() -> Option<PathBuf> {
+pub fn chromium_path() -> Option<PathBuf> {
     std::env::var_os("CHROMIUM")
         .map(PathBuf::from)
         .or_else(|| Some(PathBuf::from("/usr/bin/chromium")))
         .filter(|p| p.is_file())
 }
 
-fn in_ci() -> bool {
+/// Whether this is CI (`CI=true`), where nothing may be skipped.
+pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 

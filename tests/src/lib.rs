@@ -11,6 +11,7 @@
 pub mod browser;
 pub mod proxy;
 pub mod scene;
+pub mod synthesis;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;

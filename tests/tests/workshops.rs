@@ -1,8 +1,10 @@
 //! The source's two workshops, end to end over real WebSockets against a real
 //! server: a facilitator, five tables, a wall; the wall's results and the
-//! exports are checked number by number against `ruche_shared::source`; and a
-//! dot vote (« gommettes »), the decision step of the design-thinking workshop.
+//! exports and the synthesis (on screen and printed to PDF) are checked
+//! number by number against `ruche_shared::source`; and a dot vote
+//! (« gommettes »), the decision step of the design-thinking workshop.
 
+use ruche_server::http::synthesis::escape;
 use ruche_shared::flow;
 use ruche_shared::methods::{budget_vote, divergence, dot_vote, grouping, scoring};
 use ruche_shared::protocol::ServerMsg;
@@ -11,8 +13,9 @@ use ruche_shared::source::{
     REFUGIES_SCORES, SALLE_CLUSTER, SALLE_EXPECTED_BARS, SALLE_IDEAS, SALLE_MERGE, SALLE_QUESTION,
     salle_vote_plans,
 };
+use ruche_shared::stats::ScoreStats;
 use ruche_shared::{Command, IdeaId, ItemRef, Role, RuleViolation};
-use ruche_tests::{Client, TestServer, assert_verifies, get_as_facilitator};
+use ruche_tests::{Client, TestServer, assert_verifies, get_as_facilitator, synthesis};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -179,6 +182,49 @@ async fn ideation_salle_municipale_end_to_end() {
         last_row,
         format!("empreinte_du_journal;;;;;;;{log_hash};{events}")
     );
+
+    // The synthesis says the same, on screen and printed on A4.
+    let html = synthesis::fetch(server.addr, &created, "utc_offset=60").await;
+    assert!(html.contains("<th scope=\"row\">Tables</th><td>5 (3 places chacune)</td>"));
+    assert!(html.contains("30 points par table, 3 au plus par idée, pas pour ses propres idées"));
+    assert!(html.contains(&format!(
+        "<h3>{} <span class=\"item\">c0</span></h3>",
+        SALLE_MERGE.1
+    )));
+    for text in SALLE_IDEAS.iter().flatten() {
+        assert!(html.contains(&escape(text)), "{text}");
+    }
+    let bar_rows: Vec<&str> = html
+        .split("<tr>")
+        .filter(|row| row.contains("<td class=\"chart-cell\">"))
+        .collect();
+    assert_eq!(bar_rows.len(), SALLE_EXPECTED_BARS.len());
+    for (row, (item, points, _)) in bar_rows.iter().zip(SALLE_EXPECTED_BARS) {
+        assert!(
+            row.contains(&format!("<span class=\"item\">{item}</span>")),
+            "{row}"
+        );
+        assert!(
+            row.contains(&format!("{points} points</td>")),
+            "{item}: {row}"
+        );
+    }
+    assert!(html.contains(&log_hash));
+    if let Some(printed) = synthesis::print(&html, "synthese-salle-municipale").await {
+        for text in SALLE_IDEAS.iter().flatten() {
+            assert!(
+                printed.text.contains(text),
+                "{text} printed:\n{}",
+                printed.text
+            );
+        }
+        for (_, points, _) in SALLE_EXPECTED_BARS {
+            assert!(printed.text.contains(&format!("{points} points")));
+        }
+        let unspaced: String = printed.text.split_whitespace().collect();
+        assert!(unspaced.contains(&log_hash), "the hash is printed");
+        assert!(printed.pages >= 2, "{} pages", printed.pages);
+    }
     server.stop().await;
 }
 
@@ -264,6 +310,51 @@ async fn evaluation_accueil_des_refugies_end_to_end() {
         })
         .await;
     assert!(participation.tables.iter().all(|t| t.scores_expected == 45));
+
+    // The synthesis: per idea and criterion, the engine's median, quartiles
+    // and mean, in the ranking's order, on screen and printed.
+    let html = synthesis::fetch(server.addr, &created, "").await;
+    let cards: Vec<&str> = html.split("<article class=\"scored\">").skip(1).collect();
+    assert_eq!(cards.len(), REFUGIES_IDEAS.len());
+    let fr = |x: f64| format!("{x:.1}").replace('.', ",");
+    let mut expected_figures = Vec::new();
+    for (card, item) in cards.iter().zip(REFUGIES_EXPECTED_RANKING) {
+        let item = item as usize;
+        assert!(
+            card.starts_with(&format!("<h4>{}", escape(REFUGIES_IDEAS[item]))),
+            "{card}"
+        );
+        for (counts, mean, median, _, _) in &REFUGIES_EXPECTED[item] {
+            let (q1, q3) = ScoreStats::from_counts(0, counts.to_vec())
+                .quartiles(0)
+                .unwrap();
+            let figures = format!(
+                "médiane {} · quartiles {}–{} · moyenne {} · 15 notes",
+                fr(*median),
+                fr(q1),
+                fr(q3),
+                fr(*mean)
+            );
+            assert!(card.contains(&figures), "{figures} in {card}");
+            expected_figures.push(figures);
+        }
+    }
+    assert!(
+        html.contains("(heure UTC)"),
+        "no offset given: UTC, said so"
+    );
+    if let Some(printed) = synthesis::print(&html, "synthese-accueil-des-refugies").await {
+        for text in REFUGIES_IDEAS {
+            assert!(printed.text.contains(text), "{text}");
+        }
+        for figures in expected_figures {
+            assert!(
+                printed.text.contains(&figures),
+                "{figures} printed:\n{}",
+                printed.text
+            );
+        }
+    }
     server.stop().await;
 }
 

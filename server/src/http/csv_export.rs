@@ -355,8 +355,14 @@ pub fn today() -> String {
     civil_date(days)
 }
 
-/// The calendar date `days` after 1970-01-01 (Howard Hinnant's algorithm).
+/// The calendar date `days` after 1970-01-01, as 2026-11-30.
 fn civil_date(days: i64) -> String {
+    let (year, month, day) = civil(days);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The year, month and day `days` after 1970-01-01 (Howard Hinnant's algorithm).
+pub fn civil(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -366,7 +372,7 @@ fn civil_date(days: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    (year, month as u32, day as u32)
 }
 
 /// A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`,

@@ -9,6 +9,7 @@ pub mod csv_export;
 pub mod export;
 pub mod headers;
 pub mod host;
+pub mod synthesis;
 
 use std::net::SocketAddr;
 
@@ -246,6 +247,52 @@ async fn export_of(state: &AppState, id: &str, live: &ruche_shared::Workshop) ->
         tracing::error!(workshop = id, %error, "the log does not replay; export from memory, without it");
         export::export(id, live)
     })
+}
+
+/// `GET /api/workshops/{id}/export.html[?public=1][&utc_offset=60]`: the
+/// synthesis, printable (`public=1`: for publication; `utc_offset`: the
+/// reader's minutes from UTC, for the times printed).
+pub async fn export_html(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let options = synthesis_options(query.as_deref().unwrap_or(""))?;
+    let (handle, workshop) = facilitator_workshop(&state, peer, &id, &headers).await?;
+    let export = export_of(&state, &handle.id, &workshop).await;
+    let html = synthesis::synthesis(&export, &workshop, options);
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+}
+
+/// The synthesis's options from its query: `public=1`, `utc_offset=<minutes>`.
+fn synthesis_options(query: &str) -> Result<synthesis::Options, ApiError> {
+    let mut options = synthesis::Options::default();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "public" => options.public = matches!(value, "1" | "true" | ""),
+            "utc_offset" => {
+                let minutes: i32 = value
+                    .parse()
+                    .ok()
+                    .filter(|m: &i32| m.abs() <= 14 * 60)
+                    .ok_or_else(|| {
+                        ApiError::BadRequest(format!(
+                            "utc_offset is minutes from UTC between -840 and 840, not {value:?}"
+                        ))
+                    })?;
+                options.utc_offset_minutes = Some(minutes);
+            }
+            other => {
+                return Err(ApiError::BadRequest(format!(
+                    "unknown option {other:?} (public, utc_offset)"
+                )));
+            }
+        }
+    }
+    Ok(options)
 }
 
 /// `GET /api/workshops/{id}/export.csv`.

@@ -354,20 +354,31 @@ fn LocalResults(session: Session) -> impl IntoView {
 #[component]
 fn Exports(session: Session) -> impl IntoView {
     let t = move || texts(session.lang());
-    let export = move |format: &'static str| {
+    // `query`: the synthesis's version (`public=1`); its times are printed
+    // at this computer's offset from UTC.
+    let export = move |format: &'static str, query: &'static str| {
         let Some(Auth::Facilitator { workshop, secret }) = session.auth() else {
             return;
         };
         leptos::task::spawn_local(async move {
-            let path = ruche_shared::api::export_path(&workshop, format);
+            let offset = -js_sys::Date::new_0().get_timezone_offset() as i32;
+            let path = format!(
+                "{}?utc_offset={offset}&{query}",
+                ruche_shared::api::export_path(&workshop, format)
+            );
             match browser::http("GET", &path, None, Some(&secret)).await {
                 Ok(answer) if answer.status == 200 => {
-                    let mime = if format == "csv" {
-                        "text/csv"
-                    } else {
-                        "application/json"
+                    let mime = match format {
+                        "csv" => "text/csv",
+                        "html" => "text/html",
+                        _ => "application/json",
                     };
-                    browser::download(&format!("ruche-{workshop}.{format}"), mime, &answer.body);
+                    let name = if query.is_empty() {
+                        "ruche"
+                    } else {
+                        "ruche-publication"
+                    };
+                    browser::download(&format!("{name}-{workshop}.{format}"), mime, &answer.body);
                 }
                 Ok(answer) => session.show_notice(answer.body),
                 Err(problem) => session.show_notice(problem),
@@ -376,8 +387,10 @@ fn Exports(session: Session) -> impl IntoView {
     };
     view! {
         <section class="actions exports">
-            <button id="export-csv" on:click=move |_| export("csv")>{move || t().export_csv}</button>
-            <button id="export-json" on:click=move |_| export("json")>{move || t().export_json}</button>
+            <button id="export-synthesis" on:click=move |_| export("html", "")>{move || t().export_synthesis}</button>
+            <button id="export-public" on:click=move |_| export("html", "public=1")>{move || t().export_public}</button>
+            <button id="export-csv" on:click=move |_| export("csv", "")>{move || t().export_csv}</button>
+            <button id="export-json" on:click=move |_| export("json", "")>{move || t().export_json}</button>
         </section>
     }
 }

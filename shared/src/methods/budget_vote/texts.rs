@@ -28,3 +28,25 @@ pub fn own_idea(lang: Lang) -> String {
     }
     .to_owned()
 }
+
+impl super::Config {
+    /// The settings in plain words, for the synthesis: « 30 points par
+    /// table, 3 au plus par idée, pas pour ses propres idées ».
+    pub fn in_words(&self, lang: Lang) -> String {
+        let (budget, cap) = (self.budget, self.cap_per_item);
+        match (lang, self.allow_self_vote) {
+            (Lang::Fr, false) => format!(
+                "{budget} points par table, {cap} au plus par idée, pas pour ses propres idées"
+            ),
+            (Lang::Fr, true) => format!(
+                "{budget} points par table, {cap} au plus par idée, ses propres idées comprises"
+            ),
+            (Lang::En, false) => {
+                format!("{budget} points per table, at most {cap} per idea, not on its own ideas")
+            }
+            (Lang::En, true) => {
+                format!("{budget} points per table, at most {cap} per idea, its own ideas included")
+            }
+        }
+    }
+}

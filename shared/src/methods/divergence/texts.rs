@@ -26,3 +26,14 @@ pub fn workshop_idea_limit(lang: Lang, max: u32) -> String {
         Lang::En => format!("The workshop has received {max} ideas, the most it takes."),
     }
 }
+
+impl super::Config {
+    /// The settings in plain words, for the synthesis.
+    pub fn in_words(&self, lang: Lang) -> String {
+        let max = self.max_idea_chars;
+        match lang {
+            Lang::Fr => format!("chaque table propose ses idées, {max} caractères au plus chacune"),
+            Lang::En => format!("each table puts forward its ideas, at most {max} characters each"),
+        }
+    }
+}

@@ -28,3 +28,11 @@ pub fn too_few_items(lang: Lang) -> String {
     }
     .to_owned()
 }
+
+/// The step in plain words, for the synthesis.
+pub fn in_words(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "l’animateur regroupe les idées proches et écarte celles hors sujet",
+        Lang::En => "the facilitator groups similar ideas and sets off-topic ones aside",
+    }
+}

@@ -34,3 +34,71 @@ pub fn unknown_criterion(lang: Lang) -> String {
     }
     .to_owned()
 }
+
+impl super::Config {
+    /// The settings in plain words, for the synthesis: the scale, each
+    /// criterion with which end is better, and where the items come from.
+    pub fn in_words(&self, lang: Lang) -> String {
+        let (low, high) = (self.scale_min, self.scale_max);
+        let criteria: Vec<String> = self
+            .criteria
+            .iter()
+            .map(|c| {
+                let best = if c.higher_is_better { high } else { low };
+                match lang {
+                    Lang::Fr => format!("{} ({best} = le mieux)", c.name),
+                    Lang::En => format!("{} ({best} = best)", c.name),
+                }
+            })
+            .collect();
+        let criteria = criteria.join(", ");
+        let items = match (&self.items, lang) {
+            (super::ScoringItemsSource::Given { .. }, _) => String::new(),
+            (super::ScoringItemsSource::TopOfVote { step, count }, Lang::Fr) => {
+                format!(
+                    " ; les {count} premières idées du vote de l’étape {}",
+                    step + 1
+                )
+            }
+            (super::ScoringItemsSource::TopOfVote { step, count }, Lang::En) => {
+                format!("; the first {count} ideas of step {}'s vote", step + 1)
+            }
+        };
+        match lang {
+            Lang::Fr => format!(
+                "chaque personne note chaque idée de {low} à {high} sur : {criteria}{items}"
+            ),
+            Lang::En => {
+                format!("each person scores each idea from {low} to {high} on: {criteria}{items}")
+            }
+        }
+    }
+}
+
+/// What a consensus label means, for the synthesis's readers.
+pub fn consensus_meaning(consensus: Consensus, lang: Lang) -> &'static str {
+    match (consensus, lang) {
+        (Consensus::Consensus, Lang::Fr) => {
+            "soutien fort et avis proches : la salle s’accorde à la retenir"
+        }
+        (Consensus::Consensus, Lang::En) => {
+            "strong support, close views: the room agrees to keep it"
+        }
+        (Consensus::Rejected, Lang::Fr) => {
+            "soutien faible et avis proches : la salle s’accorde à l’écarter"
+        }
+        (Consensus::Rejected, Lang::En) => {
+            "weak support, close views: the room agrees to set it aside"
+        }
+        (Consensus::Divided, Lang::Fr) => {
+            "avis très dispersés sur au moins un critère : la salle est partagée"
+        }
+        (Consensus::Divided, Lang::En) => {
+            "views far apart on at least one criterion: the room is split"
+        }
+        (Consensus::Mixed, Lang::Fr) => "ni soutien net, ni rejet net",
+        (Consensus::Mixed, Lang::En) => "neither clear support nor clear rejection",
+        (Consensus::NoScores, Lang::Fr) => "personne ne l’a notée",
+        (Consensus::NoScores, Lang::En) => "nobody scored it",
+    }
+}

@@ -1,0 +1,653 @@
+//! « Consulter la synthèse de cet atelier »: the workshop's report as one
+//! HTML page, printable on A4, in the workshop's language. Built from the
+//! export (itself computed from the log), so that it says exactly what the
+//! exports say: the question, when, the programme in plain words, the
+//! participation, the ideas by group with their table, each vote as a chart,
+//! each scoring per idea and criterion (distribution, median, quartiles, the
+//! room's view and what it means), the ranking, and the log's final hash
+//! that ties the printed page to its data.
+//!
+//! Two versions: the facilitator's (table names, ideas set aside shown and
+//! marked), and one for publication (tables numbered, ideas set aside left
+//! out: nothing the screens hide).
+
+mod charts;
+mod words;
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+use ruche_shared::methods::scoring::results::ScoringResults;
+use ruche_shared::methods::scoring::texts::{consensus_label, consensus_meaning};
+use ruche_shared::{ItemRef, Lang, Workshop};
+
+use super::export::{Export, ExportDots, ExportScoring, ExportVote};
+use words::{Words, words};
+
+/// The print stylesheet, inside the page (one file to keep or send).
+const STYLE: &str = include_str!("synthesis.css");
+
+/// Which version, and the reader's clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// For publication: tables numbered, ideas set aside left out.
+    pub public: bool,
+    /// The reader's offset from UTC, in minutes (Paris in winter: 60); `None`
+    /// prints UTC times, said so.
+    pub utc_offset_minutes: Option<i32>,
+}
+
+/// The synthesis of `export` (of `workshop`), as a complete HTML page.
+pub fn synthesis(export: &Export, workshop: &Workshop, options: Options) -> String {
+    let lang = export.workshop.lang;
+    let page = Page {
+        export,
+        workshop,
+        options,
+        lang,
+        w: words(lang),
+        table_labels: table_labels(export, options.public),
+        item_texts: item_texts(export),
+    };
+    page.render()
+}
+
+/// What every part of the page reads.
+struct Page<'a> {
+    export: &'a Export,
+    workshop: &'a Workshop,
+    options: Options,
+    lang: Lang,
+    w: &'static Words,
+    /// A table's name as printed (« Table 3 » in the public version).
+    table_labels: HashMap<String, String>,
+    /// An item's text: an idea's, or a group's title.
+    item_texts: HashMap<ItemRef, String>,
+}
+
+impl Page<'_> {
+    fn render(&self) -> String {
+        let (export, w) = (self.export, self.w);
+        let title = escape(&export.workshop.title);
+        let mut html = format!(
+            "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{kicker} · {title}</title><style>{STYLE}</style></head><body>\n",
+            lang = if self.lang == Lang::Fr { "fr" } else { "en" },
+            kicker = w.kicker,
+        );
+        let _ = write!(
+            html,
+            "<header><p class=\"kicker\">{}</p><h1>{title}</h1><p class=\"question\">{}</p>",
+            w.kicker,
+            escape(&export.workshop.question)
+        );
+        if let Some(when) = self.when() {
+            let _ = write!(html, "<p class=\"when\">{}</p>", escape(&when));
+        }
+        if self.options.public {
+            let _ = write!(html, "<p class=\"version\">{}</p>", w.public_version);
+        }
+        html.push_str("</header>\n");
+        html.push_str(&self.participation());
+        html.push_str(&self.programme());
+        html.push_str(&self.ideas());
+        for vote in &export.votes {
+            html.push_str(&self.vote(vote));
+        }
+        for scoring in &export.scores {
+            html.push_str(&self.scoring(scoring));
+        }
+        for dots in &export.dots {
+            html.push_str(&self.dots(dots));
+        }
+        html.push_str(&self.footer());
+        html.push_str("</body></html>\n");
+        html
+    }
+
+    /// « lundi 30 novembre 2026, de 18 h 02 à 20 h 15 », from the log.
+    fn when(&self) -> Option<String> {
+        let audit = self.export.audit.as_ref()?;
+        let first = audit.log.first().map_or(audit.created_at_ms, |e| e.at_ms);
+        let last = audit.log.last().map_or(first, |e| e.at_ms);
+        let offset = self.options.utc_offset_minutes;
+        let (day, start) = local(first, offset);
+        let (_, end) = local(last, offset);
+        let utc = if offset.is_none() { self.w.utc } else { "" };
+        Some(format!(
+            "{}, {} {} {} {} {utc}",
+            long_date(day, self.lang),
+            self.w.from,
+            clock(start, self.lang),
+            self.w.to,
+            clock(end, self.lang),
+        ))
+    }
+
+    fn participation(&self) -> String {
+        let (export, w) = (self.export, self.w);
+        let hidden = export.ideas.iter().filter(|i| i.hidden).count();
+        let ideas = if self.options.public {
+            (export.ideas.len() - hidden).to_string()
+        } else if hidden > 0 {
+            format!("{} ({} {hidden})", export.ideas.len(), w.hidden_ideas)
+        } else {
+            export.ideas.len().to_string()
+        };
+        let mut rows = vec![(
+            w.tables.to_owned(),
+            format!(
+                "{} ({} {})",
+                export.tables.len(),
+                self.workshop.config().seats(),
+                w.places_each
+            ),
+        )];
+        // An evaluation of given items has no ideas or groups to count.
+        if !export.ideas.is_empty() {
+            rows.push((w.ideas.to_owned(), ideas));
+            rows.push((w.groups.to_owned(), export.clusters.len().to_string()));
+        }
+        for vote in &export.votes {
+            let step = vote.histogram.step + 1;
+            let voted = vote.histogram.tables.iter().filter(|t| t.spent > 0).count();
+            let given: u32 = vote.histogram.tables.iter().map(|t| t.spent).sum();
+            rows.push((
+                format!("{} ({} {step})", w.tables_voted, w.step),
+                format!("{voted} / {}", export.tables.len()),
+            ));
+            rows.push((
+                format!("{} ({} {step})", w.points_given, w.step),
+                given.to_string(),
+            ));
+        }
+        for scoring in &export.scores {
+            let step = scoring.results.step + 1;
+            let people: BTreeSet<(&str, u8)> = scoring
+                .by_seat
+                .iter()
+                .map(|s| (s.table.as_str(), s.seat))
+                .collect();
+            rows.push((
+                format!("{} ({} {step})", w.people_scored, w.step),
+                people.len().to_string(),
+            ));
+            rows.push((
+                format!("{} ({} {step})", w.scores_given, w.step),
+                scoring.by_seat.len().to_string(),
+            ));
+        }
+        for dots in &export.dots {
+            rows.push((
+                format!("{} ({} {})", w.people_done, w.step, dots.tally.step + 1),
+                format!("{} / {}", dots.tally.seats_done, dots.tally.seats_total),
+            ));
+        }
+        let mut html = format!(
+            "<section class=\"participation\"><h2>{}</h2><table class=\"figures\"><tbody>",
+            w.participation
+        );
+        for (label, value) in rows {
+            let _ = write!(
+                html,
+                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+                escape(&label),
+                escape(&value)
+            );
+        }
+        html.push_str("</tbody></table></section>\n");
+        html
+    }
+
+    fn programme(&self) -> String {
+        let mut html = format!(
+            "<section class=\"programme\"><h2>{}</h2><ol>",
+            self.w.programme
+        );
+        for step in self.workshop.config().steps() {
+            let _ = write!(
+                html,
+                "<li><strong>{}</strong> : {}</li>",
+                escape(&capitalised(step.kind().name(self.lang))),
+                escape(&step.in_words(self.lang))
+            );
+        }
+        html.push_str("</ol></section>\n");
+        html
+    }
+
+    fn ideas(&self) -> String {
+        let (export, w) = (self.export, self.w);
+        let shown = |hidden: bool| !(hidden && self.options.public);
+        if !export.ideas.iter().any(|i| shown(i.hidden)) {
+            return String::new();
+        }
+        let mut html = format!("<section class=\"ideas\"><h2>{}</h2>", w.the_ideas);
+        for cluster in &export.clusters {
+            let _ = write!(
+                html,
+                "<div class=\"group\"><h3>{} <span class=\"item\">{}</span></h3><ul>",
+                escape(&cluster.title),
+                cluster.item
+            );
+            for idea in export
+                .ideas
+                .iter()
+                .filter(|i| i.cluster == Some(cluster.item) && shown(i.hidden))
+            {
+                html.push_str(&self.idea_line(idea));
+            }
+            html.push_str("</ul></div>");
+        }
+        let alone: Vec<_> = export
+            .ideas
+            .iter()
+            .filter(|i| i.cluster.is_none() && shown(i.hidden))
+            .collect();
+        if !alone.is_empty() {
+            let _ = write!(
+                html,
+                "<div class=\"group\"><h3>{}</h3><ul>",
+                if export.clusters.is_empty() {
+                    w.the_ideas
+                } else {
+                    w.ungrouped
+                }
+            );
+            for idea in alone {
+                html.push_str(&self.idea_line(idea));
+            }
+            html.push_str("</ul></div>");
+        }
+        html.push_str("</section>\n");
+        html
+    }
+
+    fn idea_line(&self, idea: &super::export::ExportIdea) -> String {
+        let author = match &idea.author {
+            Some(name) => self.table(name),
+            None => self.w.by_facilitator.to_owned(),
+        };
+        let hidden = if idea.hidden {
+            format!(" <span class=\"hidden\">({})</span>", self.w.hidden)
+        } else {
+            String::new()
+        };
+        format!(
+            "<li><span class=\"item\">{}</span> {}{hidden} <span class=\"author\">— {}</span></li>",
+            idea.item,
+            escape(&idea.text),
+            escape(&author)
+        )
+    }
+
+    fn step_heading(&self, step: usize) -> String {
+        let config = &self.workshop.config().steps()[step];
+        format!(
+            "<h2>{} {} — {}</h2><p class=\"rules\">{}</p>",
+            self.w.step,
+            step + 1,
+            escape(&capitalised(config.kind().name(self.lang))),
+            escape(&config.in_words(self.lang))
+        )
+    }
+
+    fn vote(&self, vote: &ExportVote) -> String {
+        let histogram = &vote.histogram;
+        let mut html = format!(
+            "<section class=\"vote\">{}",
+            self.step_heading(histogram.step)
+        );
+        let top = histogram.bars.iter().map(|b| b.points).max().unwrap_or(0);
+        if top == 0 {
+            let _ = write!(html, "<p>{}</p>", self.w.no_votes);
+        }
+        html.push_str(&self.bars(
+            histogram.bars.iter().map(|b| (b.item, b.points)),
+            top,
+            self.w.points,
+        ));
+        html.push_str("</section>\n");
+        html
+    }
+
+    fn dots(&self, dots: &ExportDots) -> String {
+        let tally = &dots.tally;
+        let mut html = format!("<section class=\"vote\">{}", self.step_heading(tally.step));
+        let top = tally.bars.iter().map(|b| b.dots).max().unwrap_or(0);
+        html.push_str(&self.bars(
+            tally.bars.iter().map(|b| (b.item, b.dots)),
+            top,
+            self.w.dots,
+        ));
+        html.push_str("</section>\n");
+        html
+    }
+
+    /// A chart of items and their counts, largest first as given.
+    fn bars(&self, bars: impl Iterator<Item = (ItemRef, u32)>, top: u32, unit: &str) -> String {
+        let mut html = String::from("<figure class=\"chart\"><table class=\"bars\"><tbody>");
+        for (item, count) in bars {
+            let Some(text) = self.item_texts.get(&item) else {
+                continue; // an idea set aside, left out of the public version
+            };
+            let _ = write!(
+                html,
+                "<tr><th scope=\"row\"><span class=\"item\">{item}</span> {}</th><td class=\"chart-cell\">{}</td><td class=\"count\">{count} {unit}</td></tr>",
+                escape(text),
+                charts::bar(count, top, &format!("{item}: {count} {unit}")),
+            );
+        }
+        html.push_str("</tbody></table></figure>");
+        html
+    }
+
+    fn scoring(&self, scoring: &ExportScoring) -> String {
+        let (results, w) = (&scoring.results, self.w);
+        let mut html = format!(
+            "<section class=\"scoring\">{}",
+            self.step_heading(results.step)
+        );
+        let _ = write!(
+            html,
+            "<h3>{}</h3><table class=\"ranking\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            w.ranking, w.rank, w.idea, w.support, w.consensus
+        );
+        for (rank, index) in results.ranking.iter().enumerate() {
+            let Some(item) = results.items.iter().find(|i| i.item == *index) else {
+                continue;
+            };
+            let support = item
+                .support
+                .map(|s| format!("{} %", number(s * 100.0, 0, self.lang)))
+                .unwrap_or_else(|| "—".into());
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td>{}</td><td>{support}</td><td>{}</td></tr>",
+                rank + 1,
+                escape(&item.text),
+                consensus_label(item.consensus, self.lang)
+            );
+        }
+        let _ = write!(
+            html,
+            "</tbody></table><p class=\"note\">{}</p>",
+            w.support_means
+        );
+        for index in &results.ranking {
+            if let Some(item) = results.items.iter().find(|i| i.item == *index) {
+                html.push_str(&self.scored_item(results, item));
+            }
+        }
+        html.push_str(&self.labels_meaning(results));
+        html.push_str("</section>\n");
+        html
+    }
+
+    fn scored_item(
+        &self,
+        results: &ScoringResults,
+        item: &ruche_shared::methods::scoring::results::ItemResults,
+    ) -> String {
+        let w = self.w;
+        // One row per criterion: read (and printed) in order, whatever their number.
+        let mut html = format!(
+            "<article class=\"scored\"><h4>{} <span class=\"label\">{}</span></h4><table class=\"criteria\"><tbody>",
+            escape(&item.text),
+            consensus_label(item.consensus, self.lang)
+        );
+        for (criterion, stats) in results.criteria.iter().zip(&item.criteria) {
+            let figures = match (stats.median, stats.quartiles(results.scale_min), stats.mean) {
+                (Some(median), Some((q1, q3)), Some(mean)) => format!(
+                    "{} {} · {} {}–{} · {} {} · {} {}",
+                    w.median,
+                    number(median, 1, self.lang),
+                    w.quartiles,
+                    number(q1, 1, self.lang),
+                    number(q3, 1, self.lang),
+                    w.mean,
+                    number(mean, 1, self.lang),
+                    stats.scorers,
+                    w.scorers
+                ),
+                _ => format!("0 {}", w.scorers),
+            };
+            let _ = write!(
+                html,
+                "<tr><th scope=\"row\">{}</th><td class=\"distribution-cell\">{}</td><td class=\"stats\">{figures}</td></tr>",
+                escape(&criterion.name),
+                charts::distribution(
+                    stats,
+                    results.scale_min,
+                    &format!("{}: {}", criterion.name, figures)
+                )
+            );
+        }
+        html.push_str("</tbody></table></article>");
+        html
+    }
+
+    /// Each label used, with what it means.
+    fn labels_meaning(&self, results: &ScoringResults) -> String {
+        let mut seen = Vec::new();
+        for item in &results.items {
+            if !seen.contains(&item.consensus) {
+                seen.push(item.consensus);
+            }
+        }
+        let mut html = format!(
+            "<div class=\"meanings\"><h3>{}</h3><dl>",
+            self.w.what_labels_mean
+        );
+        for consensus in seen {
+            let _ = write!(
+                html,
+                "<dt>{}</dt><dd>{}</dd>",
+                consensus_label(consensus, self.lang),
+                consensus_meaning(consensus, self.lang)
+            );
+        }
+        html.push_str("</dl></div>");
+        html
+    }
+
+    fn footer(&self) -> String {
+        let w = self.w;
+        let mut html = String::from("<footer>");
+        if let Some(audit) = &self.export.audit {
+            let _ = write!(
+                html,
+                "<p>{} : <code class=\"hash\">{}</code></p><p class=\"verify\">{} {}</p>",
+                w.log_hash, audit.log_hash, w.verify_with, audit.log_hash
+            );
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let (day, _) = local(now, self.options.utc_offset_minutes);
+        let _ = write!(
+            html,
+            "<p class=\"made\">{} {}, {}</p></footer>",
+            w.made_by,
+            env!("CARGO_PKG_VERSION"),
+            long_date(day, self.lang)
+        );
+        html
+    }
+
+    /// A table's name as printed.
+    fn table(&self, name: &str) -> String {
+        self.table_labels
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.to_owned())
+    }
+}
+
+/// Each table's printed name: its own, or « Table n » in its joining order.
+fn table_labels(export: &Export, public: bool) -> HashMap<String, String> {
+    export
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(n, t)| {
+            let label = if public {
+                format!("Table {}", n + 1)
+            } else {
+                t.name.clone()
+            };
+            (t.name.clone(), label)
+        })
+        .collect()
+}
+
+/// Every item's text; ideas set aside are absent (charts skip them).
+fn item_texts(export: &Export) -> HashMap<ItemRef, String> {
+    let ideas = export
+        .ideas
+        .iter()
+        .filter(|i| !i.hidden)
+        .map(|i| (i.item, i.text.clone()));
+    let groups = export.clusters.iter().map(|c| (c.item, c.title.clone()));
+    ideas.chain(groups).collect()
+}
+
+/// Text made safe inside HTML (elements and attributes).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// « Vote à points » from « vote à points ».
+fn capitalised(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// A figure with `decimals` decimals and the language's decimal mark.
+fn number(value: f64, decimals: usize, lang: Lang) -> String {
+    let text = format!("{value:.decimals$}");
+    match lang {
+        Lang::Fr => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+/// The day (since 1970-01-01) and the minute of that day of `ms`, at the
+/// reader's offset from UTC.
+fn local(ms: u64, offset_minutes: Option<i32>) -> (i64, u32) {
+    let minutes = (ms / 60_000) as i64 + i64::from(offset_minutes.unwrap_or(0));
+    (minutes.div_euclid(1440), minutes.rem_euclid(1440) as u32)
+}
+
+/// « 18 h 02 » / "18:02".
+fn clock(minute_of_day: u32, lang: Lang) -> String {
+    let (h, m) = (minute_of_day / 60, minute_of_day % 60);
+    match lang {
+        Lang::Fr => format!("{h} h {m:02}"),
+        Lang::En => format!("{h:02}:{m:02}"),
+    }
+}
+
+/// « lundi 30 novembre 2026 » / "Monday 30 November 2026".
+fn long_date(day: i64, lang: Lang) -> String {
+    const JOURS: [&str; 7] = [
+        "jeudi", "vendredi", "samedi", "dimanche", "lundi", "mardi", "mercredi",
+    ];
+    const DAYS: [&str; 7] = [
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+    ];
+    const MOIS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let (year, month, date) = super::csv_export::civil(day);
+    let weekday = day.rem_euclid(7) as usize; // 1970-01-01 was a Thursday
+    match lang {
+        Lang::Fr => format!(
+            "{} {date} {} {year}",
+            JOURS[weekday],
+            MOIS[month as usize - 1]
+        ),
+        Lang::En => format!(
+            "{} {date} {} {year}",
+            DAYS[weekday],
+            MONTHS[month as usize - 1]
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_times_read_as_people_write_them() {
+        // 2026-11-30 17:02 UTC is 18 h 02 in Paris (UTC+1 in winter).
+        let ms = 1_796_058_120_000;
+        let (day, minute) = local(ms, Some(60));
+        assert_eq!(long_date(day, Lang::Fr), "lundi 30 novembre 2026");
+        assert_eq!(long_date(day, Lang::En), "Monday 30 November 2026");
+        assert_eq!(clock(minute, Lang::Fr), "18 h 02");
+        assert_eq!(clock(local(ms, None).1, Lang::En), "17:02");
+        // Past midnight at the offset: the next day.
+        assert_eq!(local(ms + 7 * 3_600_000, Some(60)).0, day + 1);
+    }
+
+    #[test]
+    fn text_cannot_become_markup() {
+        assert_eq!(
+            escape(r#"<script>alert("x") & 'y'</script>"#),
+            "&lt;script&gt;alert(&quot;x&quot;) &amp; &#39;y&#39;&lt;/script&gt;"
+        );
+        assert_eq!(number(6.26, 1, Lang::Fr), "6,3");
+        assert_eq!(number(64.9, 0, Lang::En), "65");
+        assert_eq!(
+            capitalised("évaluation multicritère"),
+            "Évaluation multicritère"
+        );
+    }
+}
