@@ -84,6 +84,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/workshops/{id}/export.json", get(http::export_json))
         .route("/api/workshops/{id}/export.csv", get(http::export_csv))
         .route("/api/workshops/{id}/export.html", get(http::export_html))
+        .route("/api/workshops/{id}/export.xlsx", get(http::export_xlsx))
         .route("/healthz", get(http::healthz))
         .route("/metrics", get(http::metrics))
         .fallback(http::assets::serve)

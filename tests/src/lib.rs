@@ -572,6 +572,25 @@ pub async fn next_msg(socket: &mut RawSocket) -> Option<ServerMsg> {
     }
 }
 
+/// An `.xlsx` file's sheets, in order: each its name and its rows of cells
+/// as text (numbers as a spreadsheet shows them: `12`, `6.5`).
+pub fn xlsx_sheets(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<String>>)> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an .xlsx file");
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).expect("the sheet reads");
+            let rows = range
+                .rows()
+                .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
 /// Checks that a JSON export re-counts from its own log
 /// (`ruche-server verify`), and returns its final hash.
 pub fn assert_verifies(export: &serde_json::Value) -> String {

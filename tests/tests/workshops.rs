@@ -15,7 +15,9 @@ use ruche_shared::source::{
 };
 use ruche_shared::stats::ScoreStats;
 use ruche_shared::{Command, IdeaId, ItemRef, Role, RuleViolation};
-use ruche_tests::{Client, TestServer, assert_verifies, get_as_facilitator, synthesis};
+use ruche_tests::{
+    Client, TestServer, assert_verifies, get_as_facilitator, synthesis, xlsx_sheets,
+};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -183,6 +185,57 @@ async fn ideation_salle_municipale_end_to_end() {
         format!("empreinte_du_journal;;;;;;;{log_hash};{events}")
     );
 
+    // So does the workbook: a sheet per view, read back.
+    let xlsx = get_as_facilitator(
+        &server.url(&format!("/api/workshops/{}/export.xlsx", created.workshop)),
+        &created.facilitator_secret,
+    )
+    .await;
+    assert!(
+        xlsx.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .ends_with(".xlsx\""),
+    );
+    let sheets = xlsx_sheets(xlsx.bytes().await.unwrap().to_vec());
+    let names: Vec<&str> = sheets.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Atelier",
+            "Idées",
+            "Étape 3 · vote",
+            "Étape 3 · points par table"
+        ]
+    );
+    let ideas = &sheets[1].1;
+    assert_eq!(ideas.len(), 1 + 15);
+    assert_eq!(
+        ideas[1],
+        ["i0", SALLE_IDEAS[0][0], "Table 1", SALLE_MERGE.1, ""]
+    );
+    let bars: Vec<(String, String, String)> = sheets[2].1[1..]
+        .iter()
+        .map(|row| (row[1].clone(), row[3].clone(), row[4].clone()))
+        .collect();
+    let expected: Vec<(String, String, String)> = SALLE_EXPECTED_BARS
+        .iter()
+        .map(|(item, points, tables)| (item.to_string(), points.to_string(), tables.to_string()))
+        .collect();
+    assert_eq!(bars, expected);
+    let per_table = &sheets[3].1;
+    assert_eq!(
+        per_table[0][2..],
+        ["Table 1", "Table 2", "Table 3", "Table 4", "Table 5"]
+    );
+    for column in 2..7 {
+        let spent: u32 = per_table[1..]
+            .iter()
+            .map(|row| row[column].parse::<u32>().unwrap())
+            .sum();
+        assert_eq!(spent, 30, "every table spent its 30 points");
+    }
+
     // The synthesis says the same, on screen and printed on A4.
     let html = synthesis::fetch(server.addr, &created, "utc_offset=60").await;
     assert!(html.contains("<th scope=\"row\">Tables</th><td>5 (3 places chacune)</td>"));
@@ -310,6 +363,26 @@ async fn evaluation_accueil_des_refugies_end_to_end() {
         })
         .await;
     assert!(participation.tables.iter().all(|t| t.scores_expected == 45));
+
+    // The workbook: one row per idea and criterion, in the ranking's order,
+    // with the engine's figures and the distribution.
+    let xlsx = get_as_facilitator(
+        &server.url(&format!("/api/workshops/{}/export.xlsx", created.workshop)),
+        &created.facilitator_secret,
+    )
+    .await;
+    let sheets = xlsx_sheets(xlsx.bytes().await.unwrap().to_vec());
+    assert_eq!(sheets[1].0, "Étape 1 · notes");
+    let rows = &sheets[1].1;
+    assert_eq!(rows.len(), 1 + 5 * 3);
+    for (n, row) in rows[1..].iter().enumerate() {
+        let item = REFUGIES_EXPECTED_RANKING[n / 3] as usize;
+        let (counts, _, median, _, _) = &REFUGIES_EXPECTED[item][n % 3];
+        assert_eq!(row[1], REFUGIES_IDEAS[item]);
+        assert_eq!(row[5].parse::<f64>().unwrap(), *median, "{row:?}");
+        let given: Vec<u32> = row[9..20].iter().map(|c| c.parse().unwrap()).collect();
+        assert_eq!(&given, counts, "{row:?}");
+    }
 
     // The synthesis: per idea and criterion, the engine's median, quartiles
     // and mean, in the ranking's order, on screen and printed.

@@ -194,6 +194,20 @@ pub async fn http(
     json_body: Option<String>,
     bearer: Option<&str>,
 ) -> Result<Answer, String> {
+    let response = fetch(method, path, json_body, bearer).await?;
+    Ok(Answer {
+        status: response.status(),
+        body: text_of(&response).await?,
+    })
+}
+
+/// The server's answer to a request, unread.
+async fn fetch(
+    method: &str,
+    path: &str,
+    json_body: Option<String>,
+    bearer: Option<&str>,
+) -> Result<web_sys::Response, String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
@@ -207,33 +221,35 @@ pub async fn http(
     }
     init.set_headers(&headers);
     let request = web_sys::Request::new_with_str_and_init(path, &init).map_err(|_| "request")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+    JsFuture::from(window.fetch_with_request(&request))
         .await
         .map_err(|_| "the server cannot be reached".to_owned())?
         .dyn_into()
-        .map_err(|_| "response")?;
-    let text = JsFuture::from(response.text().map_err(|_| "body")?)
+        .map_err(|_| "response".to_owned())
+}
+
+async fn text_of(response: &web_sys::Response) -> Result<String, String> {
+    Ok(JsFuture::from(response.text().map_err(|_| "body")?)
         .await
         .map_err(|_| "body")?
         .as_string()
-        .unwrap_or_default();
-    Ok(Answer {
-        status: response.status(),
-        body: text,
-    })
+        .unwrap_or_default())
 }
 
-/// Offers `body` as a file download named `name`.
-pub fn download(name: &str, mime: &str, body: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(body));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
+/// Downloads what `GET path` answers (with the facilitator's `bearer`) as
+/// a file named `name`, whatever it is (text or a workbook's bytes: the
+/// browser keeps it as it came). `Err` with the server's words otherwise.
+pub async fn download(path: &str, bearer: &str, name: &str) -> Result<(), String> {
+    let response = fetch("GET", path, None, Some(bearer)).await?;
+    if response.status() != 200 {
+        return Err(text_of(&response).await?);
+    }
+    let blob: web_sys::Blob = JsFuture::from(response.blob().map_err(|_| "body")?)
+        .await
+        .map_err(|_| "body")?
+        .dyn_into()
+        .map_err(|_| "body")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "blob")?;
     let link = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("a").ok())
@@ -244,4 +260,5 @@ pub fn download(name: &str, mime: &str, body: &str) {
         link.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }

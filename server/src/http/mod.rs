@@ -10,6 +10,7 @@ pub mod export;
 pub mod headers;
 pub mod host;
 pub mod synthesis;
+pub mod xlsx_export;
 
 use std::net::SocketAddr;
 
@@ -293,6 +294,33 @@ fn synthesis_options(query: &str) -> Result<synthesis::Options, ApiError> {
         }
     }
     Ok(options)
+}
+
+/// `GET /api/workshops/{id}/export.xlsx`: the workbook.
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (handle, workshop) = facilitator_workshop(&state, peer, &id, &headers).await?;
+    let export = export_of(&state, &handle.id, &workshop).await;
+    let bytes = xlsx_export::to_xlsx(&export).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let name = csv_export::file_name(&handle.config.setup().title, &csv_export::today(), "xlsx");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// `GET /api/workshops/{id}/export.csv`.

@@ -366,22 +366,14 @@ fn Exports(session: Session) -> impl IntoView {
                 "{}?utc_offset={offset}&{query}",
                 ruche_shared::api::export_path(&workshop, format)
             );
-            match browser::http("GET", &path, None, Some(&secret)).await {
-                Ok(answer) if answer.status == 200 => {
-                    let mime = match format {
-                        "csv" => "text/csv",
-                        "html" => "text/html",
-                        _ => "application/json",
-                    };
-                    let name = if query.is_empty() {
-                        "ruche"
-                    } else {
-                        "ruche-publication"
-                    };
-                    browser::download(&format!("{name}-{workshop}.{format}"), mime, &answer.body);
-                }
-                Ok(answer) => session.show_notice(answer.body),
-                Err(problem) => session.show_notice(problem),
+            let name = if query.is_empty() {
+                "ruche"
+            } else {
+                "ruche-publication"
+            };
+            let name = format!("{name}-{workshop}.{format}");
+            if let Err(problem) = browser::download(&path, &secret, &name).await {
+                session.show_notice(problem);
             }
         });
     };
@@ -390,6 +382,7 @@ fn Exports(session: Session) -> impl IntoView {
             <button id="export-synthesis" on:click=move |_| export("html", "")>{move || t().export_synthesis}</button>
             <button id="export-public" on:click=move |_| export("html", "public=1")>{move || t().export_public}</button>
             <button id="export-csv" on:click=move |_| export("csv", "")>{move || t().export_csv}</button>
+            <button id="export-xlsx" on:click=move |_| export("xlsx", "")>{move || t().export_xlsx}</button>
             <button id="export-json" on:click=move |_| export("json", "")>{move || t().export_json}</button>
         </section>
     }

@@ -1,0 +1,330 @@
+//! The export as a workbook (`.xlsx`) for the office that follows the
+//! workshop up: a summary sheet, the ideas and their groups, and per step its
+//! own sheets (the vote's histogram with its chart and the points per table;
+//! the scoring's statistics per idea and criterion with the distribution;
+//! the dot vote's tally), in the workshop's language. Built from the export,
+//! so it says what the CSV and the synthesis say. Cells are written as text
+//! or numbers, never as formulas: nothing a participant typed can run.
+
+use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
+
+use ruche_shared::methods::scoring::texts::consensus_label;
+use ruche_shared::{ItemRef, Lang};
+
+use super::export::Export;
+
+/// Sheet names, headers and labels, in one language.
+struct Words {
+    summary: &'static str,
+    ideas: &'static str,
+    step: &'static str,
+    vote: &'static str,
+    per_table: &'static str,
+    scores: &'static str,
+    dots: &'static str,
+    title: &'static str,
+    question: &'static str,
+    tables: &'static str,
+    log_hash: &'static str,
+    item: &'static str,
+    text: &'static str,
+    table: &'static str,
+    group: &'static str,
+    set_aside: &'static str,
+    yes: &'static str,
+    facilitator: &'static str,
+    rank: &'static str,
+    points: &'static str,
+    tables_giving: &'static str,
+    criterion: &'static str,
+    count: &'static str,
+    mean: &'static str,
+    median: &'static str,
+    q1: &'static str,
+    q3: &'static str,
+    std_dev: &'static str,
+    support: &'static str,
+    view: &'static str,
+    people: &'static str,
+}
+
+const FR: Words = Words {
+    summary: "Atelier",
+    ideas: "Idées",
+    step: "Étape",
+    vote: "vote",
+    per_table: "points par table",
+    scores: "notes",
+    dots: "gommettes",
+    title: "Titre",
+    question: "Question",
+    tables: "Tables",
+    log_hash: "Empreinte du journal (SHA-256)",
+    item: "Élément",
+    text: "Texte",
+    table: "Table",
+    group: "Groupe",
+    set_aside: "Écartée",
+    yes: "oui",
+    facilitator: "animateur",
+    rank: "Rang",
+    points: "Points",
+    tables_giving: "Tables",
+    criterion: "Critère",
+    count: "Notes",
+    mean: "Moyenne",
+    median: "Médiane",
+    q1: "1er quartile",
+    q3: "3e quartile",
+    std_dev: "Écart type",
+    support: "Adhésion",
+    view: "Avis de la salle",
+    people: "Personnes",
+};
+
+const EN: Words = Words {
+    summary: "Workshop",
+    ideas: "Ideas",
+    step: "Step",
+    vote: "vote",
+    per_table: "points per table",
+    scores: "scores",
+    dots: "dots",
+    title: "Title",
+    question: "Question",
+    tables: "Tables",
+    log_hash: "Log hash (SHA-256)",
+    item: "Item",
+    text: "Text",
+    table: "Table",
+    group: "Group",
+    set_aside: "Set aside",
+    yes: "yes",
+    facilitator: "facilitator",
+    rank: "Rank",
+    points: "Points",
+    tables_giving: "Tables",
+    criterion: "Criterion",
+    count: "Scores",
+    mean: "Mean",
+    median: "Median",
+    q1: "1st quartile",
+    q3: "3rd quartile",
+    std_dev: "Std deviation",
+    support: "Support",
+    view: "The room's view",
+    people: "People",
+};
+
+/// The workbook of `export`, as the bytes of an `.xlsx` file.
+pub fn to_xlsx(export: &Export) -> Result<Vec<u8>, XlsxError> {
+    let lang = export.workshop.lang;
+    let w = match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    };
+    let bold = Format::new().set_bold();
+    let mut book = Workbook::new();
+    let text_of = |item: ItemRef| -> String {
+        export
+            .ideas
+            .iter()
+            .find(|i| i.item == item)
+            .map(|i| i.text.clone())
+            .or_else(|| {
+                export
+                    .clusters
+                    .iter()
+                    .find(|c| c.item == item)
+                    .map(|c| c.title.clone())
+            })
+            .unwrap_or_default()
+    };
+
+    let sheet = book.add_worksheet().set_name(w.summary)?;
+    let rows = [
+        (w.title, export.workshop.title.clone()),
+        (w.question, export.workshop.question.clone()),
+        (w.tables, export.tables.len().to_string()),
+        (w.ideas, export.ideas.len().to_string()),
+    ];
+    for (row, (label, value)) in rows.iter().enumerate() {
+        sheet.write_string_with_format(row as u32, 0, *label, &bold)?;
+        sheet.write_string(row as u32, 1, value)?;
+    }
+    if let Some(audit) = &export.audit {
+        sheet.write_string_with_format(rows.len() as u32, 0, w.log_hash, &bold)?;
+        sheet.write_string(rows.len() as u32, 1, &audit.log_hash)?;
+    }
+    sheet.set_column_width(0, 30)?.set_column_width(1, 80)?;
+
+    if !export.ideas.is_empty() {
+        let sheet = book.add_worksheet().set_name(w.ideas)?;
+        header(
+            sheet,
+            &[w.item, w.text, w.table, w.group, w.set_aside],
+            &bold,
+        )?;
+        for (n, idea) in export.ideas.iter().enumerate() {
+            let row = n as u32 + 1;
+            sheet.write_string(row, 0, idea.item.to_string())?;
+            sheet.write_string(row, 1, &idea.text)?;
+            sheet.write_string(row, 2, idea.author.as_deref().unwrap_or(w.facilitator))?;
+            let group = idea.cluster.map(&text_of).unwrap_or_default();
+            sheet.write_string(row, 3, group)?;
+            if idea.hidden {
+                sheet.write_string(row, 4, w.yes)?;
+            }
+        }
+        sheet.set_column_width(1, 70)?.set_column_width(3, 40)?;
+    }
+
+    for vote in &export.votes {
+        let step = vote.histogram.step + 1;
+        let name = truncated(&format!("{} {step} · {}", w.step, w.vote));
+        let sheet = book.add_worksheet().set_name(&name)?;
+        header(
+            sheet,
+            &[w.rank, w.item, w.text, w.points, w.tables_giving],
+            &bold,
+        )?;
+        for (n, bar) in vote.histogram.bars.iter().enumerate() {
+            let row = n as u32 + 1;
+            sheet.write_number(row, 0, n as f64 + 1.0)?;
+            sheet.write_string(row, 1, bar.item.to_string())?;
+            sheet.write_string(row, 2, text_of(bar.item))?;
+            sheet.write_number(row, 3, f64::from(bar.points))?;
+            sheet.write_number(row, 4, f64::from(bar.tables))?;
+        }
+        sheet.set_column_width(2, 60)?;
+        let last = vote.histogram.bars.len() as u32;
+        if last > 0 {
+            let mut chart = Chart::new(ChartType::Bar);
+            chart
+                .add_series()
+                .set_categories((name.as_str(), 1, 2, last, 2))
+                .set_values((name.as_str(), 1, 3, last, 3))
+                .set_name(w.points);
+            chart.title().set_name(&name);
+            chart.legend().set_hidden();
+            // Largest first from the top, as on the wall.
+            chart.y_axis().set_reverse();
+            sheet.insert_chart(1, 6, &chart)?;
+        }
+
+        // Points per table: one row per item, one column per table.
+        let name = truncated(&format!("{} {step} · {}", w.step, w.per_table));
+        let sheet = book.add_worksheet().set_name(&name)?;
+        sheet.write_string_with_format(0, 0, w.item, &bold)?;
+        sheet.write_string_with_format(0, 1, w.text, &bold)?;
+        for (column, table) in export.tables.iter().enumerate() {
+            sheet.write_string_with_format(0, column as u16 + 2, &table.name, &bold)?;
+        }
+        for (n, bar) in vote.histogram.bars.iter().enumerate() {
+            let row = n as u32 + 1;
+            sheet.write_string(row, 0, bar.item.to_string())?;
+            sheet.write_string(row, 1, text_of(bar.item))?;
+            for (column, table) in export.tables.iter().enumerate() {
+                let points: u32 = vote
+                    .by_table
+                    .iter()
+                    .filter(|p| p.table == table.name && p.item == bar.item)
+                    .map(|p| p.points)
+                    .sum();
+                sheet.write_number(row, column as u16 + 2, f64::from(points))?;
+            }
+        }
+        sheet.set_column_width(1, 60)?;
+    }
+
+    for scoring in &export.scores {
+        let results = &scoring.results;
+        let name = truncated(&format!("{} {} · {}", w.step, results.step + 1, w.scores));
+        let sheet = book.add_worksheet().set_name(&name)?;
+        let mut columns: Vec<String> = [
+            w.rank,
+            w.text,
+            w.criterion,
+            w.count,
+            w.mean,
+            w.median,
+            w.q1,
+            w.q3,
+            w.std_dev,
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let scale = results.scale_min..=results.scale_max;
+        columns.extend(scale.clone().map(|score| score.to_string()));
+        columns.extend([w.support.to_owned(), w.view.to_owned()]);
+        let labels: Vec<&str> = columns.iter().map(String::as_str).collect();
+        header(sheet, &labels, &bold)?;
+        let mut row = 1;
+        for (rank, index) in results.ranking.iter().enumerate() {
+            let Some(item) = results.items.iter().find(|i| i.item == *index) else {
+                continue;
+            };
+            for (criterion, stats) in results.criteria.iter().zip(&item.criteria) {
+                sheet.write_number(row, 0, rank as f64 + 1.0)?;
+                sheet.write_string(row, 1, &item.text)?;
+                sheet.write_string(row, 2, &criterion.name)?;
+                sheet.write_number(row, 3, f64::from(stats.scorers))?;
+                let quartiles = stats.quartiles(results.scale_min);
+                let figures = [
+                    stats.mean,
+                    stats.median,
+                    quartiles.map(|q| q.0),
+                    quartiles.map(|q| q.1),
+                    stats.std_dev,
+                ];
+                for (offset, figure) in figures.into_iter().enumerate() {
+                    if let Some(value) = figure {
+                        sheet.write_number(row, 4 + offset as u16, value)?;
+                    }
+                }
+                for (offset, count) in stats.counts.iter().enumerate() {
+                    sheet.write_number(row, 9 + offset as u16, f64::from(*count))?;
+                }
+                let after = 9 + stats.counts.len() as u16;
+                if let Some(support) = item.support {
+                    sheet.write_number(row, after, support)?;
+                }
+                sheet.write_string(row, after + 1, consensus_label(item.consensus, lang))?;
+                row += 1;
+            }
+        }
+        sheet.set_column_width(1, 45)?.set_column_width(2, 18)?;
+        sheet.set_freeze_panes(1, 0)?;
+    }
+
+    for dots in &export.dots {
+        let name = truncated(&format!("{} {} · {}", w.step, dots.tally.step + 1, w.dots));
+        let sheet = book.add_worksheet().set_name(&name)?;
+        header(sheet, &[w.rank, w.item, w.text, w.dots, w.people], &bold)?;
+        for (n, bar) in dots.tally.bars.iter().enumerate() {
+            let row = n as u32 + 1;
+            sheet.write_number(row, 0, n as f64 + 1.0)?;
+            sheet.write_string(row, 1, bar.item.to_string())?;
+            sheet.write_string(row, 2, text_of(bar.item))?;
+            sheet.write_number(row, 3, f64::from(bar.dots))?;
+            sheet.write_number(row, 4, f64::from(bar.seats))?;
+        }
+        sheet.set_column_width(2, 60)?;
+    }
+    book.save_to_buffer()
+}
+
+/// A bold first row.
+fn header(sheet: &mut Worksheet, labels: &[&str], bold: &Format) -> Result<(), XlsxError> {
+    for (column, label) in labels.iter().enumerate() {
+        sheet.write_string_with_format(0, column as u16, *label, bold)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// A sheet name within Excel's 31 characters.
+fn truncated(name: &str) -> String {
+    name.chars().take(31).collect()
+}
