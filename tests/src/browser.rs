@@ -119,20 +119,33 @@ impl Browser {
 
     /// A new window (its own profile and local storage), `width`×`height`.
     pub async fn window(&self, width: u32, height: u32) -> Window {
+        self.window_with(width, height, None).await
+    }
+
+    /// [`Browser::window`] whose downloads land in `downloads`, unasked.
+    pub async fn window_downloading_to(&self, width: u32, height: u32, downloads: &Path) -> Window {
+        self.window_with(width, height, Some(downloads)).await
+    }
+
+    async fn window_with(&self, width: u32, height: u32, downloads: Option<&Path>) -> Window {
         let mut capabilities = Capabilities::new();
         let chromium = chromium_path().expect("checked at start");
-        capabilities.insert(
-            "goog:chromeOptions".to_owned(),
-            json!({
-                "binary": chromium,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--lang=fr-FR",
-                    format!("--window-size={width},{height}"),
-                ],
-            }),
-        );
+        let mut options = json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--lang=fr-FR",
+                format!("--window-size={width},{height}"),
+            ],
+        });
+        if let Some(folder) = downloads {
+            options["prefs"] = json!({
+                "download.default_directory": folder,
+                "download.prompt_for_download": false,
+            });
+        }
+        capabilities.insert("goog:chromeOptions".to_owned(), options);
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
             .connect(&self.url)

@@ -599,3 +599,72 @@ async fn nothing_the_audience_reads_on_the_wall_is_under_24_px_at_1080p() {
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_downloads_the_synthesis_the_workbook_and_the_exports() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let mut scene = ruche_tests::scene::Scene::at_vote(server.addr, &["Lilas", "Roses"]).await;
+    scene.tables[0].vote(1, 3).await;
+    let created = &scene.created;
+    let downloads = tempfile::tempdir().unwrap();
+    tokio::time::timeout(SCENARIO, async {
+        let console = browser
+            .window_downloading_to(1366, 768, downloads.path())
+            .await;
+        console
+            .open(&format!(
+                "{}/#/facilitate/{}/{}",
+                server.url("").trim_end_matches('/'),
+                created.workshop,
+                created.facilitator_secret
+            ))
+            .await;
+        console.wait_for("#export-synthesis").await;
+        for button in [
+            "#export-synthesis",
+            "#export-public",
+            "#export-xlsx",
+            "#export-csv",
+        ] {
+            console.click(button).await;
+        }
+        let id = &created.workshop;
+        let files = [
+            format!("ruche-{id}.html"),
+            format!("ruche-publication-{id}.html"),
+            format!("ruche-{id}.xlsx"),
+            format!("ruche-{id}.csv"),
+        ];
+        // Chromium writes a download under a temporary name, then renames it.
+        let all_there = || files.iter().all(|f| downloads.path().join(f).is_file());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !all_there() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let read = |name: &String| std::fs::read(downloads.path().join(name)).unwrap_or_default();
+        let synthesis = String::from_utf8(read(&files[0])).unwrap();
+        assert!(synthesis.contains("Synthèse de l’atelier") && synthesis.contains("Lilas"));
+        assert!(synthesis.contains("Idée de Roses"));
+        let public = String::from_utf8(read(&files[1])).unwrap();
+        // (The ideas are « Idée de Lilas »…: the tables' names are what goes.)
+        assert!(public.contains("Version pour publication") && !public.contains("— Lilas"));
+        assert!(synthesis.contains("— Lilas") && public.contains("— Table 1"));
+        // The workbook's bytes as the server sent them: it reads back.
+        let sheets = ruche_tests::xlsx_sheets(read(&files[2]));
+        assert_eq!(sheets[2].0, "Étape 3 · vote");
+        assert!(
+            String::from_utf8(read(&files[3]))
+                .unwrap()
+                .starts_with("\u{feff}rubrique;")
+        );
+        console.screenshot("facilitator-exports").await;
+        console.close().await;
+    })
+    .await
+    .expect("the downloads arrive in time");
+    server.stop().await;
+}
