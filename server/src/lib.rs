@@ -81,10 +81,22 @@ pub fn app(state: AppState) -> Router {
         .route("/api/join/{code}", get(http::public_info))
         .route(ruche_shared::api::SERVER_INFO, get(http::server_info))
         .route("/api/workshops/{id}", delete(http::delete_workshop))
-        .route("/api/workshops/{id}/export.json", get(http::export_json))
-        .route("/api/workshops/{id}/export.csv", get(http::export_csv))
-        .route("/api/workshops/{id}/export.html", get(http::export_html))
-        .route("/api/workshops/{id}/export.xlsx", get(http::export_xlsx))
+        .route(
+            "/api/workshops/{id}/export.json",
+            get(http::exports::export_json),
+        )
+        .route(
+            "/api/workshops/{id}/export.csv",
+            get(http::exports::export_csv),
+        )
+        .route(
+            "/api/workshops/{id}/export.html",
+            get(http::exports::export_html),
+        )
+        .route(
+            "/api/workshops/{id}/export.xlsx",
+            get(http::exports::export_xlsx),
+        )
         .route("/healthz", get(http::healthz))
         .route("/metrics", get(http::metrics))
         .fallback(http::assets::serve)

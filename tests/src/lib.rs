@@ -114,6 +114,16 @@ impl TestServer {
         format!("http://{}{path}", self.addr)
     }
 
+    /// The facilitation link of `created` on this server (the secret in the
+    /// fragment, as the console gives it).
+    pub fn console_url(&self, created: &CreatedWorkshop) -> String {
+        let route = ruche_shared::api::route::Route::Facilitator {
+            workshop: created.workshop.clone(),
+            secret: Some(created.facilitator_secret.clone()),
+        };
+        format!("http://{}/{}", self.addr, route.link_fragment())
+    }
+
     /// Creates a workshop through the HTTP API.
     pub async fn create(&self, request: serde_json::Value) -> CreatedWorkshop {
         create_workshop(self.addr, request).await
@@ -570,6 +580,17 @@ pub async fn next_msg(socket: &mut RawSocket) -> Option<ServerMsg> {
             Some(Ok(_)) => continue,
         }
     }
+}
+
+/// The JSON export of `created`, as its facilitator downloads it.
+pub async fn export_json(addr: SocketAddr, created: &CreatedWorkshop) -> serde_json::Value {
+    let url = format!(
+        "http://{addr}/api/workshops/{}/export.json",
+        created.workshop
+    );
+    let response = get_as_facilitator(&url, &created.facilitator_secret).await;
+    assert_eq!(response.status(), 200, "{url}");
+    response.json().await.expect("a JSON export")
 }
 
 /// An `.xlsx` file's sheets, in order: each its name and its rows of cells

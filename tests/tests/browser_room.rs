@@ -104,14 +104,7 @@ async fn a_second_group_does_not_take_the_first_groups_title() {
     let created = &scene.created;
     tokio::time::timeout(SCENARIO, async {
         let console = browser.window(1366, 768).await;
-        console
-            .open(&format!(
-                "{}/#/facilitate/{}/{}",
-                server.url("").trim_end_matches('/'),
-                created.workshop,
-                created.facilitator_secret
-            ))
-            .await;
+        console.open(&server.console_url(created)).await;
         console.wait_for("#merge").await;
         for idea in ["Vélo A", "Vélo B", "Vélo C"] {
             tick(&console, idea).await;
@@ -615,14 +608,7 @@ async fn the_console_downloads_the_synthesis_the_workbook_and_the_exports() {
         let console = browser
             .window_downloading_to(1366, 768, downloads.path())
             .await;
-        console
-            .open(&format!(
-                "{}/#/facilitate/{}/{}",
-                server.url("").trim_end_matches('/'),
-                created.workshop,
-                created.facilitator_secret
-            ))
-            .await;
+        console.open(&server.console_url(created)).await;
         console.wait_for("#export-synthesis").await;
         for button in [
             "#export-synthesis",

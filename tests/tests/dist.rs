@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use ruche_tests::scene::Scene;
-use ruche_tests::{Client, ServerProcess, get_as_facilitator};
+use ruche_tests::{Client, ServerProcess, export_json};
 
 /// Long enough for Wine to start a Windows program in a prepared prefix.
 const START: Duration = Duration::from_secs(120);
@@ -107,17 +107,7 @@ async fn run_a_workshop(server: &ServerProcess) {
     table.vote(2, 2).await;
     scene.facilitator.show_results(true).await;
 
-    let export: serde_json::Value = get_as_facilitator(
-        &url(&format!(
-            "/api/workshops/{}/export.json",
-            scene.created.workshop
-        )),
-        &scene.created.facilitator_secret,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let export = export_json(server.addr, &scene.created).await;
     let bars = &export["votes"][0]["histogram"]["bars"];
     assert_eq!(bars[0]["item"], "i1", "{export}");
     assert_eq!(bars[0]["points"], 3);

@@ -10,7 +10,7 @@ use std::process::Command;
 use ruche_server::audit::chain;
 use ruche_shared::{Event, WorkshopConfig};
 use ruche_tests::scene::Scene;
-use ruche_tests::{TestServer, get_as_facilitator};
+use ruche_tests::{TestServer, export_json};
 use serde_json::Value;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_ruche-server-under-test");
@@ -24,17 +24,7 @@ async fn voted_export() -> Value {
     scene.tables[1].vote(0, 2).await;
     scene.tables[2].vote(0, 3).await;
     scene.tables[2].vote(1, 1).await;
-    let export = get_as_facilitator(
-        &server.url(&format!(
-            "/api/workshops/{}/export.json",
-            scene.created.workshop
-        )),
-        &scene.created.facilitator_secret,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let export = export_json(server.addr, &scene.created).await;
     server.stop().await;
     export
 }

@@ -1,5 +1,6 @@
-//! The HTTP side: create a workshop, the join screen's public info, the
-//! facilitator's exports, health and metrics; the web client's files are in [`assets`].
+//! The HTTP side: create a workshop, the join screen's public info, health
+//! and metrics; the facilitator's exports are in [`exports`], the web
+//! client's files in [`assets`].
 //!
 //! Every error is JSON `{"code": …, "message": …}` with a stable code
 //! ([`ApiError`]); nothing here panics on bad input.
@@ -7,6 +8,7 @@
 pub mod assets;
 pub mod csv_export;
 pub mod export;
+pub mod exports;
 pub mod headers;
 pub mod host;
 pub mod synthesis;
@@ -194,7 +196,7 @@ pub async fn public_info(
 
 /// The workshop named in the path, if the request carries its facilitator
 /// secret. Wrong secrets are counted per address and held back.
-async fn facilitator_workshop(
+pub(super) async fn facilitator_workshop(
     state: &AppState,
     peer: SocketAddr,
     id: &str,
@@ -219,130 +221,6 @@ async fn facilitator_workshop(
         .await
         .ok_or_else(|| ApiError::Internal("workshop stopped".into()))?;
     Ok((handle, workshop))
-}
-
-/// `GET /api/workshops/{id}/export.json`.
-pub async fn export_json(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<export::Export>, ApiError> {
-    let (handle, workshop) = facilitator_workshop(&state, peer, &id, &headers).await?;
-    Ok(Json(export_of(&state, &handle.id, &workshop).await))
-}
-
-/// The export of a workshop: from its whole log, replayed and chained, so
-/// that anyone can re-count it; from its state in memory (without the log)
-/// only if the log cannot be read beside the writer.
-async fn export_of(state: &AppState, id: &str, live: &ruche_shared::Workshop) -> export::Export {
-    let history = match state.hub.history(id).await {
-        Ok(Some(history)) => history,
-        Ok(None) => return export::export(id, live),
-        Err(error) => {
-            tracing::warn!(workshop = id, %error, "export without its log: the log cannot be read");
-            return export::export(id, live);
-        }
-    };
-    export::audited(id, &history).unwrap_or_else(|error| {
-        tracing::error!(workshop = id, %error, "the log does not replay; export from memory, without it");
-        export::export(id, live)
-    })
-}
-
-/// `GET /api/workshops/{id}/export.html[?public=1][&utc_offset=60]`: the
-/// synthesis, printable (`public=1`: for publication; `utc_offset`: the
-/// reader's minutes from UTC, for the times printed).
-pub async fn export_html(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(id): Path<String>,
-    axum::extract::RawQuery(query): axum::extract::RawQuery,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let options = synthesis_options(query.as_deref().unwrap_or(""))?;
-    let (handle, workshop) = facilitator_workshop(&state, peer, &id, &headers).await?;
-    let export = export_of(&state, &handle.id, &workshop).await;
-    let html = synthesis::synthesis(&export, &workshop, options);
-    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
-}
-
-/// The synthesis's options from its query: `public=1`, `utc_offset=<minutes>`.
-fn synthesis_options(query: &str) -> Result<synthesis::Options, ApiError> {
-    let mut options = synthesis::Options::default();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match key {
-            "public" => options.public = matches!(value, "1" | "true" | ""),
-            "utc_offset" => {
-                let minutes: i32 = value
-                    .parse()
-                    .ok()
-                    .filter(|m: &i32| m.abs() <= 14 * 60)
-                    .ok_or_else(|| {
-                        ApiError::BadRequest(format!(
-                            "utc_offset is minutes from UTC between -840 and 840, not {value:?}"
-                        ))
-                    })?;
-                options.utc_offset_minutes = Some(minutes);
-            }
-            other => {
-                return Err(ApiError::BadRequest(format!(
-                    "unknown option {other:?} (public, utc_offset)"
-                )));
-            }
-        }
-    }
-    Ok(options)
-}
-
-/// `GET /api/workshops/{id}/export.xlsx`: the workbook.
-pub async fn export_xlsx(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let (handle, workshop) = facilitator_workshop(&state, peer, &id, &headers).await?;
-    let export = export_of(&state, &handle.id, &workshop).await;
-    let bytes = xlsx_export::to_xlsx(&export).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let name = csv_export::file_name(&handle.config.setup().title, &csv_export::today(), "xlsx");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-/// `GET /api/workshops/{id}/export.csv`.
-pub async fn export_csv(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let (handle, workshop) = facilitator_workshop(&state, peer, &id, &headers).await?;
-    let csv = csv_export::to_csv(&export_of(&state, &handle.id, &workshop).await, &workshop)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let name = csv_export::file_name(&handle.config.setup().title, &csv_export::today(), "csv");
-    let disposition = format!("attachment; filename=\"{name}\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        csv,
-    )
-        .into_response())
 }
 
 /// `DELETE /api/workshops/{id}`: the workshop and all its events, for good.

@@ -183,20 +183,12 @@ pub fn to_xlsx(export: &Export) -> Result<Vec<u8>, XlsxError> {
         let step = vote.histogram.step + 1;
         let name = truncated(&format!("{} {step} · {}", w.step, w.vote));
         let sheet = book.add_worksheet().set_name(&name)?;
-        header(
-            sheet,
-            &[w.rank, w.item, w.text, w.points, w.tables_giving],
-            &bold,
-        )?;
-        for (n, bar) in vote.histogram.bars.iter().enumerate() {
-            let row = n as u32 + 1;
-            sheet.write_number(row, 0, n as f64 + 1.0)?;
-            sheet.write_string(row, 1, bar.item.to_string())?;
-            sheet.write_string(row, 2, text_of(bar.item))?;
-            sheet.write_number(row, 3, f64::from(bar.points))?;
-            sheet.write_number(row, 4, f64::from(bar.tables))?;
-        }
-        sheet.set_column_width(2, 60)?;
+        let bars = vote
+            .histogram
+            .bars
+            .iter()
+            .map(|b| (b.item, b.points, b.tables));
+        ranked(sheet, [w.points, w.tables_giving], bars, &text_of, w, &bold)?;
         let last = vote.histogram.bars.len() as u32;
         if last > 0 {
             let mut chart = Chart::new(ChartType::Bar);
@@ -301,18 +293,33 @@ pub fn to_xlsx(export: &Export) -> Result<Vec<u8>, XlsxError> {
     for dots in &export.dots {
         let name = truncated(&format!("{} {} · {}", w.step, dots.tally.step + 1, w.dots));
         let sheet = book.add_worksheet().set_name(&name)?;
-        header(sheet, &[w.rank, w.item, w.text, w.dots, w.people], &bold)?;
-        for (n, bar) in dots.tally.bars.iter().enumerate() {
-            let row = n as u32 + 1;
-            sheet.write_number(row, 0, n as f64 + 1.0)?;
-            sheet.write_string(row, 1, bar.item.to_string())?;
-            sheet.write_string(row, 2, text_of(bar.item))?;
-            sheet.write_number(row, 3, f64::from(bar.dots))?;
-            sheet.write_number(row, 4, f64::from(bar.seats))?;
-        }
-        sheet.set_column_width(2, 60)?;
+        let bars = dots.tally.bars.iter().map(|b| (b.item, b.dots, b.seats));
+        ranked(sheet, [w.dots, w.people], bars, &text_of, w, &bold)?;
     }
     book.save_to_buffer()
+}
+
+/// A ranked list, largest first: rank, item, its text and two counts
+/// (points and tables, dots and people) named by `counts`.
+fn ranked(
+    sheet: &mut Worksheet,
+    counts: [&str; 2],
+    bars: impl Iterator<Item = (ItemRef, u32, u32)>,
+    text_of: &dyn Fn(ItemRef) -> String,
+    w: &Words,
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    header(sheet, &[w.rank, w.item, w.text, counts[0], counts[1]], bold)?;
+    for (n, (item, first, second)) in bars.enumerate() {
+        let row = n as u32 + 1;
+        sheet.write_number(row, 0, n as f64 + 1.0)?;
+        sheet.write_string(row, 1, item.to_string())?;
+        sheet.write_string(row, 2, text_of(item))?;
+        sheet.write_number(row, 3, f64::from(first))?;
+        sheet.write_number(row, 4, f64::from(second))?;
+    }
+    sheet.set_column_width(2, 60)?;
+    Ok(())
 }
 
 /// A bold first row.
