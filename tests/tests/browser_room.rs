@@ -654,3 +654,64 @@ async fn the_console_downloads_the_synthesis_the_workbook_and_the_exports() {
     .expect("the downloads arrive in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_bar_of_a_vote_fits_the_wall_at_projector_sizes() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    // Nine ideas, one of them 273 characters long (it wrapped to 11 lines).
+    let long = "Transformer la salle municipale en lieu ouvert toute la semaine, \
+                avec des permanences d'associations le matin, de l'aide aux devoirs \
+                l'après-midi, des répétitions de musique le soir et un café des \
+                habitants le dimanche, en confiant les clés à des voisins de la rue du Four.";
+    assert_eq!(long.chars().count(), 273);
+    let mut scene = ruche_tests::scene::Scene::ideation(server.addr, &[]).await;
+    scene.facilitator.submit(long).await;
+    for n in 1..9 {
+        scene
+            .facilitator
+            .submit(&format!("Idée courte numéro {n}"))
+            .await;
+    }
+    scene.facilitator.go_and_open(2).await;
+    let mut tables = Vec::new();
+    for name in ["A", "B", "C"] {
+        tables.push(ruche_tests::Client::join(server.addr, scene.code(), name).await);
+    }
+    for (n, table) in tables.iter_mut().enumerate() {
+        for idea in 0..9 {
+            table.vote(idea, ((idea as usize + n) % 4) as u32).await;
+        }
+    }
+    scene.facilitator.show_results(true).await;
+    let base = server.url("");
+    let wall_url = format!("{}/#/wall/{}", base.trim_end_matches('/'), scene.code());
+    tokio::time::timeout(SCENARIO, async {
+        for (width, height) in [(1024, 768), (1280, 720), (1920, 1080)] {
+            let wall = browser.window(width, height).await;
+            wall.open(&wall_url).await;
+            wall.wait_for(".bar").await;
+            let outside = wall
+                .eval(
+                    "[...document.querySelectorAll('.bar')]
+                        .filter(b => b.getBoundingClientRect().bottom > innerHeight + 1)
+                        .length",
+                )
+                .await;
+            wall.screenshot(&format!("wall-vote-{width}x{height}"))
+                .await;
+            assert_eq!(
+                outside.as_u64(),
+                Some(0),
+                "bars below the fold at {width}×{height}"
+            );
+            wall.close().await;
+        }
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
