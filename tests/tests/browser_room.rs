@@ -427,6 +427,16 @@ async fn at_0_00_every_screen_says_time_is_up_and_moving_on_early_is_confirmed()
                 "document.querySelector('main').innerText",
             )
             .await;
+        // On the wall the countdown is large: what the room looks at.
+        wall.wait_for(".countdown").await;
+        let ratio = wall
+            .eval(
+                "parseFloat(getComputedStyle(document.querySelector('.countdown')).fontSize)
+                 / parseFloat(getComputedStyle(document.querySelector('.step-name')).fontSize)",
+            )
+            .await;
+        assert!(ratio.as_f64().unwrap() >= 1.5, "the wall's countdown is large: {ratio}×");
+        wall.screenshot("wall-countdown").await;
         console.eval("window.confirm = () => false").await;
         console.click("#next-step").await;
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -464,6 +474,11 @@ async fn at_0_00_every_screen_says_time_is_up_and_moving_on_early_is_confirmed()
                 )
                 .await;
         }
+        // And at 0:00 it signals the end to the room.
+        let signal = wall
+            .eval("getComputedStyle(document.querySelector('.countdown.over')).animationName")
+            .await;
+        assert_eq!(signal, "ring", "the wall flashes at 0:00");
         wall.screenshot("wall-time-up").await;
 
         // The facilitator chose to close at 0:00: the console does it.
@@ -687,6 +702,20 @@ async fn every_bar_of_a_vote_fits_the_wall_at_projector_sizes() {
         }
     }
     scene.facilitator.show_results(true).await;
+    // With its countdown running (the wall shows it large).
+    scene
+        .facilitator
+        .accepted(ruche_shared::flow::CloseStep {}.into())
+        .await;
+    scene
+        .facilitator
+        .accepted(
+            ruche_shared::flow::OpenStep {
+                duration_secs: Some(600),
+            }
+            .into(),
+        )
+        .await;
     let base = server.url("");
     let wall_url = format!("{}/#/wall/{}", base.trim_end_matches('/'), scene.code());
     tokio::time::timeout(SCENARIO, async {
@@ -694,6 +723,7 @@ async fn every_bar_of_a_vote_fits_the_wall_at_projector_sizes() {
             let wall = browser.window(width, height).await;
             wall.open(&wall_url).await;
             wall.wait_for(".bar").await;
+            wall.wait_for(".countdown").await;
             let outside = wall
                 .eval(
                     "[...document.querySelectorAll('.bar')]
