@@ -23,7 +23,10 @@ fn main() {
     let fallback = manifest.join("src/http/client-missing.html");
     println!("cargo:rerun-if-changed={}", fallback.display());
 
-    let built = dist.join("index.html").is_file() && dist.join("ruche_web_bg.wasm").is_file();
+    // The page and both of the client's bundles (`Route::bundle`).
+    let built = ["index.html", "ruche_room_bg.wasm", "ruche_console_bg.wasm"]
+        .iter()
+        .all(|file| dist.join(file).is_file());
     let mut files: Vec<(String, PathBuf)> = if built {
         let mut files: Vec<(String, PathBuf)> = fs::read_dir(&dist)
             .expect("the web client's folder can be read")

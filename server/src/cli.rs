@@ -306,7 +306,12 @@ pub async fn main() -> anyhow::Result<()> {
         create_demo(port, &tablets_base).await?;
     }
     let without_terminal = desktop::started_without_terminal();
-    let page = format!("{}/", local_base(args.bind, port));
+    // The facilitator's page: creating a workshop (`/` is how to join).
+    let page = format!(
+        "{}/{}",
+        local_base(args.bind, port),
+        Route::Create.fragment()
+    );
     let open = match args.open {
         OpenBrowser::Always => true,
         OpenBrowser::Never => false,

@@ -214,7 +214,7 @@ async fn the_facilitation_link_opens_the_console_on_another_computer() {
 
         // Just after creating a workshop, the console says to keep the link.
         let laptop = browser.window(1366, 768).await;
-        laptop.open(&format!("{base}/#/")).await;
+        laptop.open(&format!("{base}/#/create")).await;
         laptop.wait_for("#title").await;
         laptop.type_into("#title", "Troisième").await;
         laptop.type_into("#question", "Comment ?").await;

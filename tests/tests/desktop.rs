@@ -143,7 +143,7 @@ async fn open_opens_the_facilitators_page_in_the_browser() {
     let mut command = server_command(folder.path(), home.path(), &["--open", "--db", "ruche.db"]);
     browser.install(&mut command);
     let server = ServerProcess::launch(command, WAIT).await;
-    let page = format!("http://localhost:{}/", server.addr.port());
+    let page = format!("http://localhost:{}/#/create", server.addr.port());
     assert_eq!(browser.opened().await.as_deref(), Some(page.as_str()));
     server
         .printed_line("Opening the facilitator's page in your browser")
@@ -164,7 +164,7 @@ async fn by_default_the_browser_opens_only_for_a_desktop_start_without_terminal(
     assert!(browser.opened().await.is_some(), "opened on a desktop");
     // The window a double-click opened speaks French too.
     let banner = server.printed_line("Page de l'animateur").await;
-    let page = format!("http://localhost:{}/", server.addr.port());
+    let page = format!("http://localhost:{}/#/create", server.addr.port());
     assert!(banner.ends_with(&page), "{banner}");
     server
         .printed_line("Pour arrêter Ruche : fermez cette fenêtre")

@@ -97,7 +97,7 @@ async fn run_a_workshop(server: &ServerProcess) {
     // The screens are inside the program.
     let page = reqwest::get(url("/")).await.unwrap().text().await.unwrap();
     assert!(page.contains("boot.js"), "the client's page: {page}");
-    let wasm = reqwest::get(url("/ruche_web_bg.wasm")).await.unwrap();
+    let wasm = reqwest::get(url("/ruche_room_bg.wasm")).await.unwrap();
     assert_eq!(wasm.status(), 200);
     assert!(wasm.bytes().await.unwrap().starts_with(b"\0asm"));
 

@@ -5,11 +5,7 @@ use leptos::prelude::*;
 use ruche_shared::Lang;
 
 use crate::browser;
-use crate::screens::facilitator::FacilitatorScreen;
-use crate::screens::landing::Landing;
-use crate::screens::tablet::TabletScreen;
-use crate::screens::wall::WallScreen;
-use ruche_shared::api::route::Route;
+use ruche_shared::api::route::{Bundle, Route};
 
 /// The whole app.
 #[component]
@@ -46,13 +42,45 @@ pub fn App() -> impl IntoView {
         }
         browser::save(LANG_KEY, code);
     });
-    move || match route.get() {
-        Route::Landing => view! { <Landing lang/> }.into_any(),
-        Route::Tablet { code } => view! { <TabletScreen code lang/> }.into_any(),
-        Route::Wall { code } => view! { <WallScreen code lang/> }.into_any(),
-        Route::Facilitator { workshop, secret } => {
-            view! { <FacilitatorScreen workshop secret lang/> }.into_any()
+    move || {
+        let route = route.get();
+        if !BUNDLES.contains(&route.bundle()) {
+            // The other bundle draws it: the page loads again with it.
+            browser::switch_bundle(route.bundle().name());
+            return ().into_any();
         }
+        screen(route, lang)
+    }
+}
+
+/// The bundles this build holds.
+const BUNDLES: &[Bundle] = &[
+    #[cfg(feature = "room")]
+    Bundle::Room,
+    #[cfg(feature = "console")]
+    Bundle::Console,
+];
+
+/// The screen of `route` (one of this build's bundles).
+fn screen(route: Route, lang: RwSignal<Lang>) -> AnyView {
+    match route {
+        #[cfg(feature = "room")]
+        Route::Landing => view! { <crate::screens::landing::Landing lang/> }.into_any(),
+        #[cfg(feature = "room")]
+        Route::Tablet { code } => {
+            view! { <crate::screens::tablet::TabletScreen code lang/> }.into_any()
+        }
+        #[cfg(feature = "room")]
+        Route::Wall { code } => view! { <crate::screens::wall::WallScreen code lang/> }.into_any(),
+        #[cfg(feature = "console")]
+        Route::Create => view! { <crate::screens::landing::Create lang/> }.into_any(),
+        #[cfg(feature = "console")]
+        Route::Facilitator { workshop, secret } => {
+            view! { <crate::screens::facilitator::FacilitatorScreen workshop secret lang/> }
+                .into_any()
+        }
+        #[allow(unreachable_patterns)]
+        _ => ().into_any(),
     }
 }
 

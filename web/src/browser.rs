@@ -173,6 +173,16 @@ pub fn navigate(fragment: &str) {
     }
 }
 
+/// Loads the page again with the bundle `name` for the same address (see
+/// `app`): `boot.js` loads the bundle the query names, so the choice is
+/// this app's (`Route::bundle`), never a guess that could disagree and loop.
+pub fn switch_bundle(name: &str) {
+    if let Some(window) = web_sys::window() {
+        let hash = window.location().hash().unwrap_or_default();
+        let _ = window.location().replace(&format!("/?bundle={name}{hash}"));
+    }
+}
+
 /// Rewrites the address without a new history entry (to drop a secret from it).
 pub fn replace_fragment(fragment: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

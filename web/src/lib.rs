@@ -1,7 +1,9 @@
 //! # ruche-web: the screens of a Ruche workshop, in the browser
 //!
 //! A Leptos app (client-side rendering) compiled to `wasm32-unknown-unknown`
-//! and served by `ruche-server`. One app, four screens, chosen by the address
+//! and served by `ruche-server`, in two bundles (`Route::bundle`): the room's
+//! (join, tablet, wall) and the facilitator's (create, console), so that a
+//! tablet downloads only what it draws. One app, five screens, chosen by the address
 //! (`ruche_shared::api::route`, shared with the server's printed links): the landing page, the tablet a table shares, the facilitator's
 //! console, and the projected wall. It links `ruche-shared`, so the rules that
 //! refuse a command on the server refuse it on the tablet first, instantly.
@@ -17,6 +19,13 @@
 //!   score distributions, QR code.
 //! - [`i18n`]: every sentence, in French (default) and English.
 //! - [`browser`]: local storage, clock, HTTP.
+
+// A bundle built with one feature leaves the other's screens out; what only
+// they use is then unused there (and dropped from the module by the linker).
+#![cfg_attr(
+    not(all(feature = "room", feature = "console")),
+    allow(dead_code, unused_imports)
+)]
 
 pub mod app;
 pub mod browser;

@@ -1,4 +1,14 @@
 // Starts the WASM client. A file rather than an inline script, so that the
 // page's Content-Security-Policy can refuse every inline script.
-import init from "/ruche_web.js";
-init({ module_or_path: "/ruche_web_bg.wasm" });
+//
+// Two bundles (ruche_shared::api::route::Bundle): creating a workshop and the
+// facilitator's console are the console's; everything else (joining, the
+// tablet, the wall) is the room's, so a tablet never downloads the console.
+// The address's query names the bundle when the app itself moved to the
+// other one (`?bundle=…`); otherwise the fragment gives a first guess, which
+// the app corrects once if it is wrong.
+const bundles = ["ruche_room", "ruche_console"];
+const asked = new URLSearchParams(location.search).get("bundle");
+const guess = /^#?\/*(create|facilitate)(\/|$)/.test(location.hash) ? "ruche_console" : "ruche_room";
+const name = bundles.includes(asked) ? asked : guess;
+import(`/${name}.js`).then((bundle) => bundle.default({ module_or_path: `/${name}_bg.wasm` }));

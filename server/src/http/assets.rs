@@ -1,5 +1,5 @@
 //! The web client's files, embedded at build time (`build.rs`): `GET /` is the
-//! app's page, `GET /ruche_web_bg.wasm` and the others its files. Each is sent
+//! app's page, `GET /ruche_room_bg.wasm` and the others its files. Each is sent
 //! gzipped when the browser accepts it, with an `ETag` so a tablet that has it
 //! already gets `304 Not Modified`.
 

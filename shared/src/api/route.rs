@@ -12,8 +12,10 @@
 /// A screen and what it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
-    /// Join or create.
+    /// Join a workshop (what a phone opening Ruche's address sees).
     Landing,
+    /// Create a workshop (the facilitator's page).
+    Create,
     /// The tablet: join form if it has no table yet for this code, else its table.
     Tablet {
         /// The workshop's join code.
@@ -58,6 +60,7 @@ impl Route {
                 Some(code) => Route::Wall { code },
                 None => Route::Landing,
             },
+            Some("create") => Route::Create,
             Some("facilitate") => match clean(parts.next()) {
                 Some(workshop) => Route::Facilitator {
                     workshop,
@@ -84,10 +87,22 @@ impl Route {
         }
     }
 
+    /// Which of the client's two bundles draws this route: the room's
+    /// (joining, tablets, the wall: what every tablet downloads) or the
+    /// facilitator's (creating, the console). Each is a separate download,
+    /// so a tablet never loads the console.
+    pub fn bundle(&self) -> Bundle {
+        match self {
+            Route::Landing | Route::Tablet { .. } | Route::Wall { .. } => Bundle::Room,
+            Route::Create | Route::Facilitator { .. } => Bundle::Console,
+        }
+    }
+
     /// The fragment for this route (never with the secret).
     pub fn fragment(&self) -> String {
         match self {
             Route::Landing => "#/".to_owned(),
+            Route::Create => "#/create".to_owned(),
             Route::Tablet { code } => format!("#/join/{code}"),
             Route::Wall { code } => format!("#/wall/{code}"),
             Route::Facilitator { workshop, .. } => format!("#/facilitate/{workshop}"),
@@ -107,9 +122,43 @@ impl Route {
     }
 }
 
+/// The client's two bundles (see [`Route::bundle`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// Joining, the tablet, the wall.
+    Room,
+    /// Creating a workshop, the facilitator's console.
+    Console,
+}
+
+impl Bundle {
+    /// Its files' name: `/<name>.js` and `/<name>_bg.wasm`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bundle::Room => "ruche_room",
+            Bundle::Console => "ruche_console",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_route_belongs_to_one_bundle() {
+        assert_eq!(Route::parse("#/create"), Route::Create);
+        assert_eq!(Route::Create.fragment(), "#/create");
+        for (fragment, bundle) in [
+            ("#/", Bundle::Room),
+            ("#/join/123456", Bundle::Room),
+            ("#/wall/123456", Bundle::Room),
+            ("#/create", Bundle::Console),
+            ("#/facilitate/w1/s", Bundle::Console),
+        ] {
+            assert_eq!(Route::parse(fragment).bundle(), bundle, "{fragment}");
+        }
+    }
 
     #[test]
     fn a_pasted_facilitation_link_gives_its_workshop_and_secret() {

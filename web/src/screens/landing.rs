@@ -1,5 +1,7 @@
-//! The start page: a tablet joins with a code (or opens the wall), a
-//! facilitator creates a workshop from a template.
+//! The start pages: joining (`#/`, in the room's bundle: a tablet joins with
+//! a code, or opens the wall, and a facilitator finds the way to create) and
+//! creating (`#/create`, in the facilitator's bundle: a workshop from a
+//! template).
 
 use leptos::prelude::*;
 use ruche_shared::Lang;
@@ -11,20 +13,42 @@ use crate::browser;
 use crate::i18n::texts;
 use ruche_shared::api::route::Route;
 
-/// Join or create.
+/// Join; and, for the facilitator, the way to create.
 #[component]
 pub fn Landing(lang: RwSignal<Lang>) -> impl IntoView {
     let t = move || texts(lang.get());
     view! {
         <main class="landing">
-            <header class="brand">
-                <h1>{move || t().app_name}</h1>
-                <p>{move || t().tagline}</p>
-                <LanguageChoice lang=lang/>
-            </header>
+            <Brand lang/>
             <JoinForm lang=lang/>
+            <p class="to-create">
+                <a class="button" id="to-create" href=Route::Create.fragment()>{move || t().create_heading}</a>
+            </p>
+        </main>
+    }
+}
+
+/// Create a workshop.
+#[component]
+pub fn Create(lang: RwSignal<Lang>) -> impl IntoView {
+    view! {
+        <main class="landing">
+            <Brand lang/>
             <CreateForm lang=lang/>
         </main>
+    }
+}
+
+/// Ruche's name and line, and the language choice.
+#[component]
+fn Brand(lang: RwSignal<Lang>) -> impl IntoView {
+    let t = move || texts(lang.get());
+    view! {
+        <header class="brand">
+            <h1>{move || t().app_name}</h1>
+            <p>{move || t().tagline}</p>
+            <LanguageChoice lang=lang/>
+        </header>
     }
 }
 

@@ -1,10 +1,13 @@
 //! The screens: the landing page, the tablet, the facilitator's console and
 //! the wall, plus what they share.
 
+#[cfg(feature = "console")]
 pub mod facilitator;
 pub mod landing;
 pub mod results;
+#[cfg(feature = "room")]
 pub mod tablet;
+#[cfg(feature = "room")]
 pub mod wall;
 
 use leptos::prelude::*;
