@@ -67,7 +67,7 @@ fn text(u: &mut Unstructured) -> Result<String> {
 }
 
 fn command(u: &mut Unstructured) -> Result<Command> {
-    Ok(match u.int_in_range(0..=15)? {
+    Ok(match u.int_in_range(0..=16)? {
         0 => Command::JoinTable(joining::JoinTable { name: text(u)? }),
         1 => Command::SubmitIdea(divergence::SubmitIdea { text: text(u)? }),
         2 => Command::EditIdea(divergence::EditIdea {
@@ -122,6 +122,10 @@ fn command(u: &mut Unstructured) -> Result<Command> {
         12 => Command::CloseStep(flow::CloseStep {}),
         13 => Command::SetJoiningLocked(joining::SetJoiningLocked {
             locked: u.arbitrary()?,
+        }),
+        15 => Command::SetNotes(ruche_shared::notes::SetNotes {
+            place: text(u)?,
+            conclusions: text(u)?,
         }),
         _ => Command::SetResultsVisible(flow::SetResultsVisible {
             visible: u.arbitrary()?,

@@ -13,7 +13,7 @@ use crate::ids::TableId;
 use crate::methods::{CommandRules, budget_vote, divergence, dot_vote, grouping, scoring};
 use crate::rules::Decision;
 use crate::workshop::Workshop;
-use crate::{flow, joining};
+use crate::{flow, joining, notes};
 
 /// Who sends a command. The server decides this from the connection's
 /// credentials; the engine only trusts it.
@@ -108,6 +108,8 @@ commands! {
     OpenStep(flow::OpenStep) = "open_step",
     /// Close the current step.
     CloseStep(flow::CloseStep) = "close_step",
+    /// The facilitator's notes for the synthesis (place, conclusions).
+    SetNotes(notes::SetNotes) = "set_notes",
     /// Show or hide results.
     SetResultsVisible(flow::SetResultsVisible) = "set_results_visible",
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::methods::{EventRules, budget_vote, divergence, dot_vote, grouping, scoring};
 use crate::views::visibility::Audience;
 use crate::workshop::{ReplayError, Workshop};
-use crate::{flow, joining};
+use crate::{flow, joining, notes};
 
 pub use crate::methods::scoring::ScoringItem;
 
@@ -107,4 +107,6 @@ events! {
     StepClosed(flow::StepClosed) = "step_closed",
     /// Results were shown or hidden.
     ResultsVisibleChanged(flow::ResultsVisibleChanged) = "results_visible_changed",
+    /// The facilitator's notes for the synthesis changed.
+    NotesSet(notes::NotesSet) = "notes_set",
 }

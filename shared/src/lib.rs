@@ -45,6 +45,7 @@ pub mod flow;
 pub mod ids;
 pub mod joining;
 pub mod methods;
+pub mod notes;
 pub mod protocol;
 mod rules;
 pub mod similar;

@@ -94,6 +94,9 @@ pub struct Workshop {
     pub(crate) clusters: Vec<Cluster>,
     /// One record per step, same index as the config's steps.
     pub(crate) records: Vec<StepRecord>,
+    /// The facilitator's notes for the synthesis (absent from round 1's logs).
+    #[serde(default)]
+    pub(crate) notes: crate::notes::Notes,
 }
 
 /// An event that cannot be applied to this workshop: the log it came from does
@@ -121,6 +124,7 @@ impl Workshop {
             ideas: Vec::new(),
             clusters: Vec::new(),
             records,
+            notes: crate::notes::Notes::default(),
         }
     }
 

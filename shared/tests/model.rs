@@ -193,7 +193,8 @@ impl Model {
             Event::IdeaEdited(divergence::IdeaEdited { .. })
             | Event::ClusterRenamed(grouping::ClusterRenamed { .. })
             | Event::JoiningLockedChanged(joining::JoiningLockedChanged { .. })
-            | Event::ResultsVisibleChanged(flow::ResultsVisibleChanged { .. }) => {}
+            | Event::ResultsVisibleChanged(flow::ResultsVisibleChanged { .. })
+            | Event::NotesSet(_) => {}
         }
     }
 

@@ -15,7 +15,7 @@ use ruche_shared::{
     ClientMsg, ClusterId, Command, Event, IdeaId, ItemRef, Role, RuleViolation, ServerMsg,
     StepKind, TableId,
 };
-use ruche_shared::{flow, joining};
+use ruche_shared::{flow, joining, notes};
 use serde_json::Value;
 
 fn op() -> OpId {
@@ -73,6 +73,10 @@ fn commands() -> Vec<Command> {
         Command::CloseStep(flow::CloseStep {}),
         Command::SetJoiningLocked(joining::SetJoiningLocked { locked: true }),
         Command::SetResultsVisible(flow::SetResultsVisible { visible: true }),
+        Command::SetNotes(notes::SetNotes {
+            place: "Salle des fêtes".into(),
+            conclusions: "Retenu : le café des habitants, un essai en mars.".into(),
+        }),
     ];
     for c in &all {
         match c {
@@ -91,7 +95,8 @@ fn commands() -> Vec<Command> {
             | Command::OpenStep(flow::OpenStep { .. })
             | Command::CloseStep(_)
             | Command::SetJoiningLocked(joining::SetJoiningLocked { .. })
-            | Command::SetResultsVisible(flow::SetResultsVisible { .. }) => {}
+            | Command::SetResultsVisible(flow::SetResultsVisible { .. })
+            | Command::SetNotes(notes::SetNotes { .. }) => {}
         }
     }
     all
@@ -168,6 +173,10 @@ fn events() -> Vec<Event> {
             item: ItemRef::Idea(IdeaId(4)),
             dots: 1,
         }),
+        Event::NotesSet(notes::NotesSet {
+            place: "Salle des fêtes".into(),
+            conclusions: "Retenu : le café des habitants, un essai en mars.".into(),
+        }),
     ];
     for e in &all {
         match e {
@@ -187,7 +196,8 @@ fn events() -> Vec<Event> {
             | Event::StepOpened(flow::StepOpened { .. })
             | Event::StepClosed(flow::StepClosed { .. })
             | Event::JoiningLockedChanged(joining::JoiningLockedChanged { .. })
-            | Event::ResultsVisibleChanged(flow::ResultsVisibleChanged { .. }) => {}
+            | Event::ResultsVisibleChanged(flow::ResultsVisibleChanged { .. })
+            | Event::NotesSet(notes::NotesSet { .. }) => {}
         }
     }
     all

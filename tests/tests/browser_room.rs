@@ -745,3 +745,48 @@ async fn every_bar_of_a_vote_fits_the_wall_at_projector_sizes() {
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_facilitator_writes_the_venue_and_conclusions_the_synthesis_prints() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let scene = ruche_tests::scene::Scene::at_vote(server.addr, &["Lilas", "Roses"]).await;
+    let created = scene.created.clone();
+    tokio::time::timeout(SCENARIO, async {
+        let console = browser.window(1366, 768).await;
+        console.open(&server.console_url(&created)).await;
+        console.wait_for("#notes-place").await;
+        console.type_into("#notes-place", "Salle des fêtes").await;
+        console
+            .type_into("#notes-conclusions", "Retenu : le café des habitants.")
+            .await;
+        console.click("#save-notes").await;
+        console
+            .wait_until(
+                "document.querySelector('.synthesis-notes').innerText.includes('Enregistré')",
+                "document.querySelector('.synthesis-notes').innerText",
+            )
+            .await;
+        console.screenshot("facilitator-synthesis-notes").await;
+        console.close().await;
+        // Kept with the workshop: another console (or a reload) shows them.
+        let again = browser.window(1366, 768).await;
+        again.open(&server.console_url(&created)).await;
+        again
+            .wait_until(
+                "document.querySelector('#notes-place')?.value === 'Salle des fêtes'",
+                "document.querySelector('.synthesis-notes')?.innerText",
+            )
+            .await;
+        again.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    let html = ruche_tests::synthesis::fetch(server.addr, &created, "").await;
+    assert!(html.contains("Lieu : Salle des fêtes"));
+    assert!(html.contains("<p>Retenu : le café des habitants.</p>"));
+    server.stop().await;
+}

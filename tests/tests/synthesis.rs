@@ -5,7 +5,7 @@
 //! (The source's workshops are checked figure by figure in `workshops.rs`.)
 
 use ruche_shared::methods::grouping;
-use ruche_shared::{Command, IdeaId};
+use ruche_shared::{Command, IdeaId, notes};
 use ruche_tests::scene::Scene;
 use ruche_tests::{TestServer, create_workshop, get_as_facilitator, synthesis};
 use serde_json::json;
@@ -30,6 +30,14 @@ async fn voted_with_an_idea_set_aside(server: &TestServer) -> Scene {
     scene.facilitator.go_and_open(2).await;
     scene.tables[0].vote(1, 3).await;
     scene
+        .facilitator
+        .accepted(Command::SetNotes(notes::SetNotes {
+            place: "Salle des fêtes".into(),
+            conclusions: "Retenu : le jardin.\nEssai en mars.\n\nProchaine réunion : <avril>"
+                .into(),
+        }))
+        .await;
+    scene
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -37,7 +45,24 @@ async fn the_public_version_numbers_tables_and_leaves_out_what_screens_hide() {
     let server = TestServer::spawn().await;
     let scene = voted_with_an_idea_set_aside(&server).await;
 
+    let mut scene = scene;
+    // The notes are the facilitator's on the screens: no table receives them.
+    let mut seen = Vec::new();
+    let quiet = std::time::Duration::from_millis(300);
+    while let Ok(Some(message)) = tokio::time::timeout(quiet, scene.tables[1].try_recv()).await {
+        seen.push(message);
+    }
+    assert!(
+        !format!("{seen:?}").contains("Essai en mars"),
+        "a table received the notes: {seen:?}"
+    );
+
     let facilitators = synthesis::fetch(server.addr, &scene.created, "").await;
+    // The conclusions come first, as written (paragraphs, line breaks).
+    assert!(facilitators.contains("<p class=\"place\">Lieu : Salle des fêtes</p>"));
+    assert!(facilitators.contains(
+        "<h2>Conclusions</h2><p>Retenu : le jardin.<br>Essai en mars.</p><p>Prochaine réunion : &lt;avril&gt;</p>"
+    ));
     assert!(facilitators.contains("Les &lt;Roses&gt;"), "names escaped");
     assert!(!facilitators.contains("Les <Roses>"));
     assert!(
@@ -54,6 +79,10 @@ async fn the_public_version_numbers_tables_and_leaves_out_what_screens_hide() {
     assert!(public.contains("Un jardin partagé <span class=\"author\">— Table 1</span>"));
     assert!(public.contains("Des bancs à l&#39;ombre <span class=\"author\">— Table 2</span>"));
     assert!(public.contains("Version pour publication"));
+    assert!(
+        public.contains("Essai en mars"),
+        "the conclusions are published"
+    );
     assert!(public.contains("<td>2</td>"), "two ideas published");
     if let Some(printed) = synthesis::print(&public, "synthese-publication").await {
         assert!(printed.text.contains("Table 1"));

@@ -108,6 +108,12 @@ pub struct ExportHeader {
     pub question: String,
     /// Language.
     pub lang: Lang,
+    /// Where it took place (the facilitator's note; absent until written).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub place: String,
+    /// Its conclusions (the facilitator's note; absent until written).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub conclusions: String,
 }
 
 /// A table.
@@ -206,6 +212,8 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
             title: setup.title.clone(),
             question: setup.question.clone(),
             lang: setup.lang,
+            place: workshop.notes().place.clone(),
+            conclusions: workshop.notes().conclusions.clone(),
         },
         tables: workshop
             .tables()

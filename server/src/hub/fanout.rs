@@ -218,7 +218,7 @@ impl EventFrames {
             .iter()
             .filter_map(|sequenced| match sequenced.event.audience() {
                 Audience::OneTable(table) => Some(table),
-                Audience::Everyone => None,
+                Audience::Everyone | Audience::Facilitator => None,
             })
             .collect();
         let common = view_for(events, Role::Wall, workshop);

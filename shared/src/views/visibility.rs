@@ -21,6 +21,8 @@ pub enum Audience {
     Everyone,
     /// One table's tablets and the facilitator: a table's own points and scores.
     OneTable(TableId),
+    /// The facilitator alone (the notes for the synthesis).
+    Facilitator,
 }
 
 impl Event {
@@ -37,6 +39,7 @@ impl Event {
             (Audience::Everyone, Role::Table(_) | Role::Wall | Role::Guest) => true,
             (Audience::OneTable(table), Role::Table(me)) => table == me,
             (Audience::OneTable(_), Role::Wall | Role::Guest) => false,
+            (Audience::Facilitator, Role::Table(_) | Role::Wall | Role::Guest) => false,
         };
         for_role.then(|| self.without_hidden_text(workshop))
     }
@@ -56,6 +59,8 @@ mod tests {
     use crate::{Workshop, WorkshopConfig};
 
     const HIDDEN_TEXT: &str = "insulte cachée";
+    /// The facilitator's notes: theirs alone on the screens.
+    const NOTES_TEXT: &str = "brouillon des conclusions";
 
     /// A workshop that has recorded every kind of event, and those events in order.
     fn every_kind_of_event() -> (Workshop, Vec<Event>) {
@@ -218,6 +223,11 @@ mod tests {
         };
         run(&mut w, a, Command::SetDot(dot));
         run(&mut w, f, Command::CloseStep(flow::CloseStep {}));
+        let notes = crate::notes::SetNotes {
+            place: "Salle B".into(),
+            conclusions: NOTES_TEXT.into(),
+        };
+        run(&mut w, f, Command::SetNotes(notes));
         (w, log)
     }
 
@@ -245,7 +255,7 @@ mod tests {
                     (Audience::OneTable(table), Role::Table(me)) if table == me => {
                         assert_eq!(seen.as_ref(), Some(event))
                     }
-                    (Audience::OneTable(_), _) => {
+                    (Audience::OneTable(_) | Audience::Facilitator, _) => {
                         assert_eq!(seen, None, "{role:?} must not see {event:?}")
                     }
                     (Audience::Everyone, _) => {
@@ -273,6 +283,7 @@ mod tests {
         let view = w.view_for(a);
         let json = serde_json::to_string(&view).unwrap();
         assert!(!json.contains(HIDDEN_TEXT), "hidden text withheld: {json}");
+        assert!(!json.contains(NOTES_TEXT), "the notes withheld: {json}");
         let seen_by_a = Workshop::from_view(view).unwrap();
         let ledger = seen_by_a.vote_ledger(2).unwrap();
         assert_eq!(ledger.spent(TableId(0)), 3);
@@ -298,11 +309,8 @@ mod tests {
         let dots = seen_by_a.dot_ledger(4).unwrap();
         assert_eq!(dots.placed(TableId(0), 2), 1, "its own dot");
         let wall_view = w.view_for(Role::Wall);
-        assert!(
-            !serde_json::to_string(&wall_view)
-                .unwrap()
-                .contains(HIDDEN_TEXT)
-        );
+        let wall_json = serde_json::to_string(&wall_view).unwrap();
+        assert!(!wall_json.contains(HIDDEN_TEXT) && !wall_json.contains(NOTES_TEXT));
         let wall = Workshop::from_view(wall_view).unwrap();
         assert_eq!(wall.vote_ledger(2).unwrap().tallies().count(), 0);
         assert_eq!(wall.score_sheet(3).unwrap().given_by(TableId(1)), 0);

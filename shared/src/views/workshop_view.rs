@@ -14,6 +14,7 @@ use crate::config::{StepConfig, WorkshopConfig};
 use crate::ids::{IdeaId, ItemRef, TableId};
 use crate::methods::scoring::ScoringItem;
 use crate::methods::scoring::sheet::ScoreCell;
+use crate::notes::Notes;
 use crate::workshop::{Cluster, Idea, ReplayError, StepRecord, Table, Workshop};
 
 /// The shape of [`WorkshopView`]: raised when it changes. Stored snapshots
@@ -46,6 +47,10 @@ pub struct WorkshopView {
     pub clusters: Vec<Cluster>,
     /// What each step recorded that this audience may see, same index as the steps.
     pub steps: Vec<StepView>,
+    /// The facilitator's notes for the synthesis: the facilitator's view
+    /// alone carries them (absent when empty, and from older snapshots).
+    #[serde(default, skip_serializing_if = "Notes::is_empty")]
+    pub notes: Notes,
 }
 
 /// What one step recorded, as one audience may see it.
@@ -129,6 +134,7 @@ impl Workshop {
             ideas,
             clusters,
             records,
+            notes,
         } = self;
         // Whose points, scores and dots this audience may see.
         let sees = |table: TableId| match role {
@@ -248,6 +254,10 @@ impl Workshop {
             ideas,
             clusters: clusters.clone(),
             steps,
+            notes: match role {
+                Role::Facilitator => notes.clone(),
+                Role::Table(_) | Role::Wall | Role::Guest => Notes::default(),
+            },
         }
     }
 
@@ -271,6 +281,7 @@ impl Workshop {
             ideas,
             clusters,
             steps,
+            notes,
         } = view;
         let mut workshop = Workshop::new(config);
         let count = workshop.config.steps().len();
@@ -303,6 +314,7 @@ impl Workshop {
         workshop.tables = tables;
         workshop.ideas = ideas;
         workshop.clusters = clusters;
+        workshop.notes = notes;
         let seats = workshop.config.seats();
         let table_exists = |t: TableId, tables: usize| t.index() < tables;
         let tables_count = workshop.tables.len();

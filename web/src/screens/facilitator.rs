@@ -119,6 +119,7 @@ fn Console(session: Session) -> impl IntoView {
                 <StepControls session/>
                 {move || kind.get().map(|kind| methods::console_panel(kind, session))}
                 <LocalResults session/>
+                <super::synthesis_notes::SynthesisNotes session/>
                 <Exports session/>
             </div>
             <aside class="console-side">

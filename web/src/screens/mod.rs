@@ -5,6 +5,8 @@
 pub mod facilitator;
 pub mod landing;
 pub mod results;
+#[cfg(feature = "console")]
+pub mod synthesis_notes;
 #[cfg(feature = "room")]
 pub mod tablet;
 #[cfg(feature = "room")]

@@ -85,10 +85,19 @@ impl Page<'_> {
         if let Some(when) = self.when() {
             let _ = write!(html, "<p class=\"when\">{}</p>", escape(&when));
         }
+        if !export.workshop.place.is_empty() {
+            let _ = write!(
+                html,
+                "<p class=\"place\">{} : {}</p>",
+                w.place,
+                escape(&export.workshop.place)
+            );
+        }
         if self.options.public {
             let _ = write!(html, "<p class=\"version\">{}</p>", w.public_version);
         }
         html.push_str("</header>\n");
+        html.push_str(&self.conclusions());
         html.push_str(&self.participation());
         html.push_str(&self.programme());
         html.push_str(&self.ideas());
@@ -123,6 +132,25 @@ impl Page<'_> {
             self.w.to,
             clock(end, self.lang),
         ))
+    }
+
+    /// The facilitator's conclusions first: what the reader came for.
+    /// Paragraphs where they left a blank line, line breaks kept.
+    fn conclusions(&self) -> String {
+        let text = &self.export.workshop.conclusions;
+        if text.is_empty() {
+            return String::new();
+        }
+        let mut html = format!(
+            "<section class=\"conclusions\"><h2>{}</h2>",
+            self.w.conclusions
+        );
+        for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
+            let lines: Vec<String> = paragraph.lines().map(escape).collect();
+            let _ = write!(html, "<p>{}</p>", lines.join("<br>"));
+        }
+        html.push_str("</section>\n");
+        html
     }
 
     fn participation(&self) -> String {
