@@ -506,6 +506,25 @@ async fn a_dot_vote_end_to_end() {
     assert_eq!(export["dots"][0]["tally"]["bars"][0]["dots"], 2);
     assert_eq!(export["dots"][0]["by_seat"].as_array().unwrap().len(), 5);
     assert_verifies(&export);
+    // The synthesis draws the dots as the wall does, and says the rules.
+    let html = synthesis::fetch(server.addr, &created, "").await;
+    assert!(
+        html.contains(
+            "1 gommette(s) par personne, 1 au plus par idée, pas sur les idées de sa table"
+        )
+    );
+    let top = html
+        .split("<tr>")
+        .find(|row| row.contains("<td class=\"chart-cell\">"))
+        .expect("a chart of dots");
+    let first = export["dots"][0]["tally"]["bars"][0]["item"]
+        .as_str()
+        .unwrap();
+    assert!(
+        top.contains(&format!("<span class=\"item\">{first}</span>"))
+            && top.contains("2 gommettes</td>"),
+        "{top}"
+    );
     let csv = get_as_facilitator(&url("csv"), &created.facilitator_secret)
         .await
         .text()
