@@ -63,6 +63,30 @@ impl ScoreStats {
     }
 }
 
+/// Where `value` ranks among `values`, largest first, as a results table
+/// says it: 1 + how many are larger (equal values share a rank: 1, 1, 3),
+/// and whether another value equals it (a tie, to mark).
+pub fn rank_among(values: impl Iterator<Item = u32>, value: u32) -> (u32, bool) {
+    let (mut larger, mut equal) = (0, 0);
+    for other in values {
+        if other > value {
+            larger += 1;
+        } else if other == value {
+            equal += 1;
+        }
+    }
+    (larger + 1, equal > 1)
+}
+
+/// `part` of `whole` in percent, rounded to the unit (0 when `whole` is 0).
+pub fn percent(part: u32, whole: u32) -> u32 {
+    if whole == 0 {
+        0
+    } else {
+        ((u64::from(part) * 200 + u64::from(whole)) / (2 * u64::from(whole))) as u32
+    }
+}
+
 impl ScoreStats {
     /// The first and third quartiles (the same method as `iqr`: type 7), if
     /// there are scores; `scale_min` is the scale's lowest score.
@@ -107,6 +131,30 @@ mod tests {
             counts[usize::from(*s)] += 1;
         }
         counts
+    }
+
+    #[test]
+    fn ranks_share_ties_and_shares_round_to_the_unit() {
+        let points = [12, 12, 9, 4, 4, 4, 0];
+        let ranks: Vec<(u32, bool)> = points
+            .iter()
+            .map(|p| rank_among(points.iter().copied(), *p))
+            .collect();
+        assert_eq!(
+            ranks,
+            [
+                (1, true),
+                (1, true),
+                (3, false),
+                (4, true),
+                (4, true),
+                (4, true),
+                (7, false)
+            ]
+        );
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(1, 8), 13, "12.5 rounds up");
+        assert_eq!(percent(5, 0), 0);
     }
 
     #[test]

@@ -733,6 +733,22 @@ async fn every_bar_of_a_vote_fits_the_wall_at_projector_sizes() {
                 .await;
             wall.screenshot(&format!("wall-vote-{width}x{height}"))
                 .await;
+            // Ranks, ties marked, and each bar's share of the 39 points.
+            let ranks = wall
+                .eval(
+                    "[...document.querySelectorAll('.bar')].map(b => {
+                        const r = b.querySelector('.bar-rank');
+                        return r.textContent + (r.classList.contains('tie') ? '=' : '') + ' ' + b.querySelector('.bar-share').textContent;
+                    })",
+                )
+                .await;
+            assert_eq!(
+                ranks,
+                serde_json::json!([
+                    "1= 15 %", "1= 15 %", "3= 13 %", "3= 13 %", "5= 10 %", "5= 10 %",
+                    "7= 8 %", "7= 8 %", "7= 8 %"
+                ])
+            );
             assert_eq!(
                 outside.as_u64(),
                 Some(0),

@@ -223,6 +223,8 @@ async fn ideation_salle_municipale_end_to_end() {
         .map(|(item, points, tables)| (item.to_string(), points.to_string(), tables.to_string()))
         .collect();
     assert_eq!(bars, expected);
+    let ranks: Vec<&str> = sheets[2].1[1..].iter().map(|row| row[0].as_str()).collect();
+    assert_eq!(ranks[..7], ["1", "1", "1", "1", "1", "6", "6"]);
     let per_table = &sheets[3].1;
     assert_eq!(
         per_table[0][2..],
@@ -252,6 +254,17 @@ async fn ideation_salle_municipale_end_to_end() {
         .filter(|row| row.contains("<td class=\"chart-cell\">"))
         .collect();
     assert_eq!(bar_rows.len(), SALLE_EXPECTED_BARS.len());
+    // Five ideas share the first place with 12 points: ties share a rank.
+    assert!(
+        bar_rows[0].starts_with("<td class=\"rank\">1=</td>"),
+        "{}",
+        bar_rows[0]
+    );
+    assert!(
+        bar_rows[5].starts_with("<td class=\"rank\">6=</td>"),
+        "{}",
+        bar_rows[5]
+    );
     for (row, (item, points, _)) in bar_rows.iter().zip(SALLE_EXPECTED_BARS) {
         assert!(
             row.contains(&format!("<span class=\"item\">{item}</span>")),

@@ -9,6 +9,7 @@
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
 use ruche_shared::methods::scoring::texts::consensus_label;
+use ruche_shared::stats::rank_among;
 use ruche_shared::{ItemRef, Lang};
 
 use super::export::Export;
@@ -318,9 +319,12 @@ fn ranked(
     bold: &Format,
 ) -> Result<(), XlsxError> {
     header(sheet, &[w.rank, w.item, w.text, counts[0], counts[1]], bold)?;
-    for (n, (item, first, second)) in bars.enumerate() {
+    let bars: Vec<(ItemRef, u32, u32)> = bars.collect();
+    for (n, &(item, first, second)) in bars.iter().enumerate() {
         let row = n as u32 + 1;
-        sheet.write_number(row, 0, n as f64 + 1.0)?;
+        // Equal counts share a rank (1, 1, 3), as on the wall.
+        let (rank, _) = rank_among(bars.iter().map(|b| b.1), first);
+        sheet.write_number(row, 0, f64::from(rank))?;
         sheet.write_string(row, 1, item.to_string())?;
         sheet.write_string(row, 2, text_of(item))?;
         sheet.write_number(row, 3, f64::from(first))?;

@@ -132,6 +132,22 @@ pub fn VoteBars(
                 .map_or(0, |b| b.points)
         })
     };
+    // Rank (ties share one, marked) and share of all points given.
+    let rank = move |item: ItemRef| {
+        let given = points(item);
+        histogram.with(|h| {
+            h.as_ref().map_or((0, false), |h| {
+                ruche_shared::stats::rank_among(h.bars.iter().map(|b| b.points), given)
+            })
+        })
+    };
+    let share = move |item: ItemRef| {
+        let total = histogram.with(|h| {
+            h.as_ref()
+                .map_or(0, |h| h.bars.iter().map(|b| b.points).sum())
+        });
+        format!("{} %", ruche_shared::stats::percent(points(item), total))
+    };
     let done = move || histogram.with(|h| h.as_ref().map_or(0, |h| h.tables_done));
     let tables = move || histogram.with(|h| h.as_ref().map_or(0, |h| h.tables.len()));
     view! {
@@ -142,6 +158,7 @@ pub fn VoteBars(
             <ol class="bars">
                 <For each=order key=|item| *item let(item)>
                     <li class="bar" data-item=item.to_string() data-points=move || points(item)>
+                        <span class="bar-rank" class:tie=move || rank(item).1>{move || rank(item).0}</span>
                         <span class="bar-label">
                             {move || workshop.with(|w| w.as_ref().map(|w| w.item_label(item).to_owned()))}
                         </span>
@@ -151,6 +168,7 @@ pub fn VoteBars(
                             }></span>
                         </span>
                         <span class="bar-value">{move || points(item)}</span>
+                        <span class="bar-share">{move || share(item)}</span>
                     </li>
                 </For>
             </ol>

@@ -187,6 +187,22 @@ pub fn DotBars(
                 .map_or(0, |b| b.dots)
         })
     };
+    // Rank (ties share one, marked) and share of all dots placed.
+    let rank = move |item: ItemRef| {
+        let placed = dots(item);
+        tally.with(|d| {
+            d.as_ref().map_or((0, false), |d| {
+                ruche_shared::stats::rank_among(d.bars.iter().map(|b| b.dots), placed)
+            })
+        })
+    };
+    let share = move |item: ItemRef| {
+        let total = tally.with(|d| {
+            d.as_ref()
+                .map_or(0, |d| d.bars.iter().map(|b| b.dots).sum())
+        });
+        format!("{} %", ruche_shared::stats::percent(dots(item), total))
+    };
     let done = move || tally.with(|d| d.as_ref().map_or((0, 0), |d| (d.seats_done, d.seats_total)));
     view! {
         <div class="histogram dots">
@@ -196,6 +212,7 @@ pub fn DotBars(
             <ol class="bars">
                 <For each=order key=|item| *item let(item)>
                     <li class="bar" data-item=item.to_string() data-dots=move || dots(item)>
+                        <span class="bar-rank" class:tie=move || rank(item).1>{move || rank(item).0}</span>
                         <span class="bar-label">
                             {move || workshop.with(|w| w.as_ref().map(|w| w.item_label(item).to_owned()))}
                         </span>
@@ -205,6 +222,7 @@ pub fn DotBars(
                             }></span>
                         </span>
                         <span class="bar-value" aria-label=move || format!("{} {}", dots(item), t.dots)>{move || dots(item)}</span>
+                        <span class="bar-share">{move || share(item)}</span>
                     </li>
                 </For>
             </ol>

@@ -19,6 +19,7 @@ use std::fmt::Write as _;
 
 use ruche_shared::methods::scoring::results::ScoringResults;
 use ruche_shared::methods::scoring::texts::{consensus_label, consensus_meaning};
+use ruche_shared::stats::{percent, rank_among};
 use ruche_shared::{ItemRef, Lang, Workshop};
 
 use super::export::{Export, ExportDots, ExportScoring, ExportVote};
@@ -355,16 +356,22 @@ impl Page<'_> {
 
     /// A chart of items and their counts, largest first as given.
     fn bars(&self, bars: impl Iterator<Item = (ItemRef, u32)>, top: u32, unit: &str) -> String {
+        let bars: Vec<(ItemRef, u32)> = bars.collect();
+        let total: u32 = bars.iter().map(|(_, count)| count).sum();
         let mut html = String::from("<figure class=\"chart\"><table class=\"bars\"><tbody>");
-        for (item, count) in bars {
+        for &(item, count) in &bars {
             let Some(text) = self.item_texts.get(&item) else {
                 continue; // an idea set aside, left out of the public version
             };
+            // Ties share a rank, marked « = » (as on the wall).
+            let (rank, tie) = rank_among(bars.iter().map(|(_, c)| *c), count);
             let _ = write!(
                 html,
-                "<tr><th scope=\"row\"><span class=\"item\">{item}</span> {}</th><td class=\"chart-cell\">{}</td><td class=\"count\">{count} {unit}</td></tr>",
+                "<tr><td class=\"rank\">{rank}{}</td><th scope=\"row\"><span class=\"item\">{item}</span> {}</th><td class=\"chart-cell\">{}</td><td class=\"count\">{count} {unit}</td><td class=\"share\">{} %</td></tr>",
+                if tie { "=" } else { "" },
                 escape(text),
                 charts::bar(count, top, &format!("{item}: {count} {unit}")),
+                percent(count, total),
             );
         }
         html.push_str("</tbody></table></figure>");
