@@ -437,6 +437,14 @@ async fn at_0_00_every_screen_says_time_is_up_and_moving_on_early_is_confirmed()
             .await;
         assert!(ratio.as_f64().unwrap() >= 1.5, "the wall's countdown is large: {ratio}×");
         wall.screenshot("wall-countdown").await;
+        // « +1 minute »: the countdown gets a minute more (9:5x → 10:5x).
+        console.click("#add-minute").await;
+        console
+            .wait_until(
+                "document.querySelector('.countdown').textContent.includes('10:5')",
+                "document.querySelector('.countdown').textContent",
+            )
+            .await;
         console.eval("window.confirm = () => false").await;
         console.click("#next-step").await;
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -506,6 +514,19 @@ async fn at_0_00_every_screen_says_time_is_up_and_moving_on_early_is_confirmed()
             "document.querySelector('.step-header')?.innerText",
         )
         .await;
+        // The minutes typed for one step are not offered to the next.
+        console.wait_for("#minutes").await;
+        console.type_into("#minutes", "7").await;
+        scene
+            .facilitator
+            .accepted(ruche_shared::flow::GoToStep { step: 2 }.into())
+            .await;
+        console
+            .wait_until(
+                "document.querySelector('.step-name').textContent.includes('3/') && document.querySelector('#minutes').value === ''",
+                "document.querySelector('#minutes').value",
+            )
+            .await;
         wall.close().await;
         console.close().await;
     })

@@ -233,6 +233,26 @@ fn StepControls(session: Session) -> impl IntoView {
     let flag = move |f: fn(&ruche_shared::Workshop) -> bool| {
         session.workshop.with(|w| w.as_ref().is_some_and(f))
     };
+    // A new step starts with an empty minutes field (not the last step's).
+    // Through a memo: the workshop changes at every event, the step rarely.
+    let step_now = Memo::new(move |_| current());
+    Effect::watch(
+        move || step_now.get(),
+        move |_, _, _| minutes.set(String::new()),
+        false,
+    );
+    let counting = move || {
+        session
+            .workshop
+            .with(|w| w.as_ref().is_some_and(|w| w.deadline_ms().is_some()))
+    };
+    // « +1 min »: the countdown restarted with a minute more than it has
+    // left (or a minute from now, once it has run out).
+    let add_minute = move || {
+        let left_ms = deadline().map_or(0, |d| d.saturating_sub(browser::now_ms()));
+        let duration_secs = Some(left_ms.div_ceil(1000) as u32 + 60);
+        session.send(Command::OpenStep(flow::OpenStep { duration_secs }));
+    };
     let steps = move || {
         session.workshop.with(|w| {
             let Some(w) = w.as_ref() else {
@@ -269,7 +289,12 @@ fn StepControls(session: Session) -> impl IntoView {
             </div>
             <div class="actions">
                 <Show when=move || !flag(|w| w.is_step_open())
-                    fallback=move || view! { <button id="close-step" class="danger" on:click=move |_| { session.send(Command::CloseStep(flow::CloseStep {})); }>{move || t().close_step}</button> }>
+                    fallback=move || view! {
+                        <button id="close-step" class="danger" on:click=move |_| { session.send(Command::CloseStep(flow::CloseStep {})); }>{move || t().close_step}</button>
+                        <Show when=counting>
+                            <button id="add-minute" on:click=move |_| add_minute()>{move || t().add_minute}</button>
+                        </Show>
+                    }>
                     <label class="inline" for="minutes">{move || t().minutes}</label>
                     <input id="minutes" class="short" type="number" min="1" max="180" prop:value=move || minutes.get() on:input=move |ev| minutes.set(event_target_value(&ev))/>
                     <button id="open-step" class="primary" on:click=move |_| {
