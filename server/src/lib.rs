@@ -7,7 +7,8 @@
 //!
 //! ## Layout
 //! - [`settings`]: limits and defaults; [`cli`]: the command line;
-//!   [`desktop`]: the default database folder, opening the browser, Windows.
+//!   [`desktop`]: the default database folder, opening the browser, Windows;
+//!   [`demo`]: the `--demo` workshops.
 //! - [`http`]: the HTTP API, exports, health and metrics.
 //! - [`ws`]: one WebSocket connection: handshake, reader, writer.
 //! - [`hub`]: the registry of workshops and one actor per workshop.
@@ -25,6 +26,7 @@
 pub mod attempts;
 pub mod audit;
 pub mod cli;
+pub mod demo;
 pub mod desktop;
 pub mod http;
 pub mod hub;
