@@ -78,6 +78,14 @@ macro_rules! steps {
                 }
             }
 
+            /// Its name as a heading (« Vote à points »): screens and the synthesis.
+            pub fn title(self, lang: Lang) -> String {
+                let mut chars = self.name(lang).chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_uppercase().chain(chars).collect()
+                })
+            }
+
             /// Its name on the wire (`"budget_vote"`).
             pub fn code(self) -> &'static str {
                 match self {

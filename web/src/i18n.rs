@@ -428,12 +428,7 @@ pub fn texts(lang: Lang) -> &'static Texts {
 
 /// A step's name as a heading, e.g. "Vote à points".
 pub fn step_title(kind: StepKind, lang: Lang) -> String {
-    let name = ruche_shared::violation::step_name(kind, lang);
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    kind.title(lang)
 }
 
 /// A duration in seconds as `m:ss`.

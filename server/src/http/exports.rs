@@ -110,8 +110,8 @@ pub async fn export_xlsx(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let exported = exported(&state, peer, &id, &headers).await?;
-    let bytes =
-        xlsx_export::to_xlsx(&exported.export).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let bytes = xlsx_export::to_xlsx(&exported.export, &exported.workshop)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(attachment(
         &exported,
         "xlsx",

@@ -10,7 +10,7 @@ use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
 use ruche_shared::methods::scoring::texts::consensus_label;
 use ruche_shared::stats::rank_among;
-use ruche_shared::{ItemRef, Lang};
+use ruche_shared::{ItemRef, Lang, Workshop};
 
 use super::export::Export;
 
@@ -123,8 +123,9 @@ const EN: Words = Words {
     people: "People",
 };
 
-/// The workbook of `export`, as the bytes of an `.xlsx` file.
-pub fn to_xlsx(export: &Export) -> Result<Vec<u8>, XlsxError> {
+/// The workbook of `export` (of `workshop`, whose item labels it uses, as
+/// the CSV does), as the bytes of an `.xlsx` file.
+pub fn to_xlsx(export: &Export, workshop: &Workshop) -> Result<Vec<u8>, XlsxError> {
     let lang = export.workshop.lang;
     let w = match lang {
         Lang::Fr => &FR,
@@ -132,21 +133,7 @@ pub fn to_xlsx(export: &Export) -> Result<Vec<u8>, XlsxError> {
     };
     let bold = Format::new().set_bold();
     let mut book = Workbook::new();
-    let text_of = |item: ItemRef| -> String {
-        export
-            .ideas
-            .iter()
-            .find(|i| i.item == item)
-            .map(|i| i.text.clone())
-            .or_else(|| {
-                export
-                    .clusters
-                    .iter()
-                    .find(|c| c.item == item)
-                    .map(|c| c.title.clone())
-            })
-            .unwrap_or_default()
-    };
+    let text_of = |item: ItemRef| -> String { workshop.item_label(item).to_owned() };
 
     let sheet = book.add_worksheet().set_name(w.summary)?;
     let rows = [

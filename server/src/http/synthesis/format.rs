@@ -21,14 +21,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// « Vote à points » from « vote à points ».
-pub fn capitalised(name: &str) -> String {
-    let mut chars = name.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
-}
-
 /// A figure with `decimals` decimals and the language's decimal mark.
 pub fn number(value: f64, decimals: usize, lang: Lang) -> String {
     let text = format!("{value:.decimals$}");
@@ -138,7 +130,7 @@ mod tests {
         assert_eq!(number(6.26, 1, Lang::Fr), "6,3");
         assert_eq!(number(64.9, 0, Lang::En), "65");
         assert_eq!(
-            capitalised("évaluation multicritère"),
+            ruche_shared::StepKind::Scoring.title(Lang::Fr),
             "Évaluation multicritère"
         );
     }

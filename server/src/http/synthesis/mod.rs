@@ -26,7 +26,7 @@ use ruche_shared::stats::{percent, rank_among};
 use ruche_shared::{ItemRef, Lang, Workshop};
 
 use super::export::{Export, ExportDots, ExportScoring, ExportVote};
-use format::{capitalised, clock, local, long_date, number};
+use format::{clock, local, long_date, number};
 use words::{Words, words};
 
 /// The print stylesheet, inside the page (one file to keep or send).
@@ -242,7 +242,7 @@ impl Page<'_> {
             let _ = write!(
                 html,
                 "<li><strong>{}</strong> : {}</li>",
-                escape(&capitalised(step.kind().name(self.lang))),
+                escape(&step.kind().title(self.lang)),
                 escape(&step.in_words(self.lang))
             );
         }
@@ -321,7 +321,7 @@ impl Page<'_> {
             "<h2>{} {} — {}</h2><p class=\"rules\">{}</p>",
             self.w.step,
             step + 1,
-            escape(&capitalised(config.kind().name(self.lang))),
+            escape(&config.kind().title(self.lang)),
             escape(&config.in_words(self.lang))
         )
     }
