@@ -78,6 +78,15 @@ macro_rules! steps {
                 }
             }
 
+            /// What participants do in it, in residents' words (« Votez avec
+            /// vos points »): the tablets and the wall, where « divergence »
+            /// means nothing to most.
+            pub fn task(self, lang: Lang) -> &'static str {
+                match self {
+                    $( StepKind::$variant => crate::methods::$method::task(lang), )*
+                }
+            }
+
             /// Its name as a heading (« Vote à points »): screens and the synthesis.
             pub fn title(self, lang: Lang) -> String {
                 let mut chars = self.name(lang).chars();
@@ -94,6 +103,14 @@ macro_rules! steps {
             }
         }
     };
+}
+
+impl StepKind {
+    /// Whether tables submit something in this step (ideas, points, scores,
+    /// dots), so that a closed step has inputs to grey out.
+    pub fn takes_input(self) -> bool {
+        !matches!(self, StepKind::Grouping | StepKind::Results)
+    }
 }
 
 steps! {

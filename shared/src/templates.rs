@@ -29,14 +29,20 @@ pub const CHAINED_TOP_COUNT: usize = 5;
 
 /// The criteria of the source's evaluation workshop.
 pub fn source_criteria() -> Vec<Criterion> {
-    ["acceptabilité", "coût", "humanisme"]
-        .into_iter()
-        .map(|name| Criterion {
-            name: name.to_owned(),
-            // Cost is scored "how costly is it?": a high score is bad.
-            higher_is_better: name != "coût",
-        })
-        .collect()
+    [
+        ("acceptabilité", "inacceptable", "très acceptable"),
+        ("coût", "peu coûteux", "très coûteux"),
+        ("humanisme", "peu humain", "très humain"),
+    ]
+    .into_iter()
+    .map(|(name, low, high)| Criterion {
+        name: name.to_owned(),
+        // Cost is scored "how costly is it?": a high score is bad.
+        higher_is_better: name != "coût",
+        low: low.to_owned(),
+        high: high.to_owned(),
+    })
+    .collect()
 }
 
 impl Template {

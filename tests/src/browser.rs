@@ -239,6 +239,20 @@ impl Window {
             .unwrap_or_else(|e| panic!("typing into {css:?}: {e}"));
     }
 
+    /// Joins this window to workshop `code` (at `base`) as table `name`,
+    /// and waits until the table's screen shows its name.
+    pub async fn join_table(&self, base: &str, code: &str, name: &str) {
+        self.open(&format!("{base}/#/join/{code}")).await;
+        self.type_into("#table-name", name).await;
+        self.click("#join").await;
+        let literal = serde_json::to_string(name).expect("a string");
+        self.wait_until(
+            &format!("document.querySelector('.table-name')?.textContent === {literal}"),
+            "document.querySelector('main').innerText",
+        )
+        .await;
+    }
+
     /// Runs axe-core on the page and fails on any serious or critical
     /// violation of WCAG 2.0/2.1 A and AA, naming each.
     pub async fn check_accessibility(&self, screen: &str) {

@@ -70,22 +70,6 @@ async fn give_points(tablet: &Window, label: &str, points: u32) {
     }
 }
 
-/// Joins a tablet window as table `name`.
-async fn join(tablet: &Window, base: &str, code: &str, name: &str) {
-    tablet.open(&format!("{base}/#/join/{code}")).await;
-    tablet.type_into("#table-name", name).await;
-    tablet.click("#join").await;
-    tablet
-        .wait_until(
-            &format!(
-                "document.querySelector('.table-name')?.textContent === {}",
-                js(name)
-            ),
-            "document.querySelector('main').innerText",
-        )
-        .await;
-}
-
 /// Submits an idea from a tablet and waits until it is listed as the table's own.
 async fn submit_idea(tablet: &Window, text: &str) {
     tablet.type_into("#idea-text", text).await;
@@ -155,7 +139,7 @@ async fn a_whole_ideation_workshop_runs_in_real_browsers() {
                 tablet.check_accessibility("tablet join").await;
                 tablet.screenshot("tablet-join").await;
             }
-            join(&tablet, base, &code, name).await;
+            tablet.join_table(base, &code, name).await;
             tablets.push(tablet);
         }
         facilitator
@@ -322,7 +306,7 @@ async fn an_evaluation_is_scored_seat_by_seat_and_shown_on_the_wall() {
         let wall = browser.window(1280, 720).await;
         wall.open(&format!("{base}/#/wall/{code}")).await;
         let tablet = browser.window(1280, 800).await;
-        join(&tablet, base, &code, "Table A").await;
+        tablet.join_table(base, &code, "Table A").await;
         facilitator.accepted(Command::OpenStep(flow::OpenStep { duration_secs: Some(600) })).await;
         tablet.wait_for(".score-card").await;
         tablet.wait_for(".countdown").await;
@@ -469,7 +453,7 @@ async fn a_dot_vote_is_placed_person_by_person_and_shown_on_the_wall() {
         let wall = browser.window(1280, 720).await;
         wall.open(&format!("{base}/#/wall/{code}")).await;
         let tablet = browser.window(1024, 768).await;
-        join(&tablet, base, &code, "Table A").await;
+        tablet.join_table(base, &code, "Table A").await;
         facilitator.open_step().await;
         let theirs = ["Un guichet mobile dans les quartiers", "Des rendez-vous en visio"];
         for text in theirs {
@@ -558,7 +542,7 @@ async fn a_tablet_reloaded_mid_vote_keeps_its_table_and_points() {
         }
         facilitator.go_and_open(2).await;
 
-        join(&tablet, base, &code, "Table 7").await;
+        tablet.join_table(base, &code, "Table 7").await;
         give_points(&tablet, "Une ludothèque", 2).await;
         give_points(&tablet, "Un café associatif", 1).await;
         tablet.check_accessibility("tablet on a phone (vote)").await;

@@ -44,9 +44,11 @@ pub fn NoticeBanner(session: Session) -> impl IntoView {
     }
 }
 
-/// The current step's name, whether it is open, and its countdown.
+/// The current step's name, whether it is open, and its countdown. The
+/// facilitator reads the method's name (« Divergence »); tablets and the wall
+/// read what to do (« Proposez vos idées »).
 #[component]
-pub fn StepHeader(session: Session) -> impl IntoView {
+pub fn StepHeader(session: Session, #[prop(optional)] facilitator: bool) -> impl IntoView {
     let now = RwSignal::new(browser::now_ms());
     let tick = set_interval_with_handle(
         move || now.set(browser::now_ms()),
@@ -70,7 +72,7 @@ pub fn StepHeader(session: Session) -> impl IntoView {
             Some(view! {
                 <div class="step-header">
                     <span class="step-name" data-step-kind=format!("{kind:?}")>
-                        {format!("{} {number}/{count} · {}", t.step, i18n::step_title(kind, lang))}
+                        {format!("{} {number}/{count} · {}", t.step, if facilitator { i18n::step_title(kind, lang) } else { kind.task(lang).to_owned() })}
                     </span>
                     <span class=if w.is_step_open() { "badge open" } else { "badge closed" }>{state}</span>
                     // At 0:00, every screen says the time is up (the step

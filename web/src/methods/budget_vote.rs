@@ -14,12 +14,16 @@ use crate::session::Session;
 #[component]
 pub fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
     let t = texts(session.lang());
-    let budget =
+    let (budget, cap, rules) =
         session
             .workshop
             .with_untracked(|w| match w.as_ref().and_then(|w| w.config().step(step)) {
-                Some(StepConfig::BudgetVote(budget_vote::Config { budget, .. })) => *budget,
-                _ => 0,
+                Some(StepConfig::BudgetVote(config)) => (
+                    config.budget,
+                    config.cap_per_item,
+                    config.in_words(session.lang()),
+                ),
+                _ => (0, 0, String::new()),
             });
     // What the table sees: its points once the waiting votes are accepted.
     let shown = move |item: ItemRef| -> u32 {
@@ -69,6 +73,7 @@ pub fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
             <strong class="points-left">{left}</strong>
             " " {t.points_left} " / " {budget}
         </div>
+        <p class="rules">{rules}</p>
         {move || (left() == 0).then(|| view! { <p class="done">{t.vote_done}</p> })}
         <ul class="vote-items">
             <For each=items key=|(item, label, own)| (*item, label.clone(), *own) let((item, label, own))>
@@ -79,6 +84,9 @@ pub fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
                     } else {
                         let label = label.clone();
                         view! {
+                            // Why + is grey here (the budget and the closed
+                            // step are said once, above the list).
+                            {move || (shown(item) >= cap).then(|| view! { <span class="why">{t.cap_reached}</span> })}
                             <span class="stepper">
                                 <button class="round" aria-label=format!("{} {label}", t.remove_point)
                                     disabled=move || { shown(item) == 0 || !allowed(item, shown(item) - 1) }
@@ -91,6 +99,7 @@ pub fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
                                     disabled=move || !allowed(item, shown(item) + 1)
                                     on:click=move |_| { session.send(Command::SetVote(budget_vote::SetVote { item, points: shown(item) + 1 })); }>"+"</button>
                             </span>
+
                         }.into_any()
                     }}
                 </li>

@@ -59,7 +59,7 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
         <section class="card">
             <form class="idea-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <label for="idea-text">{t.your_idea}</label>
-                <textarea id="idea-text" rows="3" maxlength=limit
+                <textarea id="idea-text" rows="3" maxlength=limit disabled=move || !open()
                     prop:value=move || draft.get()
                     on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
                 <div class="form-foot">

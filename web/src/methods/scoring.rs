@@ -74,18 +74,48 @@ pub fn Scoring(session: Session, table: TableId, step: usize) -> impl IntoView {
             .workshop
             .with(|w| w.as_ref().is_some_and(|w| w.is_step_open()))
     };
+    // What each seat has scored: nothing yet, some, or every cell (a tick).
+    let scored = move |seat: u8| {
+        let count = items().len() as u32;
+        let given = (0..count)
+            .flat_map(|i| (0..criteria_count).map(move |c| (i, c)))
+            .filter(|&(i, c)| shown(seat, i, c).0.is_some())
+            .count();
+        (given, given as u32 == count * criteria_count && given > 0)
+    };
+    // The three share one tablet: another seat's scores open only once the
+    // tablet is confirmed to be in that person's hands (on a sensitive
+    // topic, « Personne 2 » should not read « Personne 1 »'s scores).
+    let choose = move |s: u8| {
+        let private = s != seat.get_untracked() && scored(s).0 > 0;
+        let question = t.confirm_seat.replace("{seat}", &format!("{} {s}", t.seat));
+        if !private || window().confirm_with_message(&question).unwrap_or(true) {
+            seat.set(s);
+        }
+    };
     let criteria = StoredValue::new(criteria);
     view! {
         <div class="seats" role="group">
             {(1..=seats).map(|s| view! {
-                <button class="seat" aria-pressed=move || (seat.get() == s).to_string() on:click=move |_| seat.set(s)>
+                <button class="seat" aria-pressed=move || (seat.get() == s).to_string()
+                    data-done=move || scored(s).1.to_string() on:click=move |_| choose(s)>
                     {format!("{} {s}", t.seat)}
+                    {move || scored(s).1.then(|| view! { <span class="tick" aria-label=t.seat_done>" ✓"</span> })}
                 </button>
             }).collect_view()}
         </div>
         <p class="left" role="status" data-left=left>
             {move || if left() == 0 { t.all_scored.to_owned() } else { format!("{} {}", left(), t.left_to_score) }}
         </p>
+        {move || (left() == 0 && seat.get() < seats).then(|| {
+            let next = seat.get() + 1;
+            view! {
+                <button id="next-seat" class="primary" on:click=move |_| seat.set(next)>
+                    {format!("{} {} {next}", t.pass_tablet_to, t.seat)}
+                </button>
+            }
+        })}
+
         {move || {
             let seat_now = seat.get();
             items().into_iter().enumerate().map(|(i, text)| {
@@ -109,6 +139,7 @@ pub fn Scoring(session: Session, table: TableId, step: usize) -> impl IntoView {
                             data-score=move || shown(seat_now, item, criterion_index).0.map(|s| s.to_string()).unwrap_or_default()>
                             <legend>{criterion.name.clone()}
                                 <span class="muted">{move || if shown(seat_now, item, criterion_index).0.is_none() { format!(" · {}", t.not_scored) } else { String::new() }}</span>
+                                <span class="ends">{criterion.scale_in_words(scale.0, scale.1, session.lang())}</span>
                             </legend>
                             <div class="scale">{buttons}</div>
                         </fieldset>
@@ -126,7 +157,7 @@ pub fn Scoring(session: Session, table: TableId, step: usize) -> impl IntoView {
 }
 
 /// For each scoring item: per criterion, how many gave each score, with the
-/// mean and the spread; then the ranking by consensus.
+/// median and the mean; then the ranking by support, and why.
 #[component]
 pub fn ScoreBoard(results: ScoringResults, lang: Lang) -> impl IntoView {
     let t = texts(lang);
@@ -139,6 +170,9 @@ pub fn ScoreBoard(results: ScoringResults, lang: Lang) -> impl IntoView {
             view! {
                 <li data-item=item.item data-consensus=format!("{:?}", item.consensus)>
                     <span class="rank-text">{item.text.clone()}</span>
+                    <span class="support" data-support=item.support.map(|s| format!("{s:.3}")).unwrap_or_default()>
+                        {item.support.map(|s| format!("{} {} %", t.support, (s * 100.0).round())).unwrap_or_default()}
+                    </span>
                     <span class=format!("consensus {}", consensus_class(item.consensus))>
                         {consensus_label(item.consensus, lang)}
                     </span>
@@ -156,6 +190,8 @@ pub fn ScoreBoard(results: ScoringResults, lang: Lang) -> impl IntoView {
                 .zip(&item.criteria)
                 .map(|(criterion, stats)| {
                     let most = stats.counts.iter().copied().max().unwrap_or(0).max(1);
+                    // The column of the median score stands out.
+                    let median_column = stats.median.map(|m| (m - f64::from(results.scale_min)).round() as usize);
                     let columns = stats
                         .counts
                         .iter()
@@ -164,7 +200,8 @@ pub fn ScoreBoard(results: ScoringResults, lang: Lang) -> impl IntoView {
                             let height = f64::from(count) * 100.0 / f64::from(most);
                             let score = usize::from(results.scale_min) + i;
                             view! {
-                                <span class="col" title=format!("{score}: {count}")>
+                                <span class="col" class:median=median_column == Some(i) title=format!("{score}: {count}")>
+                                    <span class="col-count">{(count > 0).then_some(count)}</span>
                                     <span class="col-fill" style:height=format!("{height:.0}%")></span>
                                     <span class="col-label">{score}</span>
                                 </span>
@@ -172,15 +209,18 @@ pub fn ScoreBoard(results: ScoringResults, lang: Lang) -> impl IntoView {
                         })
                         .collect_view();
                     let mean = stats.mean.map(|m| i18n::decimal(m, lang)).unwrap_or("–".into());
-                    let spread = stats.std_dev.map(|s| i18n::decimal(s, lang)).unwrap_or("–".into());
+                    let median = stats.median.map(|m| i18n::decimal(m, lang)).unwrap_or("–".into());
                     view! {
-                        <div class="criterion" data-mean=stats.mean.map(|m| format!("{m:.3}")).unwrap_or_default()>
-                            <h4>{criterion.name.clone()}</h4>
+                        <div class="criterion" data-mean=stats.mean.map(|m| format!("{m:.3}")).unwrap_or_default()
+                            data-median=stats.median.map(|m| format!("{m:.1}")).unwrap_or_default()>
+                            <h4>{criterion.name.clone()}
+                                {(!criterion.higher_is_better).then(|| view! { <span class="lower-better">{format!(" ↓ {}", t.lower_is_better)}</span> })}
+                            </h4>
                             <div class="columns" style:grid-template-columns=format!("repeat({width}, 1fr)")>
                                 {columns}
                             </div>
                             <p class="figures">
-                                {format!("{} {mean} · {} {spread} · {} {}", t.mean, t.spread, stats.scorers, t.scorers)}
+                                {format!("{} {median} · {} {mean} · {} {}", t.median, t.mean, stats.scorers, t.scorers)}
                             </p>
                         </div>
                     }
@@ -198,10 +238,32 @@ pub fn ScoreBoard(results: ScoringResults, lang: Lang) -> impl IntoView {
         <div class="scoreboard">
             <section class="ranking">
                 <h3>{t.ranking}</h3>
+                <p class="ranking-rule">{ranking_rule(&results.criteria, lang)}</p>
                 <ol>{ranking}</ol>
             </section>
             {items}
         </div>
+    }
+}
+
+/// Why the ranking is in this order: support, with the criteria where a
+/// low score is good counted the other way round.
+fn ranking_rule(criteria: &[scoring::Criterion], lang: Lang) -> String {
+    let t = texts(lang);
+    let reversed: Vec<&str> = criteria
+        .iter()
+        .filter(|c| !c.higher_is_better)
+        .map(|c| c.name.as_str())
+        .collect();
+    if reversed.is_empty() {
+        t.ranked_by_support.to_owned()
+    } else {
+        format!(
+            "{} {} {}",
+            t.ranked_by_support,
+            t.reversed_criteria,
+            reversed.join(", ")
+        )
     }
 }
 

@@ -269,7 +269,7 @@ fn StepControls(session: Session) -> impl IntoView {
     };
     view! {
         <section class="card controls">
-            <StepHeader session/>
+            <StepHeader session facilitator=true/>
             <ol class="steps">
                 {move || steps().into_iter().map(|(i, name, here)| view! {
                     <li class:current=here aria-current=here.then_some("step")>

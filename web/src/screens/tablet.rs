@@ -177,7 +177,16 @@ fn Table(session: Session) -> impl IntoView {
             let (Some((index, kind)), Some(table)) = (step.get(), table()) else {
                 return view! { <p class="waiting">{texts(session.lang()).loading}</p> }.into_any();
             };
-            methods::tablet_panel(kind, session, table, index)
+            // A closed step greys its inputs and says why, above them (its
+            // own closure: opening the step must not rebuild the panel).
+            let waits = move || {
+                kind.takes_input()
+                    && !session.workshop.with(|w| w.as_ref().is_some_and(|w| w.is_step_open()))
+            };
+            view! {
+                {move || waits().then(|| view! { <p class="closed-note" role="status">{texts(session.lang()).step_closed_note}</p> })}
+                {methods::tablet_panel(kind, session, table, index)}
+            }.into_any()
         }}
         <ResultsPanel session/>
     }

@@ -32,6 +32,14 @@ pub const DEFAULT_CAP_PER_ITEM: u32 = 3;
 /// The largest budget a facilitator may set.
 pub const MAX_BUDGET: u32 = 1000;
 
+/// What participants are asked to do, in their words (tablets, wall).
+pub fn task(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Votez avec vos points",
+        Lang::En => "Vote with your points",
+    }
+}
+
 /// The method's name on screens.
 pub fn name(lang: Lang) -> &'static str {
     match lang {

@@ -27,6 +27,14 @@ pub const MAX_IDEAS_PER_TABLE: usize = 100;
 /// and what a wall and an export can still show.
 pub const MAX_IDEAS: usize = 1000;
 
+/// What participants are asked to do, in their words (tablets, wall).
+pub fn task(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Proposez vos idées",
+        Lang::En => "Share your ideas",
+    }
+}
+
 /// The method's name on screens.
 pub fn name(lang: Lang) -> &'static str {
     match lang {

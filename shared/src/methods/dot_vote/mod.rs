@@ -33,6 +33,14 @@ pub const DEFAULT_MAX_PER_ITEM: u32 = 1;
 /// The most dots a facilitator may give each seat.
 pub const MAX_DOTS_PER_SEAT: u32 = 20;
 
+/// What participants are asked to do, in their words (tablets, wall).
+pub fn task(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Placez vos gommettes",
+        Lang::En => "Place your dots",
+    }
+}
+
 /// The method's name on screens.
 pub fn name(lang: Lang) -> &'static str {
     match lang {

@@ -16,6 +16,14 @@ use crate::views::visibility::Audience;
 use crate::violation::RuleViolation;
 use crate::workshop::{Cluster, ReplayError, Workshop};
 
+/// What participants are asked to do, in their words (tablets, wall).
+pub fn task(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Les idées sont regroupées",
+        Lang::En => "The ideas are grouped",
+    }
+}
+
 /// The method's name on screens.
 pub fn name(lang: Lang) -> &'static str {
     match lang {

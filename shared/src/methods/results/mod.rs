@@ -6,6 +6,14 @@ use serde::{Deserialize, Serialize};
 use crate::config::{ConfigError, Lang, StepConfig};
 use crate::methods::StepRules;
 
+/// What participants are asked to do, in their words (tablets, wall).
+pub fn task(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Les résultats",
+        Lang::En => "The results",
+    }
+}
+
 /// The method's name on screens.
 pub fn name(lang: Lang) -> &'static str {
     match lang {

@@ -34,6 +34,14 @@ pub const MAX_SCORING_ITEMS: usize = 100;
 /// The highest top of a scale.
 pub const MAX_SCALE: u8 = 100;
 
+/// What participants are asked to do, in their words (tablets, wall).
+pub fn task(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Notez les idées",
+        Lang::En => "Score the ideas",
+    }
+}
+
 /// The method's name on screens.
 pub fn name(lang: Lang) -> &'static str {
     match lang {
@@ -69,6 +77,12 @@ pub struct Criterion {
     /// Whether a high score is good (acceptability) or bad (cost, when scored as "how costly").
     #[serde(default = "yes")]
     pub higher_is_better: bool,
+    /// What the lowest score means, e.g. « peu coûteux » (may be empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub low: String,
+    /// What the highest score means, e.g. « très coûteux » (may be empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub high: String,
 }
 
 fn yes() -> bool {
@@ -117,6 +131,11 @@ impl StepRules for Config {
         }
         for criterion in &self.criteria {
             check_text("criterion name", &criterion.name, MAX_NAME_CHARS)?;
+            for end in [&criterion.low, &criterion.high] {
+                if !end.is_empty() {
+                    check_text("criterion end", end, MAX_NAME_CHARS)?;
+                }
+            }
         }
         if self.scale_min >= self.scale_max || self.scale_max > MAX_SCALE {
             return Err(bad_step(

@@ -102,3 +102,51 @@ pub fn consensus_meaning(consensus: Consensus, lang: Lang) -> &'static str {
         (Consensus::NoScores, Lang::En) => "nobody scored it",
     }
 }
+
+impl super::Criterion {
+    /// What the scale means for this criterion, for the tablets and the
+    /// wall: « 0 = peu coûteux, 10 = très coûteux · 0 = le mieux », or
+    /// « de 0 à 10 · 10 = le mieux » when the ends have no words.
+    pub fn scale_in_words(&self, min: u8, max: u8, lang: Lang) -> String {
+        let best = if self.higher_is_better { max } else { min };
+        let ends = match (self.low.is_empty() || self.high.is_empty(), lang) {
+            (false, _) => format!("{min} = {}, {max} = {}", self.low, self.high),
+            (true, Lang::Fr) => format!("de {min} à {max}"),
+            (true, Lang::En) => format!("from {min} to {max}"),
+        };
+        match lang {
+            Lang::Fr => format!("{ends} · {best} = le mieux"),
+            Lang::En => format!("{ends} · {best} = best"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Criterion;
+    use crate::config::Lang;
+
+    #[test]
+    fn a_criterion_says_what_its_ends_mean_and_which_is_better() {
+        let cost = Criterion {
+            name: "coût".into(),
+            higher_is_better: false,
+            low: "peu coûteux".into(),
+            high: "très coûteux".into(),
+        };
+        assert_eq!(
+            cost.scale_in_words(0, 10, Lang::Fr),
+            "0 = peu coûteux, 10 = très coûteux · 0 = le mieux"
+        );
+        let bare = Criterion {
+            name: "impact".into(),
+            higher_is_better: true,
+            low: String::new(),
+            high: String::new(),
+        };
+        assert_eq!(
+            bare.scale_in_words(1, 5, Lang::En),
+            "from 1 to 5 · 5 = best"
+        );
+    }
+}

@@ -1,0 +1,240 @@
+//! The tablets as residents meet them (« A real evening »): the rules said in
+//! one line, why a control is grey, a closed step saying so, words for
+//! residents, what each criterion's ends mean, a seat's scores kept from the
+//! next seat, and a tick per finished seat. Headless Chromium against a real
+//! server; skipped loudly without Chromium, failing under `CI=true`.
+
+use std::time::Duration;
+
+use ruche_shared::flow;
+use ruche_tests::browser::{Browser, Window};
+use ruche_tests::{Client, TestServer};
+use serde_json::json;
+
+/// The longest a scenario may take.
+const SCENARIO: Duration = Duration::from_secs(180);
+
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Text of the first element matching `css` (empty when there is none).
+async fn text(window: &Window, css: &str) -> String {
+    window
+        .eval(&format!("document.querySelector({css:?})?.innerText ?? ''"))
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Scores every cell of the seat in hand with `value`, waiting for each.
+async fn score_all(tablet: &Window, items: u32, criteria: u32, value: u32) {
+    for item in 0..items {
+        for criterion in 0..criteria {
+            let row = format!("fieldset[data-item=\"{item}\"][data-criterion=\"{criterion}\"]");
+            tablet
+                .click(&format!("{row} .scale button:nth-child({})", value + 1))
+                .await;
+            tablet
+                .wait_until(
+                    &format!("document.querySelector('{row}').dataset.score === '{value}' && !document.querySelector('{row} .pending')"),
+                    &format!("document.querySelector('{row}').outerHTML"),
+                )
+                .await;
+        }
+    }
+}
+
+/// Which seat is in hand (its `aria-pressed` button), 1-based.
+async fn seat_in_hand(tablet: &Window) -> serde_json::Value {
+    tablet
+        .eval("[...document.querySelectorAll('.seats .seat')].findIndex(b => b.getAttribute('aria-pressed') === 'true') + 1")
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scoring_says_what_the_ends_mean_and_keeps_each_seats_scores_to_itself() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({
+            "template": "evaluation",
+            "title": "Accueil des réfugiés",
+            "question": "Quelles actions ?",
+            "items": ["Cours de français", "Parrainage"],
+        }))
+        .await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let code = created.join_code.clone();
+    tokio::time::timeout(SCENARIO, async {
+        let mut facilitator = Client::facilitator(server.addr, &created).await;
+        let tablet = browser.window(1024, 768).await;
+        tablet.join_table(base, &code, "Table A").await;
+        tablet.wait_for(".score-card").await;
+
+        // Closed: the scale is grey and the tablet says why.
+        assert!(text(&tablet, ".closed-note").await.contains("fermée"));
+        assert_eq!(
+            tablet.eval("[...document.querySelectorAll('.score')].every(b => b.disabled)").await,
+            json!(true)
+        );
+        // Words for residents: what to do, not the method's name.
+        let heading = text(&tablet, ".step-name").await;
+        assert!(heading.contains("Notez les idées"), "{heading}");
+        assert!(!heading.to_lowercase().contains("multicritère"), "{heading}");
+        // Each criterion says what its ends mean and which is better.
+        let cost = text(&tablet, "fieldset[data-item=\"0\"][data-criterion=\"1\"] .ends").await;
+        assert_eq!(cost, "0 = peu coûteux, 10 = très coûteux · 0 = le mieux");
+
+        facilitator
+            .accepted(flow::OpenStep { duration_secs: None }.into())
+            .await;
+        tablet
+            .wait_until("document.querySelector('.closed-note') === null", "document.querySelector('main').innerText")
+            .await;
+
+        // Seat 1 scores everything: its tick, and the tablet is handed on.
+        score_all(&tablet, 2, 3, 7).await;
+        tablet
+            .wait_until(
+                "document.querySelector('.seats .seat:nth-child(1)').dataset.done === 'true' && document.querySelector('.seats .seat:nth-child(1) .tick') !== null",
+                "document.querySelector('.seats').outerHTML",
+            )
+            .await;
+        assert_eq!(
+            tablet.eval("document.querySelector('.seats .seat:nth-child(2)').dataset.done").await,
+            json!("false")
+        );
+        tablet.click("#next-seat").await;
+        assert_eq!(seat_in_hand(&tablet).await, json!(2));
+        tablet.screenshot("tablet-scoring-seat-done").await;
+
+        // Seat 2 cannot open seat 1's scores without confirming the tablet
+        // is back in seat 1's hands.
+        tablet.eval("window.confirm = () => false").await;
+        tablet.click(".seats .seat:nth-child(1)").await;
+        assert_eq!(seat_in_hand(&tablet).await, json!(2), "seat 1's scores stay hidden");
+        tablet.eval("window.confirm = () => true").await;
+        tablet.click(".seats .seat:nth-child(1)").await;
+        assert_eq!(seat_in_hand(&tablet).await, json!(1));
+        // A seat with nothing scored opens without a question.
+        tablet.eval("window.confirm = () => false").await;
+        tablet.click(".seats .seat:nth-child(3)").await;
+        assert_eq!(seat_in_hand(&tablet).await, json!(3));
+
+        // The results: the median and why the ranking is what it is, and
+        // no statistician's word on a resident's tablet.
+        facilitator.show_results(true).await;
+        tablet.wait_for(".scoreboard .criterion[data-median]").await;
+        let medians = tablet
+            .eval("[...document.querySelectorAll('.scoreboard .criterion')].map(c => c.dataset.median)")
+            .await;
+        assert_eq!(medians, json!(["7.0", "7.0", "7.0", "7.0", "7.0", "7.0"]));
+        let rule = text(&tablet, ".ranking-rule").await;
+        assert!(rule.contains("coût"), "the reversed criterion is named: {rule}");
+        let page = text(&tablet, "main").await;
+        assert!(!page.contains("écart-type"), "{page}");
+        assert!(text(&tablet, ".criterion .lower-better").await.contains("le plus bas"));
+        tablet.check_accessibility("tablet (scoring, seat done)").await;
+        tablet.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_vote_states_its_rules_and_why_a_button_is_grey() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let scene = ruche_tests::scene::Scene::vote_on_facilitator_ideas(server.addr, 3).await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let mut facilitator = scene.facilitator;
+    tokio::time::timeout(SCENARIO, async {
+        let tablet = browser.window(390, 844).await;
+        tablet.join_table(base, &scene.created.join_code, "Table A").await;
+        tablet.wait_for(".vote-item").await;
+        assert_eq!(
+            text(&tablet, ".rules").await,
+            "30 points par table, 3 au plus par idée, pas pour ses propres idées"
+        );
+        assert!(text(&tablet, ".step-name").await.contains("Votez avec vos points"));
+
+        let row = ".vote-item:nth-child(1)";
+        for expected in 1..=3 {
+            tablet.click(&format!("{row} button[aria-label^=\"Ajouter\"]")).await;
+            tablet
+                .wait_until(
+                    &format!("document.querySelector('{row}').dataset.points === '{expected}' && !document.querySelector('{row} .points.pending')"),
+                    &format!("document.querySelector('{row}').outerHTML"),
+                )
+                .await;
+        }
+        // At the cap: + is grey, and the row says why; the others do not.
+        assert_eq!(
+            tablet.eval(&format!("document.querySelector('{row} button[aria-label^=\"Ajouter\"]').disabled")).await,
+            json!(true)
+        );
+        assert_eq!(text(&tablet, &format!("{row} .why")).await, "maximum atteint");
+        assert_eq!(tablet.eval("document.querySelectorAll('.vote-item .why').length").await, json!(1));
+        tablet.screenshot("phone-vote-rules").await;
+
+        // Closed: said above the list, every button grey.
+        facilitator.accepted(flow::CloseStep {}.into()).await;
+        tablet.wait_for(".closed-note").await;
+        assert_eq!(
+            tablet.eval("[...document.querySelectorAll('.vote-item button')].every(b => b.disabled)").await,
+            json!(true)
+        );
+        tablet.check_accessibility("phone (vote, closed)").await;
+        tablet.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_divergence_greys_the_idea_field_and_says_so() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }))
+        .await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    tokio::time::timeout(SCENARIO, async {
+        let mut facilitator = Client::facilitator(server.addr, &created).await;
+        let tablet = browser.window(768, 1024).await;
+        tablet.join_table(base, &created.join_code, "Table A").await;
+        tablet.wait_for("#idea-text").await;
+        assert_eq!(tablet.eval("document.querySelector('#idea-text').disabled").await, json!(true));
+        assert!(text(&tablet, ".closed-note").await.contains("attendez l'animateur"));
+        let heading = text(&tablet, ".step-name").await;
+        assert!(heading.contains("Proposez vos idées") && !heading.contains("Divergence"), "{heading}");
+
+        facilitator
+            .accepted(flow::OpenStep { duration_secs: None }.into())
+            .await;
+        tablet
+            .wait_until(
+                "document.querySelector('#idea-text').disabled === false && document.querySelector('.closed-note') === null",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+        tablet.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
