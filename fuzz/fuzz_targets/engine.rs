@@ -6,11 +6,11 @@
 
 use arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
+use ruche_shared::methods::{budget_vote, divergence, dot_vote, grouping, scoring};
 use ruche_shared::{
     ClusterId, Command, IdeaId, ItemRef, Role, StepConfig, TableId, Template, Workshop,
     WorkshopConfig, source_criteria,
 };
-use ruche_shared::methods::{budget_vote, divergence, dot_vote, grouping, scoring};
 use ruche_shared::{flow, joining};
 
 const BUDGET: u32 = 7;
@@ -67,7 +67,7 @@ fn text(u: &mut Unstructured) -> Result<String> {
 }
 
 fn command(u: &mut Unstructured) -> Result<Command> {
-    Ok(match u.int_in_range(0..=16)? {
+    Ok(match u.int_in_range(0..=17)? {
         0 => Command::JoinTable(joining::JoinTable { name: text(u)? }),
         1 => Command::SubmitIdea(divergence::SubmitIdea { text: text(u)? }),
         2 => Command::EditIdea(divergence::EditIdea {
@@ -126,6 +126,10 @@ fn command(u: &mut Unstructured) -> Result<Command> {
         15 => Command::SetNotes(ruche_shared::notes::SetNotes {
             place: text(u)?,
             conclusions: text(u)?,
+        }),
+        16 => Command::SetWall(ruche_shared::wall::SetWall {
+            join_panel: ruche_shared::wall::JoinPanel::Small,
+            focus: if u.arbitrary()? { Some(item(u)?) } else { None },
         }),
         _ => Command::SetResultsVisible(flow::SetResultsVisible {
             visible: u.arbitrary()?,

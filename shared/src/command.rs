@@ -13,7 +13,7 @@ use crate::ids::TableId;
 use crate::methods::{CommandRules, budget_vote, divergence, dot_vote, grouping, scoring};
 use crate::rules::Decision;
 use crate::workshop::Workshop;
-use crate::{flow, joining, notes};
+use crate::{flow, joining, notes, wall};
 
 /// Who sends a command. The server decides this from the connection's
 /// credentials; the engine only trusts it.
@@ -110,6 +110,8 @@ commands! {
     CloseStep(flow::CloseStep) = "close_step",
     /// The facilitator's notes for the synthesis (place, conclusions).
     SetNotes(notes::SetNotes) = "set_notes",
+    /// The wall's join panel and the item in focus.
+    SetWall(wall::SetWall) = "set_wall",
     /// Show or hide results.
     SetResultsVisible(flow::SetResultsVisible) = "set_results_visible",
 }

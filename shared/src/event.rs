@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::methods::{EventRules, budget_vote, divergence, dot_vote, grouping, scoring};
 use crate::views::visibility::Audience;
 use crate::workshop::{ReplayError, Workshop};
-use crate::{flow, joining, notes};
+use crate::{flow, joining, notes, wall};
 
 pub use crate::methods::scoring::ScoringItem;
 
@@ -109,4 +109,6 @@ events! {
     ResultsVisibleChanged(flow::ResultsVisibleChanged) = "results_visible_changed",
     /// The facilitator's notes for the synthesis changed.
     NotesSet(notes::NotesSet) = "notes_set",
+    /// The wall's join panel or its item in focus changed.
+    WallSet(wall::WallSet) = "wall_set",
 }

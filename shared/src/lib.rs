@@ -54,6 +54,7 @@ pub mod stats;
 pub mod templates;
 pub mod views;
 pub mod violation;
+pub mod wall;
 pub mod workshop;
 
 pub use command::{Command, Role};

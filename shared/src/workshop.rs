@@ -97,6 +97,9 @@ pub struct Workshop {
     /// The facilitator's notes for the synthesis (absent from round 1's logs).
     #[serde(default)]
     pub(crate) notes: crate::notes::Notes,
+    /// The wall's join panel and item in focus (absent from older logs).
+    #[serde(default)]
+    pub(crate) wall: crate::wall::Wall,
 }
 
 /// An event that cannot be applied to this workshop: the log it came from does
@@ -125,6 +128,7 @@ impl Workshop {
             clusters: Vec::new(),
             records,
             notes: crate::notes::Notes::default(),
+            wall: crate::wall::Wall::default(),
         }
     }
 

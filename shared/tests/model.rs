@@ -19,7 +19,7 @@ use ruche_shared::{
     ClusterId, Command, Event, IdeaId, ItemRef, Role, StepKind, TableId, Template, Workshop,
     WorkshopConfig, source_criteria,
 };
-use ruche_shared::{flow, joining};
+use ruche_shared::{flow, joining, wall};
 
 const BUDGET: u32 = 7;
 const CAP: u32 = 3;
@@ -98,6 +98,7 @@ fn command() -> impl Strategy<Value = Command> {
         1 => Just(Command::CloseStep(flow::CloseStep {})),
         1 => any::<bool>().prop_map(|locked| Command::SetJoiningLocked(joining::SetJoiningLocked { locked })),
         1 => any::<bool>().prop_map(|visible| Command::SetResultsVisible(flow::SetResultsVisible { visible })),
+        1 => prop::option::of(item()).prop_map(|focus| Command::SetWall(wall::SetWall { join_panel: wall::JoinPanel::Small, focus })),
     ]
 }
 
@@ -194,7 +195,8 @@ impl Model {
             | Event::ClusterRenamed(grouping::ClusterRenamed { .. })
             | Event::JoiningLockedChanged(joining::JoiningLockedChanged { .. })
             | Event::ResultsVisibleChanged(flow::ResultsVisibleChanged { .. })
-            | Event::NotesSet(_) => {}
+            | Event::NotesSet(_)
+            | Event::WallSet(_) => {}
         }
     }
 

@@ -15,7 +15,7 @@ use ruche_shared::{
     ClientMsg, ClusterId, Command, Event, IdeaId, ItemRef, Role, RuleViolation, ServerMsg,
     StepKind, TableId,
 };
-use ruche_shared::{flow, joining, notes};
+use ruche_shared::{flow, joining, notes, wall};
 use serde_json::Value;
 
 fn op() -> OpId {
@@ -77,6 +77,10 @@ fn commands() -> Vec<Command> {
             place: "Salle des fêtes".into(),
             conclusions: "Retenu : le café des habitants, un essai en mars.".into(),
         }),
+        Command::SetWall(wall::SetWall {
+            join_panel: wall::JoinPanel::Small,
+            focus: Some(ItemRef::Cluster(ClusterId(0))),
+        }),
     ];
     for c in &all {
         match c {
@@ -96,7 +100,8 @@ fn commands() -> Vec<Command> {
             | Command::CloseStep(_)
             | Command::SetJoiningLocked(joining::SetJoiningLocked { .. })
             | Command::SetResultsVisible(flow::SetResultsVisible { .. })
-            | Command::SetNotes(notes::SetNotes { .. }) => {}
+            | Command::SetNotes(notes::SetNotes { .. })
+            | Command::SetWall(wall::SetWall { .. }) => {}
         }
     }
     all
@@ -177,6 +182,10 @@ fn events() -> Vec<Event> {
             place: "Salle des fêtes".into(),
             conclusions: "Retenu : le café des habitants, un essai en mars.".into(),
         }),
+        Event::WallSet(wall::WallSet {
+            join_panel: wall::JoinPanel::Small,
+            focus: Some(ItemRef::Cluster(ClusterId(0))),
+        }),
     ];
     for e in &all {
         match e {
@@ -197,7 +206,8 @@ fn events() -> Vec<Event> {
             | Event::StepClosed(flow::StepClosed { .. })
             | Event::JoiningLockedChanged(joining::JoiningLockedChanged { .. })
             | Event::ResultsVisibleChanged(flow::ResultsVisibleChanged { .. })
-            | Event::NotesSet(notes::NotesSet { .. }) => {}
+            | Event::NotesSet(notes::NotesSet { .. })
+            | Event::WallSet(wall::WallSet { .. }) => {}
         }
     }
     all

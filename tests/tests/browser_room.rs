@@ -504,13 +504,15 @@ async fn at_0_00_every_screen_says_time_is_up_and_moving_on_early_is_confirmed()
                 .into(),
             )
             .await;
+        // (A grouping step: the wall shows no open/closed badge, where
+        // tables have nothing to do; the countdown comes and goes.)
         wall.wait_until(
-            "document.querySelector('.step-header .badge.open') !== null",
+            "document.querySelector('.countdown') !== null",
             "document.querySelector('.step-header')?.innerText",
         )
         .await;
         wall.wait_until(
-            "document.querySelector('.step-header .badge.closed') !== null && document.querySelector('.countdown') === null",
+            "document.querySelector('.countdown') === null",
             "document.querySelector('.step-header')?.innerText",
         )
         .await;
@@ -620,7 +622,9 @@ async fn nothing_the_audience_reads_on_the_wall_is_under_24_px_at_1080p() {
         let code_size = wall
             .eval("parseFloat(getComputedStyle(document.querySelector('.join-code')).fontSize)")
             .await;
-        assert!(code_size.as_f64().unwrap() >= 64.0, "the join code stays large: {code_size} px");
+        // Past the first step the join panel is in its corner, and its code
+        // still reads from the back of the room.
+        assert!(code_size.as_f64().unwrap() >= 40.0, "the join code stays legible: {code_size} px");
         wall.screenshot("wall-vote-1080p").await;
         wall.close().await;
     })

@@ -74,7 +74,10 @@ pub fn StepHeader(session: Session, #[prop(optional)] facilitator: bool) -> impl
                     <span class="step-name" data-step-kind=format!("{kind:?}")>
                         {format!("{} {number}/{count} · {}", t.step, if facilitator { i18n::step_title(kind, lang) } else { kind.task(lang).to_owned() })}
                     </span>
-                    <span class=if w.is_step_open() { "badge open" } else { "badge closed" }>{state}</span>
+                    // Open or closed means something only where tables act.
+                    {(facilitator || kind.takes_input()).then(|| view! {
+                        <span class=if w.is_step_open() { "badge open" } else { "badge closed" }>{state}</span>
+                    })}
                     // At 0:00, every screen says the time is up (the step
                     // stays open until the facilitator closes it).
                     {deadline.map(|deadline| {

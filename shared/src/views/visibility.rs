@@ -228,6 +228,11 @@ mod tests {
             conclusions: NOTES_TEXT.into(),
         };
         run(&mut w, f, Command::SetNotes(notes));
+        let wall = crate::wall::SetWall {
+            join_panel: crate::wall::JoinPanel::Small,
+            focus: Some(ItemRef::Idea(IdeaId(1))),
+        };
+        run(&mut w, f, Command::SetWall(wall));
         (w, log)
     }
 

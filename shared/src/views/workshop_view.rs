@@ -15,6 +15,7 @@ use crate::ids::{IdeaId, ItemRef, TableId};
 use crate::methods::scoring::ScoringItem;
 use crate::methods::scoring::sheet::ScoreCell;
 use crate::notes::Notes;
+use crate::wall::Wall;
 use crate::workshop::{Cluster, Idea, ReplayError, StepRecord, Table, Workshop};
 
 /// The shape of [`WorkshopView`]: raised when it changes. Stored snapshots
@@ -51,6 +52,10 @@ pub struct WorkshopView {
     /// alone carries them (absent when empty, and from older snapshots).
     #[serde(default, skip_serializing_if = "Notes::is_empty")]
     pub notes: Notes,
+    /// The wall's join panel and item in focus (absent when as by default,
+    /// and from older snapshots).
+    #[serde(default, skip_serializing_if = "Wall::is_default")]
+    pub wall: Wall,
 }
 
 /// What one step recorded, as one audience may see it.
@@ -135,6 +140,7 @@ impl Workshop {
             clusters,
             records,
             notes,
+            wall,
         } = self;
         // Whose points, scores and dots this audience may see.
         let sees = |table: TableId| match role {
@@ -258,6 +264,7 @@ impl Workshop {
                 Role::Facilitator => notes.clone(),
                 Role::Table(_) | Role::Wall | Role::Guest => Notes::default(),
             },
+            wall: *wall,
         }
     }
 
@@ -282,6 +289,7 @@ impl Workshop {
             clusters,
             steps,
             notes,
+            wall,
         } = view;
         let mut workshop = Workshop::new(config);
         let count = workshop.config.steps().len();
@@ -315,6 +323,7 @@ impl Workshop {
         workshop.ideas = ideas;
         workshop.clusters = clusters;
         workshop.notes = notes;
+        workshop.wall = wall;
         let seats = workshop.config.seats();
         let table_exists = |t: TableId, tables: usize| t.index() < tables;
         let tables_count = workshop.tables.len();

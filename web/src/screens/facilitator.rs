@@ -117,6 +117,7 @@ fn Console(session: Session) -> impl IntoView {
         <div class="console">
             <div class="console-main">
                 <StepControls session/>
+                <super::wall_controls::WallControls session/>
                 {move || kind.get().map(|kind| methods::console_panel(kind, session))}
                 <LocalResults session/>
                 <super::synthesis_notes::SynthesisNotes session/>

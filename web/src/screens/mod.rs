@@ -11,6 +11,8 @@ pub mod synthesis_notes;
 pub mod tablet;
 #[cfg(feature = "room")]
 pub mod wall;
+#[cfg(feature = "console")]
+pub mod wall_controls;
 
 use leptos::prelude::*;
 use ruche_shared::Lang;

@@ -1,10 +1,12 @@
 //! The wall screen, projected at the front of the room: the join code in large
-//! type with a QR code, the ideas arriving live, then the live results.
-//! Nothing to click: it follows the facilitator.
+//! type with a QR code (small after the first step, gone once joining is
+//! locked), the ideas arriving live, then the live results, and the idea
+//! the facilitator puts in focus. Nothing to click: it follows the facilitator.
 
 use leptos::prelude::*;
 use ruche_shared::Lang;
 use ruche_shared::protocol::Auth;
+use ruche_shared::wall::JoinShown;
 
 use crate::i18n::texts;
 use crate::screens::Refused;
@@ -31,6 +33,20 @@ pub fn WallScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
     // code inviting tablets to a dead workshop.
     // A memo: the wall is rebuilt when it is refused, not at every change of
     // the connection (a reconnect must not flash the whole screen).
+    let join = Memo::new(move |_| {
+        session
+            .workshop
+            .with(|w| w.as_ref().map_or(JoinShown::Large, |w| w.join_shown()))
+    });
+    // The item in focus: its label and, for a group, its ideas.
+    let focus = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            let w = w.as_ref()?;
+            let item = w.focus()?;
+            let members: Vec<String> = w.member_texts(item).into_iter().map(String::from).collect();
+            Some((item, w.item_label(item).to_owned(), members))
+        })
+    });
     let refused = Memo::new(move |_| match session.link.get() {
         Link::Refused(refusal) => Some(refusal),
         _ => None,
@@ -43,24 +59,49 @@ pub fn WallScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
         None => {
             let code = code.clone();
             view! {
-                <main class="wall">
+                <main class=move || match join.get() {
+                    JoinShown::Large => "wall",
+                    JoinShown::Small => "wall join-small",
+                    JoinShown::Hidden => "wall join-hidden",
+                }>
                     <div class="wall-main">
                         <header>
                             <h1>{move || session.workshop.with(|w| w.as_ref().map(|w| w.config().setup().title.clone()))}</h1>
                             <p class="question">{move || session.workshop.with(|w| w.as_ref().map(|w| w.config().setup().question.clone()))}</p>
                             <StepHeader session/>
                         </header>
-                        {move || match kind.get() {
-                            Some(kind) => methods::wall_panel(kind, session),
-                            None => view! { <p>{texts(session.lang()).loading}</p> }.into_any(),
-                        }}
+                        // The idea in focus takes the wall while it is discussed;
+                        // the step's panel stays underneath, hidden, so that its
+                        // bars keep their place when the focus is lifted.
+                        {move || focus.get().map(|(item, label, members)| view! {
+                            <section class="focus" data-item=item.to_string() aria-live="polite">
+                                <p class="focus-label">{texts(session.lang()).in_focus}</p>
+                                <p class="focus-text">{label}</p>
+                                {(!members.is_empty()).then(|| view! {
+                                    <ul class="cluster-ideas">{members.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                                })}
+                            </section>
+                        })}
+                        <div class="wall-panel" class:behind-focus=move || focus.with(Option::is_some)>
+                            {move || match kind.get() {
+                                Some(kind) => methods::wall_panel(kind, session),
+                                None => view! { <p>{texts(session.lang()).loading}</p> }.into_any(),
+                            }}
+                        </div>
                     </div>
                     <aside class="wall-side">
-                        <p class="scan">{move || texts(session.lang()).scan_to_join}</p>
-                        {move || view! { <QrCode text=join_link.get() label=texts(lang.get_untracked()).scan_to_join.to_owned()/> }}
-                        <p class="join-label">{move || texts(session.lang()).join_code_label}</p>
-                        <p class="join-code" data-code=code.clone()>{code.clone()}</p>
-                        <p class="join-url">{move || texts(session.lang()).or_go_to} " " {move || join_link.get()}</p>
+                        // Once joining is locked, no invitation to a shut door.
+                        <Show when=move || join.get() != JoinShown::Hidden>
+                            <Show when=move || join.get() == JoinShown::Large>
+                                <p class="scan">{move || texts(session.lang()).scan_to_join}</p>
+                            </Show>
+                            {move || view! { <QrCode text=join_link.get() label=texts(lang.get_untracked()).scan_to_join.to_owned()/> }}
+                            <p class="join-label">{move || texts(session.lang()).join_code_label}</p>
+                            <p class="join-code" data-code=code.clone()>{code.clone()}</p>
+                            <Show when=move || join.get() == JoinShown::Large>
+                                <p class="join-url">{move || texts(session.lang()).or_go_to} " " {move || join_link.get()}</p>
+                            </Show>
+                        </Show>
                         <LinkIndicator session/>
                     </aside>
                 </main>

@@ -1,0 +1,171 @@
+//! The wall as a projector shows it (« A real evening »): the join panel
+//! large at first, small after the first step, gone once joining is locked,
+//! with the console's choice over it; and the idea the facilitator puts in
+//! focus from the console, across the wall. Headless Chromium against a real
+//! server; skipped loudly without Chromium, failing under `CI=true`.
+
+use std::time::Duration;
+
+use ruche_shared::{flow, joining};
+use ruche_tests::TestServer;
+use ruche_tests::browser::{Browser, Window};
+use serde_json::json;
+
+/// The longest a scenario may take.
+const SCENARIO: Duration = Duration::from_secs(180);
+
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The QR code's width on the wall in CSS pixels (0 without one).
+async fn qr_width(wall: &Window) -> f64 {
+    wall.eval("document.querySelector('.wall .qr')?.getBoundingClientRect().width ?? 0")
+        .await
+        .as_f64()
+        .expect("a width")
+}
+
+/// Chooses `value` in the console's `<select>` `css`, as a person would.
+async fn choose(console: &Window, css: &str, value: &str) {
+    console
+        .eval(&format!(
+            "(() => {{ const s = document.querySelector({css:?}); s.value = {value:?}; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true; }})()"
+        ))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_join_panel_shrinks_after_the_first_step_and_goes_when_joining_is_locked() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let mut scene = ruche_tests::scene::Scene::ideation(server.addr, &["Table A"]).await;
+    let created = scene.created.clone();
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    tokio::time::timeout(SCENARIO, async {
+        let wall = browser.window(1920, 1080).await;
+        wall.open(&format!("{base}/#/wall/{}", created.join_code))
+            .await;
+        wall.wait_for(".wall .qr").await;
+        wall.wait_for(".wall .scan").await;
+        let large = qr_width(&wall).await;
+        assert!(large > 250.0, "a QR code for the room to scan: {large}px");
+
+        // After the first step: a corner, no « Scannez pour rejoindre ».
+        scene
+            .facilitator
+            .accepted(flow::GoToStep { step: 1 }.into())
+            .await;
+        wall.wait_until(
+            "document.querySelector('main').classList.contains('join-small')",
+            "document.querySelector('main').className",
+        )
+        .await;
+        let small = qr_width(&wall).await;
+        assert!(
+            small > 60.0 && small < large * 0.7,
+            "{small}px after {large}px"
+        );
+        assert_eq!(
+            wall.eval("document.querySelector('.wall .scan')").await,
+            json!(null)
+        );
+        wall.screenshot("wall-join-small-1080p").await;
+
+        // The console can bring it back large.
+        let console = browser.window(1366, 768).await;
+        console.open(&server.console_url(&created)).await;
+        console.wait_for("#join-panel").await;
+        choose(&console, "#join-panel", "large").await;
+        wall.wait_for(".wall .scan").await;
+        assert!((qr_width(&wall).await - large).abs() < 1.0);
+
+        // Joining locked: no code, no QR code, no invitation.
+        let lock = joining::SetJoiningLocked { locked: true };
+        scene.facilitator.accepted(lock.into()).await;
+        wall.wait_until(
+            "document.querySelector('main').classList.contains('join-hidden')",
+            "document.querySelector('main').className",
+        )
+        .await;
+        assert_eq!(
+            wall.eval(
+                "[document.querySelector('.wall .qr'), document.querySelector('.wall .join-code')]"
+            )
+            .await,
+            json!([null, null])
+        );
+        let page = wall.eval("document.body.innerText").await;
+        assert!(!page.as_str().unwrap().contains("Scannez"), "{page}");
+        wall.check_accessibility("wall (joining locked)").await;
+        wall.screenshot("wall-join-locked-1080p").await;
+        console.close().await;
+        wall.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_puts_one_idea_in_focus_on_the_wall() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let long = "Ouvrir la salle municipale le dimanche aux associations de quartier, avec une clé confiée à un habitant référent";
+    let mut scene = ruche_tests::scene::Scene::ideation(server.addr, &["Table A"]).await;
+    scene.tables[0].submit("Un marché le samedi").await;
+    scene.tables[0].submit(long).await;
+    let created = scene.created.clone();
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    tokio::time::timeout(SCENARIO, async {
+        let wall = browser.window(1024, 768).await;
+        wall.open(&format!("{base}/#/wall/{}", created.join_code)).await;
+        wall.wait_for(".idea-wall").await;
+        let console = browser.window(1366, 768).await;
+        console.open(&server.console_url(&created)).await;
+        console.wait_for("#focus option[value=i1]").await;
+        choose(&console, "#focus", "i1").await;
+
+        wall.wait_for(".focus[data-item=i1]").await;
+        assert_eq!(
+            wall.eval("document.querySelector('.focus-text').innerText").await,
+            json!(long),
+            "the whole idea, not shortened"
+        );
+        assert_eq!(
+            wall.eval("getComputedStyle(document.querySelector('.wall-panel')).display").await,
+            json!("none"),
+            "the focus takes the wall"
+        );
+        // Large enough to read from the back: at least twice the body text.
+        let ratio = wall
+            .eval("parseFloat(getComputedStyle(document.querySelector('.focus-text')).fontSize) / parseFloat(getComputedStyle(document.querySelector('.question')).fontSize)")
+            .await;
+        assert!(ratio.as_f64().unwrap() >= 1.8, "{ratio}");
+        wall.check_accessibility("wall (idea in focus)").await;
+        wall.screenshot("wall-focus-1024x768").await;
+        assert_eq!(
+            console.eval("document.querySelector('#focus').value").await,
+            json!("i1"),
+            "the console shows what is in focus"
+        );
+
+        console.click("#clear-focus").await;
+        wall.wait_until(
+            "document.querySelector('.focus') === null && getComputedStyle(document.querySelector('.wall-panel')).display !== 'none'",
+            "document.querySelector('.wall-main').innerHTML",
+        )
+        .await;
+        console.close().await;
+        wall.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
