@@ -37,6 +37,12 @@ pub fn keywords(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// A key that sorts texts as a French reader expects: case and accents
+/// aside (« École » between « Animation » and « Mairie », not after « Zoo »).
+pub fn sort_key(text: &str) -> String {
+    text.chars().map(fold).collect::<String>().to_lowercase()
+}
+
 /// Removes the accents French uses.
 fn fold(c: char) -> char {
     match c {
@@ -80,6 +86,13 @@ impl Workshop {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_sort_as_a_french_reader_expects() {
+        let mut names = vec!["Mairie", "École", "animation", "Zoo"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, ["animation", "École", "Mairie", "Zoo"]);
+    }
 
     #[test]
     fn keywords_ignore_case_accents_plurals_and_small_words() {

@@ -2,15 +2,29 @@
 //! buttons to merge several into a group, rename or split a group, and hide
 //! an off-topic idea (it works with a trackpad and a keyboard, no dragging).
 //! During divergence the same list lets the facilitator type ideas in and hide one.
+//! Each line says which table wrote it; the list is counted, and sorted by
+//! arrival, by table or alphabetically.
 
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use ruche_shared::methods::{divergence, grouping};
+use ruche_shared::similar::sort_key;
 use ruche_shared::{ClusterId, Command, ItemRef};
 
 use crate::i18n::texts;
 use crate::session::Session;
+
+/// How the facilitator's list is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// As they came (ideas, then groups).
+    Arrival,
+    /// By the table that wrote them.
+    Table,
+    /// Alphabetically.
+    Text,
+}
 
 /// The ideas: add one, hide one; in grouping, select several and merge them,
 /// rename or split a group.
@@ -20,16 +34,38 @@ pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
     let selected = RwSignal::new(BTreeSet::<ItemRef>::new());
     let title = RwSignal::new(String::new());
     let draft = RwSignal::new(String::new());
+    let order = RwSignal::new(Order::Arrival);
     let rows = move || {
         session.workshop.with(|w| {
             let Some(w) = w.as_ref() else {
                 return Vec::new();
+            };
+            let facilitator = texts(session.lang()).by_facilitator;
+            // Who wrote an item: its table, or each table of a group's ideas.
+            let by = |item: ItemRef| {
+                let ideas: Vec<_> = match item {
+                    ItemRef::Idea(id) => w.idea(id).into_iter().collect(),
+                    ItemRef::Cluster(id) => w.cluster(id).map_or_else(Vec::new, |c| {
+                        c.ideas.iter().filter_map(|&i| w.idea(i)).collect()
+                    }),
+                };
+                let mut names: Vec<String> = ideas
+                    .iter()
+                    .map(|idea| match idea.author.and_then(|t| w.table(t)) {
+                        Some(table) => table.name.clone(),
+                        None => facilitator.to_owned(),
+                    })
+                    .collect();
+                names.sort_by_cached_key(|name| sort_key(name));
+                names.dedup();
+                names.join(", ")
             };
             let mut rows: Vec<Row> = w
                 .vote_items()
                 .map(|item| Row {
                     item,
                     label: w.item_label(item).to_owned(),
+                    by: by(item),
                     hidden: false,
                     members: w.member_texts(item).into_iter().map(String::from).collect(),
                 })
@@ -41,11 +77,30 @@ pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
                     .map(|i| Row {
                         item: ItemRef::Idea(i.id),
                         label: i.text.clone(),
+                        by: by(ItemRef::Idea(i.id)),
                         hidden: true,
                         members: Vec::new(),
                     }),
             );
+            match order.get() {
+                Order::Arrival => {}
+                Order::Table => rows.sort_by_cached_key(|row| sort_key(&row.by)),
+                Order::Text => rows.sort_by_cached_key(|row| sort_key(&row.label)),
+            }
             rows
+        })
+    };
+    // Counted as the room sees them: hidden ideas apart.
+    let counts = move || {
+        session.workshop.with(|w| {
+            w.as_ref().map_or((0, 0), |w| {
+                let hidden = w
+                    .all_ideas()
+                    .iter()
+                    .filter(|i| i.hidden && !i.deleted)
+                    .count();
+                (w.vote_items().count(), hidden)
+            })
         })
     };
     let merge = move || {
@@ -64,7 +119,25 @@ pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>{move || if grouping { t().grouping } else { t().ideas_heading }}</h2>
+            <h2 data-count=move || counts().0>
+                {move || if grouping { t().grouping } else { t().ideas_heading }}
+                {move || match counts() {
+                    (shown, 0) => format!(" ({shown})"),
+                    (shown, hidden) => format!(" ({shown} · {hidden} {})", t().hidden_count),
+                }}
+            </h2>
+            <div class="row list-order">
+                <label for="idea-order">{move || t().sort_by}</label>
+                <select id="idea-order" on:change=move |ev| order.set(match event_target_value(&ev).as_str() {
+                    "table" => Order::Table,
+                    "text" => Order::Text,
+                    _ => Order::Arrival,
+                })>
+                    <option value="arrival">{move || t().sort_arrival}</option>
+                    <option value="table">{move || t().sort_table}</option>
+                    <option value="text">{move || t().sort_text}</option>
+                </select>
+            </div>
             {(!grouping).then(|| view! {
                 <form class="row" on:submit=move |ev| {
                     ev.prevent_default();
@@ -101,6 +174,8 @@ pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
 struct Row {
     item: ItemRef,
     label: String,
+    /// The table(s) that wrote it.
+    by: String,
     hidden: bool,
     members: Vec<String>,
 }
@@ -142,6 +217,7 @@ fn ItemRow(
                 {row.label.clone()}
                 {row.hidden.then(|| view! { <span class="badge">{t.hidden}</span> })}
             </label>
+            <span class="idea-author">{row.by.clone()}</span>
             <span class="idea-actions">{actions}</span>
             {(!row.members.is_empty()).then(|| view! {
                 <ul class="cluster-ideas">{row.members.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul>

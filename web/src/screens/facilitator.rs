@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 use ruche_shared::protocol::Auth;
-use ruche_shared::{Command, Lang};
+use ruche_shared::{Command, Lang, StepKind};
 
 use crate::i18n::{self, texts};
 use crate::methods::results_views;
@@ -117,7 +117,6 @@ fn Console(session: Session) -> impl IntoView {
         <div class="console">
             <div class="console-main">
                 <StepControls session/>
-                <super::wall_controls::WallControls session/>
                 {move || kind.get().map(|kind| methods::console_panel(kind, session))}
                 <LocalResults session/>
                 <super::synthesis_notes::SynthesisNotes session/>
@@ -126,6 +125,7 @@ fn Console(session: Session) -> impl IntoView {
             <aside class="console-side">
                 <h2>{move || t().tables}</h2>
                 <TableList session/>
+                <super::wall_controls::WallControls session/>
             </aside>
         </div>
     }
@@ -287,8 +287,6 @@ fn StepControls(session: Session) -> impl IntoView {
                         session.send(Command::GoToStep(flow::GoToStep { step: current() + 1 }));
                     }
                 }>{move || t().next}</button>
-            </div>
-            <div class="actions">
                 <Show when=move || !flag(|w| w.is_step_open())
                     fallback=move || view! {
                         <button id="close-step" class="danger" on:click=move |_| { session.send(Command::CloseStep(flow::CloseStep {})); }>{move || t().close_step}</button>
@@ -329,9 +327,27 @@ fn TableList(session: Session) -> impl IntoView {
         if participation.tables.is_empty() {
             return Some(view! { <p class="muted">{t().no_tables_yet}</p> }.into_any());
         }
+        // Only the columns this workshop's steps fill: an evaluation has
+        // no ideas or points to count.
+        let has = |kind: StepKind| {
+            session.workshop.with(|w| {
+                w.as_ref()
+                    .is_some_and(|w| w.config().steps().iter().any(|s| s.kind() == kind))
+            })
+        };
+        let (ideas, points, scores) = (
+            has(StepKind::Divergence),
+            has(StepKind::BudgetVote),
+            has(StepKind::Scoring),
+        );
         Some(view! {
             <table class="tables">
-                <thead><tr><th scope="col">{t().tables}</th><th scope="col">{t().connection}</th><th scope="col">{t().ideas}</th><th scope="col">{t().points_spent}</th><th scope="col">{t().scores_given}</th></tr></thead>
+                <thead><tr>
+                    <th scope="col">{t().tables}</th><th scope="col">{t().connection}</th>
+                    {ideas.then(|| view! { <th scope="col">{t().ideas}</th> })}
+                    {points.then(|| view! { <th scope="col">{t().points_spent}</th> })}
+                    {scores.then(|| view! { <th scope="col">{t().scores_given}</th> })}
+                </tr></thead>
                 <tbody>
                     {participation.tables.into_iter().map(|p| view! {
                         <tr data-table=p.table.0>
@@ -345,9 +361,9 @@ fn TableList(session: Session) -> impl IntoView {
                                     </td>
                                 }
                             }}
-                            <td>{p.ideas}</td>
-                            <td class:done=p.vote_done>{p.points_spent.map(|s| s.to_string()).unwrap_or("–".into())}</td>
-                            <td>{if p.scores_expected > 0 { format!("{}/{}", p.scores_given, p.scores_expected) } else { "–".into() }}</td>
+                            {ideas.then(|| view! { <td>{p.ideas}</td> })}
+                            {points.then(|| view! { <td class:done=p.vote_done>{p.points_spent.map(|s| s.to_string()).unwrap_or("–".into())}</td> })}
+                            {scores.then(|| view! { <td>{if p.scores_expected > 0 { format!("{}/{}", p.scores_given, p.scores_expected) } else { "–".into() }}</td> })}
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -56,6 +56,7 @@ pub fn WallControls(session: Session) -> impl IntoView {
                     <option value="large" selected=move || wall.get().0 == JoinPanel::Large>{move || t().join_panel_large}</option>
                     <option value="small" selected=move || wall.get().0 == JoinPanel::Small>{move || t().join_panel_small}</option>
                 </select>
+                <p class="muted hint">{move || t().join_panel_hint}</p>
             </div>
             <div class="row">
                 <label for="focus">{move || t().focus_label}</label>

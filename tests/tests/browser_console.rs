@@ -1,0 +1,165 @@
+//! The facilitator's console on a laptop (« A real evening »): the width
+//! used, which table wrote each idea, the ideas counted and sorted, and the
+//! tables' columns limited to what the workshop's steps fill. Headless
+//! Chromium against a real server; skipped loudly without Chromium, failing
+//! under `CI=true`.
+
+use std::time::Duration;
+
+use ruche_tests::TestServer;
+use ruche_tests::browser::{Browser, Window};
+use serde_json::{Value, json};
+
+/// The longest a scenario may take.
+const SCENARIO: Duration = Duration::from_secs(180);
+
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The console's idea list, in order: `[text, author]` per line.
+async fn idea_lines(console: &Window) -> Value {
+    console
+        .eval("[...document.querySelectorAll('.facilitator-ideas > li.idea')].map(li => [li.querySelector('.idea-text').innerText.trim(), li.querySelector('.idea-author').innerText])")
+        .await
+}
+
+/// The console's tables' column headings.
+async fn table_columns(console: &Window) -> Value {
+    console
+        .eval("[...document.querySelectorAll('.tables thead th')].map(th => th.innerText)")
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_names_each_ideas_table_counts_and_sorts_them() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let mut scene = ruche_tests::scene::Scene::ideation(server.addr, &["Mairie", "École"]).await;
+    scene.tables[1].submit("Vélos partagés").await;
+    scene.tables[0].submit("Marché du samedi").await;
+    scene.facilitator.submit("Accueil des nouveaux").await;
+    scene.tables[1].submit("Atelier réparation").await;
+    let created = scene.created.clone();
+    tokio::time::timeout(SCENARIO, async {
+        let console = browser.window(1366, 768).await;
+        console.open(&server.console_url(&created)).await;
+        console
+            .wait_until(
+                "document.querySelectorAll('.facilitator-ideas > li.idea').length === 4",
+                "document.querySelector('.facilitator-ideas')?.innerText",
+            )
+            .await;
+        assert_eq!(
+            idea_lines(&console).await,
+            json!([
+                ["Vélos partagés", "École"],
+                ["Marché du samedi", "Mairie"],
+                ["Accueil des nouveaux", "Animation"],
+                ["Atelier réparation", "École"]
+            ])
+        );
+        let heading = console.eval("document.querySelector('.facilitator-ideas').closest('section').querySelector('h2').dataset.count").await;
+        assert_eq!(heading, json!("4"));
+
+        console
+            .eval("(() => { const s = document.querySelector('#idea-order'); s.value = 'table'; s.dispatchEvent(new Event('change', { bubbles: true })); return true; })()")
+            .await;
+        console
+            .wait_until(
+                "document.querySelector('.facilitator-ideas .idea-author').innerText === 'Animation'",
+                "document.querySelector('.facilitator-ideas').innerText",
+            )
+            .await;
+        let authors: Vec<String> = idea_lines(&console)
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|line| line[1].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(authors, ["Animation", "École", "École", "Mairie"]);
+
+        console
+            .eval("(() => { const s = document.querySelector('#idea-order'); s.value = 'text'; s.dispatchEvent(new Event('change', { bubbles: true })); return true; })()")
+            .await;
+        console
+            .wait_until(
+                "document.querySelector('.facilitator-ideas .idea-text').innerText.trim() === 'Accueil des nouveaux'",
+                "document.querySelector('.facilitator-ideas').innerText",
+            )
+            .await;
+        let texts: Vec<String> = idea_lines(&console)
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|line| line[0].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(texts, ["Accueil des nouveaux", "Atelier réparation", "Marché du samedi", "Vélos partagés"]);
+
+        // The laptop's width is used: the ideas and the tables side by side,
+        // the page wider than the old 1,100 px column.
+        let widths = console
+            .eval("[document.querySelector('main').getBoundingClientRect().width, document.querySelector('.console-side').getBoundingClientRect().left > document.querySelector('.console-main').getBoundingClientRect().right]")
+            .await;
+        assert!(widths[0].as_f64().unwrap() > 1200.0, "{widths}");
+        assert_eq!(widths[1], json!(true));
+        // An ideation counts ideas and points, not scores.
+        let columns = table_columns(&console).await;
+        let columns = columns.to_string().to_lowercase();
+        assert!(columns.contains("idées") && !columns.contains("notes"), "{columns}");
+        console.check_accessibility("console (ideas by table)").await;
+        console.screenshot("console-ideas-1366x768").await;
+        console.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_evaluations_console_has_no_idea_or_point_columns() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({
+            "template": "evaluation",
+            "title": "Accueil",
+            "question": "Quelles actions ?",
+            "items": ["Cours de français", "Parrainage"],
+        }))
+        .await;
+    let _table = ruche_tests::Client::join(server.addr, &created.join_code, "Table A").await;
+    tokio::time::timeout(SCENARIO, async {
+        let console = browser.window(1366, 768).await;
+        console.open(&server.console_url(&created)).await;
+        console.wait_for(".tables thead").await;
+        let columns = table_columns(&console).await;
+        let columns: Vec<&str> = columns
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(columns.len(), 3, "{columns:?}");
+        assert!(
+            columns.iter().any(|c| c.to_lowercase().contains("notes")),
+            "{columns:?}"
+        );
+        assert!(
+            !columns
+                .iter()
+                .any(|c| c.to_lowercase().contains("idées") || c.to_lowercase().contains("points")),
+            "{columns:?}"
+        );
+        console.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
