@@ -169,3 +169,57 @@ async fn the_console_puts_one_idea_in_focus_on_the_wall() {
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ideas_that_overflow_the_wall_are_paged_through() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let mut scene = ruche_tests::scene::Scene::ideation(server.addr, &[]).await;
+    for n in 1..=40 {
+        scene
+            .facilitator
+            .submit(&format!("Idée numéro {n} pour la salle municipale"))
+            .await;
+    }
+    let created = scene.created.clone();
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    tokio::time::timeout(SCENARIO, async {
+        let wall = browser.window(1024, 768).await;
+        wall.open(&format!("{base}/#/wall/{}", created.join_code)).await;
+        wall.wait_until(
+            "document.querySelectorAll('.idea-card').length === 40",
+            "document.querySelectorAll('.idea-card').length",
+        )
+        .await;
+        // Within a page's time the wall has counted its pages and turned one.
+        wall.wait_until(
+            "document.querySelector('.wall-panel').dataset.page === '2' && document.querySelector('.wall-panel').scrollTop > 0",
+            "[document.querySelector('.wall-panel').dataset.page, document.querySelector('.wall-panel').dataset.pages, document.querySelector('.wall-panel').scrollTop]",
+        )
+        .await;
+        let pages: u32 = wall
+            .eval("document.querySelector('.wall-panel').dataset.pages")
+            .await
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(pages >= 2, "{pages} pages");
+        let shown = wall.eval("document.querySelector('.wall .pages').innerText").await;
+        assert_eq!(shown, json!(format!("2 / {pages}")));
+        // Nothing of the page sticks out of the projector.
+        let bottom = wall
+            .eval("document.querySelector('.wall-panel').getBoundingClientRect().bottom <= innerHeight")
+            .await;
+        assert_eq!(bottom, json!(true));
+        wall.screenshot("wall-paged-1024x768").await;
+        wall.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}

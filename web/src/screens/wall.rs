@@ -3,6 +3,9 @@
 //! locked), the ideas arriving live, then the live results, and the idea
 //! the facilitator puts in focus. Nothing to click: it follows the facilitator.
 
+use std::time::Duration;
+
+use leptos::html::Div;
 use leptos::prelude::*;
 use ruche_shared::Lang;
 use ruche_shared::protocol::Auth;
@@ -14,6 +17,52 @@ use crate::session::{Link, Session};
 use crate::widgets::{LinkIndicator, QrCode, StepHeader};
 use crate::{browser, methods};
 use ruche_shared::api::route::Route;
+
+/// How long the wall shows each page when the ideas or bars do not fit.
+const PAGE_SECONDS: u64 = 8;
+
+/// The step's panel, paged when it overflows the projector: every
+/// [`PAGE_SECONDS`] it scrolls on by most of a screen (the last line of one
+/// page opens the next, so no idea is only ever seen cut), then back to the
+/// top, with « 2 / 3 » in the corner. Nothing moves when all fits.
+#[component]
+fn PagedPanel(focused: Signal<bool>, children: Children) -> impl IntoView {
+    let panel = NodeRef::<Div>::new();
+    let page = RwSignal::new((0_i32, 1_i32));
+    let turn = set_interval_with_handle(
+        move || {
+            let Some(panel) = panel.get_untracked() else {
+                return;
+            };
+            let (height, total) = (panel.client_height(), panel.scroll_height());
+            let step = height * 9 / 10;
+            let count = if step > 0 && total > height {
+                (total - height + step - 1) / step + 1
+            } else {
+                1
+            };
+            let next = (page.get_untracked().0 + 1) % count;
+            panel.set_scroll_top(next * step);
+            page.set((next, count));
+        },
+        Duration::from_secs(PAGE_SECONDS),
+    );
+    on_cleanup(move || {
+        if let Ok(handle) = turn {
+            handle.clear();
+        }
+    });
+    view! {
+        <div class="wall-panel" node_ref=panel class:behind-focus=move || focused.get()
+            data-page=move || page.get().0 + 1 data-pages=move || page.get().1>
+            {children()}
+        </div>
+        {move || (page.get().1 > 1).then(|| {
+            let (current, count) = page.get();
+            view! { <p class="pages" aria-hidden="true">{format!("{} / {count}", current + 1)}</p> }
+        })}
+    }
+}
 
 /// The wall of the workshop with join code `code`.
 #[component]
@@ -82,12 +131,12 @@ pub fn WallScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
                                 })}
                             </section>
                         })}
-                        <div class="wall-panel" class:behind-focus=move || focus.with(Option::is_some)>
+                        <PagedPanel focused=Signal::derive(move || focus.with(Option::is_some))>
                             {move || match kind.get() {
                                 Some(kind) => methods::wall_panel(kind, session),
                                 None => view! { <p>{texts(session.lang()).loading}</p> }.into_any(),
                             }}
-                        </div>
+                        </PagedPanel>
                     </div>
                     <aside class="wall-side">
                         // Once joining is locked, no invitation to a shut door.
