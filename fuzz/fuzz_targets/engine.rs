@@ -67,7 +67,7 @@ fn text(u: &mut Unstructured) -> Result<String> {
 }
 
 fn command(u: &mut Unstructured) -> Result<Command> {
-    Ok(match u.int_in_range(0..=17)? {
+    Ok(match u.int_in_range(0..=18)? {
         0 => Command::JoinTable(joining::JoinTable { name: text(u)? }),
         1 => Command::SubmitIdea(divergence::SubmitIdea { text: text(u)? }),
         2 => Command::EditIdea(divergence::EditIdea {
@@ -126,6 +126,9 @@ fn command(u: &mut Unstructured) -> Result<Command> {
         15 => Command::SetNotes(ruche_shared::notes::SetNotes {
             place: text(u)?,
             conclusions: text(u)?,
+        }),
+        17 => Command::AcceptIdea(ruche_shared::methods::divergence::AcceptIdea {
+            idea: IdeaId(u.int_in_range(0..=8)?),
         }),
         16 => Command::SetWall(ruche_shared::wall::SetWall {
             join_panel: ruche_shared::wall::JoinPanel::Small,

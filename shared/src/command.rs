@@ -88,6 +88,8 @@ commands! {
     EditIdea(divergence::EditIdea) = "edit_idea",
     /// Withdraw one of the table's ideas.
     DeleteIdea(divergence::DeleteIdea) = "delete_idea",
+    /// Accept an idea waiting in a moderated divergence.
+    AcceptIdea(divergence::AcceptIdea) = "accept_idea",
     /// Merge items into a cluster.
     MergeItems(grouping::MergeItems) = "merge_items",
     /// Retitle a cluster.

@@ -83,6 +83,10 @@ events! {
     IdeaEdited(divergence::IdeaEdited) = "idea_edited",
     /// An idea was withdrawn by its table.
     IdeaDeleted(divergence::IdeaDeleted) = "idea_deleted",
+    /// A pending idea's text, for its table and the facilitator.
+    PendingIdeaText(divergence::PendingIdeaText) = "pending_idea_text",
+    /// A pending idea was accepted.
+    IdeaAccepted(divergence::IdeaAccepted) = "idea_accepted",
     /// An idea was hidden or shown again.
     IdeaHiddenChanged(grouping::IdeaHiddenChanged) = "idea_hidden_changed",
     /// A cluster was formed.

@@ -59,6 +59,7 @@ impl Template {
         let ideation = [
             StepConfig::Divergence(divergence::Config {
                 max_idea_chars: DEFAULT_MAX_IDEA_CHARS,
+                moderated: false,
             }),
             StepConfig::Grouping(grouping::Config {}),
             StepConfig::BudgetVote(budget_vote::Config {

@@ -119,6 +119,8 @@ pub enum RuleViolation {
     NameTaken,
     /// A table may change only its own ideas.
     NotYourIdea,
+    /// Only an idea waiting for the facilitator can be accepted.
+    IdeaNotPending,
     /// An idea inside a cluster cannot be hidden or deleted: split the cluster first.
     IdeaInCluster,
     /// An item that already has points cannot be merged, split or deleted.
@@ -170,6 +172,7 @@ impl RuleViolation {
             RuleViolation::JoiningLocked => "joining_locked",
             RuleViolation::NameTaken => "name_taken",
             RuleViolation::NotYourIdea => "not_your_idea",
+            RuleViolation::IdeaNotPending => "idea_not_pending",
             RuleViolation::IdeaInCluster => "idea_in_cluster",
             RuleViolation::ItemHasVotes { .. } => "item_has_votes",
             RuleViolation::TooFewItems => "too_few_items",
@@ -256,6 +259,7 @@ impl RuleViolation {
                 "Another table already has this name.".to_owned(),
             ),
             V::NotYourIdea => divergence::texts::not_your_idea(lang),
+            V::IdeaNotPending => divergence::texts::idea_not_pending(lang),
             V::IdeaInCluster => grouping::texts::idea_in_cluster(lang),
             V::ItemHasVotes { .. } => grouping::texts::item_has_votes(lang),
             V::TooFewItems => grouping::texts::too_few_items(lang),

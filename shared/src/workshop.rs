@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::command::Role;
 use crate::config::{StepConfig, WorkshopConfig};
 use crate::event::Event;
 use crate::ids::{ClusterId, IdeaId, ItemRef, TableId};
@@ -40,12 +41,27 @@ pub struct Idea {
     pub deleted: bool,
     /// The cluster it belongs to, if any.
     pub cluster: Option<ClusterId>,
+    /// Waiting for the facilitator to accept it (a moderated divergence):
+    /// only its table and the facilitator see it until then.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pending: bool,
 }
 
 impl Idea {
-    /// Whether the idea still takes part (not deleted or hidden).
+    /// Whether the idea takes part (not deleted or hidden, nor waiting for
+    /// the facilitator to accept it).
     pub fn is_live(&self) -> bool {
-        !self.deleted && !self.hidden
+        !self.deleted && !self.hidden && !self.pending
+    }
+
+    /// Whether `role` may not read this idea's text: a hidden idea is the
+    /// facilitator's alone, a pending one its table's and the facilitator's.
+    pub fn is_withheld_from(&self, role: Role) -> bool {
+        match role {
+            Role::Facilitator => false,
+            Role::Table(table) if self.author == Some(table) => self.hidden,
+            _ => self.hidden || self.pending,
+        }
     }
 }
 
@@ -339,7 +355,7 @@ impl Workshop {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::command::{Command, Role};
+    use crate::command::Command;
     use crate::methods::{budget_vote, divergence, grouping, scoring};
     use crate::templates::Template;
     use crate::{flow, joining};
@@ -456,6 +472,7 @@ mod tests {
             author: Some(TableId(7)),
             text: "x".into(),
             at_ms: 0,
+            pending: false,
         })]);
     }
 

@@ -10,7 +10,7 @@
 //!
 //! Cases: 10,000 by default; set `PROPTEST_CASES` for more.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use ruche_shared::config::{ScoringItemsSource, StepConfig};
@@ -28,10 +28,14 @@ const DOT_STEP: usize = 4;
 
 /// The chained workshop (divergence 0, grouping 1, vote 2, scoring 3 of the
 /// vote's top 3, dot vote 4, results 5), with a small budget and two dots per
-/// seat so that they run out often.
+/// seat so that they run out often. The runs that allow self-votes also
+/// moderate the divergence (tables' ideas wait to be accepted).
 fn config(allow_self_vote: bool) -> WorkshopConfig {
     let mut setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
-    setup.steps[0] = StepConfig::Divergence(divergence::Config { max_idea_chars: 12 });
+    setup.steps[0] = StepConfig::Divergence(divergence::Config {
+        max_idea_chars: 12,
+        moderated: allow_self_vote,
+    });
     setup.steps[2] = StepConfig::BudgetVote(budget_vote::Config {
         budget: BUDGET,
         cap_per_item: CAP,
@@ -84,6 +88,7 @@ fn command() -> impl Strategy<Value = Command> {
         4 => text().prop_map(|text| Command::SubmitIdea(divergence::SubmitIdea { text })),
         1 => ((0..8_u32), text()).prop_map(|(i, text)| Command::EditIdea(divergence::EditIdea { idea: IdeaId(i), text })),
         1 => (0..8_u32).prop_map(|i| Command::DeleteIdea(divergence::DeleteIdea { idea: IdeaId(i) })),
+        3 => (0..8_u32).prop_map(|i| Command::AcceptIdea(divergence::AcceptIdea { idea: IdeaId(i) })),
         2 => (prop::collection::vec(item(), 0..4), prop::option::of(text()))
             .prop_map(|(items, title)| Command::MergeItems(grouping::MergeItems { items, title })),
         1 => ((0..4_u32), text()).prop_map(|(c, title)| Command::RenameCluster(grouping::RenameCluster { cluster: ClusterId(c), title })),
@@ -116,14 +121,30 @@ struct Model {
     scores: BTreeMap<(TableId, u8, u32, u32), u8>,
     scoring_items: Option<usize>,
     dots: BTreeMap<(TableId, u8, ItemRef), u32>,
+    /// Ideas waiting for the facilitator (a moderated divergence).
+    pending: BTreeSet<IdeaId>,
 }
 
 impl Model {
     fn observe(&mut self, event: &Event) {
         match event {
             Event::TableJoined(joining::TableJoined { .. }) => self.tables += 1,
-            Event::IdeaSubmitted(divergence::IdeaSubmitted { author, .. }) => {
+            Event::IdeaSubmitted(divergence::IdeaSubmitted {
+                idea,
+                author,
+                pending,
+                ..
+            }) => {
+                if *pending {
+                    self.pending.insert(*idea);
+                }
                 self.ideas.push((*author, true, None))
+            }
+            Event::PendingIdeaText(divergence::PendingIdeaText { idea, .. }) => {
+                assert!(self.pending.contains(idea), "text for a pending idea only");
+            }
+            Event::IdeaAccepted(divergence::IdeaAccepted { idea, .. }) => {
+                assert!(self.pending.remove(idea), "only a pending idea is accepted");
             }
             Event::IdeaDeleted(divergence::IdeaDeleted { idea }) => {
                 self.ideas[idea.index()].1 = false
@@ -205,7 +226,7 @@ impl Model {
             ItemRef::Idea(i) => self
                 .ideas
                 .get(i.index())
-                .is_some_and(|(_, live, c)| *live && c.is_none()),
+                .is_some_and(|(_, live, c)| *live && c.is_none() && !self.pending.contains(&i)),
             ItemRef::Cluster(c) => self
                 .clusters
                 .get(c.index())

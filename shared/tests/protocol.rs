@@ -36,6 +36,7 @@ fn commands() -> Vec<Command> {
             text: "Prêter la salle le samedi".into(),
         }),
         Command::DeleteIdea(divergence::DeleteIdea { idea: IdeaId(3) }),
+        Command::AcceptIdea(divergence::AcceptIdea { idea: IdeaId(5) }),
         Command::MergeItems(grouping::MergeItems {
             items: vec![ItemRef::Idea(IdeaId(0)), ItemRef::Idea(IdeaId(3))],
             title: Some("Associations le week-end".into()),
@@ -88,6 +89,7 @@ fn commands() -> Vec<Command> {
             | Command::SubmitIdea(divergence::SubmitIdea { .. })
             | Command::EditIdea(divergence::EditIdea { .. })
             | Command::DeleteIdea(divergence::DeleteIdea { .. })
+            | Command::AcceptIdea(divergence::AcceptIdea { .. })
             | Command::MergeItems(grouping::MergeItems { .. })
             | Command::RenameCluster(grouping::RenameCluster { .. })
             | Command::SplitCluster(grouping::SplitCluster { .. })
@@ -119,6 +121,7 @@ fn events() -> Vec<Event> {
             author: Some(TableId(0)),
             text: "Ouvrir la salle aux associations le week-end".into(),
             at_ms: 1_764_288_000_000,
+            pending: false,
         }),
         Event::IdeaEdited(divergence::IdeaEdited {
             idea: IdeaId(3),
@@ -186,6 +189,23 @@ fn events() -> Vec<Event> {
             join_panel: wall::JoinPanel::Small,
             focus: Some(ItemRef::Cluster(ClusterId(0))),
         }),
+        // Moderation: a pending idea, its text for its table, its acceptance.
+        Event::IdeaSubmitted(divergence::IdeaSubmitted {
+            idea: IdeaId(5),
+            author: Some(TableId(1)),
+            text: String::new(),
+            at_ms: 1_764_288_060_000,
+            pending: true,
+        }),
+        Event::PendingIdeaText(divergence::PendingIdeaText {
+            idea: IdeaId(5),
+            table: TableId(1),
+            text: "Un café des habitants le jeudi".into(),
+        }),
+        Event::IdeaAccepted(divergence::IdeaAccepted {
+            idea: IdeaId(5),
+            text: "Un café des habitants le jeudi".into(),
+        }),
     ];
     for e in &all {
         match e {
@@ -193,6 +213,8 @@ fn events() -> Vec<Event> {
             | Event::IdeaSubmitted(divergence::IdeaSubmitted { .. })
             | Event::IdeaEdited(divergence::IdeaEdited { .. })
             | Event::IdeaDeleted(divergence::IdeaDeleted { .. })
+            | Event::PendingIdeaText(divergence::PendingIdeaText { .. })
+            | Event::IdeaAccepted(divergence::IdeaAccepted { .. })
             | Event::IdeaHiddenChanged(grouping::IdeaHiddenChanged { .. })
             | Event::ClusterFormed(grouping::ClusterFormed { .. })
             | Event::ClusterRenamed(grouping::ClusterRenamed { .. })

@@ -1030,6 +1030,7 @@ fn one_of_each() -> Vec<RuleViolation> {
         V::JoiningLocked,
         V::NameTaken,
         V::NotYourIdea,
+        V::IdeaNotPending,
         V::IdeaInCluster,
         V::ItemHasVotes {
             item: idea(IdeaId(1)),
@@ -1069,6 +1070,7 @@ fn one_of_each() -> Vec<RuleViolation> {
             | V::JoiningLocked
             | V::NameTaken
             | V::NotYourIdea
+            | V::IdeaNotPending
             | V::IdeaInCluster
             | V::ItemHasVotes { .. }
             | V::TooFewItems
@@ -1124,4 +1126,68 @@ fn a_workshop_round_trips_through_json() {
     let json = serde_json::to_string(&room.workshop).unwrap();
     let back: Workshop = serde_json::from_str(&json).unwrap();
     assert_eq!(back, room.workshop);
+}
+
+// ---- moderation ----
+
+#[test]
+fn in_a_moderated_divergence_a_tables_idea_waits_for_the_facilitator() {
+    let mut setup = Template::Ideation.setup("Salle", "Comment ?", vec![], vec![]);
+    setup.steps[0] = StepConfig::Divergence(divergence::Config {
+        moderated: true,
+        ..divergence::Config::default()
+    });
+    let mut room = Room::new(setup);
+    let (a, b) = (room.join("A"), room.join("B"));
+    room.go_and_open(0);
+    let waiting = room.idea(a, "Un café des habitants");
+    let typed = room.facilitator(Command::SubmitIdea(divergence::SubmitIdea {
+        text: "Une navette".into(),
+    }));
+    let w = &room.workshop;
+    assert!(w.idea(waiting).unwrap().pending, "a table's idea waits");
+    assert!(
+        !w.is_vote_item(idea(waiting)),
+        "not on the wall nor in votes"
+    );
+    assert!(
+        matches!(typed.as_slice(), [Event::IdeaSubmitted(s)] if !s.pending),
+        "the facilitator's own ideas do not wait"
+    );
+    // Its table reads it, the other table and the wall do not.
+    let text_for = |w: &Workshop, role| w.view_for(role).ideas[waiting.index()].text.clone();
+    assert_eq!(text_for(w, Role::Table(a)), "Un café des habitants");
+    assert_eq!(text_for(w, Role::Table(b)), "");
+    assert_eq!(text_for(w, Role::Wall), "");
+    // Rewritten while it waits: still for its table alone.
+    let edited = room.table(
+        a,
+        Command::EditIdea(divergence::EditIdea {
+            idea: waiting,
+            text: "Un café des habitants le jeudi".into(),
+        }),
+    );
+    assert!(matches!(edited.as_slice(), [Event::PendingIdeaText(p)] if p.table == a));
+    room.refused(
+        Role::Table(a),
+        Command::AcceptIdea(divergence::AcceptIdea { idea: waiting }),
+        "not_allowed_for_role",
+    );
+    let accepted = room.facilitator(Command::AcceptIdea(divergence::AcceptIdea {
+        idea: waiting,
+    }));
+    assert!(matches!(
+        accepted.as_slice(),
+        [Event::IdeaAccepted(e)] if e.text == "Un café des habitants le jeudi"
+    ));
+    assert!(room.workshop.is_vote_item(idea(waiting)));
+    assert_eq!(
+        text_for(&room.workshop, Role::Wall),
+        "Un café des habitants le jeudi"
+    );
+    room.refused(
+        Role::Facilitator,
+        Command::AcceptIdea(divergence::AcceptIdea { idea: waiting }),
+        "idea_not_pending",
+    );
 }

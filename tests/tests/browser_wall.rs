@@ -223,3 +223,63 @@ async fn ideas_that_overflow_the_wall_are_paged_through() {
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_moderation_an_idea_reaches_the_wall_once_the_facilitator_accepts_it() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({
+            "template": "ideation",
+            "title": "Salle",
+            "question": "Comment ?",
+            "moderated": true,
+        }))
+        .await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    tokio::time::timeout(SCENARIO, async {
+        let mut facilitator = ruche_tests::Client::facilitator(server.addr, &created).await;
+        facilitator.open_step().await;
+        let wall = browser.window(1280, 720).await;
+        wall.open(&format!("{base}/#/wall/{}", created.join_code)).await;
+        wall.wait_for(".idea-wall").await;
+        let tablet = browser.window(1024, 768).await;
+        tablet.join_table(base, &created.join_code, "Table A").await;
+        tablet.type_into("#idea-text", "Un café des habitants le jeudi").await;
+        tablet.click("#submit-idea").await;
+        tablet.wait_for(".ideas.own .idea.pending .pending-badge").await;
+
+        let console = browser.window(1366, 768).await;
+        console.open(&server.console_url(&created)).await;
+        console.wait_for("li.idea.pending button.accept").await;
+        // Still off the wall while it waits.
+        assert_eq!(wall.eval("document.querySelectorAll('.idea-card').length").await, json!(0));
+        let page = wall.eval("document.body.innerText").await;
+        assert!(!page.as_str().unwrap().contains("café"), "{page}");
+        console.screenshot("console-moderation").await;
+        console.check_accessibility("console (an idea waiting)").await;
+
+        console.click("li.idea.pending button.accept").await;
+        wall.wait_until(
+            "[...document.querySelectorAll('.idea-card')].some(c => c.innerText.includes('café des habitants'))",
+            "document.querySelector('.idea-wall').innerText",
+        )
+        .await;
+        tablet
+            .wait_until(
+                "document.querySelector('.ideas.own .pending-badge') === null",
+                "document.querySelector('.ideas.own').innerHTML",
+            )
+            .await;
+        console.close().await;
+        tablet.close().await;
+        wall.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}

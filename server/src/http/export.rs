@@ -134,7 +134,7 @@ pub struct ExportIdea {
     pub author: Option<String>,
     /// Text.
     pub text: String,
-    /// Hidden by the facilitator.
+    /// Hidden by the facilitator, or never accepted (a moderated divergence).
     pub hidden: bool,
     /// Its cluster, if any.
     pub cluster: Option<ItemRef>,
@@ -231,7 +231,9 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
                 item: ItemRef::Idea(idea.id),
                 author: idea.author.map(table_name),
                 text: idea.text.clone(),
-                hidden: idea.hidden,
+                // Never accepted (a moderated divergence) is set aside too:
+                // the room never saw it.
+                hidden: idea.hidden || idea.pending,
                 cluster: idea.cluster.map(ItemRef::Cluster),
             })
             .collect(),

@@ -78,6 +78,10 @@ pub struct CreateWorkshop {
     /// Seats per table (default 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<u8>,
+    /// Whether tables' ideas wait for the facilitator before the wall shows
+    /// them (default no).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderated: Option<bool>,
 }
 
 impl CreateWorkshop {
@@ -119,6 +123,9 @@ impl CreateWorkshop {
             setup.seats = seats;
         }
         for step in &mut setup.steps {
+            if let StepConfig::Divergence(divergence) = step {
+                divergence.moderated = self.moderated.unwrap_or(divergence.moderated);
+            }
             if let StepConfig::BudgetVote(budget_vote::Config {
                 budget,
                 cap_per_item,

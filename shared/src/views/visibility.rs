@@ -67,6 +67,12 @@ mod tests {
         let mut setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
         let dots = crate::StepConfig::DotVote(dot_vote::Config::default());
         setup.steps.insert(4, dots);
+        // A moderated divergence at the end: a pending idea, then accepted.
+        let moderated = divergence::Config {
+            moderated: true,
+            ..divergence::Config::default()
+        };
+        setup.steps.push(crate::StepConfig::Divergence(moderated));
         let mut w = Workshop::new(WorkshopConfig::new(setup).unwrap());
         let mut log = Vec::new();
         let mut run = |w: &mut Workshop, role, c: Command| {
@@ -233,6 +239,25 @@ mod tests {
             focus: Some(ItemRef::Idea(IdeaId(1))),
         };
         run(&mut w, f, Command::SetWall(wall));
+        let last = w.config().steps().len() - 1;
+        run(&mut w, f, Command::GoToStep(flow::GoToStep { step: last }));
+        run(
+            &mut w,
+            f,
+            Command::OpenStep(flow::OpenStep {
+                duration_secs: None,
+            }),
+        );
+        let waiting = divergence::SubmitIdea {
+            text: "idée en attente".into(),
+        };
+        run(&mut w, a, Command::SubmitIdea(waiting));
+        let idea = IdeaId(w.all_ideas().len() as u32 - 1);
+        run(
+            &mut w,
+            f,
+            Command::AcceptIdea(divergence::AcceptIdea { idea }),
+        );
         (w, log)
     }
 

@@ -151,6 +151,7 @@ impl Workshop {
         let ideas = ideas
             .iter()
             .map(|idea| {
+                let withheld = idea.is_withheld_from(role);
                 let Idea {
                     id,
                     author,
@@ -159,8 +160,8 @@ impl Workshop {
                     hidden,
                     deleted,
                     cluster,
+                    pending,
                 } = idea;
-                let withheld = *hidden && role != Role::Facilitator;
                 Idea {
                     id: *id,
                     author: *author,
@@ -173,6 +174,7 @@ impl Workshop {
                     hidden: *hidden,
                     deleted: *deleted,
                     cluster: *cluster,
+                    pending: *pending,
                 }
             })
             .collect();

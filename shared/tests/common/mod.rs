@@ -74,7 +74,11 @@ impl Room {
             )
             .as_slice()
         {
-            [Event::IdeaSubmitted(divergence::IdeaSubmitted { idea, .. })] => *idea,
+            // (In a moderated step its text follows, for its table alone.)
+            [
+                Event::IdeaSubmitted(divergence::IdeaSubmitted { idea, .. }),
+                ..,
+            ] => *idea,
             other => panic!("submit: {other:?}"),
         }
     }

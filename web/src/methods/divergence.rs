@@ -41,8 +41,11 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
                 .map(|w| {
                     w.all_ideas()
                         .iter()
+                        // The table's own ideas, waiting ones included (marked);
+                        // the others' once the room may see them.
                         .filter(|i| !i.deleted && !i.hidden && (i.author == Some(table)) == own)
-                        .map(|i| (i.id, i.text.clone()))
+                        .filter(|i| own || !i.pending)
+                        .map(|i| (i.id, i.text.clone(), i.pending))
                         .rev()
                         .collect::<Vec<_>>()
                 })
@@ -77,15 +80,15 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
         <section class="card">
             <h2>{t.your_ideas}</h2>
             <ul class="ideas own">
-                <For each=move || ideas(true) key=|(id, text)| (*id, text.clone()) let((id, text))>
-                    <OwnIdea session id text/>
+                <For each=move || ideas(true) key=|idea| idea.clone() let((id, text, pending))>
+                    <OwnIdea session id text pending/>
                 </For>
             </ul>
         </section>
         <section class="card">
             <h2>{t.other_ideas}</h2>
             <ul class="ideas others" aria-live="polite">
-                <For each=move || ideas(false) key=|(id, text)| (*id, text.clone()) let((id, text))>
+                <For each=move || ideas(false) key=|idea| idea.clone() let((id, text, _pending))>
                     <li class="idea" data-idea=id.0>{text}</li>
                 </For>
             </ul>
@@ -95,12 +98,12 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
 
 /// One of the table's ideas: edit it or withdraw it while divergence is open.
 #[component]
-fn OwnIdea(session: Session, id: IdeaId, text: String) -> impl IntoView {
+fn OwnIdea(session: Session, id: IdeaId, text: String, pending: bool) -> impl IntoView {
     let t = texts(session.lang());
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(text.clone());
     view! {
-        <li class="idea own" data-idea=id.0>
+        <li class="idea own" class:pending=pending data-idea=id.0>
             {move || if editing.get() {
                 view! {
                     <form class="edit" on:submit=move |ev| {
@@ -119,7 +122,9 @@ fn OwnIdea(session: Session, id: IdeaId, text: String) -> impl IntoView {
             } else {
                 let text = text.clone();
                 view! {
-                    <span class="idea-text">{text}</span>
+                    <span class="idea-text">{text}
+                        {pending.then(|| view! { <span class="badge pending-badge">{t.waiting_for_approval}</span> })}
+                    </span>
                     <span class="idea-actions">
                         <button on:click=move |_| editing.set(true)>{t.edit}</button>
                         <button class="danger" on:click=move |_| {

@@ -60,16 +60,28 @@ pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
                 names.dedup();
                 names.join(", ")
             };
+            // Ideas waiting to be accepted (a moderated divergence) come first.
             let mut rows: Vec<Row> = w
-                .vote_items()
-                .map(|item| Row {
-                    item,
-                    label: w.item_label(item).to_owned(),
-                    by: by(item),
+                .all_ideas()
+                .iter()
+                .filter(|i| i.pending && !i.hidden && !i.deleted)
+                .map(|i| Row {
+                    item: ItemRef::Idea(i.id),
+                    label: i.text.clone(),
+                    by: by(ItemRef::Idea(i.id)),
                     hidden: false,
-                    members: w.member_texts(item).into_iter().map(String::from).collect(),
+                    pending: true,
+                    members: Vec::new(),
                 })
                 .collect();
+            rows.extend(w.vote_items().map(|item| Row {
+                item,
+                label: w.item_label(item).to_owned(),
+                by: by(item),
+                hidden: false,
+                pending: false,
+                members: w.member_texts(item).into_iter().map(String::from).collect(),
+            }));
             rows.extend(
                 w.all_ideas()
                     .iter()
@@ -79,27 +91,31 @@ pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
                         label: i.text.clone(),
                         by: by(ItemRef::Idea(i.id)),
                         hidden: true,
+                        pending: false,
                         members: Vec::new(),
                     }),
             );
             match order.get() {
                 Order::Arrival => {}
-                Order::Table => rows.sort_by_cached_key(|row| sort_key(&row.by)),
-                Order::Text => rows.sort_by_cached_key(|row| sort_key(&row.label)),
+                // (Stable sorts: the waiting ideas stay first.)
+                Order::Table => rows.sort_by_cached_key(|row| (!row.pending, sort_key(&row.by))),
+                Order::Text => rows.sort_by_cached_key(|row| (!row.pending, sort_key(&row.label))),
             }
             rows
         })
     };
-    // Counted as the room sees them: hidden ideas apart.
+    // Counted as the room sees them: waiting and hidden ideas apart.
     let counts = move || {
         session.workshop.with(|w| {
-            w.as_ref().map_or((0, 0), |w| {
-                let hidden = w
-                    .all_ideas()
-                    .iter()
-                    .filter(|i| i.hidden && !i.deleted)
-                    .count();
-                (w.vote_items().count(), hidden)
+            w.as_ref().map_or((0, 0, 0), |w| {
+                let count = |f: fn(&ruche_shared::workshop::Idea) -> bool| {
+                    w.all_ideas().iter().filter(|i| !i.deleted && f(i)).count()
+                };
+                (
+                    w.vote_items().count(),
+                    count(|i| i.pending && !i.hidden),
+                    count(|i| i.hidden),
+                )
             })
         })
     };
@@ -121,9 +137,16 @@ pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
         <section class="card">
             <h2 data-count=move || counts().0>
                 {move || if grouping { t().grouping } else { t().ideas_heading }}
-                {move || match counts() {
-                    (shown, 0) => format!(" ({shown})"),
-                    (shown, hidden) => format!(" ({shown} · {hidden} {})", t().hidden_count),
+                {move || {
+                    let (shown, waiting, hidden) = counts();
+                    let mut parts = vec![shown.to_string()];
+                    if waiting > 0 {
+                        parts.push(format!("{waiting} {}", t().awaiting));
+                    }
+                    if hidden > 0 {
+                        parts.push(format!("{hidden} {}", t().hidden_count));
+                    }
+                    format!(" ({})", parts.join(" · "))
                 }}
             </h2>
             <div class="row list-order">
@@ -177,6 +200,8 @@ struct Row {
     /// The table(s) that wrote it.
     by: String,
     hidden: bool,
+    /// Waiting to be accepted (a moderated divergence).
+    pending: bool,
     members: Vec<String>,
 }
 
@@ -191,7 +216,7 @@ fn ItemRow(
     let item = row.item;
     let checkbox_id = format!("select-{item}");
     let rename = RwSignal::new(row.label.clone());
-    let select = (grouping && !row.hidden).then(|| {
+    let select = (grouping && !row.hidden && !row.pending).then(|| {
         view! {
             <input type="checkbox" id=checkbox_id.clone()
                 prop:checked=move || selected.with(|s| s.contains(&item))
@@ -201,7 +226,14 @@ fn ItemRow(
     let actions = match item {
         ItemRef::Idea(idea) => {
             let hidden = row.hidden;
+            // A waiting idea is accepted, or refused by hiding it.
+            let accept = row.pending.then(|| view! {
+                <button class="primary accept" on:click=move |_| { session.send(Command::AcceptIdea(divergence::AcceptIdea { idea })); }>
+                    {t.accept}
+                </button>
+            });
             view! {
+                {accept}
                 <button class="quiet" on:click=move |_| { session.send(Command::SetIdeaHidden(grouping::SetIdeaHidden { idea, hidden: !hidden })); }>
                     {if hidden { t.show } else { t.hide }}
                 </button>
@@ -211,11 +243,12 @@ fn ItemRow(
         ItemRef::Cluster(cluster) => view! { <ClusterActions session cluster rename/> }.into_any(),
     };
     view! {
-        <li class="idea" class:hidden=row.hidden class:cluster=!row.members.is_empty() data-item=item.to_string()>
+        <li class="idea" class:hidden=row.hidden class:pending=row.pending class:cluster=!row.members.is_empty() data-item=item.to_string()>
             {select}
             <label for=checkbox_id class="idea-text">
                 {row.label.clone()}
                 {row.hidden.then(|| view! { <span class="badge">{t.hidden}</span> })}
+                {row.pending.then(|| view! { <span class="badge pending-badge">{t.awaiting}</span> })}
             </label>
             <span class="idea-author">{row.by.clone()}</span>
             <span class="idea-actions">{actions}</span>

@@ -123,6 +123,7 @@ fn Console(session: Session) -> impl IntoView {
                 <Exports session/>
             </div>
             <aside class="console-side">
+                <RoomControls session/>
                 <h2>{move || t().tables}</h2>
                 <TableList session/>
                 <super::wall_controls::WallControls session/>
@@ -303,16 +304,28 @@ fn StepControls(session: Session) -> impl IntoView {
                 </Show>
                 <label class="inline"><input id="auto-close" type="checkbox" prop:checked=move || auto_close.get() on:change=move |_| auto_close.update(|a| *a = !*a)/> {move || t().close_at_zero}</label>
             </div>
-            <div class="actions">
-                <button id="toggle-joining" on:click=move |_| { session.send(Command::SetJoiningLocked(joining::SetJoiningLocked { locked: !flag(|w| w.is_joining_locked()) })); }>
-                    {move || if flag(|w| w.is_joining_locked()) { t().unlock_joining } else { t().lock_joining }}
-                </button>
-                <button id="toggle-results" on:click=move |_| { session.send(Command::SetResultsVisible(flow::SetResultsVisible { visible: !flag(|w| w.results_visible()) })); }>
-                    {move || if flag(|w| w.results_visible()) { t().hide_results } else { t().show_results }}
-                </button>
-                <span class="muted">{move || if flag(|w| w.results_visible()) { t().results_shown } else { t().results_private }}</span>
-            </div>
         </section>
+    }
+}
+
+/// Who may join, and who sees the results: beside the tables, so that the
+/// step's controls leave the ideas in view on a laptop's screen.
+#[component]
+fn RoomControls(session: Session) -> impl IntoView {
+    let t = move || texts(session.lang());
+    let flag = move |f: fn(&ruche_shared::Workshop) -> bool| {
+        session.workshop.with(|w| w.as_ref().is_some_and(f))
+    };
+    view! {
+        <div class="actions room-controls">
+            <button id="toggle-joining" on:click=move |_| { session.send(Command::SetJoiningLocked(joining::SetJoiningLocked { locked: !flag(|w| w.is_joining_locked()) })); }>
+                {move || if flag(|w| w.is_joining_locked()) { t().unlock_joining } else { t().lock_joining }}
+            </button>
+            <button id="toggle-results" on:click=move |_| { session.send(Command::SetResultsVisible(flow::SetResultsVisible { visible: !flag(|w| w.results_visible()) })); }>
+                {move || if flag(|w| w.results_visible()) { t().hide_results } else { t().show_results }}
+            </button>
+            <span class="muted">{move || if flag(|w| w.results_visible()) { t().results_shown } else { t().results_private }}</span>
+        </div>
     }
 }
 

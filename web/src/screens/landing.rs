@@ -105,6 +105,7 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
     let items = RwSignal::new(String::new());
     let budget = RwSignal::new(DEFAULT_BUDGET.to_string());
     let cap = RwSignal::new(DEFAULT_CAP_PER_ITEM.to_string());
+    let moderated = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let create = move || {
@@ -127,6 +128,7 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
             items: Some(items),
             budget: budget.get_untracked().trim().parse().ok(),
             cap_per_item: cap.get_untracked().trim().parse().ok(),
+            moderated: Some(moderated.get_untracked()),
             ..CreateWorkshop::default()
         };
         let body = serde_json::to_string(&request).unwrap_or_default();
@@ -197,6 +199,13 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
                             <input id="cap" type="number" min="1" max=move || budget.get() prop:value=move || cap.get() on:input=move |ev| cap.set(event_target_value(&ev))/>
                         </div>
                     </div>
+                </Show>
+                <Show when=move || !needs_items()>
+                    <label class="check">
+                        <input id="moderated" type="checkbox" prop:checked=move || moderated.get()
+                            on:change=move |_| moderated.update(|m| *m = !*m)/>
+                        " " {move || t().moderate_ideas}
+                    </label>
                 </Show>
                 {move || error.get().map(|e| view! { <p class="notice" role="alert">{e}</p> })}
                 <button type="submit" class="primary" disabled=move || busy.get()>

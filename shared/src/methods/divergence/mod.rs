@@ -48,12 +48,17 @@ pub struct Config {
     /// The longest idea, in characters.
     #[serde(default = "default_max_idea_chars")]
     pub max_idea_chars: u32,
+    /// Whether a table's ideas wait for the facilitator to accept them
+    /// before the wall and the other tables see them (off by default).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub moderated: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             max_idea_chars: DEFAULT_MAX_IDEA_CHARS,
+            moderated: false,
         }
     }
 }
@@ -101,6 +106,14 @@ pub struct DeleteIdea {
     pub idea: IdeaId,
 }
 
+/// Accept a table's idea waiting in a moderated divergence: the wall and
+/// the other tables see it from now on. (To refuse it, hide it.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptIdea {
+    /// Which idea.
+    pub idea: IdeaId,
+}
+
 /// An idea was submitted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdeaSubmitted {
@@ -112,6 +125,31 @@ pub struct IdeaSubmitted {
     pub text: String,
     /// When, in milliseconds since the Unix epoch, as the server's clock said.
     pub at_ms: u64,
+    /// It waits for the facilitator (a moderated divergence): `text` is then
+    /// empty, and [`PendingIdeaText`] brings it to its table and the facilitator.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pending: bool,
+}
+
+/// What a pending idea says (when submitted, or rewritten while it waits):
+/// for its table and the facilitator only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingIdeaText {
+    /// Which idea.
+    pub idea: IdeaId,
+    /// The table that wrote it.
+    pub table: TableId,
+    /// Its text.
+    pub text: String,
+}
+
+/// A pending idea was accepted: everyone may see it now, with its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdeaAccepted {
+    /// Which idea.
+    pub idea: IdeaId,
+    /// Its text (the other tables and the wall have not had it).
+    pub text: String,
 }
 
 /// An idea's text changed.
@@ -170,12 +208,36 @@ impl CommandRules for SubmitIdea {
         }
         let text = clean_text_lines(&self.text, workshop.idea_char_limit(), true)?;
         let idea = IdeaId(workshop.ideas.len() as u32);
+        // A table's idea in a moderated step waits for the facilitator:
+        // everyone learns that idea `idea` exists (ids stay in step on every
+        // screen), its table and the facilitator alone what it says.
+        let moderated = matches!(
+            workshop.current_step_config(),
+            StepConfig::Divergence(Config {
+                moderated: true,
+                ..
+            })
+        );
+        if let Some(table) = author.filter(|_| moderated) {
+            return Ok(vec![
+                IdeaSubmitted {
+                    idea,
+                    author,
+                    text: String::new(),
+                    at_ms: now_ms,
+                    pending: true,
+                }
+                .into(),
+                PendingIdeaText { idea, table, text }.into(),
+            ]);
+        }
         Ok(vec![
             IdeaSubmitted {
                 idea,
                 author,
                 text,
                 at_ms: now_ms,
+                pending: false,
             }
             .into(),
         ])
@@ -197,6 +259,17 @@ impl CommandRules for EditIdea {
             workshop.expect_step(&[StepKind::Divergence, StepKind::Grouping])?;
         }
         let text = clean_text_lines(&self.text, workshop.idea_char_limit(), true)?;
+        // A pending idea's text still goes to its table alone.
+        if let (true, Some(table)) = (found.pending, found.author) {
+            return Ok(vec![
+                PendingIdeaText {
+                    idea: self.idea,
+                    table,
+                    text,
+                }
+                .into(),
+            ]);
+        }
         Ok(vec![
             IdeaEdited {
                 idea: self.idea,
@@ -235,11 +308,33 @@ fn expect_own_idea(idea: &Idea, table: TableId) -> Result<(), RuleViolation> {
     }
 }
 
-fn is_hidden(workshop: &Workshop, idea: IdeaId) -> bool {
+impl CommandRules for AcceptIdea {
+    fn may_send(&self, role: Role) -> bool {
+        role == Role::Facilitator
+    }
+
+    fn check(&self, workshop: &Workshop, _role: Role, _now_ms: u64) -> Decision {
+        let found = workshop.existing_idea(self.idea)?;
+        if !found.pending {
+            return Err(RuleViolation::IdeaNotPending);
+        }
+        Ok(vec![
+            IdeaAccepted {
+                idea: self.idea,
+                text: found.text.clone(),
+            }
+            .into(),
+        ])
+    }
+}
+
+/// Whether an idea's text is withheld from everyone but the facilitator in
+/// events (hidden, or pending: its table gets the text by its own event).
+fn is_withheld(workshop: &Workshop, idea: IdeaId) -> bool {
     workshop
         .ideas
         .get(idea.index())
-        .is_some_and(|idea| idea.hidden)
+        .is_some_and(|idea| idea.hidden || idea.pending)
 }
 
 impl EventRules for IdeaSubmitted {
@@ -263,18 +358,62 @@ impl EventRules for IdeaSubmitted {
             hidden: false,
             deleted: false,
             cluster: None,
+            pending: self.pending,
         });
         Ok(())
     }
 
     fn without_hidden_text(&self, workshop: &Workshop) -> Self {
         IdeaSubmitted {
-            text: if is_hidden(workshop, self.idea) {
+            text: if is_withheld(workshop, self.idea) {
                 String::new()
             } else {
                 self.text.clone()
             },
             ..self.clone()
+        }
+    }
+}
+
+impl EventRules for PendingIdeaText {
+    fn audience(&self) -> Audience {
+        Audience::OneTable(self.table)
+    }
+
+    fn apply(&self, workshop: &mut Workshop) -> Result<(), ReplayError> {
+        let idea = workshop.idea_mut(self.idea)?;
+        if !idea.pending || idea.author != Some(self.table) {
+            return Err(ReplayError(format!(
+                "idea {} is not pending for that table",
+                self.idea.0
+            )));
+        }
+        idea.text = self.text.clone();
+        Ok(())
+    }
+}
+
+impl EventRules for IdeaAccepted {
+    fn audience(&self) -> Audience {
+        Audience::Everyone
+    }
+
+    fn apply(&self, workshop: &mut Workshop) -> Result<(), ReplayError> {
+        let idea = workshop.idea_mut(self.idea)?;
+        idea.pending = false;
+        idea.text = self.text.clone();
+        Ok(())
+    }
+
+    fn without_hidden_text(&self, workshop: &Workshop) -> Self {
+        IdeaAccepted {
+            idea: self.idea,
+            // Hidden meanwhile (refused, then accepted): still withheld.
+            text: if workshop.idea(self.idea).is_some_and(|i| i.hidden) {
+                String::new()
+            } else {
+                self.text.clone()
+            },
         }
     }
 }
@@ -292,7 +431,7 @@ impl EventRules for IdeaEdited {
     fn without_hidden_text(&self, workshop: &Workshop) -> Self {
         IdeaEdited {
             idea: self.idea,
-            text: if is_hidden(workshop, self.idea) {
+            text: if is_withheld(workshop, self.idea) {
                 String::new()
             } else {
                 self.text.clone()

@@ -11,6 +11,15 @@ pub fn not_your_idea(lang: Lang) -> String {
     .to_owned()
 }
 
+/// `idea_not_pending`.
+pub fn idea_not_pending(lang: Lang) -> String {
+    match lang {
+        Lang::Fr => "Cette idée n’attend pas de validation.",
+        Lang::En => "This idea is not waiting to be accepted.",
+    }
+    .to_owned()
+}
+
 /// `table_idea_limit`.
 pub fn table_idea_limit(lang: Lang, max: u32) -> String {
     match lang {
