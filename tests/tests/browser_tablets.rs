@@ -186,6 +186,29 @@ async fn the_vote_states_its_rules_and_why_a_button_is_grey() {
         assert_eq!(tablet.eval("document.querySelectorAll('.vote-item .why').length").await, json!(1));
         tablet.screenshot("phone-vote-rules").await;
 
+        // Three ideas at 3 points at most: 9 of the 30 points can be given,
+        // the phone says so, and once they are it says the vote is done.
+        assert_eq!(text(&tablet, ".rules.reach").await, "Avec ces idées, vous pourrez donner 9 points au plus.");
+        for row in [".vote-item:nth-child(2)", ".vote-item:nth-child(3)"] {
+            for expected in 1..=3 {
+                tablet.click(&format!("{row} button[aria-label^=\"Ajouter\"]")).await;
+                tablet
+                    .wait_until(
+                        &format!("document.querySelector('{row}').dataset.points === '{expected}' && !document.querySelector('{row} .points.pending')"),
+                        &format!("document.querySelector('{row}').outerHTML"),
+                    )
+                    .await;
+            }
+        }
+        tablet.wait_for(".done[data-left-over='21']").await;
+        assert!(text(&tablet, ".done").await.starts_with("Vote terminé"));
+        let console = browser.window(1366, 768).await;
+        console.open(&server.console_url(&scene.created)).await;
+        console.wait_for(".budget-warning").await;
+        let warning = text(&console, ".budget-warning").await;
+        assert!(warning.contains("1 table(s)") && warning.contains("au plus 9 sur 30"), "{warning}");
+        console.close().await;
+
         // Closed: said above the list, every button grey.
         facilitator.accepted(flow::CloseStep {}.into()).await;
         tablet.wait_for(".closed-note").await;

@@ -68,13 +68,35 @@ pub fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
         });
         budget.saturating_sub(spent)
     };
+    // What the rules still let the table give, and the most it ever could
+    // with these items (the engine's count: cap, own ideas).
+    let reach = move || {
+        session.projected.with(|w| {
+            w.as_ref()
+                .and_then(|w| w.points_within_reach(step, table))
+                .unwrap_or((0, 0))
+        })
+    };
     view! {
         <div class="budget" role="status" aria-live="polite" data-points-left=left>
             <strong class="points-left">{left}</strong>
             " " {t.points_left} " / " {budget}
         </div>
         <p class="rules">{rules}</p>
-        {move || (left() == 0).then(|| view! { <p class="done">{t.vote_done}</p> })}
+        {move || {
+            let (_, reachable) = reach();
+            (reachable < budget && left() > 0)
+                .then(|| view! { <p class="rules reach">{t.at_most_points.replace("{n}", &reachable.to_string())}</p> })
+        }}
+        {move || if left() == 0 {
+            Some(view! { <p class="done">{t.vote_done}</p> }.into_any())
+        } else if reach().0 == 0 {
+            // Points left, but nowhere they may go: done all the same.
+            let message = t.vote_done_with_left.replace("{n}", &left().to_string());
+            Some(view! { <p class="done" data-left-over=left>{message}</p> }.into_any())
+        } else {
+            None
+        }}
         <ul class="vote-items">
             <For each=items key=|(item, label, own)| (*item, label.clone(), *own) let((item, label, own))>
                 <li class="vote-item" class:own=own data-item=item.to_string() data-points=move || shown(item)>
@@ -105,6 +127,37 @@ pub fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
                 </li>
             </For>
         </ul>
+    }
+}
+
+/// On the console, when a vote step is reached: a warning if some tables
+/// cannot spend their whole budget (too few items for the cap), so the
+/// facilitator is not waiting for points that can never come.
+#[component]
+pub fn BudgetWarning(session: Session) -> impl IntoView {
+    let t = texts(session.lang());
+    move || {
+        session.workshop.with(|w| {
+            let w = w.as_ref()?;
+            let step = w.current_step();
+            let StepConfig::BudgetVote(config) = w.current_step_config() else {
+                return None;
+            };
+            let short: Vec<u32> = w
+                .tables()
+                .iter()
+                .filter_map(|table| w.points_within_reach(step, table.id))
+                .map(|(_, reachable)| reachable)
+                .filter(|&reachable| reachable < config.budget)
+                .collect();
+            let most = short.iter().copied().max()?;
+            let message = t
+                .budget_unreachable
+                .replace("{tables}", &short.len().to_string())
+                .replace("{n}", &most.to_string())
+                .replace("{budget}", &config.budget.to_string());
+            Some(view! { <p class="notice budget-warning" role="status">{message}</p> })
+        })
     }
 }
 

@@ -41,10 +41,9 @@ pub fn console_panel(kind: StepKind, session: Session) -> AnyView {
     match kind {
         StepKind::Divergence => view! { <grouping::IdeaList session grouping=false/> }.into_any(),
         StepKind::Grouping => view! { <grouping::IdeaList session grouping=true/> }.into_any(),
+        StepKind::BudgetVote => view! { <budget_vote::BudgetWarning session/> }.into_any(),
         // The votes and scores show in the console's results.
-        StepKind::BudgetVote | StepKind::Scoring | StepKind::DotVote | StepKind::Results => {
-            ().into_any()
-        }
+        StepKind::Scoring | StepKind::DotVote | StepKind::Results => ().into_any(),
     }
 }
 

@@ -114,10 +114,106 @@ impl Workshop {
         })
     }
 
+    /// What `table` can still give in vote step `step`, and the most it could
+    /// give in all as the items stand: `(spendable, reachable)`. Each item it
+    /// may vote for takes the cap at most, its own ideas none (unless
+    /// allowed): with 9 items and a cap of 3, a table reaches 27 points of
+    /// 30, and once it has given them it is done with 3 left.
+    pub fn points_within_reach(&self, step: usize, table: TableId) -> Option<(u32, u32)> {
+        let StepConfig::BudgetVote(Config {
+            budget,
+            cap_per_item,
+            allow_self_vote,
+        }) = *self.config.step(step)?
+        else {
+            return None;
+        };
+        let ledger = self.vote_ledger(step)?;
+        let open_items = self
+            .vote_items()
+            .filter(|&item| allow_self_vote || !self.is_authored_by(item, table));
+        let (mut room, mut reachable) = (0_u32, 0_u32);
+        for item in open_items {
+            room += cap_per_item - ledger.points(table, item).min(cap_per_item);
+            reachable += cap_per_item;
+        }
+        let remaining = budget.saturating_sub(ledger.spent(table));
+        Some((remaining.min(room), budget.min(reachable)))
+    }
+
     /// The latest budget vote step at or before the current step (the one screens show).
     pub fn latest_vote_step(&self) -> Option<usize> {
         (0..=self.current_step)
             .rev()
             .find(|&s| self.vote_ledger(s).is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::command::{Command, Role};
+    use crate::ids::{IdeaId, ItemRef, TableId};
+    use crate::methods::{budget_vote, divergence};
+    use crate::templates::Template;
+    use crate::{Workshop, WorkshopConfig, flow, joining};
+
+    #[test]
+    fn a_table_is_done_when_no_item_can_take_its_points_left() {
+        let setup = Template::Ideation.setup("S", "Q", vec![], vec![]);
+        let mut w = Workshop::new(WorkshopConfig::new(setup).unwrap());
+        let f = Role::Facilitator;
+        let join = joining::JoinTable { name: "A".into() };
+        w.handle(Role::Guest, &join.into(), 0).unwrap();
+        let table = TableId(0);
+        w.handle(
+            f,
+            &flow::OpenStep {
+                duration_secs: None,
+            }
+            .into(),
+            0,
+        )
+        .unwrap();
+        w.handle(
+            Role::Table(table),
+            &divergence::SubmitIdea {
+                text: "sienne".into(),
+            }
+            .into(),
+            0,
+        )
+        .unwrap();
+        for n in 0..3 {
+            let submit = divergence::SubmitIdea {
+                text: format!("idée {n}"),
+            };
+            w.handle(f, &submit.into(), 0).unwrap();
+        }
+        w.handle(f, &flow::GoToStep { step: 2 }.into(), 0).unwrap();
+        w.handle(
+            f,
+            &flow::OpenStep {
+                duration_secs: None,
+            }
+            .into(),
+            0,
+        )
+        .unwrap();
+        // Three items it may vote for (not its own) × 3 = 9 of 30.
+        assert_eq!(w.points_within_reach(2, table), Some((9, 9)));
+        for n in 1..=3 {
+            let vote = budget_vote::SetVote {
+                item: ItemRef::Idea(IdeaId(n)),
+                points: 3,
+            };
+            w.handle(Role::Table(table), &Command::SetVote(vote), 0)
+                .unwrap();
+        }
+        assert_eq!(w.points_within_reach(2, table), Some((0, 9)));
+        let histogram = w.vote_histogram(2).unwrap();
+        assert_eq!(
+            (histogram.tables[0].remaining, histogram.tables[0].done),
+            (21, true)
+        );
     }
 }
