@@ -30,6 +30,7 @@ fn build_config() -> WorkshopConfig {
         budget: BUDGET,
         cap_per_item: CAP,
         allow_self_vote: false,
+        own_groups: Default::default(),
     });
     // A dot vote before the results: two dots per seat, so that they run out.
     let dots = dot_vote::Config {

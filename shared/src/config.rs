@@ -426,6 +426,7 @@ mod tests {
             budget: 30,
             cap_per_item: 31,
             allow_self_vote: false,
+            own_groups: Default::default(),
         });
         let error = refused(s);
         assert!(matches!(&error, ConfigError::BadStep { field, .. } if field == "cap_per_item"));
@@ -464,6 +465,7 @@ mod tests {
             budget: 30,
             cap_per_item: 31,
             allow_self_vote: false,
+            own_groups: Default::default(),
         });
         assert!(matches!(refused(s), ConfigError::BadStep { step: 2, .. }));
         let mut s = ideation();
@@ -471,6 +473,7 @@ mod tests {
             budget: 0,
             cap_per_item: 0,
             allow_self_vote: false,
+            own_groups: Default::default(),
         });
         assert!(matches!(refused(s), ConfigError::BadStep { step: 2, .. }));
 
@@ -531,7 +534,8 @@ mod tests {
             StepConfig::BudgetVote(budget_vote::Config {
                 budget: 30,
                 cap_per_item: 3,
-                allow_self_vote: false
+                allow_self_vote: false,
+                own_groups: Default::default(),
             })
         );
     }

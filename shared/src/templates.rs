@@ -7,7 +7,7 @@ use crate::config::{
     Criterion, DEFAULT_BUDGET, DEFAULT_CAP_PER_ITEM, DEFAULT_MAX_IDEA_CHARS, DEFAULT_SEATS,
     JoinPolicy, Lang, ScoringItemsSource, StepConfig, WorkshopSetup,
 };
-use crate::methods::{budget_vote, divergence, dot_vote, grouping, results, scoring};
+use crate::methods::{OwnGroups, budget_vote, divergence, dot_vote, grouping, results, scoring};
 
 /// A workshop shape a facilitator starts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +66,7 @@ impl Template {
                 budget: DEFAULT_BUDGET,
                 cap_per_item: DEFAULT_CAP_PER_ITEM,
                 allow_self_vote: false,
+                own_groups: OwnGroups::default(),
             }),
         ];
         let scoring = |items| {

@@ -10,6 +10,7 @@ use crate::command::Role;
 use crate::config::{StepConfig, WorkshopConfig};
 use crate::event::Event;
 use crate::ids::{ClusterId, IdeaId, ItemRef, TableId};
+use crate::methods::OwnGroups;
 use crate::methods::budget_vote::ledger::VoteLedger;
 use crate::methods::dot_vote::ledger::DotLedger;
 use crate::methods::scoring::sheet::ScoreSheet;
@@ -272,6 +273,25 @@ impl Workshop {
                 .clusters
                 .get(id.index())
                 .is_some_and(|c| c.ideas.iter().any(wrote)),
+        }
+    }
+
+    /// Whether `item` counts as `table`'s own under `policy`: an idea it
+    /// wrote, or a group with all (or, under [`OwnGroups::AnyIdea`], any) of
+    /// its ideas by it.
+    pub fn is_own(&self, item: ItemRef, table: TableId, policy: OwnGroups) -> bool {
+        let wrote = |id: &IdeaId| {
+            self.ideas
+                .get(id.index())
+                .is_some_and(|i| i.author == Some(table))
+        };
+        match (item, policy) {
+            (ItemRef::Idea(id), _) => wrote(&id),
+            (ItemRef::Cluster(_), OwnGroups::AnyIdea) => self.is_authored_by(item, table),
+            (ItemRef::Cluster(id), OwnGroups::AllIdeas) => self
+                .clusters
+                .get(id.index())
+                .is_some_and(|c| !c.ideas.is_empty() && c.ideas.iter().all(wrote)),
         }
     }
 

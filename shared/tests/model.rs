@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use ruche_shared::config::{ScoringItemsSource, StepConfig};
-use ruche_shared::methods::{budget_vote, divergence, dot_vote, grouping, scoring};
+use ruche_shared::methods::{OwnGroups, budget_vote, divergence, dot_vote, grouping, scoring};
 use ruche_shared::{
     ClusterId, Command, Event, IdeaId, ItemRef, Role, StepKind, TableId, Template, Workshop,
     WorkshopConfig, source_criteria,
@@ -40,6 +40,8 @@ fn config(allow_self_vote: bool) -> WorkshopConfig {
         budget: BUDGET,
         cap_per_item: CAP,
         allow_self_vote,
+        // A group is the table's own when all its ideas are (the default)…
+        own_groups: OwnGroups::AllIdeas,
     });
     if let StepConfig::Scoring(scoring::Config { items, .. }) = &mut setup.steps[3] {
         *items = ScoringItemsSource::TopOfVote { step: 2, count: 3 };
@@ -48,6 +50,8 @@ fn config(allow_self_vote: bool) -> WorkshopConfig {
         dots_per_seat: DOTS,
         max_per_item: 1,
         allow_self_vote,
+        // …and, in the dot vote, as soon as one is.
+        own_groups: OwnGroups::AnyIdea,
     };
     setup.steps.insert(DOT_STEP, StepConfig::DotVote(dots));
     WorkshopConfig::new(setup).unwrap()
@@ -234,12 +238,19 @@ impl Model {
         }
     }
 
-    fn wrote(&self, table: TableId, item: ItemRef) -> bool {
+    /// Whether `item` is `table`'s own: with `any`, when one of its ideas
+    /// is; otherwise when all are.
+    fn wrote(&self, table: TableId, item: ItemRef, any: bool) -> bool {
         let ideas = match item {
             ItemRef::Idea(i) => vec![i],
             ItemRef::Cluster(c) => self.clusters[c.index()].0.clone(),
         };
-        ideas.iter().any(|i| self.ideas[i.index()].0 == Some(table))
+        let by_table = |i: &IdeaId| self.ideas[i.index()].0 == Some(table);
+        if any {
+            ideas.iter().any(by_table)
+        } else {
+            ideas.iter().all(by_table)
+        }
     }
 
     fn spent(&self, table: TableId) -> u32 {
@@ -278,7 +289,7 @@ impl Model {
         if dots > 1 {
             return Err("dot_cap_exceeded");
         }
-        if dots > 0 && !self_vote && self.wrote(table, item) {
+        if dots > 0 && !self_vote && self.wrote(table, item, true) {
             return Err("own_idea");
         }
         let placed: u32 = self
@@ -320,7 +331,7 @@ impl Model {
         if points > CAP {
             return Err("item_cap_exceeded");
         }
-        if points > 0 && !self_vote && self.wrote(table, item) {
+        if points > 0 && !self_vote && self.wrote(table, item, false) {
             return Err("own_idea");
         }
         let old = self.votes.get(&(table, item)).copied().unwrap_or(0);

@@ -5,7 +5,7 @@ mod common;
 
 use common::{Room, idea};
 use ruche_shared::config::{JoinPolicy, StepConfig};
-use ruche_shared::methods::{budget_vote, divergence, grouping, scoring};
+use ruche_shared::methods::{OwnGroups, budget_vote, divergence, grouping, scoring};
 use ruche_shared::{
     ClusterId, Command, Event, IdeaId, ItemRef, Lang, Role, RuleViolation, StepKind, TableId,
     Template, Workshop, source_criteria,
@@ -623,7 +623,17 @@ fn items_with_points_cannot_be_regrouped_or_withdrawn() {
 
 /// At the open vote step with 3 tables; A wrote ideas 0–1, B 2–13, C 14.
 fn room_at_vote() -> (Room, [TableId; 3]) {
-    let mut room = Room::ideation();
+    room_at_vote_with(OwnGroups::default())
+}
+
+/// [`room_at_vote`], with groups counting as a table's own by `own_groups`.
+fn room_at_vote_with(own_groups: OwnGroups) -> (Room, [TableId; 3]) {
+    let mut setup = Template::Ideation.setup("Salle", "Comment optimiser ?", vec![], vec![]);
+    setup.steps[2] = StepConfig::BudgetVote(budget_vote::Config {
+        own_groups,
+        ..budget_vote::Config::default()
+    });
+    let mut room = Room::new(setup);
     let tables = [room.join("A"), room.join("B"), room.join("C")];
     room.go_and_open(0);
     room.idea(tables[0], "A0");
@@ -693,6 +703,7 @@ fn no_points_for_your_own_idea_unless_allowed() {
         budget: 30,
         cap_per_item: 3,
         allow_self_vote: true,
+        own_groups: Default::default(),
     });
     let mut open = Room::new(setup);
     let t = open.join("T");
@@ -703,8 +714,38 @@ fn no_points_for_your_own_idea_unless_allowed() {
 }
 
 #[test]
-fn no_points_for_a_cluster_holding_your_idea() {
+fn a_group_is_a_tables_own_when_all_its_ideas_are() {
     let (mut room, [a, b, c]) = room_at_vote();
+    room.go_and_open(1);
+    // A's two ideas together; and C's with one of B's (two tables had it).
+    for items in [[0, 1], [14, 2]] {
+        room.facilitator(Command::MergeItems(grouping::MergeItems {
+            items: items.map(|i| idea(IdeaId(i))).to_vec(),
+            title: None,
+        }));
+    }
+    room.go_and_open(2);
+    let (all_a, shared) = (
+        ItemRef::Cluster(ClusterId(0)),
+        ItemRef::Cluster(ClusterId(1)),
+    );
+    room.refused(
+        Role::Table(a),
+        Command::SetVote(budget_vote::SetVote {
+            item: all_a,
+            points: 1,
+        }),
+        "own_idea",
+    );
+    for table in [a, b, c] {
+        room.vote(table, shared, 3);
+    }
+    room.vote(b, all_a, 2);
+}
+
+#[test]
+fn under_any_idea_no_points_for_a_cluster_holding_your_idea() {
+    let (mut room, [a, b, c]) = room_at_vote_with(OwnGroups::AnyIdea);
     room.go_and_open(1);
     room.facilitator(Command::MergeItems(grouping::MergeItems {
         items: vec![idea(IdeaId(0)), idea(IdeaId(14))],

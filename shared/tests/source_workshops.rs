@@ -48,8 +48,11 @@ fn ideation_salle_municipale() {
     // Convergence: 30 points per table, at most 3 per idea, not for one's own.
     room.go_and_open(2);
     let vote = |item, points| Command::SetVote(budget_vote::SetVote { item, points });
-    room.refused(Role::Table(tables[0]), vote(SALLE_CLUSTER, 1), "own_idea");
-    room.refused(Role::Table(tables[1]), vote(SALLE_CLUSTER, 3), "own_idea");
+    // Not for its own idea; but the group two tables wrote independently is
+    // neither's alone, so either may back it (the default `own_groups`).
+    room.refused(Role::Table(tables[0]), vote(idea(IdeaId(1)), 1), "own_idea");
+    room.vote(tables[1], SALLE_CLUSTER, 3);
+    room.vote(tables[1], SALLE_CLUSTER, 0);
     room.refused(
         Role::Table(tables[2]),
         vote(idea(IdeaId(1)), 4),

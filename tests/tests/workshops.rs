@@ -82,7 +82,9 @@ async fn ideation_salle_municipale_end_to_end() {
     facilitator.go_and_open(2).await;
     facilitator.show_results(true).await;
     let vote = |item, points| Command::SetVote(budget_vote::SetVote { item, points });
-    tables[0].rejected(vote(SALLE_CLUSTER, 1), "own_idea").await;
+    tables[0]
+        .rejected(vote(ItemRef::Idea(IdeaId(1)), 1), "own_idea")
+        .await;
     tables[2]
         .rejected(vote(ItemRef::Idea(IdeaId(1)), 4), "item_cap_exceeded")
         .await;

@@ -130,6 +130,7 @@ impl CreateWorkshop {
                 budget,
                 cap_per_item,
                 allow_self_vote,
+                ..
             }) = step
             {
                 *budget = self.budget.unwrap_or(*budget);

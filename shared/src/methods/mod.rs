@@ -29,9 +29,48 @@ pub mod grouping;
 pub mod results;
 pub mod scoring;
 
+use serde::{Deserialize, Serialize};
+
+/// When a group counts as a table's own in a vote (and so takes none of its
+/// points or dots, unless self-votes are allowed).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnGroups {
+    /// Only when every idea in it is the table's (the default): an idea that
+    /// three tables had each on their own can still take their votes, so a
+    /// popular idea is not penalised for being popular.
+    #[default]
+    AllIdeas,
+    /// As soon as one idea in it is the table's.
+    AnyIdea,
+}
+
+impl OwnGroups {
+    /// Whether this is the default (then a setup leaves it out).
+    pub fn is_default(&self) -> bool {
+        *self == OwnGroups::default()
+    }
+}
+
+impl Workshop {
+    /// Whether `table` may give nothing to `item` in vote step `step` because
+    /// it is its own (its idea, or a group of its own by the step's
+    /// [`OwnGroups`]), self-votes not being allowed there. What the tablets
+    /// mark « votre idée »; false outside a budget or dot vote.
+    pub fn counts_as_own(&self, step: usize, item: ItemRef, table: TableId) -> bool {
+        let (allowed, policy) = match self.config.step(step) {
+            Some(StepConfig::BudgetVote(c)) => (c.allow_self_vote, c.own_groups),
+            Some(StepConfig::DotVote(c)) => (c.allow_self_vote, c.own_groups),
+            _ => return false,
+        };
+        !allowed && self.is_own(item, table, policy)
+    }
+}
+
 use crate::command::Role;
 use crate::config::{ConfigError, StepConfig, StepKind};
 use crate::event::Event;
+use crate::ids::{ItemRef, TableId};
 use crate::rules::Decision;
 use crate::views::visibility::Audience;
 use crate::workshop::{ReplayError, StepRecord, Workshop};

@@ -52,7 +52,7 @@ pub fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
                             (
                                 item,
                                 w.item_label(item).to_owned(),
-                                w.is_authored_by(item, table),
+                                w.counts_as_own(step, item, table),
                             )
                         })
                         .collect::<Vec<_>>()

@@ -102,7 +102,7 @@ pub fn DotVote(session: Session, table: TableId, step: usize) -> impl IntoView {
             w.as_ref().map_or_else(Vec::new, |w| {
                 w.vote_items()
                     .map(|item| {
-                        let own = w.is_authored_by(item, table);
+                        let own = w.counts_as_own(step, item, table);
                         (item, w.item_label(item).to_owned(), own)
                     })
                     .collect::<Vec<_>>()

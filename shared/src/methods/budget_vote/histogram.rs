@@ -57,6 +57,7 @@ impl Workshop {
             budget,
             cap_per_item,
             allow_self_vote,
+            own_groups,
         }) = *self.config.step(step)?
         else {
             return None;
@@ -93,7 +94,7 @@ impl Workshop {
                 let done = remaining == 0
                     || self.vote_items().all(|item| {
                         ledger.points(table.id, item) >= cap_per_item
-                            || (!allow_self_vote && self.is_authored_by(item, table.id))
+                            || (!allow_self_vote && self.is_own(item, table.id, own_groups))
                     });
                 TableBudget {
                     table: table.id,
@@ -124,6 +125,7 @@ impl Workshop {
             budget,
             cap_per_item,
             allow_self_vote,
+            own_groups,
         }) = *self.config.step(step)?
         else {
             return None;
@@ -131,7 +133,7 @@ impl Workshop {
         let ledger = self.vote_ledger(step)?;
         let open_items = self
             .vote_items()
-            .filter(|&item| allow_self_vote || !self.is_authored_by(item, table));
+            .filter(|&item| allow_self_vote || !self.is_own(item, table, own_groups));
         let (mut room, mut reachable) = (0_u32, 0_u32);
         for item in open_items {
             room += cap_per_item - ledger.points(table, item).min(cap_per_item);

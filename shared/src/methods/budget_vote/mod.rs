@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::command::Role;
 use crate::config::{ConfigError, Lang, StepConfig, StepKind};
 use crate::ids::{ItemRef, TableId};
-use crate::methods::{Breach, CommandRules, EventRules, StepRules, bad_step};
+use crate::methods::{Breach, CommandRules, EventRules, OwnGroups, StepRules, bad_step};
 use crate::rules::{Decision, unknown_item};
 use crate::views::visibility::Audience;
 use crate::violation::RuleViolation;
@@ -60,6 +60,9 @@ pub struct Config {
     /// Whether a table may give points to an item containing its own idea.
     #[serde(default)]
     pub allow_self_vote: bool,
+    /// When a group counts as the table's own (default: when all its ideas are).
+    #[serde(default, skip_serializing_if = "OwnGroups::is_default")]
+    pub own_groups: OwnGroups,
 }
 
 impl Default for Config {
@@ -68,6 +71,7 @@ impl Default for Config {
             budget: DEFAULT_BUDGET,
             cap_per_item: DEFAULT_CAP_PER_ITEM,
             allow_self_vote: false,
+            own_groups: OwnGroups::default(),
         }
     }
 }
@@ -133,7 +137,10 @@ impl Config {
                         en: format!("step {n}: table \"{name}\" gave {points} points to {item}, over the cap of {cap}"),
                     });
                 }
-                if points > 0 && !self.allow_self_vote && workshop.is_authored_by(item, table.id) {
+                if points > 0
+                    && !self.allow_self_vote
+                    && workshop.is_own(item, table.id, self.own_groups)
+                {
                     breaches.push(Breach {
                         fr: format!(
                             "étape {n} : la table « {name} » a voté pour sa propre idée {item}"
@@ -185,6 +192,7 @@ impl CommandRules for SetVote {
             budget,
             cap_per_item,
             allow_self_vote,
+            own_groups,
         }) = *workshop.current_step_config()
         else {
             unreachable!("expect_open_step checked the step kind")
@@ -199,7 +207,7 @@ impl CommandRules for SetVote {
                 requested: points,
             });
         }
-        if points > 0 && !allow_self_vote && workshop.is_authored_by(item, table) {
+        if points > 0 && !allow_self_vote && workshop.is_own(item, table, own_groups) {
             return Err(RuleViolation::OwnIdea { item });
         }
         let step = workshop.current_step;

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::command::Role;
 use crate::config::{ConfigError, Lang, StepConfig, StepKind};
 use crate::ids::{ItemRef, TableId};
-use crate::methods::{Breach, CommandRules, EventRules, StepRules, bad_step};
+use crate::methods::{Breach, CommandRules, EventRules, OwnGroups, StepRules, bad_step};
 use crate::rules::{Decision, unknown_item};
 use crate::views::visibility::Audience;
 use crate::violation::RuleViolation;
@@ -61,6 +61,9 @@ pub struct Config {
     /// Whether a seat may put dots on its own table's ideas.
     #[serde(default)]
     pub allow_self_vote: bool,
+    /// When a group counts as the table's own (default: when all its ideas are).
+    #[serde(default, skip_serializing_if = "OwnGroups::is_default")]
+    pub own_groups: OwnGroups,
 }
 
 impl Default for Config {
@@ -69,6 +72,7 @@ impl Default for Config {
             dots_per_seat: DEFAULT_DOTS_PER_SEAT,
             max_per_item: DEFAULT_MAX_PER_ITEM,
             allow_self_vote: false,
+            own_groups: OwnGroups::default(),
         }
     }
 }
@@ -135,7 +139,9 @@ impl Config {
                             en: format!("step {n}: seat {seat} of \"{name}\" put {dots} dots on {item}, over {cap}"),
                         });
                     }
-                    if dots > 0 && !self.allow_self_vote && workshop.is_authored_by(item, table.id)
+                    if dots > 0
+                        && !self.allow_self_vote
+                        && workshop.is_own(item, table.id, self.own_groups)
                     {
                         breaches.push(Breach {
                             fr: format!("étape {n} : « {name} » a mis des gommettes sur sa propre idée {item}"),
@@ -190,6 +196,7 @@ impl CommandRules for SetDot {
             dots_per_seat,
             max_per_item,
             allow_self_vote,
+            own_groups,
         }) = *workshop.current_step_config()
         else {
             unreachable!("expect_open_step checked the step kind")
@@ -208,7 +215,7 @@ impl CommandRules for SetDot {
                 requested: dots,
             });
         }
-        if dots > 0 && !allow_self_vote && workshop.is_authored_by(item, table) {
+        if dots > 0 && !allow_self_vote && workshop.is_own(item, table, own_groups) {
             return Err(RuleViolation::OwnIdea { item });
         }
         let step = workshop.current_step;
