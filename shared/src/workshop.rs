@@ -46,6 +46,10 @@ pub struct Idea {
     /// only its table and the facilitator see it until then.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pending: bool,
+    /// The facilitator corrected its text (a table's idea): every screen and
+    /// export says so, since points may have been given to the first wording.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub corrected: bool,
 }
 
 impl Idea {
@@ -241,6 +245,15 @@ impl Workshop {
         match item {
             ItemRef::Idea(id) => self.ideas.get(id.index()).map_or("", |idea| &idea.text),
             ItemRef::Cluster(id) => self.clusters.get(id.index()).map_or("", |c| &c.title),
+        }
+    }
+
+    /// Whether the facilitator corrected this item's text (an idea of a
+    /// table's): the screens mark it « modifiée par l'animateur ».
+    pub fn is_corrected(&self, item: ItemRef) -> bool {
+        match item {
+            ItemRef::Idea(id) => self.idea(id).is_some_and(|idea| idea.corrected),
+            ItemRef::Cluster(_) => false,
         }
     }
 

@@ -352,9 +352,10 @@ fn allowed_kinds(role: Role, command: &Command) -> Option<&'static [StepKind]> {
             | Command::DeleteIdea(divergence::DeleteIdea { .. }),
             Role::Table(_),
         ) => &[Divergence],
+        // The facilitator corrects an idea at any step (marked as such).
+        (Command::EditIdea(divergence::EditIdea { .. }), _) => return None,
         (
             Command::SubmitIdea(divergence::SubmitIdea { .. })
-            | Command::EditIdea(divergence::EditIdea { .. })
             | Command::SetIdeaHidden(grouping::SetIdeaHidden { .. }),
             _,
         ) => &[Divergence, Grouping],

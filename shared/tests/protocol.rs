@@ -126,6 +126,7 @@ fn events() -> Vec<Event> {
         Event::IdeaEdited(divergence::IdeaEdited {
             idea: IdeaId(3),
             text: "Prêter la salle le samedi".into(),
+            by_facilitator: false,
         }),
         Event::IdeaDeleted(divergence::IdeaDeleted { idea: IdeaId(3) }),
         Event::IdeaHiddenChanged(grouping::IdeaHiddenChanged {
@@ -188,6 +189,12 @@ fn events() -> Vec<Event> {
         Event::WallSet(wall::WallSet {
             join_panel: wall::JoinPanel::Small,
             focus: Some(ItemRef::Cluster(ClusterId(0))),
+        }),
+        // The facilitator corrects a table's idea (a typo, points given).
+        Event::IdeaEdited(divergence::IdeaEdited {
+            idea: IdeaId(2),
+            text: "Organiser des lotos pour les aînés".into(),
+            by_facilitator: true,
         }),
         // Moderation: a pending idea, its text for its table, its acceptance.
         Event::IdeaSubmitted(divergence::IdeaSubmitted {

@@ -1232,3 +1232,51 @@ fn in_a_moderated_divergence_a_tables_idea_waits_for_the_facilitator() {
         "idea_not_pending",
     );
 }
+
+// ---- the facilitator's corrections ----
+
+#[test]
+fn the_facilitator_corrects_a_voted_idea_and_the_correction_is_marked() {
+    let (mut room, [a, b, _]) = room_at_vote();
+    room.vote(b, idea(IdeaId(0)), 3);
+    // A table no longer may (the vote is on, the idea holds points)…
+    room.refused(
+        Role::Table(a),
+        Command::EditIdea(divergence::EditIdea {
+            idea: IdeaId(0),
+            text: "A0 corrigée".into(),
+        }),
+        "wrong_step",
+    );
+    // …the facilitator may, and it is recorded as theirs.
+    let events = room.facilitator(Command::EditIdea(divergence::EditIdea {
+        idea: IdeaId(0),
+        text: "A0 corrigée".into(),
+    }));
+    assert!(matches!(
+        events.as_slice(),
+        [Event::IdeaEdited(e)] if e.by_facilitator && e.text == "A0 corrigée"
+    ));
+    let corrected = room.workshop.idea(IdeaId(0)).unwrap();
+    assert!(corrected.corrected);
+    assert_eq!(
+        room.workshop
+            .vote_ledger(2)
+            .unwrap()
+            .points(b, idea(IdeaId(0))),
+        3
+    );
+    // Its own typed idea is the facilitator's to rewrite: nothing to mark.
+    room.go_and_open(0);
+    let typed = room.facilitator(Command::SubmitIdea(divergence::SubmitIdea {
+        text: "navete".into(),
+    }));
+    let Some(Event::IdeaSubmitted(typed)) = typed.first() else {
+        panic!("{typed:?}")
+    };
+    let events = room.facilitator(Command::EditIdea(divergence::EditIdea {
+        idea: typed.idea,
+        text: "navette".into(),
+    }));
+    assert!(matches!(events.as_slice(), [Event::IdeaEdited(e)] if !e.by_facilitator));
+}

@@ -163,3 +163,55 @@ async fn an_evaluations_console_has_no_idea_or_point_columns() {
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typo_corrected_during_the_vote_is_marked_on_every_screen() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let mut scene = ruche_tests::scene::Scene::at_vote(server.addr, &["Mairie", "École"]).await;
+    scene.tables[1].vote(0, 3).await;
+    scene.facilitator.show_results(true).await;
+    let created = scene.created.clone();
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    tokio::time::timeout(SCENARIO, async {
+        let wall = browser.window(1280, 720).await;
+        wall.open(&format!("{base}/#/wall/{}", created.join_code)).await;
+        wall.wait_for(".bar[data-item=i0]").await;
+        let console = browser.window(1366, 768).await;
+        console.open(&server.console_url(&created)).await;
+        console.click("li.idea[data-item=i0] button.correct").await;
+        console.type_into("#correct-i0", "Idée de la Mairie, corrigée").await;
+        console.click("li.idea[data-item=i0] form.correction button[type=submit]").await;
+        wall.wait_until(
+            "document.querySelector('.bar[data-item=i0] .bar-label').innerText.includes('corrigée')",
+            "document.querySelector('.bar[data-item=i0]').innerText",
+        )
+        .await;
+        let label = wall
+            .eval("document.querySelector('.bar[data-item=i0] .corrected-mark')?.innerText")
+            .await;
+        assert_eq!(label, json!("modifiée par l'animateur"));
+        assert_eq!(
+            wall.eval("document.querySelector('.bar[data-item=i0]').dataset.points").await,
+            json!("3"),
+            "the points stay"
+        );
+        console
+            .wait_until(
+                "document.querySelector('li.idea[data-item=i0] .corrected-mark') !== null",
+                "document.querySelector('li.idea[data-item=i0]').innerHTML",
+            )
+            .await;
+        console.check_accessibility("console (correcting during the vote)").await;
+        wall.screenshot("wall-corrected-idea").await;
+        console.close().await;
+        wall.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}

@@ -85,6 +85,9 @@ async fn ideation_salle_municipale_end_to_end() {
     tables[0]
         .rejected(vote(ItemRef::Idea(IdeaId(1)), 1), "own_idea")
         .await;
+    // The group two tables wrote independently is neither's alone.
+    tables[1].accepted(vote(SALLE_CLUSTER, 3)).await;
+    tables[1].accepted(vote(SALLE_CLUSTER, 0)).await;
     tables[2]
         .rejected(vote(ItemRef::Idea(IdeaId(1)), 4), "item_cap_exceeded")
         .await;
@@ -214,7 +217,7 @@ async fn ideation_salle_municipale_end_to_end() {
     assert_eq!(ideas.len(), 1 + 15);
     assert_eq!(
         ideas[1],
-        ["i0", SALLE_IDEAS[0][0], "Table 1", SALLE_MERGE.1, ""]
+        ["i0", SALLE_IDEAS[0][0], "Table 1", SALLE_MERGE.1, "", ""]
     );
     let bars: Vec<(String, String, String)> = sheets[2].1[1..]
         .iter()
@@ -554,5 +557,66 @@ async fn a_dot_vote_end_to_end() {
         csv.contains("gommette;3;Table A;2;i1;Des rendez-vous en visio;;1;"),
         "CSV:\n{csv}"
     );
+    server.stop().await;
+}
+
+/// The facilitator corrects a typo in an idea that already holds points:
+/// the vote keeps its points, and every export says the text was changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_correction_by_the_facilitator_is_said_in_every_export() {
+    let server = TestServer::spawn().await;
+    let mut scene = ruche_tests::scene::Scene::at_vote(server.addr, &["Mairie", "École"]).await;
+    scene.tables[1].vote(0, 3).await;
+    scene
+        .facilitator
+        .accepted(Command::EditIdea(divergence::EditIdea {
+            idea: IdeaId(0),
+            text: "Idée de la Mairie (corrigée)".into(),
+        }))
+        .await;
+    let created = &scene.created;
+    let get = |format: &str| {
+        let url = server.url(&format!(
+            "/api/workshops/{}/export.{format}",
+            created.workshop
+        ));
+        async move {
+            get_as_facilitator(&url, &created.facilitator_secret)
+                .await
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let csv = get("csv").await;
+    let line = csv
+        .lines()
+        .find(|l| l.contains("Idée de la Mairie (corrigée)"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(line.contains("modifiée par l'animateur"), "{line}");
+    let html = get("html").await;
+    assert!(html.contains("modifiée par l’animateur"), "synthesis");
+    let json: serde_json::Value = serde_json::from_str(&get("json").await).unwrap();
+    let idea = &json["ideas"][0];
+    assert_eq!(
+        (idea["corrected"].clone(), idea["text"].clone()),
+        (json!(true), json!("Idée de la Mairie (corrigée)"))
+    );
+    let url = server.url(&format!("/api/workshops/{}/export.xlsx", created.workshop));
+    let xlsx = get_as_facilitator(&url, &created.facilitator_secret).await;
+    let sheets = xlsx_sheets(xlsx.bytes().await.unwrap().to_vec());
+    // The ideas' sheet: a « Modifiée par l’animateur » column, ticked.
+    let (_, ideas) = sheets
+        .iter()
+        .find(|(_, rows)| {
+            rows.first()
+                .is_some_and(|h| h.iter().any(|c| c == "Modifiée par l’animateur"))
+        })
+        .unwrap_or_else(|| panic!("{sheets:?}"));
+    let row = ideas
+        .iter()
+        .find(|row| row.iter().any(|c| c == "Idée de la Mairie (corrigée)"))
+        .unwrap();
+    assert_eq!(row.last().map(String::as_str), Some("oui"), "{row:?}");
     server.stop().await;
 }

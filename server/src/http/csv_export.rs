@@ -89,6 +89,13 @@ impl Dialect {
         (index + 1).to_string()
     }
 
+    fn corrected(&self) -> &'static str {
+        match self.lang {
+            Lang::Fr => "modifiée par l'animateur",
+            Lang::En => "corrected by the facilitator",
+        }
+    }
+
     fn hidden(&self) -> &'static str {
         match self.lang {
             Lang::Fr => "masquée",
@@ -131,11 +138,15 @@ pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error
         out.write_record(cells.map(|cell| neutralise_formula(cell).into_owned()))
     };
     for idea in &export.ideas {
-        let detail = match (idea.hidden, idea.cluster) {
+        let mut detail = match (idea.hidden, idea.cluster) {
             (true, _) => d.hidden().to_owned(),
             (false, Some(cluster)) => d.inside(&cluster.to_string()),
             (false, None) => String::new(),
         };
+        if idea.corrected {
+            let sep = if detail.is_empty() { "" } else { " ; " };
+            detail = format!("{detail}{sep}{}", d.corrected());
+        }
         let item = idea.item.to_string();
         let author = idea.author.as_deref().unwrap_or("");
         row([

@@ -136,6 +136,9 @@ pub struct ExportIdea {
     pub text: String,
     /// Hidden by the facilitator, or never accepted (a moderated divergence).
     pub hidden: bool,
+    /// Its text corrected by the facilitator (« modifiée par l'animateur »).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub corrected: bool,
     /// Its cluster, if any.
     pub cluster: Option<ItemRef>,
 }
@@ -234,6 +237,7 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
                 // Never accepted (a moderated divergence) is set aside too:
                 // the room never saw it.
                 hidden: idea.hidden || idea.pending,
+                corrected: idea.corrected,
                 cluster: idea.cluster.map(ItemRef::Cluster),
             })
             .collect(),

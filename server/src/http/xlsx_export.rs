@@ -34,6 +34,7 @@ struct Words {
     table: &'static str,
     group: &'static str,
     set_aside: &'static str,
+    corrected: &'static str,
     yes: &'static str,
     facilitator: &'static str,
     rank: &'static str,
@@ -70,6 +71,7 @@ const FR: Words = Words {
     table: "Table",
     group: "Groupe",
     set_aside: "Écartée",
+    corrected: "Modifiée par l’animateur",
     yes: "oui",
     facilitator: "animateur",
     rank: "Rang",
@@ -106,6 +108,7 @@ const EN: Words = Words {
     table: "Table",
     group: "Group",
     set_aside: "Set aside",
+    corrected: "Corrected by the facilitator",
     yes: "yes",
     facilitator: "facilitator",
     rank: "Rank",
@@ -158,7 +161,7 @@ pub fn to_xlsx(export: &Export, workshop: &Workshop) -> Result<Vec<u8>, XlsxErro
         let sheet = book.add_worksheet().set_name(w.ideas)?;
         header(
             sheet,
-            &[w.item, w.text, w.table, w.group, w.set_aside],
+            &[w.item, w.text, w.table, w.group, w.set_aside, w.corrected],
             &bold,
         )?;
         for (n, idea) in export.ideas.iter().enumerate() {
@@ -170,6 +173,9 @@ pub fn to_xlsx(export: &Export, workshop: &Workshop) -> Result<Vec<u8>, XlsxErro
             sheet.write_string(row, 3, group)?;
             if idea.hidden {
                 sheet.write_string(row, 4, w.yes)?;
+            }
+            if idea.corrected {
+                sheet.write_string(row, 5, w.yes)?;
             }
         }
         sheet.set_column_width(1, 70)?.set_column_width(3, 40)?;

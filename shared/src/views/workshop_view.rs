@@ -161,6 +161,7 @@ impl Workshop {
                     deleted,
                     cluster,
                     pending,
+                    corrected,
                 } = idea;
                 Idea {
                     id: *id,
@@ -175,6 +176,7 @@ impl Workshop {
                     deleted: *deleted,
                     cluster: *cluster,
                     pending: *pending,
+                    corrected: *corrected,
                 }
             })
             .collect();

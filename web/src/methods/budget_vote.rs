@@ -68,6 +68,11 @@ pub fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
         });
         budget.saturating_sub(spent)
     };
+    let corrected = move |item: ItemRef| {
+        session
+            .workshop
+            .with(|w| w.as_ref().is_some_and(|w| w.is_corrected(item)))
+    };
     // What the rules still let the table give, and the most it ever could
     // with these items (the engine's count: cap, own ideas).
     let reach = move || {
@@ -101,6 +106,7 @@ pub fn Vote(session: Session, table: TableId, step: usize) -> impl IntoView {
             <For each=items key=|(item, label, own)| (*item, label.clone(), *own) let((item, label, own))>
                 <li class="vote-item" class:own=own data-item=item.to_string() data-points=move || shown(item)>
                     <span class="item-label">{label.clone()}</span>
+                    {move || corrected(item).then(|| view! { <span class="corrected-mark">{t.corrected}</span> })}
                     {if own {
                         view! { <span class="badge own">{t.own_idea}</span> }.into_any()
                     } else {
@@ -223,6 +229,9 @@ pub fn VoteBars(
                         <span class="bar-rank" class:tie=move || rank(item).1>{move || rank(item).0}</span>
                         <span class="bar-label">
                             {move || workshop.with(|w| w.as_ref().map(|w| w.item_label(item).to_owned()))}
+                            {move || workshop.with(|w| w.as_ref().is_some_and(|w| w.is_corrected(item))).then(|| view! {
+                                <span class="corrected-mark">{t.corrected}</span>
+                            })}
                         </span>
                         <span class="bar-track">
                             <span class="bar-fill" style:width=move || {

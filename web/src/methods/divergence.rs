@@ -148,11 +148,16 @@ pub fn IdeaWall(session: Session) -> impl IntoView {
             let Some(w) = w.as_ref() else {
                 return Vec::new();
             };
-            let mut cards: Vec<(String, String, Vec<String>)> = w
+            let mut cards: Vec<(String, String, Vec<String>, bool)> = w
                 .vote_items()
                 .map(|item| {
                     let ideas = w.member_texts(item).into_iter().map(String::from).collect();
-                    (item.to_string(), w.item_label(item).to_owned(), ideas)
+                    (
+                        item.to_string(),
+                        w.item_label(item).to_owned(),
+                        ideas,
+                        w.is_corrected(item),
+                    )
                 })
                 .collect();
             cards.reverse();
@@ -161,11 +166,12 @@ pub fn IdeaWall(session: Session) -> impl IntoView {
     };
     view! {
         <ul class="idea-wall" aria-live="polite">
-            <For each=cards key=|card| card.clone() children=|(item, label, ideas)| {
+            <For each=cards key=|card| card.clone() children=move |(item, label, ideas, corrected)| {
                 let cluster = !ideas.is_empty();
                 view! {
                     <li class="idea-card" class:cluster=cluster data-item=item>
                         <span>{label}</span>
+                        {corrected.then(|| view! { <span class="corrected-mark">{texts(session.lang()).corrected}</span> })}
                         {cluster.then(|| view! {
                             <ul class="cluster-ideas">{ideas.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
                         })}

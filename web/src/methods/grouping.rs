@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use ruche_shared::methods::{divergence, grouping};
 use ruche_shared::similar::sort_key;
-use ruche_shared::{ClusterId, Command, ItemRef};
+use ruche_shared::{ClusterId, Command, IdeaId, ItemRef};
 
 use crate::i18n::texts;
 use crate::session::Session;
@@ -26,10 +26,11 @@ enum Order {
     Text,
 }
 
-/// The ideas: add one, hide one; in grouping, select several and merge them,
-/// rename or split a group.
+/// The ideas: add one, hide one, correct one; in grouping, select several
+/// and merge them, rename or split a group. During a vote (`voting`) the
+/// list stays to correct a typo (the correction is marked on every screen).
 #[component]
-pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
+pub fn IdeaList(session: Session, grouping: bool, #[prop(optional)] voting: bool) -> impl IntoView {
     let t = move || texts(session.lang());
     let selected = RwSignal::new(BTreeSet::<ItemRef>::new());
     let title = RwSignal::new(String::new());
@@ -71,6 +72,7 @@ pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
                     by: by(ItemRef::Idea(i.id)),
                     hidden: false,
                     pending: true,
+                    corrected: false,
                     members: Vec::new(),
                 })
                 .collect();
@@ -80,6 +82,7 @@ pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
                 by: by(item),
                 hidden: false,
                 pending: false,
+                corrected: w.is_corrected(item),
                 members: w.member_texts(item).into_iter().map(String::from).collect(),
             }));
             rows.extend(
@@ -92,6 +95,7 @@ pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
                         by: by(ItemRef::Idea(i.id)),
                         hidden: true,
                         pending: false,
+                        corrected: i.corrected,
                         members: Vec::new(),
                     }),
             );
@@ -161,7 +165,7 @@ pub fn IdeaList(session: Session, grouping: bool) -> impl IntoView {
                     <option value="text">{move || t().sort_text}</option>
                 </select>
             </div>
-            {(!grouping).then(|| view! {
+            {(!grouping && !voting).then(|| view! {
                 <form class="row" on:submit=move |ev| {
                     ev.prevent_default();
                     let text = draft.get_untracked().trim().to_owned();
@@ -202,6 +206,8 @@ struct Row {
     hidden: bool,
     /// Waiting to be accepted (a moderated divergence).
     pending: bool,
+    /// Its text corrected by the facilitator.
+    corrected: bool,
     members: Vec<String>,
 }
 
@@ -215,6 +221,7 @@ fn ItemRow(
     let t = texts(session.lang());
     let item = row.item;
     let checkbox_id = format!("select-{item}");
+    let row_text = row.label.clone();
     let rename = RwSignal::new(row.label.clone());
     let select = (grouping && !row.hidden && !row.pending).then(|| {
         view! {
@@ -223,6 +230,7 @@ fn ItemRow(
                 on:change=move |_| selected.update(|s| if !s.remove(&item) { s.insert(item); })/>
         }
     });
+    let correcting = RwSignal::new(false);
     let actions = match item {
         ItemRef::Idea(idea) => {
             let hidden = row.hidden;
@@ -234,6 +242,7 @@ fn ItemRow(
             });
             view! {
                 {accept}
+                <button class="quiet correct" on:click=move |_| correcting.update(|c| *c = !*c)>{t.correct}</button>
                 <button class="quiet" on:click=move |_| { session.send(Command::SetIdeaHidden(grouping::SetIdeaHidden { idea, hidden: !hidden })); }>
                     {if hidden { t.show } else { t.hide }}
                 </button>
@@ -249,13 +258,40 @@ fn ItemRow(
                 {row.label.clone()}
                 {row.hidden.then(|| view! { <span class="badge">{t.hidden}</span> })}
                 {row.pending.then(|| view! { <span class="badge pending-badge">{t.awaiting}</span> })}
+                {row.corrected.then(|| view! { <span class="corrected-mark">{t.corrected}</span> })}
             </label>
             <span class="idea-author">{row.by.clone()}</span>
             <span class="idea-actions">{actions}</span>
+            {move || match (correcting.get(), item) {
+                (true, ItemRef::Idea(idea)) => Some(view! { <Correction session idea text=row_text.clone() done=correcting/> }),
+                _ => None,
+            }}
             {(!row.members.is_empty()).then(|| view! {
                 <ul class="cluster-ideas">{row.members.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul>
             })}
         </li>
+    }
+}
+
+/// The facilitator rewrites an idea's text (a typo): at any step, and marked
+/// « modifiée par l'animateur » when it is a table's.
+#[component]
+fn Correction(session: Session, idea: IdeaId, text: String, done: RwSignal<bool>) -> impl IntoView {
+    let t = texts(session.lang());
+    let draft = RwSignal::new(text);
+    let field = format!("correct-i{}", idea.0);
+    view! {
+        <form class="inline-form correction" on:submit=move |ev| {
+            ev.prevent_default();
+            let text = draft.get_untracked().trim().to_owned();
+            if session.send(Command::EditIdea(divergence::EditIdea { idea, text })) {
+                done.set(false);
+            }
+        }>
+            <label class="sr-only" for=field.clone()>{t.correct}</label>
+            <input id=field prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))/>
+            <button type="submit" class="primary">{t.save}</button>
+        </form>
     }
 }
 

@@ -41,9 +41,17 @@ pub fn console_panel(kind: StepKind, session: Session) -> AnyView {
     match kind {
         StepKind::Divergence => view! { <grouping::IdeaList session grouping=false/> }.into_any(),
         StepKind::Grouping => view! { <grouping::IdeaList session grouping=true/> }.into_any(),
-        StepKind::BudgetVote => view! { <budget_vote::BudgetWarning session/> }.into_any(),
-        // The votes and scores show in the console's results.
-        StepKind::Scoring | StepKind::DotVote | StepKind::Results => ().into_any(),
+        // The votes show in the console's results; the ideas stay listed, to
+        // correct a typo noticed during the vote.
+        StepKind::BudgetVote => view! {
+            <budget_vote::BudgetWarning session/>
+            <grouping::IdeaList session grouping=false voting=true/>
+        }
+        .into_any(),
+        StepKind::DotVote => {
+            view! { <grouping::IdeaList session grouping=false voting=true/> }.into_any()
+        }
+        StepKind::Scoring | StepKind::Results => ().into_any(),
     }
 }
 

@@ -302,11 +302,17 @@ impl Page<'_> {
             Some(name) => self.table(name),
             None => self.w.by_facilitator.to_owned(),
         };
-        let hidden = if idea.hidden {
+        let mut hidden = if idea.hidden {
             format!(" <span class=\"hidden\">({})</span>", self.w.hidden)
         } else {
             String::new()
         };
+        if idea.corrected {
+            hidden.push_str(&format!(
+                " <span class=\"corrected\">({})</span>",
+                self.w.corrected
+            ));
+        }
         format!(
             "<li><span class=\"item\">{}</span> {}{hidden} <span class=\"author\">— {}</span></li>",
             idea.item,

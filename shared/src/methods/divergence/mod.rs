@@ -159,6 +159,10 @@ pub struct IdeaEdited {
     pub idea: IdeaId,
     /// Its new text.
     pub text: String,
+    /// The facilitator corrected a table's idea: screens and exports mark it
+    /// « modifiée par l'animateur ».
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_facilitator: bool,
 }
 
 /// An idea was withdrawn by its table.
@@ -256,7 +260,8 @@ impl CommandRules for EditIdea {
             expect_own_idea(found, table)?;
             workshop.expect_no_votes(ItemRef::Idea(self.idea))?;
         } else {
-            workshop.expect_step(&[StepKind::Divergence, StepKind::Grouping])?;
+            // The facilitator corrects a typo at any step, points or not:
+            // the correction is recorded and shown (`by_facilitator`).
         }
         let text = clean_text_lines(&self.text, workshop.idea_char_limit(), true)?;
         // A pending idea's text still goes to its table alone.
@@ -274,6 +279,7 @@ impl CommandRules for EditIdea {
             IdeaEdited {
                 idea: self.idea,
                 text,
+                by_facilitator: role == Role::Facilitator && found.author.is_some(),
             }
             .into(),
         ])
@@ -359,6 +365,7 @@ impl EventRules for IdeaSubmitted {
             deleted: false,
             cluster: None,
             pending: self.pending,
+            corrected: false,
         });
         Ok(())
     }
@@ -424,7 +431,9 @@ impl EventRules for IdeaEdited {
     }
 
     fn apply(&self, workshop: &mut Workshop) -> Result<(), ReplayError> {
-        workshop.idea_mut(self.idea)?.text = self.text.clone();
+        let idea = workshop.idea_mut(self.idea)?;
+        idea.text = self.text.clone();
+        idea.corrected |= self.by_facilitator;
         Ok(())
     }
 
@@ -436,6 +445,7 @@ impl EventRules for IdeaEdited {
             } else {
                 self.text.clone()
             },
+            by_facilitator: self.by_facilitator,
         }
     }
 }
