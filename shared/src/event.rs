@@ -95,6 +95,8 @@ events! {
     ClusterRenamed(grouping::ClusterRenamed) = "cluster_renamed",
     /// A cluster was dissolved.
     ClusterSplit(grouping::ClusterSplit) = "cluster_split",
+    /// A table got points or dots back: the facilitator regrouped during the vote.
+    VotesReturned(grouping::VotesReturned) = "votes_returned",
     /// A table's points for an item.
     VoteSet(budget_vote::VoteSet) = "vote_set",
     /// A seat's score.

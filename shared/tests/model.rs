@@ -221,7 +221,9 @@ impl Model {
             | Event::JoiningLockedChanged(joining::JoiningLockedChanged { .. })
             | Event::ResultsVisibleChanged(flow::ResultsVisibleChanged { .. })
             | Event::NotesSet(_)
-            | Event::WallSet(_) => {}
+            | Event::WallSet(_)
+            // The points moved by their own vote_set / dot_set events.
+            | Event::VotesReturned(_) => {}
         }
     }
 
@@ -354,17 +356,17 @@ fn allowed_kinds(role: Role, command: &Command) -> Option<&'static [StepKind]> {
         ) => &[Divergence],
         // The facilitator corrects an idea at any step (marked as such).
         (Command::EditIdea(divergence::EditIdea { .. }), _) => return None,
-        (
-            Command::SubmitIdea(divergence::SubmitIdea { .. })
-            | Command::SetIdeaHidden(grouping::SetIdeaHidden { .. }),
-            _,
-        ) => &[Divergence, Grouping],
+        (Command::SubmitIdea(divergence::SubmitIdea { .. }), _) => &[Divergence, Grouping],
+        // Hidden, merged and split during a vote too (the points move).
+        (Command::SetIdeaHidden(grouping::SetIdeaHidden { .. }), _) => {
+            &[Divergence, Grouping, BudgetVote, DotVote]
+        }
         (
             Command::MergeItems(grouping::MergeItems { .. })
             | Command::RenameCluster(grouping::RenameCluster { .. })
             | Command::SplitCluster(grouping::SplitCluster { .. }),
             _,
-        ) => &[Grouping],
+        ) => &[Grouping, BudgetVote, DotVote],
         (Command::SetVote(budget_vote::SetVote { .. }), _) => &[BudgetVote],
         (Command::SetScore(scoring::SetScore { .. }), _) => &[Scoring],
         (Command::SetDot(dot_vote::SetDot { .. }), _) => &[DotVote],
@@ -380,7 +382,7 @@ fn check_invariants(w: &Workshop, self_vote: bool) -> Result<(), TestCaseError> 
         for (item, points) in ledger.given_by(table.id) {
             prop_assert!(points <= CAP, "over the cap");
             prop_assert!(
-                self_vote || !w.is_authored_by(item, table.id),
+                self_vote || !w.is_own(item, table.id, OwnGroups::AllIdeas),
                 "points on own idea"
             );
         }

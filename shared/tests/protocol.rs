@@ -196,6 +196,13 @@ fn events() -> Vec<Event> {
             text: "Organiser des lotos pour les aînés".into(),
             by_facilitator: true,
         }),
+        // Regrouped during the vote: a table gets points back.
+        Event::VotesReturned(grouping::VotesReturned {
+            step: 2,
+            table: TableId(1),
+            points: 2,
+            reason: grouping::ReturnReason::Merged,
+        }),
         // Moderation: a pending idea, its text for its table, its acceptance.
         Event::IdeaSubmitted(divergence::IdeaSubmitted {
             idea: IdeaId(5),
@@ -226,6 +233,7 @@ fn events() -> Vec<Event> {
             | Event::ClusterFormed(grouping::ClusterFormed { .. })
             | Event::ClusterRenamed(grouping::ClusterRenamed { .. })
             | Event::ClusterSplit(grouping::ClusterSplit { .. })
+            | Event::VotesReturned(grouping::VotesReturned { .. })
             | Event::VoteSet(budget_vote::VoteSet { .. })
             | Event::ScoreSet(scoring::ScoreSet { .. })
             | Event::ScoringItemsChosen(scoring::ScoringItemsChosen { .. })

@@ -502,9 +502,9 @@ fn clusters_are_renamed_and_split_back() {
 }
 
 #[test]
-fn grouping_commands_belong_to_the_grouping_step() {
+fn grouping_commands_belong_to_grouping_and_votes() {
     let (mut room, _, [i0, i1, ..]) = room_at_grouping();
-    room.facilitator(Command::GoToStep(flow::GoToStep { step: 2 }));
+    room.facilitator(Command::GoToStep(flow::GoToStep { step: 3 }));
     room.refused(
         Role::Facilitator,
         Command::MergeItems(grouping::MergeItems {
@@ -1279,4 +1279,73 @@ fn the_facilitator_corrects_a_voted_idea_and_the_correction_is_marked() {
         text: "navette".into(),
     }));
     assert!(matches!(events.as_slice(), [Event::IdeaEdited(e)] if !e.by_facilitator));
+}
+
+// ---- regrouping during a vote ----
+
+/// The `votes_returned` events of `events`: (table, points, reason).
+fn returned(events: &[Event]) -> Vec<(TableId, u32, grouping::ReturnReason)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::VotesReturned(r) => Some((r.table, r.points, r.reason)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn merging_during_the_vote_moves_the_points_up_to_the_cap() {
+    let (mut room, [a, b, _]) = room_at_vote();
+    room.vote(b, idea(IdeaId(0)), 3);
+    room.vote(b, idea(IdeaId(14)), 2);
+    room.vote(a, idea(IdeaId(14)), 3);
+    // A's idea 0 and C's idea 14 said the same thing.
+    let events = room.facilitator(Command::MergeItems(grouping::MergeItems {
+        items: vec![idea(IdeaId(0)), idea(IdeaId(14))],
+        title: Some("Associations".into()),
+    }));
+    let group = ItemRef::Cluster(ClusterId(0));
+    let ledger = room.workshop.vote_ledger(2).unwrap();
+    // B had 5 on the two: 3 (the cap) on the group, 2 back in its budget.
+    assert_eq!((ledger.points(b, group), ledger.spent(b)), (3, 3));
+    // A had 3 on C's idea: the group is not all A's, so they stay.
+    assert_eq!((ledger.points(a, group), ledger.spent(a)), (3, 3));
+    assert!(ledger.check_sums());
+    assert_eq!(returned(&events), [(b, 2, grouping::ReturnReason::Merged)]);
+
+    // Splitting gives the points back.
+    let events = room.facilitator(Command::SplitCluster(grouping::SplitCluster {
+        cluster: ClusterId(0),
+    }));
+    let ledger = room.workshop.vote_ledger(2).unwrap();
+    assert_eq!((ledger.spent(a), ledger.spent(b)), (0, 0));
+    let reasons: Vec<_> = returned(&events)
+        .into_iter()
+        .map(|(t, p, _)| (t, p))
+        .collect();
+    assert_eq!(reasons, [(a, 3), (b, 3)]);
+
+    // So does hiding.
+    room.vote(a, idea(IdeaId(5)), 2);
+    let events = room.facilitator(Command::SetIdeaHidden(grouping::SetIdeaHidden {
+        idea: IdeaId(5),
+        hidden: true,
+    }));
+    assert_eq!(room.workshop.vote_ledger(2).unwrap().spent(a), 0);
+    assert_eq!(returned(&events), [(a, 2, grouping::ReturnReason::Hidden)]);
+}
+
+#[test]
+fn a_merge_that_makes_a_tables_own_group_gives_its_points_back() {
+    // Under `any_idea`, a group holding one of B's ideas is B's own.
+    let (mut room, [_, b, _]) = room_at_vote_with(OwnGroups::AnyIdea);
+    room.vote(b, idea(IdeaId(0)), 3);
+    let events = room.facilitator(Command::MergeItems(grouping::MergeItems {
+        items: vec![idea(IdeaId(0)), idea(IdeaId(2))],
+        title: None,
+    }));
+    let ledger = room.workshop.vote_ledger(2).unwrap();
+    assert_eq!(ledger.spent(b), 0, "no points on its own group");
+    assert_eq!(returned(&events), [(b, 3, grouping::ReturnReason::Merged)]);
 }

@@ -215,3 +215,68 @@ async fn a_typo_corrected_during_the_vote_is_marked_on_every_screen() {
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duplicate_merged_during_the_vote_keeps_the_points_up_to_the_cap_and_the_table_is_told() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let scene = ruche_tests::scene::Scene::vote_on_facilitator_ideas(server.addr, 3).await;
+    let created = scene.created.clone();
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    tokio::time::timeout(SCENARIO, async {
+        let tablet = browser.window(1024, 768).await;
+        tablet.join_table(base, &created.join_code, "Table A").await;
+        tablet.wait_for(".vote-item").await;
+        // 3 points on « Idée 0 », 2 on « Idée 1 »: the same idea, it turns out.
+        for (row, points) in [(1, 3), (2, 2)] {
+            let row = format!(".vote-item:nth-child({row})");
+            for expected in 1..=points {
+                tablet.click(&format!("{row} button[aria-label^=\"Ajouter\"]")).await;
+                tablet
+                    .wait_until(
+                        &format!("document.querySelector('{row}').dataset.points === '{expected}' && !document.querySelector('{row} .points.pending')"),
+                        &format!("document.querySelector('{row}').outerHTML"),
+                    )
+                    .await;
+            }
+        }
+        let console = browser.window(1366, 768).await;
+        console.open(&server.console_url(&created)).await;
+        console.wait_for(".regroup-rule").await;
+        console.click("#select-i0").await;
+        console.click("#select-i1").await;
+        console.type_into("#cluster-title", "Idée 0 ou 1").await;
+        console.click("#merge").await;
+
+        // The group holds the cap (3), the other 2 points are back, and the
+        // tablet says why.
+        tablet
+            .wait_until(
+                "[...document.querySelectorAll('.vote-item')].some(li => li.dataset.item === 'c0' && li.dataset.points === '3')",
+                "document.querySelector('.vote-items').outerHTML",
+            )
+            .await;
+        tablet
+            .wait_until(
+                "document.querySelector('.budget').dataset.pointsLeft === '27'",
+                "document.querySelector('.budget').outerHTML",
+            )
+            .await;
+        let notice = tablet.eval("document.querySelector('.notice')?.innerText ?? ''").await;
+        assert!(
+            notice.as_str().unwrap().contains("2 points vous ont été rendus : idées regroupées"),
+            "{notice}"
+        );
+        tablet.screenshot("tablet-points-given-back").await;
+        console.check_accessibility("console (merging during the vote)").await;
+        console.close().await;
+        tablet.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}

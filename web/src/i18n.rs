@@ -84,6 +84,7 @@ pub struct Texts {
     pub vote_done_with_left: &'static str,
     pub corrected: &'static str,
     pub correct: &'static str,
+    pub regroup_during_vote: &'static str,
     pub at_most_points: &'static str,
     pub budget_unreachable: &'static str,
     // scoring
@@ -255,6 +256,7 @@ pub static FR: Texts = Texts {
     vote_done: "Tous vos points sont donnés. Merci !",
     corrected: "modifiée par l'animateur",
     correct: "Corriger",
+    regroup_during_vote: "Regrouper pendant le vote : les points des tables vont au groupe, au plus le plafond par idée ; le reste leur est rendu, et elles en sont prévenues. Défaire un groupe ou masquer une idée rend ses points.",
     vote_done_with_left: "Vote terminé : chaque idée a reçu tout ce que les règles permettent ({n} points ne peuvent aller nulle part). Merci !",
     at_most_points: "Avec ces idées, vous pourrez donner {n} points au plus.",
     budget_unreachable: "Attention : {tables} table(s) ne pourront pas dépenser tous leurs points (au plus {n} sur {budget}) : trop peu d'idées pour le plafond par idée. Elles seront comptées comme ayant fini.",
@@ -423,6 +425,7 @@ pub static EN: Texts = Texts {
     vote_done: "All your points are given. Thank you!",
     corrected: "corrected by the facilitator",
     correct: "Correct",
+    regroup_during_vote: "Merging during the vote: the tables' points go to the group, up to the cap per idea; the rest goes back to them, and they are told. Splitting a group or hiding an idea gives its points back.",
     vote_done_with_left: "Vote done: every idea has all the rules allow ({n} points have nowhere to go). Thank you!",
     at_most_points: "With these ideas, you can give {n} points at most.",
     budget_unreachable: "Note: {tables} table(s) cannot spend all their points (at most {n} of {budget}): too few ideas for the cap per idea. They count as done.",

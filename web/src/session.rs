@@ -538,6 +538,29 @@ impl Session {
             }
         });
         self.connection.update_value(|c| c.last_seq = Some(newest));
+        // Points given back by a regrouping during the vote: the table is
+        // told, in its language (only its own such events reach it).
+        let returned = events
+            .iter()
+            .rev()
+            .find_map(|sequenced| match &sequenced.event {
+                ruche_shared::Event::VotesReturned(returned) => Some(*returned),
+                _ => None,
+            });
+        if let (Some(returned), Some(ruche_shared::Role::Table(_))) =
+            (returned, self.role.get_untracked())
+        {
+            let dots = self.workshop.with_untracked(|w| {
+                w.as_ref().is_some_and(|w| {
+                    matches!(
+                        w.config().step(returned.step),
+                        Some(ruche_shared::StepConfig::DotVote(_))
+                    )
+                })
+            });
+            let lang = self.lang_untracked();
+            self.show_notice(returned.message(lang, dots));
+        }
         if broken {
             // Our copy no longer fits the log: ask for a fresh snapshot.
             self.send_message(&ClientMsg::Resync);

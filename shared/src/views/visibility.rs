@@ -199,6 +199,14 @@ mod tests {
                 points: 2,
             }),
         );
+        // Split during the vote: B's 2 points go back to B (votes_returned).
+        run(
+            &mut w,
+            f,
+            Command::SplitCluster(grouping::SplitCluster {
+                cluster: crate::ClusterId(1),
+            }),
+        );
         run(
             &mut w,
             f,

@@ -140,7 +140,7 @@ pub fn IdeaList(session: Session, grouping: bool, #[prop(optional)] voting: bool
     view! {
         <section class="card">
             <h2 data-count=move || counts().0>
-                {move || if grouping { t().grouping } else { t().ideas_heading }}
+                {move || if grouping && !voting { t().grouping } else { t().ideas_heading }}
                 {move || {
                     let (shown, waiting, hidden) = counts();
                     let mut parts = vec![shown.to_string()];
@@ -178,6 +178,8 @@ pub fn IdeaList(session: Session, grouping: bool, #[prop(optional)] voting: bool
                     <button type="submit">{move || t().add_idea}</button>
                 </form>
             })}
+            // During a vote the points move with the ideas: said before a merge.
+            {voting.then(|| view! { <p class="muted regroup-rule">{t().regroup_during_vote}</p> })}
             {grouping.then(|| view! {
                 <form class="row merge" on:submit=move |ev| { ev.prevent_default(); merge(); }>
                     <label class="sr-only" for="cluster-title">{move || t().cluster_title}</label>

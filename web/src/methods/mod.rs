@@ -45,11 +45,11 @@ pub fn console_panel(kind: StepKind, session: Session) -> AnyView {
         // correct a typo noticed during the vote.
         StepKind::BudgetVote => view! {
             <budget_vote::BudgetWarning session/>
-            <grouping::IdeaList session grouping=false voting=true/>
+            <grouping::IdeaList session grouping=true voting=true/>
         }
         .into_any(),
         StepKind::DotVote => {
-            view! { <grouping::IdeaList session grouping=false voting=true/> }.into_any()
+            view! { <grouping::IdeaList session grouping=true voting=true/> }.into_any()
         }
         StepKind::Scoring | StepKind::Results => ().into_any(),
     }

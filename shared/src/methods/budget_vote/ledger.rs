@@ -22,7 +22,7 @@ pub struct ItemTally {
 }
 
 /// The points of one budget vote step.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct VoteLedger {
     /// Each table's points per item, indexed by table id; items with 0 points are absent.
     given: Vec<BTreeMap<ItemRef, u32>>,
@@ -31,6 +31,23 @@ pub struct VoteLedger {
     /// Points and tables per item (a running sum of `given`).
     totals: BTreeMap<ItemRef, ItemTally>,
 }
+
+/// Two ledgers are equal when they hold the same points: a table that took
+/// its points back leaves an empty slot, which a ledger rebuilt from a
+/// snapshot does not have.
+impl PartialEq for VoteLedger {
+    fn eq(&self, other: &Self) -> bool {
+        let points = |ledger: &VoteLedger| {
+            let by_table = ledger.given.iter().enumerate();
+            by_table
+                .flat_map(|(t, items)| items.iter().map(move |(item, points)| (t, *item, *points)))
+                .collect::<Vec<_>>()
+        };
+        self.totals == other.totals && points(self) == points(other)
+    }
+}
+
+impl Eq for VoteLedger {}
 
 impl VoteLedger {
     /// The points `table` gives `item` (0 if none).

@@ -18,7 +18,7 @@ pub struct DotCount {
 }
 
 /// The dots of one dot vote step.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DotLedger {
     /// Indexed by table id, then by seat − 1: that seat's dots per item
     /// (items without dots are absent).
@@ -26,6 +26,25 @@ pub struct DotLedger {
     /// Dots and seats per item (a running sum of `given`).
     totals: BTreeMap<ItemRef, DotCount>,
 }
+
+/// Two ledgers are equal when they hold the same dots (see `VoteLedger`:
+/// a seat that took its dots back leaves an empty slot).
+impl PartialEq for DotLedger {
+    fn eq(&self, other: &Self) -> bool {
+        let dots = |ledger: &DotLedger| {
+            let mut all = Vec::new();
+            for (t, seats) in ledger.given.iter().enumerate() {
+                for (s, items) in seats.iter().enumerate() {
+                    all.extend(items.iter().map(|(item, dots)| (t, s, *item, *dots)));
+                }
+            }
+            all
+        };
+        self.totals == other.totals && dots(self) == dots(other)
+    }
+}
+
+impl Eq for DotLedger {}
 
 impl DotLedger {
     fn seat(&self, table: TableId, seat: u8) -> Option<&BTreeMap<ItemRef, u32>> {

@@ -1,20 +1,24 @@
 //! Grouping (« regroupement »): the facilitator merges similar ideas into
 //! clusters, retitles and splits them, and hides off-topic ideas (moderation,
-//! also during divergence). Items that already have points or dots stay as
-//! they are: merging them would move votes.
+//! also during divergence). During a vote too: the points move by the rule
+//! of [`during_vote`]; an item with points in a finished vote stays as it is.
 
+pub mod during_vote;
 pub mod texts;
 
 use serde::{Deserialize, Serialize};
 
 use crate::command::Role;
 use crate::config::{ConfigError, Lang, StepConfig, StepKind};
+use crate::event::Event;
 use crate::ids::{ClusterId, IdeaId, ItemRef};
 use crate::methods::{CommandRules, EventRules, StepRules};
 use crate::rules::{Decision, MAX_CLUSTER_TITLE_CHARS, clean_text, expect_next_id, unknown_item};
 use crate::views::visibility::Audience;
 use crate::violation::RuleViolation;
 use crate::workshop::{Cluster, ReplayError, Workshop};
+use during_vote::Moves;
+pub use during_vote::{ReturnReason, VotesReturned};
 
 /// What participants are asked to do, in their words (tablets, wall).
 pub fn task(lang: Lang) -> &'static str {
@@ -124,7 +128,7 @@ impl CommandRules for MergeItems {
     }
 
     fn check(&self, workshop: &Workshop, _role: Role, _now_ms: u64) -> Decision {
-        workshop.expect_step(&[StepKind::Grouping])?;
+        workshop.expect_step(GROUPING_STEPS)?;
         let mut distinct = self.items.clone();
         distinct.sort();
         distinct.dedup();
@@ -137,7 +141,7 @@ impl CommandRules for MergeItems {
             if !workshop.is_vote_item(*item) {
                 return Err(unknown_item(*item));
             }
-            workshop.expect_no_votes(*item)?;
+            workshop.expect_no_votes_elsewhere(*item)?;
             match item {
                 ItemRef::Idea(id) => ideas.push(*id),
                 ItemRef::Cluster(id) => {
@@ -157,15 +161,19 @@ impl CommandRules for MergeItems {
                 .collect(),
         };
         let cluster = ClusterId(workshop.clusters.len() as u32);
-        Ok(vec![
-            ClusterFormed {
-                cluster,
-                ideas,
-                title,
-                dissolved,
-            }
-            .into(),
-        ])
+        // During a vote, the points move to the group (see `during_vote`).
+        let moves = workshop.votes_moved(
+            &distinct,
+            Some((ItemRef::Cluster(cluster), &ideas)),
+            ReturnReason::Merged,
+        );
+        let formed = ClusterFormed {
+            cluster,
+            ideas,
+            title,
+            dissolved,
+        };
+        Ok(around(moves, formed.into()))
     }
 }
 
@@ -175,7 +183,7 @@ impl CommandRules for RenameCluster {
     }
 
     fn check(&self, workshop: &Workshop, _role: Role, _now_ms: u64) -> Decision {
-        workshop.expect_step(&[StepKind::Grouping])?;
+        workshop.expect_step(GROUPING_STEPS)?;
         workshop
             .cluster(self.cluster)
             .ok_or_else(|| unknown_item(ItemRef::Cluster(self.cluster)))?;
@@ -196,17 +204,17 @@ impl CommandRules for SplitCluster {
     }
 
     fn check(&self, workshop: &Workshop, _role: Role, _now_ms: u64) -> Decision {
-        workshop.expect_step(&[StepKind::Grouping])?;
+        workshop.expect_step(GROUPING_STEPS)?;
+        let group = ItemRef::Cluster(self.cluster);
         workshop
             .cluster(self.cluster)
-            .ok_or_else(|| unknown_item(ItemRef::Cluster(self.cluster)))?;
-        workshop.expect_no_votes(ItemRef::Cluster(self.cluster))?;
-        Ok(vec![
-            ClusterSplit {
-                cluster: self.cluster,
-            }
-            .into(),
-        ])
+            .ok_or_else(|| unknown_item(group))?;
+        workshop.expect_no_votes_elsewhere(group)?;
+        let moves = workshop.votes_moved(&[group], None, ReturnReason::Split);
+        let split = ClusterSplit {
+            cluster: self.cluster,
+        };
+        Ok(around(moves, split.into()))
     }
 }
 
@@ -216,22 +224,40 @@ impl CommandRules for SetIdeaHidden {
     }
 
     fn check(&self, workshop: &Workshop, _role: Role, _now_ms: u64) -> Decision {
-        workshop.expect_step(&[StepKind::Divergence, StepKind::Grouping])?;
+        workshop.expect_step(&[
+            StepKind::Divergence,
+            StepKind::Grouping,
+            StepKind::BudgetVote,
+            StepKind::DotVote,
+        ])?;
         let found = workshop.existing_idea(self.idea)?;
         if found.cluster.is_some() {
             return Err(RuleViolation::IdeaInCluster);
         }
-        if self.hidden {
-            workshop.expect_no_votes(ItemRef::Idea(self.idea))?;
+        let changed = IdeaHiddenChanged {
+            idea: self.idea,
+            hidden: self.hidden,
+        };
+        if !self.hidden {
+            return Ok(vec![changed.into()]);
         }
-        Ok(vec![
-            IdeaHiddenChanged {
-                idea: self.idea,
-                hidden: self.hidden,
-            }
-            .into(),
-        ])
+        let idea = ItemRef::Idea(self.idea);
+        workshop.expect_no_votes_elsewhere(idea)?;
+        let moves = workshop.votes_moved(&[idea], None, ReturnReason::Hidden);
+        Ok(around(moves, changed.into()))
     }
+}
+
+/// The steps where the facilitator regroups: grouping, and during a vote
+/// (the points move: `during_vote`).
+const GROUPING_STEPS: &[StepKind] = &[StepKind::Grouping, StepKind::BudgetVote, StepKind::DotVote];
+
+/// The grouping event with the vote's moves around it.
+fn around(moves: Moves, event: Event) -> Vec<Event> {
+    let mut events = moves.before;
+    events.push(event);
+    events.extend(moves.after);
+    events
 }
 
 fn missing_cluster(cluster: ClusterId) -> ReplayError {
