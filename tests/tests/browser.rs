@@ -201,8 +201,15 @@ async fn a_whole_ideation_workshop_runs_in_real_browsers() {
         for tablet in &tablets {
             tablet.wait_until("document.querySelector('.budget') !== null && document.querySelector('.badge.open') !== null", "document.querySelector('main').innerText").await;
         }
-        // A table's own ideas are marked and have no + button.
-        for (tablet, own) in [(&tablets[0], "Pistes cyclables"), (&tablets[0], "Un jardin partagé"), (&tablets[1], "Un marché bio le samedi"), (&tablets[2], "Pistes cyclables")] {
+        // A table's own ideas are marked and have no + button; the group of
+        // two tables' ideas is neither's own (the default `own_groups`).
+        let shared = vote_item(&tablets[0], "Pistes cyclables").await;
+        assert_eq!(
+            tablets[0].eval(&format!("[document.querySelector('.vote-item[data-item=\"{shared}\"]').classList.contains('own'), document.querySelectorAll('.vote-item[data-item=\"{shared}\"] button').length]")).await,
+            json!([false, 2]),
+            "a group of two tables' ideas takes their points"
+        );
+        for (tablet, own) in [(&tablets[0], "Un jardin partagé"), (&tablets[1], "Un marché bio le samedi")] {
             let item = vote_item(tablet, own).await;
             assert_eq!(
                 tablet.eval(&format!("[document.querySelector('.vote-item[data-item=\"{item}\"]').classList.contains('own'), document.querySelectorAll('.vote-item[data-item=\"{item}\"] button').length]")).await,
