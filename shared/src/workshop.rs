@@ -272,39 +272,35 @@ impl Workshop {
         }
     }
 
-    /// Whether `table` wrote `item` or an idea in it.
-    #[inline]
-    pub fn is_authored_by(&self, item: ItemRef, table: TableId) -> bool {
-        let wrote = |id: &IdeaId| {
-            self.ideas
-                .get(id.index())
-                .is_some_and(|i| i.author == Some(table))
-        };
+    /// Whether `item` counts as `table`'s own under `policy`: an idea it
+    /// wrote, or a group with all (or, under [`OwnGroups::AnyIdea`], any) of
+    /// its ideas by it. (The one test of « its own »: votes, dots, tablets.)
+    pub fn is_own(&self, item: ItemRef, table: TableId, policy: OwnGroups) -> bool {
         match item {
-            ItemRef::Idea(id) => wrote(&id),
+            ItemRef::Idea(id) => self.ideas_are_own(&[id], table, policy),
             ItemRef::Cluster(id) => self
                 .clusters
                 .get(id.index())
-                .is_some_and(|c| c.ideas.iter().any(wrote)),
+                .is_some_and(|c| self.ideas_are_own(&c.ideas, table, policy)),
         }
     }
 
-    /// Whether `item` counts as `table`'s own under `policy`: an idea it
-    /// wrote, or a group with all (or, under [`OwnGroups::AnyIdea`], any) of
-    /// its ideas by it.
-    pub fn is_own(&self, item: ItemRef, table: TableId, policy: OwnGroups) -> bool {
+    /// Whether a group of these ideas would be `table`'s own under `policy`
+    /// (also for a group about to be formed, see `grouping::during_vote`).
+    pub(crate) fn ideas_are_own(
+        &self,
+        ideas: &[IdeaId],
+        table: TableId,
+        policy: OwnGroups,
+    ) -> bool {
         let wrote = |id: &IdeaId| {
             self.ideas
                 .get(id.index())
                 .is_some_and(|i| i.author == Some(table))
         };
-        match (item, policy) {
-            (ItemRef::Idea(id), _) => wrote(&id),
-            (ItemRef::Cluster(_), OwnGroups::AnyIdea) => self.is_authored_by(item, table),
-            (ItemRef::Cluster(id), OwnGroups::AllIdeas) => self
-                .clusters
-                .get(id.index())
-                .is_some_and(|c| !c.ideas.is_empty() && c.ideas.iter().all(wrote)),
+        match policy {
+            OwnGroups::AllIdeas => !ideas.is_empty() && ideas.iter().all(wrote),
+            OwnGroups::AnyIdea => ideas.iter().any(wrote),
         }
     }
 

@@ -112,12 +112,7 @@ impl Workshop {
             let Some((_, ideas)) = into else {
                 return false;
             };
-            let by = |id: &IdeaId| self.idea(*id).is_some_and(|i| i.author == Some(table));
-            !allowed
-                && match policy {
-                    OwnGroups::AllIdeas => !ideas.is_empty() && ideas.iter().all(by),
-                    OwnGroups::AnyIdea => ideas.iter().any(by),
-                }
+            !allowed && self.ideas_are_own(ideas, table, policy)
         };
         match (self.config.step(step), self.records.get(step)) {
             (Some(StepConfig::BudgetVote(config)), Some(StepRecord::Vote(ledger))) => {
