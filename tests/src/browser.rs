@@ -253,6 +253,23 @@ impl Window {
         .await;
     }
 
+    /// Taps + on the vote item `row` (a CSS selector) until the table gives
+    /// it `points` (from none), waiting for the server to confirm each tap
+    /// (no pending mark left).
+    pub async fn tap_points(&self, row: &str, points: u32) {
+        for expected in 1..=points {
+            self.click(&format!("{row} button[aria-label^=\"Ajouter\"]"))
+                .await;
+            self.wait_until(
+                &format!(
+                    "document.querySelector('{row}').dataset.points === '{expected}' && !document.querySelector('{row} .points.pending')"
+                ),
+                &format!("document.querySelector('{row}').outerHTML"),
+            )
+            .await;
+        }
+    }
+
     /// Runs axe-core on the page and fails on any serious or critical
     /// violation of WCAG 2.0/2.1 A and AA, naming each.
     pub async fn check_accessibility(&self, screen: &str) {

@@ -55,19 +55,7 @@ async fn vote_item(tablet: &Window, label: &str) -> String {
 async fn give_points(tablet: &Window, label: &str, points: u32) {
     let item = vote_item(tablet, label).await;
     let row = format!(".vote-item[data-item=\"{item}\"]");
-    for expected in 1..=points {
-        tablet
-            .click(&format!("{row} button[aria-label^=\"Ajouter\"]"))
-            .await;
-        tablet
-            .wait_until(
-                &format!(
-                    "document.querySelector('{row}').dataset.points === '{expected}' && !document.querySelector('{row} .points.pending')"
-                ),
-                &format!("document.querySelector('{row}').outerHTML"),
-            )
-            .await;
-    }
+    tablet.tap_points(&row, points).await;
 }
 
 /// Submits an idea from a tablet and waits until it is listed as the table's own.

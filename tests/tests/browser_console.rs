@@ -233,16 +233,7 @@ async fn a_duplicate_merged_during_the_vote_keeps_the_points_up_to_the_cap_and_t
         tablet.wait_for(".vote-item").await;
         // 3 points on « Idée 0 », 2 on « Idée 1 »: the same idea, it turns out.
         for (row, points) in [(1, 3), (2, 2)] {
-            let row = format!(".vote-item:nth-child({row})");
-            for expected in 1..=points {
-                tablet.click(&format!("{row} button[aria-label^=\"Ajouter\"]")).await;
-                tablet
-                    .wait_until(
-                        &format!("document.querySelector('{row}').dataset.points === '{expected}' && !document.querySelector('{row} .points.pending')"),
-                        &format!("document.querySelector('{row}').outerHTML"),
-                    )
-                    .await;
-            }
+            tablet.tap_points(&format!(".vote-item:nth-child({row})"), points).await;
         }
         let console = browser.window(1366, 768).await;
         console.open(&server.console_url(&created)).await;

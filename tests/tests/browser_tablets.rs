@@ -159,46 +159,51 @@ async fn the_vote_states_its_rules_and_why_a_button_is_grey() {
     let mut facilitator = scene.facilitator;
     tokio::time::timeout(SCENARIO, async {
         let tablet = browser.window(390, 844).await;
-        tablet.join_table(base, &scene.created.join_code, "Table A").await;
+        tablet
+            .join_table(base, &scene.created.join_code, "Table A")
+            .await;
         tablet.wait_for(".vote-item").await;
         assert_eq!(
             text(&tablet, ".rules").await,
             "30 points par table, 3 au plus par idée, pas pour ses propres idées"
         );
-        assert!(text(&tablet, ".step-name").await.contains("Votez avec vos points"));
+        assert!(
+            text(&tablet, ".step-name")
+                .await
+                .contains("Votez avec vos points")
+        );
 
         let row = ".vote-item:nth-child(1)";
-        for expected in 1..=3 {
-            tablet.click(&format!("{row} button[aria-label^=\"Ajouter\"]")).await;
-            tablet
-                .wait_until(
-                    &format!("document.querySelector('{row}').dataset.points === '{expected}' && !document.querySelector('{row} .points.pending')"),
-                    &format!("document.querySelector('{row}').outerHTML"),
-                )
-                .await;
-        }
+        tablet.tap_points(row, 3).await;
         // At the cap: + is grey, and the row says why; the others do not.
         assert_eq!(
-            tablet.eval(&format!("document.querySelector('{row} button[aria-label^=\"Ajouter\"]').disabled")).await,
+            tablet
+                .eval(&format!(
+                    "document.querySelector('{row} button[aria-label^=\"Ajouter\"]').disabled"
+                ))
+                .await,
             json!(true)
         );
-        assert_eq!(text(&tablet, &format!("{row} .why")).await, "maximum atteint");
-        assert_eq!(tablet.eval("document.querySelectorAll('.vote-item .why').length").await, json!(1));
+        assert_eq!(
+            text(&tablet, &format!("{row} .why")).await,
+            "maximum atteint"
+        );
+        assert_eq!(
+            tablet
+                .eval("document.querySelectorAll('.vote-item .why').length")
+                .await,
+            json!(1)
+        );
         tablet.screenshot("phone-vote-rules").await;
 
         // Three ideas at 3 points at most: 9 of the 30 points can be given,
         // the phone says so, and once they are it says the vote is done.
-        assert_eq!(text(&tablet, ".rules.reach").await, "Avec ces idées, vous pourrez donner 9 points au plus.");
+        assert_eq!(
+            text(&tablet, ".rules.reach").await,
+            "Avec ces idées, vous pourrez donner 9 points au plus."
+        );
         for row in [".vote-item:nth-child(2)", ".vote-item:nth-child(3)"] {
-            for expected in 1..=3 {
-                tablet.click(&format!("{row} button[aria-label^=\"Ajouter\"]")).await;
-                tablet
-                    .wait_until(
-                        &format!("document.querySelector('{row}').dataset.points === '{expected}' && !document.querySelector('{row} .points.pending')"),
-                        &format!("document.querySelector('{row}').outerHTML"),
-                    )
-                    .await;
-            }
+            tablet.tap_points(row, 3).await;
         }
         tablet.wait_for(".done[data-left-over='21']").await;
         assert!(text(&tablet, ".done").await.starts_with("Vote terminé"));
@@ -206,14 +211,19 @@ async fn the_vote_states_its_rules_and_why_a_button_is_grey() {
         console.open(&server.console_url(&scene.created)).await;
         console.wait_for(".budget-warning").await;
         let warning = text(&console, ".budget-warning").await;
-        assert!(warning.contains("1 table(s)") && warning.contains("au plus 9 sur 30"), "{warning}");
+        assert!(
+            warning.contains("1 table(s)") && warning.contains("au plus 9 sur 30"),
+            "{warning}"
+        );
         console.close().await;
 
         // Closed: said above the list, every button grey.
         facilitator.accepted(flow::CloseStep {}.into()).await;
         tablet.wait_for(".closed-note").await;
         assert_eq!(
-            tablet.eval("[...document.querySelectorAll('.vote-item button')].every(b => b.disabled)").await,
+            tablet
+                .eval("[...document.querySelectorAll('.vote-item button')].every(b => b.disabled)")
+                .await,
             json!(true)
         );
         tablet.check_accessibility("phone (vote, closed)").await;
