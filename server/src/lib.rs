@@ -84,6 +84,10 @@ pub fn app(state: AppState) -> Router {
         .route(ruche_shared::api::SERVER_INFO, get(http::server_info))
         .route("/api/workshops/{id}", delete(http::delete_workshop))
         .route(
+            "/api/workshops/{id}/tables/{table}/handover",
+            post(http::handover::issue),
+        )
+        .route(
             "/api/workshops/{id}/export.json",
             get(http::exports::export_json),
         )

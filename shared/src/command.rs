@@ -80,6 +80,8 @@ macro_rules! commands {
 commands! {
     /// A guest joins as a new table (see [`joining::JoinTable`]).
     JoinTable(joining::JoinTable) = "join_table",
+    /// A new tablet takes over a table (see [`joining::TakeOverTable`]).
+    TakeOverTable(joining::TakeOverTable) = "take_over_table",
     /// The facilitator locks or unlocks joining.
     SetJoiningLocked(joining::SetJoiningLocked) = "set_joining_locked",
     /// Submit an idea.

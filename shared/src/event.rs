@@ -75,6 +75,8 @@ macro_rules! events {
 events! {
     /// A table joined and got its id.
     TableJoined(joining::TableJoined) = "table_joined",
+    /// A table continues on another tablet.
+    TableHandedOver(joining::TableHandedOver) = "table_handed_over",
     /// Joining was locked or unlocked.
     JoiningLockedChanged(joining::JoiningLockedChanged) = "joining_locked_changed",
     /// An idea was submitted.

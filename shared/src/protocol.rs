@@ -65,6 +65,20 @@ pub enum Auth {
         /// The table token it got in its [`ServerMsg::Welcome`].
         token: String,
     },
+    /// A new tablet taking over a table whose tablet failed, with the
+    /// handover code the facilitator got for that table (`POST
+    /// /api/workshops/{id}/tables/{table}/handover`). The code works once,
+    /// for ten minutes; the table's old token stops working, and the old
+    /// tablet, if still connected, gets [`ErrorCode::TableTakenOver`].
+    TakeOverTable {
+        /// The join code.
+        code: String,
+        /// The handover code (8 digits).
+        handover: String,
+        /// The tablet's new token, chosen as for [`Auth::JoinTable`]: sending
+        /// the same takeover again after a lost welcome finds the table.
+        token: String,
+    },
     /// The wall screen: read-only.
     Wall {
         /// The join code.
@@ -127,6 +141,9 @@ pub enum ErrorCode {
     /// This workshop already has as many screens of this kind open as it
     /// may (facilitator consoles, walls, or one table's tablets): close one.
     TooManyScreens,
+    /// Another tablet took this table over (the facilitator's handover
+    /// code): this one is let go, and its token no longer works.
+    TableTakenOver,
     /// The client speaks another version of the protocol.
     UnsupportedProtocol,
     /// The server is shutting down: reconnect in a moment.
@@ -164,6 +181,8 @@ impl ErrorCode {
             (E::TooManyScreens, Lang::En) => {
                 "Too many screens are open for this workshop: close one, then reload."
             }
+            (E::TableTakenOver, Lang::Fr) => "Cette table continue sur une autre tablette.",
+            (E::TableTakenOver, Lang::En) => "This table continues on another tablet.",
             (E::JoinRefused, Lang::Fr) => "Impossible de rejoindre l'atelier.",
             (E::JoinRefused, Lang::En) => "The workshop cannot be joined.",
             (E::UnsupportedProtocol, Lang::Fr) => {

@@ -22,6 +22,13 @@ pub struct Table {
     pub id: TableId,
     /// Its name, e.g. "Table 4".
     pub name: String,
+    /// How many times a new tablet took it over.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub handovers: u32,
+}
+
+fn is_zero(count: &u32) -> bool {
+    *count == 0
 }
 
 /// An idea. Deleted ideas keep their slot (ids are never reused) but are gone

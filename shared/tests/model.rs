@@ -107,6 +107,7 @@ fn command() -> impl Strategy<Value = Command> {
         1 => Just(Command::CloseStep(flow::CloseStep {})),
         1 => any::<bool>().prop_map(|locked| Command::SetJoiningLocked(joining::SetJoiningLocked { locked })),
         1 => any::<bool>().prop_map(|visible| Command::SetResultsVisible(flow::SetResultsVisible { visible })),
+        1 => (0..5_u32).prop_map(|t| Command::TakeOverTable(joining::TakeOverTable { table: TableId(t) })),
         1 => prop::option::of(item()).prop_map(|focus| Command::SetWall(wall::SetWall { join_panel: wall::JoinPanel::Small, focus })),
     ]
 }
@@ -133,6 +134,10 @@ impl Model {
     fn observe(&mut self, event: &Event) {
         match event {
             Event::TableJoined(joining::TableJoined { .. }) => self.tables += 1,
+            // A new tablet for a table that joined: nothing else changes.
+            Event::TableHandedOver(joining::TableHandedOver { table }) => {
+                assert!(table.0 < self.tables, "only a table that joined is taken over");
+            }
             Event::IdeaSubmitted(divergence::IdeaSubmitted {
                 idea,
                 author,

@@ -82,6 +82,7 @@ fn commands() -> Vec<Command> {
             join_panel: wall::JoinPanel::Small,
             focus: Some(ItemRef::Cluster(ClusterId(0))),
         }),
+        Command::TakeOverTable(joining::TakeOverTable { table: TableId(2) }),
     ];
     for c in &all {
         match c {
@@ -103,7 +104,8 @@ fn commands() -> Vec<Command> {
             | Command::SetJoiningLocked(joining::SetJoiningLocked { .. })
             | Command::SetResultsVisible(flow::SetResultsVisible { .. })
             | Command::SetNotes(notes::SetNotes { .. })
-            | Command::SetWall(wall::SetWall { .. }) => {}
+            | Command::SetWall(wall::SetWall { .. })
+            | Command::TakeOverTable(joining::TakeOverTable { .. }) => {}
         }
     }
     all
@@ -220,10 +222,12 @@ fn events() -> Vec<Event> {
             idea: IdeaId(5),
             text: "Un café des habitants le jeudi".into(),
         }),
+        Event::TableHandedOver(joining::TableHandedOver { table: TableId(2) }),
     ];
     for e in &all {
         match e {
             Event::TableJoined(joining::TableJoined { .. })
+            | Event::TableHandedOver(joining::TableHandedOver { .. })
             | Event::IdeaSubmitted(divergence::IdeaSubmitted { .. })
             | Event::IdeaEdited(divergence::IdeaEdited { .. })
             | Event::IdeaDeleted(divergence::IdeaDeleted { .. })
@@ -282,6 +286,14 @@ fn client_messages() -> Vec<ClientMsg> {
         hello(
             Auth::Wall {
                 code: "482-913".into(),
+            },
+            None,
+        ),
+        hello(
+            Auth::TakeOverTable {
+                code: "482-913".into(),
+                handover: "48392017".into(),
+                token: "3f9a…c0d2".into(),
             },
             None,
         ),
@@ -411,6 +423,12 @@ fn server_messages() -> Vec<ServerMsg> {
             op: None,
             violation: Some(RuleViolation::NameTaken),
         },
+        ServerMsg::Error {
+            code: ErrorCode::TableTakenOver,
+            message: "Cette table continue sur une autre tablette.".into(),
+            op: None,
+            violation: None,
+        },
     ];
     all.extend(
         events()
@@ -453,6 +471,7 @@ fn error_codes() -> Vec<ErrorCode> {
         E::TooManyJoinAttempts,
         E::JoinRefused,
         E::TooManyScreens,
+        E::TableTakenOver,
         E::UnsupportedProtocol,
         E::ShuttingDown,
         E::Internal,
@@ -470,6 +489,7 @@ fn error_codes() -> Vec<ErrorCode> {
             | E::TooManyJoinAttempts
             | E::JoinRefused
             | E::TooManyScreens
+            | E::TableTakenOver
             | E::UnsupportedProtocol
             | E::ShuttingDown
             | E::Internal => {}

@@ -9,6 +9,7 @@ pub mod assets;
 pub mod csv_export;
 pub mod export;
 pub mod exports;
+pub mod handover;
 pub mod headers;
 pub mod host;
 pub mod synthesis;

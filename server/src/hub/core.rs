@@ -37,6 +37,9 @@ use ruche_shared::methods::grouping;
 pub enum JoinError {
     /// The engine refused (locked, name taken, …).
     Rule(RuleViolation),
+    /// No live handover code of this workshop is this one (wrong, spent or
+    /// expired): said like a wrong join code.
+    UnknownHandover,
     /// The log could not record it.
     Internal,
 }
@@ -58,6 +61,25 @@ pub enum ActorMsg {
         /// The hash of the token the tablet will keep.
         token_hash: String,
         /// The new table, or why not.
+        reply: oneshot::Sender<Result<TableId, JoinError>>,
+    },
+    /// The facilitator's handover code for a table (see `handovers`).
+    IssueHandover {
+        /// The table.
+        table: TableId,
+        /// The code's hash.
+        code_hash: String,
+        /// Answered once the code works.
+        reply: oneshot::Sender<()>,
+    },
+    /// A new tablet takes a table over with a handover code; answered once
+    /// the handover is durable, like a join.
+    TakeOver {
+        /// The handover code's hash.
+        code_hash: String,
+        /// The hash of the new tablet's token.
+        token_hash: String,
+        /// The table, or why not.
         reply: oneshot::Sender<Result<TableId, JoinError>>,
     },
     /// Which table a token belongs to.
@@ -190,6 +212,7 @@ pub struct WorkshopCore {
     pending: Vec<Pending>,
     answers: Answers,
     tokens: std::collections::HashMap<String, TableId>,
+    handovers: super::handovers::Handovers,
     recent: VecDeque<SequencedEvent>,
     outbox: Vec<SequencedEvent>,
     results_dirty: bool,
@@ -237,6 +260,7 @@ impl WorkshopCore {
                 .into_iter()
                 .map(|(table, hash)| (hash, table))
                 .collect(),
+            handovers: Default::default(),
             recent: VecDeque::new(),
             outbox: Vec::new(),
             results_dirty: true,
@@ -314,6 +338,19 @@ impl WorkshopCore {
                 token_hash,
                 reply,
             } => self.on_join(name, token_hash, reply, now),
+            ActorMsg::IssueHandover {
+                table,
+                code_hash,
+                reply,
+            } => {
+                self.handovers.issue(table, code_hash, now.unix_ms);
+                let _ = reply.send(());
+            }
+            ActorMsg::TakeOver {
+                code_hash,
+                token_hash,
+                reply,
+            } => self.on_take_over(&code_hash, token_hash, reply, now),
             ActorMsg::FindTable { token_hash, reply } => {
                 let _ = reply.send(self.tokens.get(&token_hash).copied());
             }
@@ -457,6 +494,55 @@ impl WorkshopCore {
                     unreachable!("a join gives a table_joined event")
                 };
                 self.tokens.insert(token_hash.clone(), table);
+                let seq = self.record(Role::Guest, None, events, now, Some((table, token_hash)));
+                self.pending.push(Pending {
+                    seq,
+                    waiter: Waiter::Join { table, reply },
+                });
+            }
+        }
+    }
+
+    /// A new tablet takes a table over: the table's token becomes the new
+    /// one (durably, with the `table_handed_over` event), and the old
+    /// tablet, if connected, is told and let go.
+    fn on_take_over(
+        &mut self,
+        code_hash: &str,
+        token_hash: String,
+        reply: oneshot::Sender<Result<TableId, JoinError>>,
+        now: Now,
+    ) {
+        if self.broken {
+            let _ = reply.send(Err(JoinError::Internal));
+            return;
+        }
+        // The same takeover again (its welcome was lost): it is done already.
+        if let Some(&table) = self.tokens.get(&token_hash) {
+            let _ = reply.send(Ok(table));
+            return;
+        }
+        let Some(table) = self.handovers.redeem(code_hash, now.unix_ms) else {
+            let _ = reply.send(Err(JoinError::UnknownHandover));
+            return;
+        };
+        let command = Command::TakeOverTable(joining::TakeOverTable { table });
+        match self.workshop.handle(Role::Guest, &command, now.unix_ms) {
+            Err(violation) => {
+                let _ = reply.send(Err(JoinError::Rule(violation)));
+            }
+            Ok(events) => {
+                self.tokens.retain(|_, owner| *owner != table);
+                self.tokens.insert(token_hash.clone(), table);
+                let lang = self.workshop.config().setup().lang;
+                let goodbye = fanout::encode(&ServerMsg::Error {
+                    code: ErrorCode::TableTakenOver,
+                    message: ErrorCode::TableTakenOver.sentence(lang).to_owned(),
+                    op: None,
+                    violation: None,
+                });
+                self.subscribers.let_go(table, &goodbye);
+                self.presence_dirty = true;
                 let seq = self.record(Role::Guest, None, events, now, Some((table, token_hash)));
                 self.pending.push(Pending {
                     seq,

@@ -23,6 +23,15 @@ pub fn encode(message: &ServerMsg) -> Frame {
     Frame::from(serde_json::to_string(message).expect("server messages serialise"))
 }
 
+/// The start of the goodbye a table's old tablet gets when another one
+/// takes the table over (`ServerMsg::Error`'s fields in their order).
+const TAKEN_OVER: &str = r#"{"type":"error","code":"table_taken_over""#;
+
+/// Whether `frame` is that goodbye: its writer then closes for good.
+pub fn is_taken_over(frame: &Frame) -> bool {
+    frame.as_str().starts_with(TAKEN_OVER)
+}
+
 /// One connection watching the workshop.
 pub struct Subscriber {
     /// Who it is.
@@ -79,6 +88,18 @@ impl Subscribers {
                 sub.lagging = true;
             }
         }
+    }
+
+    /// Lets go every connection of `table`, each told why by `goodbye`
+    /// first (its writer sends what is queued, then sees the end).
+    pub fn let_go(&mut self, table: TableId, goodbye: &Frame) {
+        self.by_id.retain(|_, sub| {
+            if sub.role != Role::Table(table) {
+                return true;
+            }
+            let _ = sub.tx.try_send(goodbye.clone());
+            false
+        });
     }
 
     /// The tables with at least one connection, by id.

@@ -14,6 +14,7 @@ pub mod actor;
 pub mod answers;
 pub mod core;
 pub mod fanout;
+pub mod handovers;
 pub mod residency;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

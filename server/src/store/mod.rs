@@ -52,7 +52,8 @@ pub struct Append {
     pub workshop: String,
     /// Its new events, in order.
     pub events: Vec<LoggedEvent>,
-    /// A new table's token hash, written with the event that created the table.
+    /// A table's token hash, written with the event that created the table
+    /// (or handed it to a new tablet: it replaces the old one).
     pub table_token: Option<(TableId, String)>,
     /// A snapshot of the workshop at this sequence number, as JSON.
     pub snapshot: Option<(Seq, String)>,

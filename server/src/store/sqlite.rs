@@ -455,7 +455,9 @@ impl EventLog for SqliteLog {
                 "INSERT INTO events (workshop, seq, principal, op, at_ms, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             let mut insert_token = tx.prepare_cached(
-                "INSERT INTO table_tokens (workshop, table_id, token_hash) VALUES (?1, ?2, ?3)",
+                // A table's token is replaced when a new tablet takes it over.
+                "INSERT INTO table_tokens (workshop, table_id, token_hash) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (workshop, table_id) DO UPDATE SET token_hash = excluded.token_hash",
             )?;
             let mut upsert_snapshot = tx.prepare_cached(
                 "INSERT INTO snapshots (workshop, seq, body) VALUES (?1, ?2, ?3)

@@ -235,12 +235,15 @@ async fn authenticate(
             last_seq,
         });
     }
-    // A join code alone (a new table, a wall) must not be guessable by trying.
+    // A join code alone (a new table, a wall) must not be guessable by
+    // trying, nor a handover code.
     if !state.join_attempts.may_try(ip) {
         return Err(held_back().into());
     }
     let code = match &auth {
-        Auth::JoinTable { code, .. } | Auth::Wall { code } => code,
+        Auth::JoinTable { code, .. } | Auth::Wall { code } | Auth::TakeOverTable { code, .. } => {
+            code
+        }
         Auth::Facilitator { .. } | Auth::RejoinTable { .. } => unreachable!("handled above"),
     };
     let Some(handle) = state.hub.by_code(code) else {
@@ -290,8 +293,41 @@ async fn authenticate(
                     handle,
                 }),
                 Ok(Err(JoinError::Rule(violation))) => Err(join_refused(violation, &handle)),
-                Ok(Err(JoinError::Internal)) | Err(_) => {
+                // (A join gives no handover error.)
+                Ok(Err(JoinError::Internal | JoinError::UnknownHandover)) | Err(_) => {
                     let message = "the server could not record the join; try again".to_owned();
+                    Err((ErrorCode::Internal, message).into())
+                }
+            }
+        }
+        Auth::TakeOverTable {
+            handover, token, ..
+        } => {
+            if !secrets::is_well_formed_token(&token) {
+                let message = "a table token has 32 to 64 hexadecimal digits".to_owned();
+                return Err((ErrorCode::MalformedMessage, message).into());
+            }
+            let (reply, answer) = oneshot::channel();
+            let take_over = ActorMsg::TakeOver {
+                code_hash: secrets::hash_secret(&secrets::normalise_code(&handover)),
+                token_hash: secrets::hash_secret(&token),
+                reply,
+            };
+            handle.send(take_over).await.map_err(|()| bad())?;
+            match answer.await {
+                Ok(Ok(table)) => Ok(Authenticated {
+                    role: Role::Table(table),
+                    table_token: Some(token),
+                    last_seq: None,
+                    handle,
+                }),
+                Ok(Err(JoinError::UnknownHandover)) => {
+                    state.join_attempts.failed(ip);
+                    Err(bad().into())
+                }
+                Ok(Err(JoinError::Rule(violation))) => Err(join_refused(violation, &handle)),
+                Ok(Err(JoinError::Internal)) | Err(_) => {
+                    let message = "the server could not record the handover; try again".to_owned();
                     Err((ErrorCode::Internal, message).into())
                 }
             }

@@ -11,7 +11,7 @@ use ruche_shared::protocol::ErrorCode;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::incoming::error_frame;
-use crate::hub::Frame;
+use crate::hub::{Frame, fanout};
 
 /// Frames written to one client with one system call, at most.
 const MAX_FRAMES_PER_WRITE: usize = 16;
@@ -99,6 +99,9 @@ pub async fn write_loop(
     let mut ping = tokio::time::interval(heartbeat);
     ping.tick().await;
     let mut replies_open = true;
+    // The last news was the table's goodbye (another tablet took it over):
+    // when the news ends, close for good, without « reconnect in a moment ».
+    let mut taken_over = false;
     loop {
         let message = tokio::select! {
             biased;
@@ -115,7 +118,19 @@ pub async fn write_loop(
                 return;
             }
             frame = news.recv() => match frame {
-                Some(frame) => Message::Text(frame),
+                Some(frame) => {
+                    taken_over = fanout::is_taken_over(&frame);
+                    Message::Text(frame)
+                }
+                None if taken_over => {
+                    let close = CloseFrame {
+                        code: close_code::POLICY,
+                        reason: "taken over by another tablet".into(),
+                    };
+                    let _ = sink.send(Message::Close(Some(close))).await;
+                    let _ = sink.close().await;
+                    return;
+                }
                 // The workshop let go of us: it is stopping, or its log failed.
                 None => break,
             },
@@ -133,6 +148,7 @@ pub async fn write_loop(
                 Err(_) => news.try_recv().ok(),
             };
             let Some(frame) = queued else { break };
+            taken_over = fanout::is_taken_over(&frame);
             if !within_deadline(deadline, sink.feed(Message::Text(frame))).await {
                 return;
             }

@@ -9,6 +9,7 @@ pub mod route;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ConfigError, Lang, StepConfig, WorkshopSetup};
+use crate::ids::TableId;
 use crate::methods::budget_vote;
 use crate::methods::scoring::Criterion;
 use crate::templates::{Template, source_criteria};
@@ -24,6 +25,38 @@ pub fn export_path(workshop: &str, format: &str) -> String {
 /// The path of a workshop (`DELETE`, with the secret).
 pub fn workshop_path(workshop: &str) -> String {
     format!("/api/workshops/{workshop}")
+}
+
+/// The path that gives a table's handover code (`POST`, with the secret): a
+/// new tablet takes the table over with it ([`Handover`]).
+pub fn handover_path(workshop: &str, table: TableId) -> String {
+    format!("/api/workshops/{workshop}/tables/{}/handover", table.0)
+}
+
+/// How long a handover code works, in seconds.
+pub const HANDOVER_SECONDS: u64 = 10 * 60;
+
+/// The number of digits of a handover code.
+pub const HANDOVER_DIGITS: usize = 8;
+
+/// A handover code, as typed: its digits only (« 4839 2017 »).
+pub fn normalise_handover(code: &str) -> String {
+    normalise_code(code)
+}
+
+/// The answer to a handover request: a code that lets one new tablet take
+/// the table over, once, within [`HANDOVER_SECONDS`]. Asking again replaces
+/// the table's previous code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handover {
+    /// The table.
+    pub table: TableId,
+    /// Its name.
+    pub name: String,
+    /// The code, [`HANDOVER_DIGITS`] digits.
+    pub code: String,
+    /// For how many seconds it works.
+    pub expires_in_s: u64,
 }
 
 /// The path of what the server says of itself (`GET`): [`ServerInfo`].

@@ -6,6 +6,8 @@
 //! - `#/`: the landing page (join, or create a workshop)
 //! - `#/join/CODE`: a tablet's join form with the code filled in (the wall's QR code)
 //! - `#/table/CODE`: the tablet of a table that joined (its token is in local storage)
+//! - `#/takeover/CODE/HANDOVER`: a new tablet taking over a table (the
+//!   console's QR code for a table whose tablet failed)
 //! - `#/wall/CODE`: the wall screen
 //! - `#/facilitate/ID` (or `#/facilitate/ID/SECRET` once, from a creation or `--demo`)
 
@@ -20,6 +22,13 @@ pub enum Route {
     Tablet {
         /// The workshop's join code.
         code: String,
+    },
+    /// A new tablet taking over a table, with the facilitator's handover code.
+    TakeOver {
+        /// The workshop's join code.
+        code: String,
+        /// The handover code.
+        handover: String,
     },
     /// The projected wall.
     Wall {
@@ -55,6 +64,11 @@ impl Route {
             Some("join" | "table") => match code(parts.next()) {
                 Some(code) => Route::Tablet { code },
                 None => Route::Landing,
+            },
+            Some("takeover") => match (code(parts.next()), code(parts.next())) {
+                (Some(code), Some(handover)) => Route::TakeOver { code, handover },
+                (Some(code), None) => Route::Tablet { code },
+                _ => Route::Landing,
             },
             Some("wall") => match code(parts.next()) {
                 Some(code) => Route::Wall { code },
@@ -93,7 +107,9 @@ impl Route {
     /// so a tablet never loads the console.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Route::Landing | Route::Tablet { .. } | Route::Wall { .. } => Bundle::Room,
+            Route::Landing | Route::Tablet { .. } | Route::TakeOver { .. } | Route::Wall { .. } => {
+                Bundle::Room
+            }
             Route::Create | Route::Facilitator { .. } => Bundle::Console,
         }
     }
@@ -104,6 +120,7 @@ impl Route {
             Route::Landing => "#/".to_owned(),
             Route::Create => "#/create".to_owned(),
             Route::Tablet { code } => format!("#/join/{code}"),
+            Route::TakeOver { code, handover } => format!("#/takeover/{code}/{handover}"),
             Route::Wall { code } => format!("#/wall/{code}"),
             Route::Facilitator { workshop, .. } => format!("#/facilitate/{workshop}"),
         }
@@ -153,6 +170,7 @@ mod tests {
             ("#/", Bundle::Room),
             ("#/join/123456", Bundle::Room),
             ("#/wall/123456", Bundle::Room),
+            ("#/takeover/123456/48392017", Bundle::Room),
             ("#/create", Bundle::Console),
             ("#/facilitate/w1/s", Bundle::Console),
         ] {
@@ -214,6 +232,22 @@ mod tests {
                 workshop: "w1".into(),
                 secret: Some("s3cret".into())
             }
+        );
+        let takeover = Route::parse("#/takeover/123456/4839%202017");
+        assert_eq!(
+            takeover,
+            Route::TakeOver {
+                code: "123456".into(),
+                handover: "48392017".into()
+            }
+        );
+        assert_eq!(takeover.fragment(), "#/takeover/123456/48392017");
+        assert_eq!(
+            Route::parse("#/takeover/123456"),
+            Route::Tablet {
+                code: "123456".into()
+            },
+            "without its handover code, the join form"
         );
         assert_eq!(Route::parse("#/wall"), Route::Landing);
         assert_eq!(Route::parse("#/nonsense/1"), Route::Landing);

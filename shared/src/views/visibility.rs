@@ -266,6 +266,8 @@ mod tests {
             f,
             Command::AcceptIdea(divergence::AcceptIdea { idea }),
         );
+        let take_over = crate::joining::TakeOverTable { table: TableId(1) };
+        run(&mut w, Role::Guest, Command::TakeOverTable(take_over));
         (w, log)
     }
 
