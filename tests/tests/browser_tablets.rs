@@ -271,3 +271,100 @@ async fn a_closed_divergence_greys_the_idea_field_and_says_so() {
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_tablets_table_continues_on_a_new_one_with_the_consoles_code() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }))
+        .await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let code = created.join_code.clone();
+    let main_text = "document.querySelector('main').innerText";
+    tokio::time::timeout(SCENARIO, async {
+        let mut facilitator = Client::facilitator(server.addr, &created).await;
+        facilitator
+            .accepted(flow::OpenStep { duration_secs: None }.into())
+            .await;
+        let old = browser.window(768, 1024).await;
+        old.join_table(base, &code, "Table A").await;
+        old.type_into("#idea-text", "Un café des habitants").await;
+        old.click("#submit-idea").await;
+        old.wait_until(&format!("{main_text}.includes('Un café des habitants') && !document.querySelector('.pending')"), main_text)
+            .await;
+        // Joining is locked: a new tablet cannot come in as a new table.
+        facilitator
+            .accepted(ruche_shared::joining::SetJoiningLocked { locked: true }.into())
+            .await;
+
+        // The console gives Table A's code.
+        let console = browser.window(1366, 768).await;
+        console.open(&server.console_url(&created)).await;
+        console.click(".handover summary").await;
+        console.click("#handover").await;
+        console.wait_for(".handover-code .code").await;
+        let handover = console
+            .eval("document.querySelector('.handover-code .code').dataset.handover")
+            .await;
+        let handover = handover.as_str().expect("a code").to_owned();
+        assert_eq!(handover.len(), 8, "{handover}");
+        assert!(text(&console, ".handover-code").await.contains("Table A"));
+        let address = text(&console, ".handover-address").await;
+        assert!(address.ends_with(&format!("/#/join/{code}")), "{address}");
+        console
+            .eval("document.querySelector('.handover-code').scrollIntoView({block: 'center'}) ?? true")
+            .await;
+        console.screenshot("console-handover-code").await;
+        console.check_accessibility("console (handover code)").await;
+
+        // The new tablet: the join form, « Reprenez votre table », the code.
+        let new = browser.window(768, 1024).await;
+        new.open(&format!("{base}/#/join/{code}")).await;
+        new.click(".takeover summary").await;
+        new.type_into("#handover-code", &format!("{} {}", &handover[..4], &handover[4..]))
+            .await;
+        new.click("#take-over").await;
+        new.wait_until(
+            "document.querySelector('.table-name')?.textContent === 'Table A'",
+            main_text,
+        )
+        .await;
+        new.wait_until(&format!("{main_text}.includes('Un café des habitants')"), main_text)
+            .await;
+        let address = new.eval("location.hash").await;
+        assert_eq!(address, json!(format!("#/join/{code}")), "the spent code leaves the address");
+        new.screenshot("tablet-taken-over").await;
+
+        // The old tablet is told, and offered the way back should it be wrong.
+        old.wait_until(&format!("{main_text}.includes('continue sur une autre tablette')"), main_text)
+            .await;
+        assert_eq!(old.eval("document.querySelector('details.takeover').open").await, json!(true));
+        old.screenshot("tablet-let-go").await;
+        old.check_accessibility("tablet (let go)").await;
+
+        // The console sees it done; the new tablet stays the table after a reload.
+        console
+            .wait_until(
+                "document.querySelector('.handover-done')?.innerText.includes('Table A')",
+                "document.querySelector('.handover').innerText",
+            )
+            .await;
+        new.open(&format!("{base}/#/join/{code}")).await;
+        new.wait_until(
+            "document.querySelector('.table-name')?.textContent === 'Table A'",
+            main_text,
+        )
+        .await;
+        for window in [old, new, console] {
+            window.close().await;
+        }
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}

@@ -71,6 +71,10 @@ fn screen(route: Route, lang: RwSignal<Lang>) -> AnyView {
             view! { <crate::screens::tablet::TabletScreen code lang/> }.into_any()
         }
         #[cfg(feature = "room")]
+        Route::TakeOver { code, handover } => {
+            view! { <crate::screens::tablet::TabletScreen code lang handover/> }.into_any()
+        }
+        #[cfg(feature = "room")]
         Route::Wall { code } => view! { <crate::screens::wall::WallScreen code lang/> }.into_any(),
         #[cfg(feature = "console")]
         Route::Create => view! { <crate::screens::landing::Create lang/> }.into_any(),

@@ -52,6 +52,10 @@ pub enum Refusal {
     TableForgotten,
     /// The workshop's rules refused the join (name taken, joining locked…).
     JoinRefused(String),
+    /// The handover code is wrong, spent or expired.
+    HandoverRefused,
+    /// Another tablet took this table over: this one is no longer it.
+    TakenOver,
 }
 
 /// The latest results the server sent.
@@ -224,8 +228,10 @@ impl Session {
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default();
         self.write.outbox.set(kept);
-        if let Auth::JoinTable { code, .. } | Auth::RejoinTable { code, .. } | Auth::Wall { code } =
-            &auth
+        if let Auth::JoinTable { code, .. }
+        | Auth::RejoinTable { code, .. }
+        | Auth::TakeOverTable { code, .. }
+        | Auth::Wall { code } = &auth
         {
             self.write.join_code.set(Some(code.clone()));
         }
@@ -496,9 +502,12 @@ impl Session {
     fn welcomed(self, role: Role, table_token: Option<String>) {
         self.write.role.set(Some(role));
         if let Some(token) = table_token {
-            // Joined as a new table: from now on, come back as this table.
+            // Joined as a new table, or took one over: from now on, come
+            // back as this table.
             self.connection.update_value(|c| {
-                if let Some(Auth::JoinTable { code, .. }) = &c.auth {
+                if let Some(Auth::JoinTable { code, .. } | Auth::TakeOverTable { code, .. }) =
+                    &c.auth
+                {
                     browser::save(&browser::table_token_key(code), &token);
                     c.auth = Some(Auth::RejoinTable {
                         code: code.clone(),
@@ -574,10 +583,16 @@ impl Session {
         self.keep_outbox();
     }
 
-    /// A join that did not happen: the token the tablet chose for it is no one's.
+    /// A join (or takeover) that did not happen, or a table taken over by
+    /// another tablet: the token this tablet holds is no one's.
     fn forget_unjoined_token(self) {
         self.connection.with_value(|c| {
-            if let Some(Auth::JoinTable { code, .. }) = &c.auth {
+            if let Some(
+                Auth::JoinTable { code, .. }
+                | Auth::TakeOverTable { code, .. }
+                | Auth::RejoinTable { code, .. },
+            ) = &c.auth
+            {
                 browser::forget(&browser::table_token_key(code));
             }
         });
@@ -591,8 +606,16 @@ impl Session {
                     Refusal::TableForgotten
                 }
                 Some(Auth::Facilitator { .. }) => Refusal::BadSecret,
+                Some(Auth::TakeOverTable { code, .. }) => {
+                    browser::forget(&browser::table_token_key(code));
+                    Refusal::HandoverRefused
+                }
                 _ => Refusal::UnknownWorkshop,
             })),
+            ErrorCode::TableTakenOver => {
+                self.forget_unjoined_token();
+                Some(Refusal::TakenOver)
+            }
             ErrorCode::TooManyJoinAttempts => {
                 // Not a refusal of this tablet: its address tried too many
                 // wrong codes (a venue's network puts many tablets behind

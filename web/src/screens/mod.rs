@@ -3,6 +3,8 @@
 
 #[cfg(feature = "console")]
 pub mod facilitator;
+#[cfg(feature = "console")]
+pub mod handover;
 pub mod landing;
 pub mod results;
 #[cfg(feature = "console")]
@@ -28,6 +30,8 @@ pub fn Refused(lang: Lang, refusal: Refusal) -> impl IntoView {
         Refusal::UnknownWorkshop | Refusal::TableForgotten => t.unknown_code.to_owned(),
         Refusal::BadSecret => t.bad_secret.to_owned(),
         Refusal::JoinRefused(why) => why,
+        Refusal::HandoverRefused => t.handover_refused.to_owned(),
+        Refusal::TakenOver => t.taken_over.to_owned(),
     };
     view! {
         <section class="card refused">

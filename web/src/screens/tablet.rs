@@ -5,7 +5,8 @@
 //! Wi-Fi brings the same table back with its ideas and points.
 
 use leptos::prelude::*;
-use ruche_shared::api::join_info_path;
+use ruche_shared::api::route::Route;
+use ruche_shared::api::{HANDOVER_DIGITS, join_info_path, normalise_handover};
 use ruche_shared::config::MAX_NAME_CHARS;
 use ruche_shared::protocol::Auth;
 use ruche_shared::{Lang, Role};
@@ -17,13 +18,31 @@ use crate::session::{Link, Refusal, Session};
 use crate::widgets::{LinkIndicator, NoticeBanner, StepHeader};
 use crate::{browser, methods};
 
-/// The tablet for join code `code`.
+/// The tablet for join code `code`; with `handover`, a new tablet taking a
+/// table over with the facilitator's code.
 #[component]
-pub fn TabletScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
+pub fn TabletScreen(
+    code: String,
+    lang: RwSignal<Lang>,
+    #[prop(optional, into)] handover: Option<String>,
+) -> impl IntoView {
     let session = Session::new(lang.get_untracked());
     session.name_tab(|t| t.tablet_tab);
     let outbox = Some(format!("ruche.outbox.{code}"));
-    if let Some(token) = browser::load(&browser::table_token_key(&code)) {
+    if let Some(handover) = handover {
+        // Kept before asking, as for a join: a lost welcome is sent again
+        // with the same token. The code is spent once used: the address
+        // becomes the table's, so a reload does not send it again.
+        let token = browser::new_op_id();
+        browser::save(&browser::table_token_key(&code), &token);
+        browser::replace_fragment(&Route::Tablet { code: code.clone() }.fragment());
+        let auth = Auth::TakeOverTable {
+            code: code.clone(),
+            handover,
+            token,
+        };
+        session.start(auth, outbox.clone());
+    } else if let Some(token) = browser::load(&browser::table_token_key(&code)) {
         session.start(
             Auth::RejoinTable {
                 code: code.clone(),
@@ -108,13 +127,23 @@ fn JoinTable(
 ) -> impl IntoView {
     let t = texts(session.lang());
     let name = RwSignal::new(String::new());
+    // A name taken or joining locked may be this table's own tablet that
+    // died: the way to take it back is opened.
+    let offer_takeover = matches!(
+        refusal,
+        Some(Refusal::JoinRefused(_) | Refusal::HandoverRefused | Refusal::TakenOver)
+    );
     let message = refusal.map(|refusal| match refusal {
         Refusal::JoinRefused(why) => why,
+        Refusal::HandoverRefused => t.handover_refused.to_owned(),
+        Refusal::TakenOver => t.taken_over.to_owned(),
         Refusal::TableForgotten | Refusal::UnknownWorkshop | Refusal::BadSecret => {
             t.unknown_code.to_owned()
         }
     });
     let shown_code = code.clone();
+    let takeover_code = code.clone();
+    let handover = RwSignal::new(String::new());
     view! {
         <section class="card join">
             <h1>{info.title.unwrap_or_else(|| t.join_heading.to_owned())}</h1>
@@ -140,6 +169,24 @@ fn JoinTable(
                 {message.map(|m| view! { <p class="notice" role="alert">{m}</p> })}
                 <button id="join" type="submit" class="primary big">{t.join_button}</button>
             </form>
+            <details class="takeover" prop:open=offer_takeover>
+                <summary>{t.takeover_heading}</summary>
+                <form on:submit=move |ev| {
+                    ev.prevent_default();
+                    let typed = normalise_handover(&handover.get_untracked());
+                    if !typed.is_empty() {
+                        let route = Route::TakeOver { code: takeover_code.clone(), handover: typed };
+                        browser::navigate(&route.fragment());
+                    }
+                }>
+                    <label for="handover-code">{t.takeover_code}</label>
+                    <input id="handover-code" required inputmode="numeric" autocomplete="off"
+                        class="code-input" maxlength=HANDOVER_DIGITS + 2
+                        prop:value=move || handover.get()
+                        on:input=move |ev| handover.set(event_target_value(&ev))/>
+                    <button id="take-over" type="submit">{t.takeover_button}</button>
+                </form>
+            </details>
         </section>
     }
 }
