@@ -10,7 +10,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::TableId;
-use crate::methods::{CommandRules, budget_vote, divergence, dot_vote, grouping, scoring};
+use crate::methods::{
+    CommandRules, budget_vote, divergence, dot_vote, grouping, scoring, spider_web,
+};
 use crate::rules::Decision;
 use crate::workshop::Workshop;
 use crate::{flow, joining, notes, wall};
@@ -80,6 +82,8 @@ macro_rules! commands {
 commands! {
     /// A guest joins as a new table (see [`joining::JoinTable`]).
     JoinTable(joining::JoinTable) = "join_table",
+    /// Open a circle of the current step's spider web.
+    OpenCircle(spider_web::OpenCircle) = "open_circle",
     /// A new tablet takes over a table (see [`joining::TakeOverTable`]).
     TakeOverTable(joining::TakeOverTable) = "take_over_table",
     /// The facilitator locks or unlocks joining.

@@ -9,7 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::methods::{EventRules, budget_vote, divergence, dot_vote, grouping, scoring};
+use crate::methods::{
+    EventRules, budget_vote, divergence, dot_vote, grouping, scoring, spider_web,
+};
 use crate::views::visibility::Audience;
 use crate::workshop::{ReplayError, Workshop};
 use crate::{flow, joining, notes, wall};
@@ -75,6 +77,8 @@ macro_rules! events {
 events! {
     /// A table joined and got its id.
     TableJoined(joining::TableJoined) = "table_joined",
+    /// A circle of a spider web opened.
+    CircleOpened(spider_web::CircleOpened) = "circle_opened",
     /// A table continues on another tablet.
     TableHandedOver(joining::TableHandedOver) = "table_handed_over",
     /// Joining was locked or unlocked.

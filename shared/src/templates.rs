@@ -1,5 +1,6 @@
-//! The ready-made workshops of the source document: ideation, evaluation, and
-//! ideation followed by the scoring of its top ideas.
+//! The ready-made workshops of the source document: ideation, evaluation,
+//! ideation followed by the scoring of its top ideas or by dots, and the
+//! design-thinking spider web followed by dots.
 
 use serde::{Deserialize, Serialize};
 
@@ -7,6 +8,7 @@ use crate::config::{
     Criterion, DEFAULT_BUDGET, DEFAULT_CAP_PER_ITEM, DEFAULT_MAX_IDEA_CHARS, DEFAULT_SEATS,
     JoinPolicy, Lang, ScoringItemsSource, StepConfig, WorkshopSetup,
 };
+use crate::methods::spider_web::Circle;
 use crate::methods::{OwnGroups, budget_vote, divergence, dot_vote, grouping, results, scoring};
 
 /// A workshop shape a facilitator starts from.
@@ -22,6 +24,20 @@ pub enum Template {
     /// Divergence → grouping → dot vote (« gommettes »: each person keeps one
     /// idea) → results: the decision step of the source's design-thinking workshop.
     IdeationThenDots,
+    /// The source's design-thinking ideation: a spider web of three circles
+    /// (no constraint, « je ne peux pas me déplacer en mairie », « nous
+    /// sommes en 2050 ») → dot vote (one idea per person, from any circle) →
+    /// results.
+    SpiderWebThenDots,
+}
+
+/// The circles of the source's spider web.
+pub fn source_circles() -> Vec<Circle> {
+    vec![
+        Circle::new(""),
+        Circle::new("je ne peux pas me déplacer en mairie"),
+        Circle::new("nous sommes en 2050"),
+    ]
 }
 
 /// How many of the vote's best items the chained template scores.
@@ -60,6 +76,7 @@ impl Template {
             StepConfig::Divergence(divergence::Config {
                 max_idea_chars: DEFAULT_MAX_IDEA_CHARS,
                 moderated: false,
+                circles: Vec::new(),
             }),
             StepConfig::Grouping(grouping::Config {}),
             StepConfig::BudgetVote(budget_vote::Config {
@@ -107,6 +124,16 @@ impl Template {
                     StepConfig::Results(results::Config {}),
                 ]
             }
+            // The source goes from the web straight to the dots; a duplicate
+            // noticed then is merged during the vote.
+            Template::SpiderWebThenDots => vec![
+                StepConfig::Divergence(divergence::Config {
+                    circles: source_circles(),
+                    ..divergence::Config::default()
+                }),
+                StepConfig::DotVote(dot_vote::Config::default()),
+                StepConfig::Results(results::Config {}),
+            ],
         };
         WorkshopSetup {
             title: title.to_owned(),
@@ -145,6 +172,10 @@ mod tests {
             (
                 Template::IdeationThenDots,
                 vec![Divergence, Grouping, DotVote, Results],
+            ),
+            (
+                Template::SpiderWebThenDots,
+                vec![Divergence, DotVote, Results],
             ),
         ] {
             let setup = template.setup("Titre", "Question ?", source_criteria(), items.clone());

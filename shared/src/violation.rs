@@ -121,6 +121,13 @@ pub enum RuleViolation {
     NotYourIdea,
     /// Only an idea waiting for the facilitator can be accepted.
     IdeaNotPending,
+    /// The step's web has no such circle (spider web).
+    UnknownCircle {
+        /// The circle asked for, from 0.
+        circle: u8,
+        /// How many circles the web has.
+        circles: u8,
+    },
     /// An idea inside a cluster cannot be hidden or deleted: split the cluster first.
     IdeaInCluster,
     /// An item that already has points cannot be merged, split or deleted.
@@ -173,6 +180,7 @@ impl RuleViolation {
             RuleViolation::NameTaken => "name_taken",
             RuleViolation::NotYourIdea => "not_your_idea",
             RuleViolation::IdeaNotPending => "idea_not_pending",
+            RuleViolation::UnknownCircle { .. } => "unknown_circle",
             RuleViolation::IdeaInCluster => "idea_in_cluster",
             RuleViolation::ItemHasVotes { .. } => "item_has_votes",
             RuleViolation::TooFewItems => "too_few_items",
@@ -260,6 +268,9 @@ impl RuleViolation {
             ),
             V::NotYourIdea => divergence::texts::not_your_idea(lang),
             V::IdeaNotPending => divergence::texts::idea_not_pending(lang),
+            V::UnknownCircle { circle, circles } => {
+                crate::methods::spider_web::texts::unknown_circle(lang, *circle, *circles)
+            }
             V::IdeaInCluster => grouping::texts::idea_in_cluster(lang),
             V::ItemHasVotes { .. } => grouping::texts::item_has_votes(lang),
             V::TooFewItems => grouping::texts::too_few_items(lang),

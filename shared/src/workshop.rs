@@ -57,6 +57,9 @@ pub struct Idea {
     /// export says so, since points may have been given to the first wording.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub corrected: bool,
+    /// Where it was written on a spider web, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web: Option<crate::methods::spider_web::WebPlace>,
 }
 
 impl Idea {
@@ -103,6 +106,11 @@ pub enum StepRecord {
     Scoring(ScoreSheet),
     /// A dot vote's dots.
     Dots(DotLedger),
+    /// A divergence in circles (a spider web): the circle written in now.
+    Web {
+        /// The circle, from 0.
+        circle: u8,
+    },
 }
 
 /// One workshop: its settings and everything that happened in it.
@@ -331,7 +339,7 @@ impl Workshop {
         self.records.iter().any(|record| match record {
             StepRecord::Vote(ledger) => ledger.tally(item).points > 0,
             StepRecord::Dots(ledger) => ledger.has_dots(item),
-            StepRecord::Nothing | StepRecord::Scoring(_) => false,
+            StepRecord::Nothing | StepRecord::Scoring(_) | StepRecord::Web { .. } => false,
         })
     }
 
@@ -509,6 +517,7 @@ mod tests {
             text: "x".into(),
             at_ms: 0,
             pending: false,
+            circle: None,
         })]);
     }
 

@@ -14,7 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use ruche_shared::config::{ScoringItemsSource, StepConfig};
-use ruche_shared::methods::{OwnGroups, budget_vote, divergence, dot_vote, grouping, scoring};
+use ruche_shared::methods::{
+    OwnGroups, budget_vote, divergence, dot_vote, grouping, scoring, spider_web,
+};
 use ruche_shared::{
     ClusterId, Command, Event, IdeaId, ItemRef, Role, StepKind, TableId, Template, Workshop,
     WorkshopConfig, source_criteria,
@@ -29,12 +31,22 @@ const DOT_STEP: usize = 4;
 /// The chained workshop (divergence 0, grouping 1, vote 2, scoring 3 of the
 /// vote's top 3, dot vote 4, results 5), with a small budget and two dots per
 /// seat so that they run out often. The runs that allow self-votes also
-/// moderate the divergence (tables' ideas wait to be accepted).
+/// moderate the divergence (tables' ideas wait to be accepted); the others
+/// make it a spider web of three circles.
 fn config(allow_self_vote: bool) -> WorkshopConfig {
     let mut setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
     setup.steps[0] = StepConfig::Divergence(divergence::Config {
         max_idea_chars: 12,
         moderated: allow_self_vote,
+        circles: if allow_self_vote {
+            Vec::new()
+        } else {
+            vec![
+                spider_web::Circle::new(""),
+                spider_web::Circle::new("en 2050"),
+                spider_web::Circle::new("sans voiture"),
+            ]
+        },
     });
     setup.steps[2] = StepConfig::BudgetVote(budget_vote::Config {
         budget: BUDGET,
@@ -107,6 +119,7 @@ fn command() -> impl Strategy<Value = Command> {
         1 => Just(Command::CloseStep(flow::CloseStep {})),
         1 => any::<bool>().prop_map(|locked| Command::SetJoiningLocked(joining::SetJoiningLocked { locked })),
         1 => any::<bool>().prop_map(|visible| Command::SetResultsVisible(flow::SetResultsVisible { visible })),
+        1 => (0..4_u8).prop_map(|circle| Command::OpenCircle(spider_web::OpenCircle { circle })),
         1 => (0..5_u32).prop_map(|t| Command::TakeOverTable(joining::TakeOverTable { table: TableId(t) })),
         1 => prop::option::of(item()).prop_map(|focus| Command::SetWall(wall::SetWall { join_panel: wall::JoinPanel::Small, focus })),
     ]
@@ -128,6 +141,10 @@ struct Model {
     dots: BTreeMap<(TableId, u8, ItemRef), u32>,
     /// Ideas waiting for the facilitator (a moderated divergence).
     pending: BTreeSet<IdeaId>,
+    /// The spider web's open circle (step 0, in the runs with a web).
+    circle: u8,
+    /// Whether step 0 is a spider web.
+    web: bool,
 }
 
 impl Model {
@@ -135,6 +152,10 @@ impl Model {
         match event {
             Event::TableJoined(joining::TableJoined { .. }) => self.tables += 1,
             // A new tablet for a table that joined: nothing else changes.
+            Event::CircleOpened(spider_web::CircleOpened { step, circle }) => {
+                assert!(*step == 0 && self.step == 0 && *circle < 3, "a circle the web has");
+                self.circle = *circle;
+            }
             Event::TableHandedOver(joining::TableHandedOver { table }) => {
                 assert!(table.0 < self.tables, "only a table that joined is taken over");
             }
@@ -142,8 +163,13 @@ impl Model {
                 idea,
                 author,
                 pending,
+                circle,
                 ..
             }) => {
+                // On the web's open circle when written in it, else on none
+                // (an idea the facilitator types in while grouping).
+                let expected = (self.web && self.step == 0).then_some(self.circle);
+                assert_eq!(*circle, expected, "an idea off its circle");
                 if *pending {
                     self.pending.insert(*idea);
                 }
@@ -485,7 +511,10 @@ fn warm_up(depth: u8) -> Vec<(Role, Command)> {
 fn run(commands: Vec<(Role, Command)>, self_vote: bool, depth: u8) -> Result<(), TestCaseError> {
     let config = config(self_vote);
     let mut w = Workshop::new(config.clone());
-    let mut model = Model::default();
+    let mut model = Model {
+        web: !self_vote,
+        ..Model::default()
+    };
     let mut log = Vec::new();
     let prefix = warm_up(depth);
     for (n, (role, command)) in prefix.into_iter().chain(commands).enumerate() {

@@ -9,7 +9,7 @@ mod common;
 
 use common::Room;
 use ruche_shared::event::ScoringItem;
-use ruche_shared::methods::{budget_vote, divergence, dot_vote, grouping, scoring};
+use ruche_shared::methods::{budget_vote, divergence, dot_vote, grouping, scoring, spider_web};
 use ruche_shared::protocol::{Auth, ErrorCode, OpId, PROTOCOL_VERSION, SequencedEvent};
 use ruche_shared::{
     ClientMsg, ClusterId, Command, Event, IdeaId, ItemRef, Role, RuleViolation, ServerMsg,
@@ -83,6 +83,7 @@ fn commands() -> Vec<Command> {
             focus: Some(ItemRef::Cluster(ClusterId(0))),
         }),
         Command::TakeOverTable(joining::TakeOverTable { table: TableId(2) }),
+        Command::OpenCircle(spider_web::OpenCircle { circle: 1 }),
     ];
     for c in &all {
         match c {
@@ -105,7 +106,8 @@ fn commands() -> Vec<Command> {
             | Command::SetResultsVisible(flow::SetResultsVisible { .. })
             | Command::SetNotes(notes::SetNotes { .. })
             | Command::SetWall(wall::SetWall { .. })
-            | Command::TakeOverTable(joining::TakeOverTable { .. }) => {}
+            | Command::TakeOverTable(joining::TakeOverTable { .. })
+            | Command::OpenCircle(spider_web::OpenCircle { .. }) => {}
         }
     }
     all
@@ -124,6 +126,7 @@ fn events() -> Vec<Event> {
             text: "Ouvrir la salle aux associations le week-end".into(),
             at_ms: 1_764_288_000_000,
             pending: false,
+            circle: None,
         }),
         Event::IdeaEdited(divergence::IdeaEdited {
             idea: IdeaId(3),
@@ -212,6 +215,7 @@ fn events() -> Vec<Event> {
             text: String::new(),
             at_ms: 1_764_288_060_000,
             pending: true,
+            circle: None,
         }),
         Event::PendingIdeaText(divergence::PendingIdeaText {
             idea: IdeaId(5),
@@ -223,11 +227,22 @@ fn events() -> Vec<Event> {
             text: "Un café des habitants le jeudi".into(),
         }),
         Event::TableHandedOver(joining::TableHandedOver { table: TableId(2) }),
+        // A spider web: circle 2 (from 0) opens, and an idea lands on it.
+        Event::CircleOpened(spider_web::CircleOpened { step: 0, circle: 2 }),
+        Event::IdeaSubmitted(divergence::IdeaSubmitted {
+            idea: IdeaId(6),
+            author: Some(TableId(1)),
+            text: "Un hologramme de l'officier d'état civil".into(),
+            at_ms: 1_764_288_120_000,
+            pending: false,
+            circle: Some(2),
+        }),
     ];
     for e in &all {
         match e {
             Event::TableJoined(joining::TableJoined { .. })
             | Event::TableHandedOver(joining::TableHandedOver { .. })
+            | Event::CircleOpened(spider_web::CircleOpened { .. })
             | Event::IdeaSubmitted(divergence::IdeaSubmitted { .. })
             | Event::IdeaEdited(divergence::IdeaEdited { .. })
             | Event::IdeaDeleted(divergence::IdeaDeleted { .. })

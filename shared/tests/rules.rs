@@ -1072,6 +1072,10 @@ fn one_of_each() -> Vec<RuleViolation> {
         V::NameTaken,
         V::NotYourIdea,
         V::IdeaNotPending,
+        V::UnknownCircle {
+            circle: 3,
+            circles: 3,
+        },
         V::IdeaInCluster,
         V::ItemHasVotes {
             item: idea(IdeaId(1)),
@@ -1112,6 +1116,7 @@ fn one_of_each() -> Vec<RuleViolation> {
             | V::NameTaken
             | V::NotYourIdea
             | V::IdeaNotPending
+            | V::UnknownCircle { .. }
             | V::IdeaInCluster
             | V::ItemHasVotes { .. }
             | V::TooFewItems

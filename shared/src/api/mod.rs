@@ -78,7 +78,8 @@ pub fn join_info_path(code: &str) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWorkshop {
-    /// `ideation`, `evaluation`, `ideation_then_evaluation` or `ideation_then_dots`.
+    /// `ideation`, `evaluation`, `ideation_then_evaluation`, `ideation_then_dots`
+    /// or `spider_web_then_dots`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Template>,
     /// A complete setup instead of a template.

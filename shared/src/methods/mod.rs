@@ -28,6 +28,7 @@ pub mod dot_vote;
 pub mod grouping;
 pub mod results;
 pub mod scoring;
+pub mod spider_web;
 
 use serde::{Deserialize, Serialize};
 

@@ -67,9 +67,14 @@ mod tests {
         let mut setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
         let dots = crate::StepConfig::DotVote(dot_vote::Config::default());
         setup.steps.insert(4, dots);
-        // A moderated divergence at the end: a pending idea, then accepted.
+        // A moderated divergence in circles at the end: a pending idea,
+        // then accepted; then the web's second circle.
         let moderated = divergence::Config {
             moderated: true,
+            circles: vec![
+                crate::methods::spider_web::Circle::new(""),
+                crate::methods::spider_web::Circle::new("en 2050"),
+            ],
             ..divergence::Config::default()
         };
         setup.steps.push(crate::StepConfig::Divergence(moderated));
@@ -266,6 +271,8 @@ mod tests {
             f,
             Command::AcceptIdea(divergence::AcceptIdea { idea }),
         );
+        let circle = crate::methods::spider_web::OpenCircle { circle: 1 };
+        run(&mut w, f, Command::OpenCircle(circle));
         let take_over = crate::joining::TakeOverTable { table: TableId(1) };
         run(&mut w, Role::Guest, Command::TakeOverTable(take_over));
         (w, log)

@@ -81,6 +81,11 @@ pub enum StepView {
         /// One entry per seat and item with dots.
         dots: Vec<DotsGiven>,
     },
+    /// A divergence in circles (a spider web): the circle written in now.
+    Web {
+        /// The circle, from 0.
+        circle: u8,
+    },
 }
 
 /// A table's points on an item.
@@ -162,6 +167,7 @@ impl Workshop {
                     cluster,
                     pending,
                     corrected,
+                    web,
                 } = idea;
                 Idea {
                     id: *id,
@@ -177,6 +183,7 @@ impl Workshop {
                     cluster: *cluster,
                     pending: *pending,
                     corrected: *corrected,
+                    web: *web,
                 }
             })
             .collect();
@@ -185,6 +192,7 @@ impl Workshop {
             .enumerate()
             .map(|(step, record)| match record {
                 StepRecord::Nothing => StepView::Nothing,
+                StepRecord::Web { circle } => StepView::Web { circle: *circle },
                 StepRecord::Vote(ledger) => StepView::Vote {
                     points: tables
                         .iter()
@@ -338,6 +346,11 @@ impl Workshop {
                     StepView::Nothing,
                     StepConfig::Divergence(_) | StepConfig::Grouping(_) | StepConfig::Results(_),
                 ) => {}
+                (StepView::Web { circle }, StepConfig::Divergence(config))
+                    if usize::from(circle) < config.circles.len() =>
+                {
+                    workshop.records[step] = StepRecord::Web { circle };
+                }
                 (StepView::Vote { points }, StepConfig::BudgetVote(_)) => {
                     let Some(StepRecord::Vote(ledger)) = workshop.records.get_mut(step) else {
                         return bad("a vote without its record");

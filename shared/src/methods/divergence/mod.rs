@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 use crate::command::Role;
 use crate::config::{ConfigError, Lang, StepConfig, StepKind};
 use crate::ids::{IdeaId, ItemRef, TableId};
+use crate::methods::spider_web::{self, Circle, WebPlace};
 use crate::methods::{CommandRules, EventRules, StepRules, bad_step};
 use crate::rules::{Decision, clean_text_lines, expect_next_id};
 use crate::views::visibility::Audience;
 use crate::violation::RuleViolation;
-use crate::workshop::{Idea, ReplayError, Workshop};
+use crate::workshop::{Idea, ReplayError, StepRecord, Workshop};
 
 /// The default longest idea, in characters (Unicode scalar values).
 pub const DEFAULT_MAX_IDEA_CHARS: u32 = 280;
@@ -52,6 +53,10 @@ pub struct Config {
     /// before the wall and the other tables see them (off by default).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub moderated: bool,
+    /// A spider web's circles, each with its constraint (none: a plain
+    /// divergence). See [`crate::methods::spider_web`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub circles: Vec<Circle>,
 }
 
 impl Default for Config {
@@ -59,6 +64,7 @@ impl Default for Config {
         Config {
             max_idea_chars: DEFAULT_MAX_IDEA_CHARS,
             moderated: false,
+            circles: Vec::new(),
         }
     }
 }
@@ -78,7 +84,15 @@ impl StepRules for Config {
                 "the idea length limit must be between 1 and 2000 characters",
             ));
         }
-        Ok(())
+        spider_web::check_circles(&self.circles, index)
+    }
+
+    fn new_record(&self) -> StepRecord {
+        if self.circles.is_empty() {
+            StepRecord::Nothing
+        } else {
+            StepRecord::Web { circle: 0 }
+        }
     }
 }
 
@@ -129,6 +143,9 @@ pub struct IdeaSubmitted {
     /// empty, and [`PendingIdeaText`] brings it to its table and the facilitator.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pending: bool,
+    /// The circle it was written in, in a spider web (the current step's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub circle: Option<u8>,
 }
 
 /// What a pending idea says (when submitted, or rewritten while it waits):
@@ -212,6 +229,9 @@ impl CommandRules for SubmitIdea {
         }
         let text = clean_text_lines(&self.text, workshop.idea_char_limit(), true)?;
         let idea = IdeaId(workshop.ideas.len() as u32);
+        // In a spider web, the idea is on the circle open now (the
+        // facilitator's too, typed in during the web).
+        let circle = workshop.current_circle(workshop.current_step());
         // A table's idea in a moderated step waits for the facilitator:
         // everyone learns that idea `idea` exists (ids stay in step on every
         // screen), its table and the facilitator alone what it says.
@@ -230,6 +250,7 @@ impl CommandRules for SubmitIdea {
                     text: String::new(),
                     at_ms: now_ms,
                     pending: true,
+                    circle,
                 }
                 .into(),
                 PendingIdeaText { idea, table, text }.into(),
@@ -242,6 +263,7 @@ impl CommandRules for SubmitIdea {
                 text,
                 at_ms: now_ms,
                 pending: false,
+                circle,
             }
             .into(),
         ])
@@ -366,6 +388,10 @@ impl EventRules for IdeaSubmitted {
             cluster: None,
             pending: self.pending,
             corrected: false,
+            web: self.circle.map(|circle| WebPlace {
+                step: workshop.current_step,
+                circle,
+            }),
         });
         Ok(())
     }

@@ -85,7 +85,7 @@ impl Workshop {
                 && match record {
                     StepRecord::Vote(ledger) => ledger.tally(item).points > 0,
                     StepRecord::Dots(ledger) => ledger.has_dots(item),
-                    StepRecord::Nothing | StepRecord::Scoring(_) => false,
+                    StepRecord::Nothing | StepRecord::Scoring(_) | StepRecord::Web { .. } => false,
                 }
         });
         if elsewhere {
