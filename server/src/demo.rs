@@ -1,4 +1,5 @@
-//! `--demo`: the source's two workshops (ideation and evaluation), created
+//! `--demo`: the source's workshops (ideation, evaluation, and the
+//! design-thinking spider web followed by dots), created
 //! through the server's own HTTP API as a facilitator would, with the links
 //! to open them printed.
 
@@ -22,7 +23,13 @@ pub async fn create_demo(port: u16, tablets_base: &str) -> anyhow::Result<()> {
         source_criteria(),
         source::REFUGIES_IDEAS.map(str::to_owned).to_vec(),
     );
-    for setup in [ideation, evaluation] {
+    let spider_web = Template::SpiderWebThenDots.setup(
+        source::MAIRIE_TITLE,
+        source::CELINE_QUESTION,
+        Vec::new(),
+        Vec::new(),
+    );
+    for setup in [ideation, evaluation, spider_web] {
         let title = setup.title.clone();
         let config = WorkshopConfig::new(setup)?;
         let created = client.create(config).await?;

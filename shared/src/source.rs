@@ -135,6 +135,13 @@ pub const SALLE_EXPECTED_BARS: [(&str, u32, u32); 14] = [
     ("i14", 8, 3),
 ];
 
+/// The design-thinking workshop's title (« Imaginer la mairie de demain »).
+pub const MAIRIE_TITLE: &str = "Imaginer la mairie de demain";
+
+/// One of the source's « Comment pourrions-nous… ? » questions, Céline's:
+/// the centre of its spider web.
+pub const CELINE_QUESTION: &str = "Comment pourrions-nous aider Céline à organiser son mariage civil sans avoir à se déplacer plusieurs fois en mairie ?";
+
 /// The evaluation workshop's question.
 pub const REFUGIES_QUESTION: &str = "Concertation sur l'accueil des réfugiés dans notre ville";
 

@@ -283,3 +283,122 @@ async fn with_moderation_an_idea_reaches_the_wall_once_the_facilitator_accepts_i
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wall_draws_the_spider_web_ring_by_ring_as_the_console_opens_circles() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({
+            "template": "spider_web_then_dots",
+            "title": "Imaginer la mairie de demain",
+            "question": "Comment pourrions-nous aider Céline à organiser son mariage civil sans se déplacer plusieurs fois en mairie ?",
+        }))
+        .await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let code = created.join_code.clone();
+    tokio::time::timeout(SCENARIO, async {
+        let mut facilitator = ruche_tests::Client::facilitator(server.addr, &created).await;
+        let mut tables = Vec::new();
+        for name in ["Chloé", "Céline", "Hélène"] {
+            tables.push(ruche_tests::Client::join(server.addr, &code, name).await);
+        }
+        facilitator
+            .accepted(flow::OpenStep { duration_secs: None }.into())
+            .await;
+        let tablet = browser.window(768, 1024).await;
+        tablet.join_table(base, &code, "Bernard").await;
+        tablet.wait_for(".current-circle").await;
+        let line = tablet.eval("document.querySelector('.current-circle').innerText").await;
+        assert_eq!(line, json!("Cercle 1 sur 3 · Sans contrainte"));
+        let console = browser.window(1366, 768).await;
+        console.open(&server.console_url(&created)).await;
+        console.wait_for(".circle-button[data-circle='1']").await;
+
+        let circles: [&[&str]; 3] = [
+            &["Un dossier de mariage en ligne", "Une liste de pièces claire", "Des rendez-vous réservés en ligne", "Un suivi du dossier par SMS"],
+            &["Un agent d'état civil qui vient à domicile", "La signature des pièces par visio", "Un kit du mariage civil dématérialisé"],
+            &["Un hologramme de l'officier d'état civil", "Un mariage dans le métavers de la commune", "Un robot qui porte les papiers"],
+        ];
+        for (circle, ideas) in circles.iter().enumerate() {
+            if circle > 0 {
+                // The facilitator opens the next circle from the console.
+                console
+                    .click(&format!(".circle-button[data-circle='{circle}']"))
+                    .await;
+                let expected = format!("Cercle {} sur 3", circle + 1);
+                tablet
+                    .wait_until(
+                        &format!("document.querySelector('.current-circle').innerText.startsWith({expected:?})"),
+                        "document.querySelector('.current-circle').innerText",
+                    )
+                    .await;
+            }
+            for (n, idea) in ideas.iter().enumerate() {
+                tables[n % 3].submit(idea).await;
+            }
+        }
+        let line = tablet.eval("document.querySelector('.current-circle').innerText").await;
+        assert_eq!(line, json!("Cercle 3 sur 3 · Contrainte : nous sommes en 2050"));
+        tablet.screenshot("tablet-spider-web-circle").await;
+        tablet.check_accessibility("tablet (spider web)").await;
+        console.screenshot("console-spider-web").await;
+        console.check_accessibility("console (spider web)").await;
+
+        for (width, height) in [(1280, 720), (1920, 1080), (1024, 768)] {
+            let wall = browser.window(width, height).await;
+            wall.open(&format!("{base}/#/wall/{code}")).await;
+            wall.wait_until(
+                "document.querySelectorAll('.web-idea').length === 10",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+            // Each idea on its own circle's ring, the open ring marked.
+            let placed = wall
+                .eval("[...document.querySelectorAll('.web-idea')].map(i => [i.innerText, i.dataset.circle])")
+                .await;
+            for (circle, ideas) in circles.iter().enumerate() {
+                for idea in *ideas {
+                    assert!(
+                        placed.as_array().unwrap().contains(&json!([idea, circle.to_string()])),
+                        "{idea} on circle {circle}: {placed}"
+                    );
+                }
+            }
+            assert_eq!(
+                wall.eval("document.querySelector('.web-legend li.open').innerText").await,
+                json!("3 nous sommes en 2050")
+            );
+            // No two ideas overlap, and all are within the window.
+            let overlaps = wall
+                .eval(
+                    "(() => { const r = [...document.querySelectorAll('.web-idea')].map(e => e.getBoundingClientRect());
+                      let n = 0; for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) {
+                        const a = r[i], b = r[j];
+                        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) n++; }
+                      return n; })()",
+                )
+                .await;
+            assert_eq!(overlaps, json!(0), "ideas overlap at {width}×{height}");
+            let inside = wall
+                .eval(&format!("[...document.querySelectorAll('.web-idea')].every(e => {{ const b = e.getBoundingClientRect(); return b.left >= 0 && b.right <= {width} && b.bottom <= {height}; }})"))
+                .await;
+            assert_eq!(inside, json!(true), "an idea off the wall at {width}×{height}");
+            wall.screenshot(&format!("wall-spider-web-{width}x{height}")).await;
+            if width == 1280 {
+                wall.check_accessibility("wall (spider web)").await;
+            }
+            wall.close().await;
+        }
+        for window in [tablet, console] {
+            window.close().await;
+        }
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}

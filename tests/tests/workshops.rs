@@ -620,3 +620,92 @@ async fn a_correction_by_the_facilitator_is_said_in_every_export() {
     assert_eq!(row.last().map(String::as_str), Some("oui"), "{row:?}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spider_web_then_dots_end_to_end() {
+    use ruche_shared::Event;
+    use ruche_shared::methods::spider_web;
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({
+            "template": "spider_web_then_dots",
+            "title": "Imaginer la mairie de demain",
+            "question": "Comment pourrions-nous aider Céline à organiser son mariage civil ?",
+        }))
+        .await;
+    let mut facilitator = Client::facilitator(server.addr, &created).await;
+    let mut wall = Client::wall(server.addr, &created.join_code).await;
+    let mut a = Client::join(server.addr, &created.join_code, "Table A").await;
+    let mut b = Client::join(server.addr, &created.join_code, "Table B").await;
+    facilitator.open_step().await;
+    let submit = |text: &str| {
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: text.to_owned(),
+        })
+    };
+    let circle = |circle| Command::OpenCircle(spider_web::OpenCircle { circle });
+    a.accepted(submit("Un dossier en ligne")).await;
+    // Only the facilitator moves outwards, within the web's three circles.
+    b.rejected(circle(1), "not_allowed_for_role").await;
+    facilitator.rejected(circle(3), "unknown_circle").await;
+    facilitator.accepted(circle(1)).await;
+    b.accepted(submit("Un agent qui vient à domicile")).await;
+    facilitator.accepted(circle(2)).await;
+    a.accepted(submit("Un hologramme de l'officier")).await;
+    // The wall hears each circle open and each idea's circle.
+    let placed = wall
+        .expect("the third idea with its circle", |m| match m {
+            ServerMsg::Events { events } => events.iter().find_map(|e| match &e.event {
+                Event::IdeaSubmitted(divergence::IdeaSubmitted { idea, circle, .. })
+                    if idea.0 == 2 =>
+                {
+                    Some(*circle)
+                }
+                _ => None,
+            }),
+            _ => None,
+        })
+        .await;
+    assert_eq!(placed, Some(2));
+
+    // The dots go to the web's ideas, from any circle.
+    facilitator.go_and_open(1).await;
+    let dot = |seat, idea| {
+        Command::SetDot(dot_vote::SetDot {
+            seat,
+            item: ItemRef::Idea(IdeaId(idea)),
+            dots: 1,
+        })
+    };
+    a.accepted(dot(1, 1)).await;
+    b.accepted(dot(1, 2)).await;
+    b.accepted(dot(2, 0)).await;
+
+    // The exports say which circle each idea was written in.
+    let url = |ext| server.url(&format!("/api/workshops/{}/export.{ext}", created.workshop));
+    let export: serde_json::Value = get_as_facilitator(&url("json"), &created.facilitator_secret)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let circles: Vec<&serde_json::Value> = export["ideas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["circle"])
+        .collect();
+    assert_eq!(circles, [&json!(1), &json!(2), &json!(3)]);
+    assert_eq!(export["dots"][0]["by_seat"].as_array().unwrap().len(), 3);
+    assert_verifies(&export);
+    let csv = get_as_facilitator(&url("csv"), &created.facilitator_secret)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let hologram = csv
+        .lines()
+        .find(|line| line.contains("Un hologramme"))
+        .expect("the idea's row");
+    assert!(hologram.ends_with(";cercle 3"), "{hologram}");
+    server.stop().await;
+}

@@ -89,6 +89,14 @@ impl Dialect {
         (index + 1).to_string()
     }
 
+    /// « cercle 2 » (a spider web's idea).
+    fn circle(&self, circle: u8) -> String {
+        match self.lang {
+            Lang::Fr => format!("cercle {circle}"),
+            Lang::En => format!("circle {circle}"),
+        }
+    }
+
     fn corrected(&self) -> &'static str {
         match self.lang {
             Lang::Fr => "modifiée par l'animateur",
@@ -146,6 +154,10 @@ pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error
         if idea.corrected {
             let sep = if detail.is_empty() { "" } else { " ; " };
             detail = format!("{detail}{sep}{}", d.corrected());
+        }
+        if let Some(circle) = idea.circle {
+            let sep = if detail.is_empty() { "" } else { " ; " };
+            detail = format!("{detail}{sep}{}", d.circle(circle));
         }
         let item = idea.item.to_string();
         let author = idea.author.as_deref().unwrap_or("");

@@ -141,6 +141,10 @@ pub struct ExportIdea {
     pub corrected: bool,
     /// Its cluster, if any.
     pub cluster: Option<ItemRef>,
+    /// The spider web's circle it was written in, from 1 as on the screens
+    /// (absent for an idea written on no web).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub circle: Option<u8>,
 }
 
 /// A cluster.
@@ -239,6 +243,7 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
                 hidden: idea.hidden || idea.pending,
                 corrected: idea.corrected,
                 cluster: idea.cluster.map(ItemRef::Cluster),
+                circle: idea.web.map(|place| place.circle + 1),
             })
             .collect(),
         clusters: workshop

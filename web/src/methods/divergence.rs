@@ -59,6 +59,7 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
         }
     };
     view! {
+        <super::spider_web::CurrentCircle session/>
         <section class="card">
             <form class="idea-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <label for="idea-text">{t.your_idea}</label>

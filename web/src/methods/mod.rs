@@ -11,6 +11,7 @@ pub mod divergence;
 pub mod dot_vote;
 pub mod grouping;
 pub mod scoring;
+pub mod spider_web;
 
 use leptos::prelude::*;
 use ruche_shared::{Lang, StepKind, TableId};
@@ -39,7 +40,11 @@ pub fn tablet_panel(kind: StepKind, session: Session, table: TableId, step: usiz
 /// What the facilitator's console shows for the current step, under its controls.
 pub fn console_panel(kind: StepKind, session: Session) -> AnyView {
     match kind {
-        StepKind::Divergence => view! { <grouping::IdeaList session grouping=false/> }.into_any(),
+        StepKind::Divergence => view! {
+            <spider_web::CircleControls session/>
+            <grouping::IdeaList session grouping=false/>
+        }
+        .into_any(),
         StepKind::Grouping => view! { <grouping::IdeaList session grouping=true/> }.into_any(),
         // The votes show in the console's results; the ideas stay listed, to
         // correct a typo noticed during the vote.
@@ -59,6 +64,10 @@ pub fn console_panel(kind: StepKind, session: Session) -> AnyView {
 /// and grouped, then the results.
 pub fn wall_panel(kind: StepKind, session: Session) -> AnyView {
     match kind {
+        // A spider web draws its rings; any other divergence, its cards.
+        StepKind::Divergence if spider_web_now(session) => {
+            view! { <spider_web::Web session/> }.into_any()
+        }
         StepKind::Divergence | StepKind::Grouping => {
             view! { <divergence::IdeaWall session/> }.into_any()
         }
@@ -66,6 +75,14 @@ pub fn wall_panel(kind: StepKind, session: Session) -> AnyView {
             view! { <ResultsPanel session/> }.into_any()
         }
     }
+}
+
+/// Whether the current step is a spider web.
+fn spider_web_now(session: Session) -> bool {
+    session.workshop.with_untracked(|w| {
+        w.as_ref()
+            .is_some_and(|w| w.current_circle(w.current_step()).is_some())
+    })
 }
 
 /// The results of every method the workshop has reached: the histogram of

@@ -179,6 +179,7 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
                     <option value="evaluation" selected=move || template.get() == "evaluation">{move || t().template_evaluation}</option>
                     <option value="ideation_then_evaluation" selected=move || template.get() == "ideation_then_evaluation">{move || t().template_both}</option>
                     <option value="ideation_then_dots" selected=move || template.get() == "ideation_then_dots">{move || t().template_dots}</option>
+                    <option value="spider_web_then_dots" selected=move || template.get() == "spider_web_then_dots">{move || t().template_web}</option>
                 </select>
                 <label for="title">{move || t().title}</label>
                 <input id="title" required maxlength=MAX_QUESTION_CHARS prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
