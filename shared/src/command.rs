@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::TableId;
 use crate::methods::{
-    CommandRules, budget_vote, divergence, dot_vote, grouping, scoring, spider_web,
+    CommandRules, budget_vote, divergence, dot_vote, grouping, persona, scoring, spider_web,
 };
 use crate::rules::Decision;
 use crate::workshop::Workshop;
@@ -82,6 +82,10 @@ macro_rules! commands {
 commands! {
     /// A guest joins as a new table (see [`joining::JoinTable`]).
     JoinTable(joining::JoinTable) = "join_table",
+    /// Deal the personas to the tables without one.
+    DealPersonas(persona::DealPersonas) = "deal_personas",
+    /// Give a table a persona, or take it back.
+    GivePersona(persona::GivePersona) = "give_persona",
     /// Open a circle of the current step's spider web.
     OpenCircle(spider_web::OpenCircle) = "open_circle",
     /// A new tablet takes over a table (see [`joining::TakeOverTable`]).

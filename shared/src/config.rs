@@ -197,6 +197,9 @@ pub struct WorkshopSetup {
     pub seats: u8,
     /// The steps, in order.
     pub steps: Vec<StepConfig>,
+    /// The personas the tables think for (design thinking), none by default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub personas: Vec<crate::methods::persona::Persona>,
 }
 
 /// A checked workshop configuration: every field is within its limits and every
@@ -238,6 +241,15 @@ pub enum ConfigError {
         /// The most tables allowed.
         max: u32,
     },
+    /// The personas break a limit.
+    #[error("personas: {reason}")]
+    BadPersonas {
+        /// What is wrong, in English.
+        reason: String,
+        /// What is wrong, in French (not sent: `message` says it).
+        #[serde(skip)]
+        reason_fr: String,
+    },
     /// A step's numbers make no sense.
     #[error("step {} ({kind:?}), {field}: {reason}", step + 1)]
     BadStep {
@@ -278,6 +290,13 @@ impl ConfigError {
             }
             ConfigError::MaxTables { max } if fr => {
                 format!("Le nombre de tables doit être entre 1 et {max}.")
+            }
+            ConfigError::BadPersonas { reason, reason_fr } => {
+                if fr {
+                    format!("Personas : {reason_fr}.")
+                } else {
+                    format!("Personas: {reason}.")
+                }
             }
             ConfigError::BadStep {
                 step,
@@ -327,6 +346,7 @@ impl WorkshopConfig {
         for (index, step) in setup.steps.iter().enumerate() {
             check_step(&setup.steps, index, step)?;
         }
+        crate::methods::persona::check_personas(&setup.personas)?;
         Ok(WorkshopConfig(std::sync::Arc::new(setup)))
     }
 

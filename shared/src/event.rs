@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::methods::{
-    EventRules, budget_vote, divergence, dot_vote, grouping, scoring, spider_web,
+    EventRules, budget_vote, divergence, dot_vote, grouping, persona, scoring, spider_web,
 };
 use crate::views::visibility::Audience;
 use crate::workshop::{ReplayError, Workshop};
@@ -77,6 +77,8 @@ macro_rules! events {
 events! {
     /// A table joined and got its id.
     TableJoined(joining::TableJoined) = "table_joined",
+    /// A table got a persona (or lost it).
+    PersonaGiven(persona::PersonaGiven) = "persona_given",
     /// A circle of a spider web opened.
     CircleOpened(spider_web::CircleOpened) = "circle_opened",
     /// A table continues on another tablet.

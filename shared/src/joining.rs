@@ -128,6 +128,7 @@ impl EventRules for TableJoined {
             id: self.table,
             name: self.name.clone(),
             handovers: 0,
+            persona: None,
         });
         Ok(())
     }

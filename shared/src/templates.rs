@@ -8,6 +8,7 @@ use crate::config::{
     Criterion, DEFAULT_BUDGET, DEFAULT_CAP_PER_ITEM, DEFAULT_MAX_IDEA_CHARS, DEFAULT_SEATS,
     JoinPolicy, Lang, ScoringItemsSource, StepConfig, WorkshopSetup,
 };
+use crate::methods::persona::Persona;
 use crate::methods::spider_web::Circle;
 use crate::methods::{OwnGroups, budget_vote, divergence, dot_vote, grouping, results, scoring};
 
@@ -29,6 +30,67 @@ pub enum Template {
     /// sommes en 2050 ») → dot vote (one idea per person, from any circle) →
     /// results.
     SpiderWebThenDots,
+    /// The source's design-thinking workshop (« imaginer la mairie de
+    /// demain »): its four personas (Chloé, Céline, Hélène, Bernard), one per
+    /// table, then the spider web and the dots of [`Template::SpiderWebThenDots`].
+    DesignThinking,
+}
+
+/// The personas of the source's design-thinking workshop.
+pub fn source_personas() -> Vec<Persona> {
+    let persona = |name: &str,
+                   age,
+                   situation: &str,
+                   home: &str,
+                   personality: &str,
+                   goal: &str,
+                   frustration: &str| Persona {
+        name: name.to_owned(),
+        age: Some(age),
+        situation: situation.to_owned(),
+        home: home.to_owned(),
+        personality: personality.to_owned(),
+        goal: goal.to_owned(),
+        frustrations: vec![frustration.to_owned()],
+    };
+    vec![
+        persona(
+            "Chloé",
+            32,
+            "célibataire",
+            "Paris",
+            "impliquée dans de nombreuses activités",
+            "déménage et souhaite réserver rapidement et simplement une place de parking pour son déménagement, sans gêner ses futurs voisins",
+            "faire une réservation de parking à distance",
+        ),
+        persona(
+            "Céline",
+            30,
+            "comptable, fiancée, sans enfant ; vit avec son fiancé et son chat",
+            "banlieue parisienne",
+            "",
+            "préparer son mariage civil et la cérémonie laïque",
+            "devoir se déplacer plusieurs fois en mairie",
+        ),
+        persona(
+            "Hélène",
+            35,
+            "aide-soignante, célibataire, deux enfants",
+            "banlieue lilloise",
+            "",
+            "faire garder ses enfants",
+            "trouver une assistante maternelle avec des horaires décalés",
+        ),
+        persona(
+            "Bernard",
+            70,
+            "retraité, vit avec sa femme",
+            "campagne de Toulouse",
+            "amateur de pétanque",
+            "avoir de l'aide à domicile",
+            "se sentir assisté",
+        ),
+    ]
 }
 
 /// The circles of the source's spider web.
@@ -126,7 +188,7 @@ impl Template {
             }
             // The source goes from the web straight to the dots; a duplicate
             // noticed then is merged during the vote.
-            Template::SpiderWebThenDots => vec![
+            Template::SpiderWebThenDots | Template::DesignThinking => vec![
                 StepConfig::Divergence(divergence::Config {
                     circles: source_circles(),
                     ..divergence::Config::default()
@@ -135,6 +197,11 @@ impl Template {
                 StepConfig::Results(results::Config {}),
             ],
         };
+        let personas = if self == Template::DesignThinking {
+            source_personas()
+        } else {
+            Vec::new()
+        };
         WorkshopSetup {
             title: title.to_owned(),
             question: question.to_owned(),
@@ -142,6 +209,7 @@ impl Template {
             join: JoinPolicy::default(),
             seats: DEFAULT_SEATS,
             steps,
+            personas,
         }
     }
 }
@@ -177,6 +245,7 @@ mod tests {
                 Template::SpiderWebThenDots,
                 vec![Divergence, DotVote, Results],
             ),
+            (Template::DesignThinking, vec![Divergence, DotVote, Results]),
         ] {
             let setup = template.setup("Titre", "Question ?", source_criteria(), items.clone());
             assert_eq!(kinds(&setup), expected, "{template:?}");

@@ -121,6 +121,13 @@ pub enum RuleViolation {
     NotYourIdea,
     /// Only an idea waiting for the facilitator can be accepted.
     IdeaNotPending,
+    /// The workshop has no such persona.
+    UnknownPersona {
+        /// The persona asked for, from 0.
+        persona: u8,
+        /// How many personas the workshop has.
+        personas: u8,
+    },
     /// The step's web has no such circle (spider web).
     UnknownCircle {
         /// The circle asked for, from 0.
@@ -181,6 +188,7 @@ impl RuleViolation {
             RuleViolation::NotYourIdea => "not_your_idea",
             RuleViolation::IdeaNotPending => "idea_not_pending",
             RuleViolation::UnknownCircle { .. } => "unknown_circle",
+            RuleViolation::UnknownPersona { .. } => "unknown_persona",
             RuleViolation::IdeaInCluster => "idea_in_cluster",
             RuleViolation::ItemHasVotes { .. } => "item_has_votes",
             RuleViolation::TooFewItems => "too_few_items",
@@ -268,6 +276,9 @@ impl RuleViolation {
             ),
             V::NotYourIdea => divergence::texts::not_your_idea(lang),
             V::IdeaNotPending => divergence::texts::idea_not_pending(lang),
+            V::UnknownPersona { persona, personas } => {
+                crate::methods::persona::texts::unknown_persona(lang, *persona, *personas)
+            }
             V::UnknownCircle { circle, circles } => {
                 crate::methods::spider_web::texts::unknown_circle(lang, *circle, *circles)
             }

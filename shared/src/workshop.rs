@@ -25,6 +25,9 @@ pub struct Table {
     /// How many times a new tablet took it over.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub handovers: u32,
+    /// The persona it thinks for (design thinking), from 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persona: Option<u8>,
 }
 
 fn is_zero(count: &u32) -> bool {

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 use ruche_shared::config::{ScoringItemsSource, StepConfig};
 use ruche_shared::methods::{
-    OwnGroups, budget_vote, divergence, dot_vote, grouping, scoring, spider_web,
+    OwnGroups, budget_vote, divergence, dot_vote, grouping, persona, scoring, spider_web,
 };
 use ruche_shared::{
     ClusterId, Command, Event, IdeaId, ItemRef, Role, StepKind, TableId, Template, Workshop,
@@ -35,6 +35,8 @@ const DOT_STEP: usize = 4;
 /// make it a spider web of three circles.
 fn config(allow_self_vote: bool) -> WorkshopConfig {
     let mut setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
+    // Two of the source's personas, to deal and give.
+    setup.personas = ruche_shared::templates::source_personas()[..2].to_vec();
     setup.steps[0] = StepConfig::Divergence(divergence::Config {
         max_idea_chars: 12,
         moderated: allow_self_vote,
@@ -119,6 +121,8 @@ fn command() -> impl Strategy<Value = Command> {
         1 => Just(Command::CloseStep(flow::CloseStep {})),
         1 => any::<bool>().prop_map(|locked| Command::SetJoiningLocked(joining::SetJoiningLocked { locked })),
         1 => any::<bool>().prop_map(|visible| Command::SetResultsVisible(flow::SetResultsVisible { visible })),
+        1 => Just(Command::DealPersonas(persona::DealPersonas {})),
+        1 => ((0..5_u32), prop::option::of(0..3_u8)).prop_map(|(t, persona)| Command::GivePersona(persona::GivePersona { table: TableId(t), persona })),
         1 => (0..4_u8).prop_map(|circle| Command::OpenCircle(spider_web::OpenCircle { circle })),
         1 => (0..5_u32).prop_map(|t| Command::TakeOverTable(joining::TakeOverTable { table: TableId(t) })),
         1 => prop::option::of(item()).prop_map(|focus| Command::SetWall(wall::SetWall { join_panel: wall::JoinPanel::Small, focus })),
@@ -152,6 +156,10 @@ impl Model {
         match event {
             Event::TableJoined(joining::TableJoined { .. }) => self.tables += 1,
             // A new tablet for a table that joined: nothing else changes.
+            // Who a table thinks for changes no count.
+            Event::PersonaGiven(persona::PersonaGiven { table, .. }) => {
+                assert!(table.0 < self.tables, "a persona for a table that joined");
+            }
             Event::CircleOpened(spider_web::CircleOpened { step, circle }) => {
                 assert!(*step == 0 && self.step == 0 && *circle < 3, "a circle the web has");
                 self.circle = *circle;

@@ -9,7 +9,9 @@ mod common;
 
 use common::Room;
 use ruche_shared::event::ScoringItem;
-use ruche_shared::methods::{budget_vote, divergence, dot_vote, grouping, scoring, spider_web};
+use ruche_shared::methods::{
+    budget_vote, divergence, dot_vote, grouping, persona, scoring, spider_web,
+};
 use ruche_shared::protocol::{Auth, ErrorCode, OpId, PROTOCOL_VERSION, SequencedEvent};
 use ruche_shared::{
     ClientMsg, ClusterId, Command, Event, IdeaId, ItemRef, Role, RuleViolation, ServerMsg,
@@ -84,6 +86,11 @@ fn commands() -> Vec<Command> {
         }),
         Command::TakeOverTable(joining::TakeOverTable { table: TableId(2) }),
         Command::OpenCircle(spider_web::OpenCircle { circle: 1 }),
+        Command::DealPersonas(persona::DealPersonas {}),
+        Command::GivePersona(persona::GivePersona {
+            table: TableId(2),
+            persona: Some(3),
+        }),
     ];
     for c in &all {
         match c {
@@ -107,7 +114,9 @@ fn commands() -> Vec<Command> {
             | Command::SetNotes(notes::SetNotes { .. })
             | Command::SetWall(wall::SetWall { .. })
             | Command::TakeOverTable(joining::TakeOverTable { .. })
-            | Command::OpenCircle(spider_web::OpenCircle { .. }) => {}
+            | Command::OpenCircle(spider_web::OpenCircle { .. })
+            | Command::DealPersonas(persona::DealPersonas {})
+            | Command::GivePersona(persona::GivePersona { .. }) => {}
         }
     }
     all
@@ -237,12 +246,17 @@ fn events() -> Vec<Event> {
             pending: false,
             circle: Some(2),
         }),
+        Event::PersonaGiven(persona::PersonaGiven {
+            table: TableId(2),
+            persona: Some(3),
+        }),
     ];
     for e in &all {
         match e {
             Event::TableJoined(joining::TableJoined { .. })
             | Event::TableHandedOver(joining::TableHandedOver { .. })
             | Event::CircleOpened(spider_web::CircleOpened { .. })
+            | Event::PersonaGiven(persona::PersonaGiven { .. })
             | Event::IdeaSubmitted(divergence::IdeaSubmitted { .. })
             | Event::IdeaEdited(divergence::IdeaEdited { .. })
             | Event::IdeaDeleted(divergence::IdeaDeleted { .. })

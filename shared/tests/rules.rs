@@ -1076,6 +1076,10 @@ fn one_of_each() -> Vec<RuleViolation> {
             circle: 3,
             circles: 3,
         },
+        V::UnknownPersona {
+            persona: 4,
+            personas: 4,
+        },
         V::IdeaInCluster,
         V::ItemHasVotes {
             item: idea(IdeaId(1)),
@@ -1117,6 +1121,7 @@ fn one_of_each() -> Vec<RuleViolation> {
             | V::NotYourIdea
             | V::IdeaNotPending
             | V::UnknownCircle { .. }
+            | V::UnknownPersona { .. }
             | V::IdeaInCluster
             | V::ItemHasVotes { .. }
             | V::TooFewItems

@@ -65,6 +65,7 @@ mod tests {
     /// A workshop that has recorded every kind of event, and those events in order.
     fn every_kind_of_event() -> (Workshop, Vec<Event>) {
         let mut setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
+        setup.personas = crate::templates::source_personas();
         let dots = crate::StepConfig::DotVote(dot_vote::Config::default());
         setup.steps.insert(4, dots);
         // A moderated divergence in circles at the end: a pending idea,
@@ -270,6 +271,11 @@ mod tests {
             &mut w,
             f,
             Command::AcceptIdea(divergence::AcceptIdea { idea }),
+        );
+        run(
+            &mut w,
+            f,
+            Command::DealPersonas(crate::methods::persona::DealPersonas {}),
         );
         let circle = crate::methods::spider_web::OpenCircle { circle: 1 };
         run(&mut w, f, Command::OpenCircle(circle));
