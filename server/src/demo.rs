@@ -1,5 +1,5 @@
-//! `--demo`: the source's workshops (ideation, evaluation, and the
-//! design-thinking spider web followed by dots), created
+//! `--demo`: the source's workshops (ideation, evaluation, and design
+//! thinking: personas, a spider web, dots), created
 //! through the server's own HTTP API as a facilitator would, with the links
 //! to open them printed.
 
@@ -23,7 +23,7 @@ pub async fn create_demo(port: u16, tablets_base: &str) -> anyhow::Result<()> {
         source_criteria(),
         source::REFUGIES_IDEAS.map(str::to_owned).to_vec(),
     );
-    let spider_web = Template::SpiderWebThenDots.setup(
+    let spider_web = Template::DesignThinking.setup(
         source::MAIRIE_TITLE,
         source::CELINE_QUESTION,
         Vec::new(),

@@ -368,3 +368,118 @@ async fn a_dead_tablets_table_continues_on_a_new_one_with_the_consoles_code() {
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_design_thinking_workshop_personas_then_three_circles_then_dots() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({
+            "template": "design_thinking",
+            "title": "Imaginer la mairie de demain",
+            "question": "Comment pourrions-nous simplifier les démarches en mairie ?",
+        }))
+        .await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let code = created.join_code.clone();
+    let main_text = "document.querySelector('main').innerText";
+    tokio::time::timeout(SCENARIO, async {
+        let mut facilitator = Client::facilitator(server.addr, &created).await;
+        let tablet = browser.window(768, 1024).await;
+        tablet.join_table(base, &code, "Table A").await;
+        let mut other = Client::join(server.addr, &code, "Table B").await;
+        assert_eq!(tablet.eval("document.querySelector('.persona-card') === null").await, json!(true));
+
+        // The console deals the four personas: Table A thinks for Chloé.
+        let console = browser.window(1366, 768).await;
+        console.open(&server.console_url(&created)).await;
+        console.click("#deal-personas").await;
+        console
+            .wait_until(
+                "document.querySelector('#persona-1')?.value === '1'",
+                "document.querySelector('.personas')?.innerText",
+            )
+            .await;
+        console.check_accessibility("console (personas)").await;
+        tablet
+            .wait_until(
+                "document.querySelector('.persona-card summary')?.innerText.includes('Chloé, 32 ans')",
+                main_text,
+            )
+            .await;
+        let card = text(&tablet, ".persona-card").await;
+        assert!(card.contains("réservation de parking à distance"), "{card}");
+        tablet.screenshot("tablet-persona-card").await;
+        tablet.check_accessibility("tablet (persona)").await;
+
+        // Three circles: the tablet writes one idea in each, Table B too.
+        facilitator
+            .accepted(flow::OpenStep { duration_secs: None }.into())
+            .await;
+        let ideas = [
+            ("Réserver sa place de parking en ligne", "Un créneau de parking partagé avec les voisins"),
+            ("Un agent qui pose les panneaux pour vous", "Une borne de réservation dans la rue"),
+            ("Des places qui se réservent toutes seules", "Un drone qui garde la place"),
+        ];
+        for (circle, (mine, theirs)) in ideas.iter().enumerate() {
+            if circle > 0 {
+                let open = ruche_shared::methods::spider_web::OpenCircle { circle: circle as u8 };
+                facilitator.accepted(ruche_shared::Command::OpenCircle(open)).await;
+                let expected = format!("Cercle {} sur 3", circle + 1);
+                tablet
+                    .wait_until(
+                        &format!("document.querySelector('.current-circle').innerText.startsWith({expected:?})"),
+                        "document.querySelector('.current-circle').innerText",
+                    )
+                    .await;
+            }
+            tablet.type_into("#idea-text", mine).await;
+            tablet.click("#submit-idea").await;
+            tablet
+                .wait_until(
+                    &format!("{main_text}.includes({mine:?}) && !document.querySelector('.pending')"),
+                    main_text,
+                )
+                .await;
+            other.submit(theirs).await;
+        }
+        let wall = browser.window(1280, 720).await;
+        wall.open(&format!("{base}/#/wall/{code}")).await;
+        wall.wait_until("document.querySelectorAll('.web-idea').length === 6", main_text)
+            .await;
+        wall.screenshot("wall-design-thinking-web").await;
+
+        // The dots: each person keeps one idea, from any circle.
+        facilitator.go_and_open(1).await;
+        for seat in 1..=3 {
+            tablet.click(&format!(".seats button:nth-child({seat})")).await;
+            let row = ".dot-item:not(.own)";
+            tablet.click(&format!("{row} .dot-toggle")).await;
+            tablet
+                .wait_until(
+                    "document.querySelector('.budget').dataset.dotsLeft === '0' && !document.querySelector('.pending')",
+                    "document.querySelector('.budget').outerHTML",
+                )
+                .await;
+        }
+        assert!(text(&tablet, ".persona-card summary").await.contains("Chloé"), "the card stays");
+        facilitator.show_results(true).await;
+        wall.wait_until(
+            "document.querySelector('.wall .dots .done-count')?.dataset.seatsDone === '3'",
+            main_text,
+        )
+        .await;
+        wall.screenshot("wall-design-thinking-dots").await;
+        wall.check_accessibility("wall (design thinking dots)").await;
+        for window in [tablet, console, wall] {
+            window.close().await;
+        }
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}

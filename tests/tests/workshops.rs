@@ -709,3 +709,61 @@ async fn a_spider_web_then_dots_end_to_end() {
     assert!(hologram.ends_with(";cercle 3"), "{hologram}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personas_are_dealt_to_the_tables_end_to_end() {
+    use ruche_shared::Event;
+    use ruche_shared::methods::persona;
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({
+            "template": "design_thinking",
+            "title": "Imaginer la mairie de demain",
+            "question": "Comment pourrions-nous… ?",
+        }))
+        .await;
+    let mut facilitator = Client::facilitator(server.addr, &created).await;
+    let mut wall = Client::wall(server.addr, &created.join_code).await;
+    let mut a = Client::join(server.addr, &created.join_code, "Table A").await;
+    let _b = Client::join(server.addr, &created.join_code, "Table B").await;
+    a.rejected(
+        Command::DealPersonas(persona::DealPersonas {}),
+        "not_allowed_for_role",
+    )
+    .await;
+    facilitator
+        .accepted(Command::DealPersonas(persona::DealPersonas {}))
+        .await;
+    facilitator
+        .accepted(Command::GivePersona(persona::GivePersona {
+            table: ruche_shared::TableId(1),
+            persona: Some(3),
+        }))
+        .await;
+    // Every screen hears who each table thinks for.
+    for client in [&mut a, &mut wall] {
+        client
+            .expect("Table B thinks for Bernard", |m| match m {
+                ServerMsg::Events { events } => events.iter().find_map(|e| match e.event {
+                    Event::PersonaGiven(persona::PersonaGiven {
+                        table,
+                        persona: Some(3),
+                    }) if table.0 == 1 => Some(()),
+                    _ => None,
+                }),
+                _ => None,
+            })
+            .await;
+    }
+    let url = server.url(&format!("/api/workshops/{}/export.json", created.workshop));
+    let export: serde_json::Value = get_as_facilitator(&url, &created.facilitator_secret)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(export["tables"][0]["persona"], "Chloé");
+    assert_eq!(export["tables"][1]["persona"], "Bernard");
+    assert_eq!(export["setup"]["personas"][1]["name"], "Céline");
+    assert_verifies(&export);
+    server.stop().await;
+}

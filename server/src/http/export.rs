@@ -123,6 +123,9 @@ pub struct ExportTable {
     pub id: TableId,
     /// Name.
     pub name: String,
+    /// The persona it thought for (design thinking), by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persona: Option<String>,
 }
 
 /// An idea.
@@ -228,6 +231,7 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
             .map(|t| ExportTable {
                 id: t.id,
                 name: t.name.clone(),
+                persona: workshop.persona_of(t.id).map(|p| p.name.clone()),
             })
             .collect(),
         ideas: workshop

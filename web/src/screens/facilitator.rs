@@ -126,6 +126,7 @@ fn Console(session: Session) -> impl IntoView {
                 <RoomControls session/>
                 <h2>{move || t().tables}</h2>
                 <TableList session/>
+                <super::personas::PersonasCard session/>
                 <super::handover::HandoverCard session/>
                 <super::wall_controls::WallControls session/>
             </aside>

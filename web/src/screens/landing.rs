@@ -180,6 +180,7 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
                     <option value="ideation_then_evaluation" selected=move || template.get() == "ideation_then_evaluation">{move || t().template_both}</option>
                     <option value="ideation_then_dots" selected=move || template.get() == "ideation_then_dots">{move || t().template_dots}</option>
                     <option value="spider_web_then_dots" selected=move || template.get() == "spider_web_then_dots">{move || t().template_web}</option>
+                    <option value="design_thinking" selected=move || template.get() == "design_thinking">{move || t().template_design}</option>
                 </select>
                 <label for="title">{move || t().title}</label>
                 <input id="title" required maxlength=MAX_QUESTION_CHARS prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>

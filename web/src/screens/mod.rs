@@ -6,6 +6,8 @@ pub mod facilitator;
 #[cfg(feature = "console")]
 pub mod handover;
 pub mod landing;
+#[cfg(feature = "console")]
+pub mod personas;
 pub mod results;
 #[cfg(feature = "console")]
 pub mod synthesis_notes;

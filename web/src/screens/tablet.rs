@@ -218,6 +218,7 @@ fn Table(session: Session) -> impl IntoView {
             <LinkIndicator session/>
         </header>
         <p class="question">{move || session.workshop.with(|w| w.as_ref().map(|w| w.config().setup().question.clone()))}</p>
+        {move || table().map(|table| view! { <PersonaCard session table/> })}
         <StepHeader session/>
         <NoticeBanner session/>
         {move || {
@@ -236,5 +237,40 @@ fn Table(session: Session) -> impl IntoView {
             }.into_any()
         }}
         <ResultsPanel session/>
+    }
+}
+
+/// The persona the table thinks for (design thinking), at every step:
+/// folded to its name once read, so the step keeps the screen.
+#[component]
+fn PersonaCard(session: Session, table: ruche_shared::TableId) -> impl IntoView {
+    use ruche_shared::methods::persona::texts;
+    move || {
+        let persona = session
+            .workshop
+            .with(|w| w.as_ref().and_then(|w| w.persona_of(table).cloned()))?;
+        let lang = session.lang();
+        let t = texts(lang);
+        let heading = match persona.age {
+            Some(age) => format!("{}, {}", persona.name, texts::age(lang, age)),
+            None => persona.name.clone(),
+        };
+        let lines = [
+            persona.situation,
+            persona.home,
+            persona.personality,
+            persona.goal,
+        ];
+        Some(view! {
+            <details class="card persona-card" open>
+                <summary>{t.your_persona} " " <strong>{heading}</strong></summary>
+                <ul class="persona-lines">
+                    {lines.into_iter().filter(|l| !l.is_empty()).map(|l| view! { <li>{l}</li> }).collect_view()}
+                </ul>
+                {(!persona.frustrations.is_empty()).then(|| view! {
+                    <p class="persona-frustrations"><strong>{t.frustrations}</strong> " " {persona.frustrations.join(" · ")}</p>
+                })}
+            </details>
+        })
     }
 }
