@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::TableId;
 use crate::methods::{
-    CommandRules, budget_vote, divergence, dot_vote, grouping, persona, scoring, spider_web,
+    CommandRules, budget_vote, divergence, dot_vote, grouping, persona, questions, scoring,
+    spider_web,
 };
 use crate::rules::Decision;
 use crate::workshop::Workshop;
@@ -86,6 +87,8 @@ commands! {
     DealPersonas(persona::DealPersonas) = "deal_personas",
     /// Give a table a persona, or take it back.
     GivePersona(persona::GivePersona) = "give_persona",
+    /// Set a table's own question (or every table's).
+    SetTableQuestion(questions::SetTableQuestion) = "set_table_question",
     /// Open a circle of the current step's spider web.
     OpenCircle(spider_web::OpenCircle) = "open_circle",
     /// A new tablet takes over a table (see [`joining::TakeOverTable`]).

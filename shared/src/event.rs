@@ -10,7 +10,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::methods::{
-    EventRules, budget_vote, divergence, dot_vote, grouping, persona, scoring, spider_web,
+    EventRules, budget_vote, divergence, dot_vote, grouping, persona, questions, scoring,
+    spider_web,
 };
 use crate::views::visibility::Audience;
 use crate::workshop::{ReplayError, Workshop};
@@ -79,6 +80,8 @@ events! {
     TableJoined(joining::TableJoined) = "table_joined",
     /// A table got a persona (or lost it).
     PersonaGiven(persona::PersonaGiven) = "persona_given",
+    /// A table's own question changed.
+    TableQuestionSet(questions::TableQuestionSet) = "table_question_set",
     /// A circle of a spider web opened.
     CircleOpened(spider_web::CircleOpened) = "circle_opened",
     /// A table continues on another tablet.

@@ -129,6 +129,7 @@ impl EventRules for TableJoined {
             name: self.name.clone(),
             handovers: 0,
             persona: None,
+            question: None,
         });
         Ok(())
     }

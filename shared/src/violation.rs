@@ -121,6 +121,8 @@ pub enum RuleViolation {
     NotYourIdea,
     /// Only an idea waiting for the facilitator can be accepted.
     IdeaNotPending,
+    /// A table may set only its own question.
+    NotYourTable,
     /// The workshop has no such persona.
     UnknownPersona {
         /// The persona asked for, from 0.
@@ -189,6 +191,7 @@ impl RuleViolation {
             RuleViolation::IdeaNotPending => "idea_not_pending",
             RuleViolation::UnknownCircle { .. } => "unknown_circle",
             RuleViolation::UnknownPersona { .. } => "unknown_persona",
+            RuleViolation::NotYourTable => "not_your_table",
             RuleViolation::IdeaInCluster => "idea_in_cluster",
             RuleViolation::ItemHasVotes { .. } => "item_has_votes",
             RuleViolation::TooFewItems => "too_few_items",
@@ -276,6 +279,10 @@ impl RuleViolation {
             ),
             V::NotYourIdea => divergence::texts::not_your_idea(lang),
             V::IdeaNotPending => divergence::texts::idea_not_pending(lang),
+            V::NotYourTable => pick(
+                "Une table ne change que sa propre question.".to_owned(),
+                "A table changes only its own question.".to_owned(),
+            ),
             V::UnknownPersona { persona, personas } => {
                 crate::methods::persona::texts::unknown_persona(lang, *persona, *personas)
             }

@@ -28,6 +28,10 @@ pub struct Table {
     /// The persona it thinks for (design thinking), from 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persona: Option<u8>,
+    /// Its own question (« Comment pourrions-nous… ? », or its case), in
+    /// place of the workshop's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
 }
 
 fn is_zero(count: &u32) -> bool {

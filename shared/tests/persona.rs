@@ -109,3 +109,61 @@ fn every_snapshot_says_who_each_table_thinks_for() {
         assert_eq!(back.personas().len(), 4);
     }
 }
+
+fn question(table: Option<TableId>, text: &str) -> Command {
+    Command::SetTableQuestion(ruche_shared::methods::questions::SetTableQuestion {
+        table,
+        question: text.to_owned(),
+    })
+}
+
+#[test]
+fn each_table_writes_its_own_question_and_the_facilitator_any() {
+    let mut room = design_thinking();
+    let (a, b) = (room.join("Table 1"), room.join("Table 2"));
+    room.facilitator(deal());
+    let chloe = "Comment pourrions-nous aider Chloé à réserver une place de parking à distance ?";
+    room.table(a, question(None, chloe));
+    assert_eq!(room.workshop.question_of(a), chloe);
+    // Without its own, a table works on the workshop's question.
+    assert_eq!(room.workshop.question_of(b), "Comment pourrions-nous… ?");
+    room.refused(
+        Role::Table(b),
+        question(Some(a), "Autre ?"),
+        "not_your_table",
+    );
+    room.refused(
+        Role::Wall,
+        question(None, "Autre ?"),
+        "not_allowed_for_role",
+    );
+    room.refused(
+        Role::Table(b),
+        question(None, &"x".repeat(501)),
+        "text_too_long",
+    );
+    // The facilitator rewrites B's; then gives A's to every table.
+    room.facilitator(question(Some(b), "Comment aider Céline ?"));
+    assert_eq!(
+        room.workshop.table_questions(),
+        vec![
+            (a, "Table 1", chloe),
+            (b, "Table 2", "Comment aider Céline ?")
+        ]
+    );
+    let events = room.facilitator(question(None, chloe));
+    assert_eq!(events.len(), 2);
+    assert!(
+        room.workshop
+            .tables()
+            .iter()
+            .all(|t| room.workshop.question_of(t.id) == chloe)
+    );
+    // An empty question takes it back.
+    room.table(b, question(None, "  "));
+    assert_eq!(room.workshop.question_of(b), "Comment pourrions-nous… ?");
+    // Every screen's snapshot has them.
+    let json = serde_json::to_string(&room.workshop.view_for(Role::Wall)).unwrap();
+    let back = Workshop::from_view(serde_json::from_str(&json).unwrap()).unwrap();
+    assert_eq!(back.question_of(a), chloe);
+}

@@ -10,7 +10,7 @@ mod common;
 use common::Room;
 use ruche_shared::event::ScoringItem;
 use ruche_shared::methods::{
-    budget_vote, divergence, dot_vote, grouping, persona, scoring, spider_web,
+    budget_vote, divergence, dot_vote, grouping, persona, questions, scoring, spider_web,
 };
 use ruche_shared::protocol::{Auth, ErrorCode, OpId, PROTOCOL_VERSION, SequencedEvent};
 use ruche_shared::{
@@ -91,6 +91,10 @@ fn commands() -> Vec<Command> {
             table: TableId(2),
             persona: Some(3),
         }),
+        Command::SetTableQuestion(questions::SetTableQuestion {
+            table: None,
+            question: "Comment pourrions-nous aider Bernard sans qu'il se sente assisté ?".into(),
+        }),
     ];
     for c in &all {
         match c {
@@ -116,7 +120,8 @@ fn commands() -> Vec<Command> {
             | Command::TakeOverTable(joining::TakeOverTable { .. })
             | Command::OpenCircle(spider_web::OpenCircle { .. })
             | Command::DealPersonas(persona::DealPersonas {})
-            | Command::GivePersona(persona::GivePersona { .. }) => {}
+            | Command::GivePersona(persona::GivePersona { .. })
+            | Command::SetTableQuestion(questions::SetTableQuestion { .. }) => {}
         }
     }
     all
@@ -250,6 +255,12 @@ fn events() -> Vec<Event> {
             table: TableId(2),
             persona: Some(3),
         }),
+        Event::TableQuestionSet(questions::TableQuestionSet {
+            table: TableId(2),
+            question: Some(
+                "Comment pourrions-nous aider Bernard sans qu'il se sente assisté ?".into(),
+            ),
+        }),
     ];
     for e in &all {
         match e {
@@ -257,6 +268,7 @@ fn events() -> Vec<Event> {
             | Event::TableHandedOver(joining::TableHandedOver { .. })
             | Event::CircleOpened(spider_web::CircleOpened { .. })
             | Event::PersonaGiven(persona::PersonaGiven { .. })
+            | Event::TableQuestionSet(questions::TableQuestionSet { .. })
             | Event::IdeaSubmitted(divergence::IdeaSubmitted { .. })
             | Event::IdeaEdited(divergence::IdeaEdited { .. })
             | Event::IdeaDeleted(divergence::IdeaDeleted { .. })

@@ -1080,6 +1080,7 @@ fn one_of_each() -> Vec<RuleViolation> {
             persona: 4,
             personas: 4,
         },
+        V::NotYourTable,
         V::IdeaInCluster,
         V::ItemHasVotes {
             item: idea(IdeaId(1)),
@@ -1122,6 +1123,7 @@ fn one_of_each() -> Vec<RuleViolation> {
             | V::IdeaNotPending
             | V::UnknownCircle { .. }
             | V::UnknownPersona { .. }
+            | V::NotYourTable
             | V::IdeaInCluster
             | V::ItemHasVotes { .. }
             | V::TooFewItems

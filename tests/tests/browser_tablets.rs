@@ -413,8 +413,26 @@ async fn the_design_thinking_workshop_personas_then_three_circles_then_dots() {
             .await;
         let card = text(&tablet, ".persona-card").await;
         assert!(card.contains("réservation de parking à distance"), "{card}");
+        // Its « Comment pourrions-nous… ? », from Chloé's frustration.
+        let started = tablet.eval("document.querySelector('#table-question').value").await;
+        assert_eq!(started, json!("Comment pourrions-nous aider Chloé "));
+        let chloe = "Comment pourrions-nous aider Chloé à réserver une place de parking à distance ?";
+        tablet.type_into("#table-question", chloe).await;
+        tablet.click("#save-question").await;
+        tablet
+            .wait_until(
+                &format!("document.querySelector('.question').innerText === {chloe:?}"),
+                main_text,
+            )
+            .await;
         tablet.screenshot("tablet-persona-card").await;
         tablet.check_accessibility("tablet (persona)").await;
+        console
+            .wait_until(
+                &format!("document.querySelector('#question-0').value === {chloe:?}"),
+                "document.querySelector('.personas').innerText",
+            )
+            .await;
 
         // Three circles: the tablet writes one idea in each, Table B too.
         facilitator
@@ -451,6 +469,9 @@ async fn the_design_thinking_workshop_personas_then_three_circles_then_dots() {
         wall.open(&format!("{base}/#/wall/{code}")).await;
         wall.wait_until("document.querySelectorAll('.web-idea').length === 6", main_text)
             .await;
+        // The tables' own questions, side by side on the wall.
+        let listed = text(&wall, ".table-questions").await;
+        assert!(listed.contains("Table A") && listed.contains("parking à distance"), "{listed}");
         wall.screenshot("wall-design-thinking-web").await;
 
         // The dots: each person keeps one idea, from any circle.

@@ -755,12 +755,34 @@ async fn personas_are_dealt_to_the_tables_end_to_end() {
             })
             .await;
     }
+    // Table A turns Chloé's frustration into its own question.
+    let question = |table, text: &str| {
+        Command::SetTableQuestion(ruche_shared::methods::questions::SetTableQuestion {
+            table,
+            question: text.to_owned(),
+        })
+    };
+    a.rejected(
+        question(Some(ruche_shared::TableId(1)), "Et B ?"),
+        "not_your_table",
+    )
+    .await;
+    a.accepted(question(
+        None,
+        "Comment pourrions-nous aider Chloé à réserver à distance ?",
+    ))
+    .await;
     let url = server.url(&format!("/api/workshops/{}/export.json", created.workshop));
     let export: serde_json::Value = get_as_facilitator(&url, &created.facilitator_secret)
         .await
         .json()
         .await
         .unwrap();
+    assert_eq!(
+        export["tables"][0]["question"],
+        "Comment pourrions-nous aider Chloé à réserver à distance ?"
+    );
+    assert_eq!(export["tables"][1]["question"], serde_json::Value::Null);
     assert_eq!(export["tables"][0]["persona"], "Chloé");
     assert_eq!(export["tables"][1]["persona"], "Bernard");
     assert_eq!(export["setup"]["personas"][1]["name"], "Céline");

@@ -126,6 +126,9 @@ pub struct ExportTable {
     /// The persona it thought for (design thinking), by name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub persona: Option<String>,
+    /// Its own question, if it had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
 }
 
 /// An idea.
@@ -232,6 +235,7 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
                 id: t.id,
                 name: t.name.clone(),
                 persona: workshop.persona_of(t.id).map(|p| p.name.clone()),
+                question: t.question.clone(),
             })
             .collect(),
         ideas: workshop

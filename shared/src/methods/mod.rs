@@ -27,6 +27,7 @@ pub mod divergence;
 pub mod dot_vote;
 pub mod grouping;
 pub mod persona;
+pub mod questions;
 pub mod results;
 pub mod scoring;
 pub mod spider_web;

@@ -277,6 +277,11 @@ mod tests {
             f,
             Command::DealPersonas(crate::methods::persona::DealPersonas {}),
         );
+        let question = crate::methods::questions::SetTableQuestion {
+            table: None,
+            question: "Comment pourrions-nous… ?".into(),
+        };
+        run(&mut w, a, Command::SetTableQuestion(question));
         let circle = crate::methods::spider_web::OpenCircle { circle: 1 };
         run(&mut w, f, Command::OpenCircle(circle));
         let take_over = crate::joining::TakeOverTable { table: TableId(1) };

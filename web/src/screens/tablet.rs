@@ -217,7 +217,8 @@ fn Table(session: Session) -> impl IntoView {
             </div>
             <LinkIndicator session/>
         </header>
-        <p class="question">{move || session.workshop.with(|w| w.as_ref().map(|w| w.config().setup().question.clone()))}</p>
+        // The table's own question when it has one, else the workshop's.
+        <p class="question">{move || session.workshop.with(|w| Some(w.as_ref()?.question_of(table()?).to_owned()))}</p>
         {move || table().map(|table| view! { <PersonaCard session table/> })}
         <StepHeader session/>
         <NoticeBanner session/>
@@ -270,7 +271,34 @@ fn PersonaCard(session: Session, table: ruche_shared::TableId) -> impl IntoView 
                 {(!persona.frustrations.is_empty()).then(|| view! {
                     <p class="persona-frustrations"><strong>{t.frustrations}</strong> " " {persona.frustrations.join(" · ")}</p>
                 })}
+                <QuestionForm session table name=persona.name/>
             </details>
         })
+    }
+}
+
+/// The table's « Comment pourrions-nous… ? »: one of its persona's
+/// frustrations, turned into the question it will work on.
+#[component]
+fn QuestionForm(session: Session, table: ruche_shared::TableId, name: String) -> impl IntoView {
+    let t = texts(session.lang());
+    let own = session
+        .workshop
+        .with_untracked(|w| w.as_ref().and_then(|w| w.table(table)?.question.clone()));
+    let start = own.unwrap_or_else(|| format!("{} {name} ", t.how_might_we_start));
+    let draft = RwSignal::new(start);
+    view! {
+        <form class="question-form" on:submit=move |ev| {
+            ev.prevent_default();
+            let question = draft.get_untracked().trim().to_owned();
+            let command = ruche_shared::methods::questions::SetTableQuestion { table: None, question };
+            session.send(ruche_shared::Command::SetTableQuestion(command));
+        }>
+            <label for="table-question">{t.your_question}</label>
+            <textarea id="table-question" rows="2" maxlength="500"
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+            <button id="save-question" type="submit">{t.save}</button>
+        </form>
     }
 }

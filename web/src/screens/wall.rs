@@ -117,6 +117,16 @@ pub fn WallScreen(code: String, lang: RwSignal<Lang>) -> impl IntoView {
                         <header>
                             <h1>{move || session.workshop.with(|w| w.as_ref().map(|w| w.config().setup().title.clone()))}</h1>
                             <p class="question">{move || session.workshop.with(|w| w.as_ref().map(|w| w.config().setup().question.clone()))}</p>
+                            // Each table's own question, side by side, when tables have them.
+                            {move || session.workshop.with(|w| {
+                                let questions: Vec<(String, String)> = w.as_ref()?.table_questions().into_iter()
+                                    .map(|(_, name, q)| (name.to_owned(), q.to_owned())).collect();
+                                (!questions.is_empty()).then(|| view! {
+                                    <ul class="table-questions" aria-label=texts(session.lang()).table_questions>
+                                        {questions.into_iter().map(|(name, q)| view! { <li><strong>{name}</strong> " " {q}</li> }).collect_view()}
+                                    </ul>
+                                })
+                            })}
                             <StepHeader session/>
                         </header>
                         // The idea in focus takes the wall while it is discussed;
