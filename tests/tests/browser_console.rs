@@ -271,3 +271,86 @@ async fn a_duplicate_merged_during_the_vote_keeps_the_points_up_to_the_cap_and_t
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_programme_is_saved_to_a_file_loaded_again_and_a_workshop_duplicated() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({
+            "template": "design_thinking",
+            "title": "Mairie de demain",
+            "question": "Comment pourrions-nous… ?",
+        }))
+        .await;
+    let downloads = tempfile::tempdir().expect("a temporary directory");
+    tokio::time::timeout(SCENARIO, async {
+        let console = browser
+            .window_downloading_to(1366, 768, downloads.path())
+            .await;
+        console.open(&server.console_url(&created)).await;
+        console.click("#save-programme").await;
+        let file = downloads.path().join("ruche-programme-Mairie-de-demain.json");
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while !file.is_file() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let saved: Value = serde_json::from_slice(&std::fs::read(&file).expect("the programme file"))
+            .expect("JSON");
+        assert_eq!(saved["title"], "Mairie de demain");
+        assert_eq!(saved["personas"].as_array().unwrap().len(), 4);
+        assert_eq!(saved["steps"][0]["circles"].as_array().unwrap().len(), 3);
+
+        // Loaded on the create page: a new workshop with the same programme.
+        let laptop = browser.window(1366, 768).await;
+        laptop.open(&format!("{}#/create", server.url("/"))).await;
+        let field = laptop.wait_for("#programme-file").await;
+        field
+            .send_keys(file.to_str().expect("a UTF-8 path"))
+            .await
+            .expect("the file is chosen");
+        laptop
+            .wait_until(
+                "location.hash.startsWith('#/facilitate/') && document.querySelector('.circle-buttons') !== null",
+                "location.hash + ' ' + document.querySelector('main').innerText",
+            )
+            .await;
+        let loaded = laptop.eval("location.hash").await;
+        assert!(!loaded.as_str().unwrap().contains(&created.workshop), "a new workshop");
+        let title = laptop.eval("document.querySelector('.topbar .title').innerText").await;
+        assert_eq!(title, json!("Mairie de demain"));
+        let circles = laptop.eval("document.querySelectorAll('.circle-button').length").await;
+        assert_eq!(circles, json!(3), "the spider web's three circles came with it");
+
+        // A wrong file is said so, and nothing is created.
+        let junk = downloads.path().join("notes.json");
+        std::fs::write(&junk, "{\"hello\": 1}").unwrap();
+        laptop.open(&format!("{}#/create", server.url("/"))).await;
+        let field = laptop.wait_for("#programme-file").await;
+        field.send_keys(junk.to_str().unwrap()).await.expect("the file is chosen");
+        laptop
+            .wait_until(
+                "document.querySelector('[role=alert]')?.innerText.includes(\"n'est pas un programme\")",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+
+        // Duplicated from the console: another workshop, same programme, no tables.
+        console.click("#duplicate-workshop").await;
+        console
+            .wait_until(
+                &format!("location.hash.startsWith('#/facilitate/') && !location.hash.includes({:?}) && document.querySelector('.topbar .title')?.innerText === 'Mairie de demain'", created.workshop),
+                "location.hash",
+            )
+            .await;
+        for window in [console, laptop] {
+            window.close().await;
+        }
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}

@@ -259,7 +259,37 @@ pub async fn download(path: &str, bearer: &str, name: &str) -> Result<(), String
         .map_err(|_| "body")?
         .dyn_into()
         .map_err(|_| "body")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "blob")?;
+    save_blob(&blob, name)
+}
+
+/// Saves `text` as a file named `name` (a workshop's programme, as JSON).
+pub fn save_text(text: &str, name: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "blob")?;
+    save_blob(&blob, name)
+}
+
+/// The text of the file chosen in the file field `id`, if one is.
+pub async fn read_chosen_file(id: &str) -> Result<String, String> {
+    let file = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files()?.get(0))
+        .ok_or("no file")?;
+    JsFuture::from(file.text())
+        .await
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| "the file cannot be read".to_owned())
+}
+
+/// Offers `blob` to the person as a file named `name`.
+fn save_blob(blob: &web_sys::Blob, name: &str) -> Result<(), String> {
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(|_| "blob")?;
     let link = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("a").ok())

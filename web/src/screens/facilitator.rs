@@ -7,6 +7,7 @@
 //! from the local copy with the engine's own views.
 
 use leptos::prelude::*;
+use ruche_shared::api::CreateWorkshop;
 use ruche_shared::protocol::Auth;
 use ruche_shared::{Command, Lang, StepKind};
 
@@ -408,10 +409,39 @@ fn LocalResults(session: Session) -> impl IntoView {
     }
 }
 
-/// Downloads of the workshop's record (the secret goes in a header).
+/// The workshop's programme: its setup, every step and setting (what a
+/// saved programme file holds, and a duplicate starts from).
+fn programme(session: Session) -> Option<ruche_shared::WorkshopSetup> {
+    session
+        .workshop
+        .with_untracked(|w| w.as_ref().map(|w| w.config().setup().clone()))
+}
+
+/// Offers the programme as a file, named after the workshop.
+fn save_programme(session: Session) {
+    let Some(setup) = programme(session) else {
+        return;
+    };
+    let name: String = setup
+        .title
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    // Compact: a pretty printer would add its own copy of every setting's
+    // serialiser to the console's download.
+    let text = serde_json::to_string(&setup).unwrap_or_default();
+    if let Err(problem) = browser::save_text(&text, &format!("ruche-programme-{name}.json")) {
+        session.show_notice(problem);
+    }
+}
+
+/// Downloads of the workshop's record (the secret goes in a header), its
+/// programme as a file, and a duplicate of it.
 #[component]
 fn Exports(session: Session) -> impl IntoView {
     let t = move || texts(session.lang());
+    let duplicating = RwSignal::new(false);
+    let duplicate_error = RwSignal::new(None::<String>);
     // `query`: the synthesis's version (`public=1`); its times are printed
     // at this computer's offset from UTC.
     let export = move |format: &'static str, query: &'static str| {
@@ -442,6 +472,13 @@ fn Exports(session: Session) -> impl IntoView {
             <button id="export-csv" on:click=move |_| export("csv", "")>{move || t().export_csv}</button>
             <button id="export-xlsx" on:click=move |_| export("xlsx", "")>{move || t().export_xlsx}</button>
             <button id="export-json" on:click=move |_| export("json", "")>{move || t().export_json}</button>
+            <button id="save-programme" on:click=move |_| save_programme(session)>{move || t().save_programme}</button>
+            <button id="duplicate-workshop" disabled=move || duplicating.get() on:click=move |_| {
+                if let Some(setup) = programme(session) {
+                    super::landing::create_workshop(CreateWorkshop::from_setup(setup), duplicating, duplicate_error);
+                }
+            }>{move || t().duplicate_workshop}</button>
+            {move || duplicate_error.get().map(|e| view! { <p class="notice" role="alert">{e}</p> })}
         </section>
     }
 }

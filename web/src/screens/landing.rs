@@ -35,7 +35,80 @@ pub fn Create(lang: RwSignal<Lang>) -> impl IntoView {
         <main class="landing">
             <Brand lang/>
             <CreateForm lang=lang/>
+            <LoadProgramme lang/>
         </main>
+    }
+}
+
+/// Creates the workshop `request` describes and opens its console (the
+/// secret kept in this browser, the link offered to keep); or says, in
+/// `error`, why the server refused it.
+pub fn create_workshop(
+    request: CreateWorkshop,
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+) {
+    busy.set(true);
+    error.set(None);
+    let body = serde_json::to_string(&request).unwrap_or_default();
+    leptos::task::spawn_local(async move {
+        let answer = browser::http("POST", CREATE_WORKSHOP, Some(body), None).await;
+        busy.set(false);
+        match answer {
+            Ok(answer) if answer.status == 201 => {
+                match serde_json::from_str::<CreatedWorkshop>(&answer.body) {
+                    Ok(created) => {
+                        browser::save(
+                            &browser::secret_key(&created.workshop),
+                            &created.facilitator_secret,
+                        );
+                        browser::save(&browser::keep_link_key(&created.workshop), "1");
+                        let console = Route::Facilitator {
+                            workshop: created.workshop,
+                            secret: Some(created.facilitator_secret),
+                        };
+                        browser::navigate(&console.link_fragment());
+                    }
+                    Err(_) => error.set(Some(answer.body)),
+                }
+            }
+            Ok(answer) => {
+                // The server's sentence, in the workshop's language.
+                let message = browser::json_text(&answer.body, "message");
+                error.set(Some(message.unwrap_or(answer.body)));
+            }
+            Err(problem) => error.set(Some(problem)),
+        }
+    });
+}
+
+/// A programme saved from a console (« Enregistrer le programme »), loaded
+/// from its file: the workshop is created with every step and setting.
+#[component]
+fn LoadProgramme(lang: RwSignal<Lang>) -> impl IntoView {
+    let t = move || texts(lang.get());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let load = move |_| {
+        leptos::task::spawn_local(async move {
+            let text = match browser::read_chosen_file("programme-file").await {
+                Ok(text) => text,
+                Err(problem) => return error.set(Some(problem)),
+            };
+            match serde_json::from_str::<ruche_shared::WorkshopSetup>(&text) {
+                Ok(setup) => create_workshop(CreateWorkshop::from_setup(setup), busy, error),
+                Err(_) => error.set(Some(t().not_a_programme.to_owned())),
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{move || t().load_programme}</h2>
+            <label for="programme-file">{move || t().programme_file}</label>
+            <input id="programme-file" type="file" accept=".json,application/json" on:change=load/>
+            {move || error.get().map(|e| view! { <p class="notice" role="alert">{e}</p> })}
+            {move || busy.get().then(|| view! { <p role="status">{t().creating}</p> })}
+        </section>
     }
 }
 
@@ -109,8 +182,6 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let create = move || {
-        busy.set(true);
-        error.set(None);
         let items: Vec<String> = items
             .get_untracked()
             .lines()
@@ -131,36 +202,7 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
             moderated: Some(moderated.get_untracked()),
             ..CreateWorkshop::default()
         };
-        let body = serde_json::to_string(&request).unwrap_or_default();
-        leptos::task::spawn_local(async move {
-            let answer = browser::http("POST", CREATE_WORKSHOP, Some(body), None).await;
-            busy.set(false);
-            match answer {
-                Ok(answer) if answer.status == 201 => {
-                    match serde_json::from_str::<CreatedWorkshop>(&answer.body) {
-                        Ok(created) => {
-                            browser::save(
-                                &browser::secret_key(&created.workshop),
-                                &created.facilitator_secret,
-                            );
-                            browser::save(&browser::keep_link_key(&created.workshop), "1");
-                            let console = Route::Facilitator {
-                                workshop: created.workshop,
-                                secret: Some(created.facilitator_secret),
-                            };
-                            browser::navigate(&console.link_fragment());
-                        }
-                        Err(_) => error.set(Some(answer.body)),
-                    }
-                }
-                Ok(answer) => {
-                    // The server's sentence, in the workshop's language.
-                    let message = browser::json_text(&answer.body, "message");
-                    error.set(Some(message.unwrap_or(answer.body)));
-                }
-                Err(problem) => error.set(Some(problem)),
-            }
-        });
+        create_workshop(request, busy, error);
     };
     let needs_items = move || template.get() == "evaluation";
     let has_vote = move || {
