@@ -354,3 +354,93 @@ async fn a_programme_is_saved_to_a_file_loaded_again_and_a_workshop_duplicated()
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_create_page_lists_this_browsers_workshops_to_open_or_delete() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    tokio::time::timeout(SCENARIO, async {
+        let laptop = browser.window(1366, 768).await;
+        laptop.open(&format!("{base}/#/create")).await;
+        laptop.wait_for("#title").await;
+        assert_eq!(
+            laptop
+                .eval("document.querySelector('.my-workshops') === null")
+                .await,
+            json!(true)
+        );
+        for title in ["Salle des fêtes", "Budget participatif"] {
+            laptop.open(&format!("{base}/#/create")).await;
+            laptop.type_into("#title", title).await;
+            laptop.type_into("#question", "Comment ?").await;
+            laptop.click("#title ~ button[type=submit]").await;
+            laptop.wait_for(".console-link").await;
+        }
+        let console = laptop.eval("location.hash").await;
+        let workshop = console
+            .as_str()
+            .unwrap()
+            .split('/')
+            .nth(2)
+            .unwrap()
+            .to_owned();
+
+        // Newest first; each opens its console.
+        laptop.open(&format!("{base}/#/create")).await;
+        laptop.wait_for(".my-workshops li").await;
+        let listed = laptop
+            .eval("[...document.querySelectorAll('.my-workshops li a')].map(a => a.innerText)")
+            .await;
+        assert_eq!(listed, json!(["Budget participatif", "Salle des fêtes"]));
+        laptop.check_accessibility("create (your workshops)").await;
+        laptop.screenshot("create-my-workshops").await;
+        laptop.click(".my-workshops li:first-child a").await;
+        laptop
+            .wait_until(
+                "document.querySelector('.topbar .title')?.innerText === 'Budget participatif'",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+
+        // Deleted for good, after a confirmation.
+        laptop.open(&format!("{base}/#/create")).await;
+        laptop.wait_for(".my-workshops li").await;
+        laptop
+            .eval("(() => { window.confirm = () => true; return true; })()")
+            .await;
+        laptop.click(".my-workshops li:first-child button").await;
+        laptop
+            .wait_until(
+                "document.querySelectorAll('.my-workshops li').length === 1",
+                "document.querySelector('.my-workshops').innerText",
+            )
+            .await;
+        let gone = ruche_tests::get_as_facilitator(
+            &server.url(&format!("/api/workshops/{workshop}/export.json")),
+            "any",
+        )
+        .await;
+        assert_eq!(gone.status(), 401, "the workshop is gone");
+        assert_eq!(server_workshops(&server).await, 1);
+        laptop.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}
+
+/// How many workshops the server holds.
+async fn server_workshops(server: &TestServer) -> u64 {
+    let health: Value = reqwest::get(server.url("/healthz"))
+        .await
+        .expect("the server answers")
+        .json()
+        .await
+        .expect("JSON");
+    health["workshops"].as_u64().expect("a count")
+}

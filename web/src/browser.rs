@@ -40,6 +40,42 @@ pub fn secret_key(workshop: &str) -> String {
     format!("ruche.secret.{workshop}")
 }
 
+/// Where this browser lists the workshops it created: `[[id, title], …]`.
+const WORKSHOPS_KEY: &str = "ruche.workshops";
+
+/// The workshops this browser created (and still has the secret of), newest first.
+pub fn my_workshops() -> Vec<(String, String)> {
+    let listed: Vec<(String, String)> = load(WORKSHOPS_KEY)
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    listed
+        .into_iter()
+        .filter(|(id, _)| load(&secret_key(id)).is_some())
+        .collect()
+}
+
+/// Lists a workshop this browser just created, first.
+pub fn remember_workshop(id: &str, title: &str) {
+    let mut listed = my_workshops();
+    listed.retain(|(known, _)| known != id);
+    listed.insert(0, (id.to_owned(), title.to_owned()));
+    save(
+        WORKSHOPS_KEY,
+        &serde_json::to_string(&listed).unwrap_or_default(),
+    );
+}
+
+/// Forgets a workshop (deleted): its place in the list and its secret.
+pub fn forget_workshop(id: &str) {
+    let mut listed = my_workshops();
+    listed.retain(|(known, _)| known != id);
+    save(
+        WORKSHOPS_KEY,
+        &serde_json::to_string(&listed).unwrap_or_default(),
+    );
+    forget(&secret_key(id));
+}
+
 /// Where the landing page notes that a workshop was just created here: the
 /// console then asks the facilitator to keep the link, until they say so.
 pub fn keep_link_key(workshop: &str) -> String {

@@ -34,6 +34,8 @@ pub fn Create(lang: RwSignal<Lang>) -> impl IntoView {
     view! {
         <main class="landing">
             <Brand lang/>
+            // A returning facilitator's workshops first (none: nothing shown).
+            <MyWorkshops lang/>
             <CreateForm lang=lang/>
             <LoadProgramme lang/>
         </main>
@@ -50,6 +52,12 @@ pub fn create_workshop(
 ) {
     busy.set(true);
     error.set(None);
+    let title = request
+        .setup
+        .as_ref()
+        .map(|s| s.title.clone())
+        .or_else(|| request.title.clone())
+        .unwrap_or_default();
     let body = serde_json::to_string(&request).unwrap_or_default();
     leptos::task::spawn_local(async move {
         let answer = browser::http("POST", CREATE_WORKSHOP, Some(body), None).await;
@@ -63,6 +71,7 @@ pub fn create_workshop(
                             &created.facilitator_secret,
                         );
                         browser::save(&browser::keep_link_key(&created.workshop), "1");
+                        browser::remember_workshop(&created.workshop, &title);
                         let console = Route::Facilitator {
                             workshop: created.workshop,
                             secret: Some(created.facilitator_secret),
@@ -257,5 +266,60 @@ fn CreateForm(lang: RwSignal<Lang>) -> impl IntoView {
                 </button>
             </form>
         </section>
+    }
+}
+
+/// The workshops this browser created: open one, or delete it for good.
+#[component]
+fn MyWorkshops(lang: RwSignal<Lang>) -> impl IntoView {
+    let t = move || texts(lang.get());
+    let listed = RwSignal::new(browser::my_workshops());
+    let error = RwSignal::new(None::<String>);
+    let delete = move |id: String, title: String| {
+        let asked = format!("{} « {title} »", t().delete_workshop_confirm);
+        if !window().confirm_with_message(&asked).unwrap_or(false) {
+            return;
+        }
+        let Some(secret) = browser::load(&browser::secret_key(&id)) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let path = ruche_shared::api::workshop_path(&id);
+            match browser::http("DELETE", &path, None, Some(&secret)).await {
+                // Gone, or already gone (deleted elsewhere, or past retention).
+                Ok(answer) if matches!(answer.status, 204 | 401) => {
+                    browser::forget_workshop(&id);
+                    listed.set(browser::my_workshops());
+                }
+                Ok(answer) => error.set(Some(
+                    browser::json_text(&answer.body, "message").unwrap_or(answer.body),
+                )),
+                Err(problem) => error.set(Some(problem)),
+            }
+        });
+    };
+    move || {
+        let workshops = listed.get();
+        (!workshops.is_empty()).then(|| view! {
+            <section class="card my-workshops">
+                <h2>{t().my_workshops}</h2>
+                <ul>
+                    {workshops.into_iter().map(|(id, title)| {
+                        let link = Route::Facilitator { workshop: id.clone(), secret: None }.fragment();
+                        let label = format!("{} « {title} »", t().delete_workshop);
+                        let shown_id = id.clone();
+                        view! {
+                            <li data-workshop=shown_id>
+                                <a href=link>{title.clone()}</a>
+                                <button class="danger" aria-label=label on:click=move |_| delete(id.clone(), title.clone())>
+                                    {t().delete}
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                {move || error.get().map(|e| view! { <p class="notice" role="alert">{e}</p> })}
+            </section>
+        })
     }
 }
