@@ -785,6 +785,13 @@ async fn personas_are_dealt_to_the_tables_end_to_end() {
     assert_eq!(export["tables"][1]["question"], serde_json::Value::Null);
     assert_eq!(export["tables"][0]["persona"], "Chloé");
     assert_eq!(export["tables"][1]["persona"], "Bernard");
+    // The synthesis prints them side by side.
+    let html = synthesis::fetch(server.addr, &created, "").await;
+    assert!(
+        html.contains("<strong>Table A</strong> (pour Chloé) : Comment pourrions-nous aider Chloé à réserver à distance ?"),
+        "{html}"
+    );
+    assert!(html.contains("<strong>Table B</strong> (pour Bernard) : Comment pourrions-nous… ?"));
     assert_eq!(export["setup"]["personas"][1]["name"], "Céline");
     assert_verifies(&export);
     server.stop().await;

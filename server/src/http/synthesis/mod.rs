@@ -105,6 +105,7 @@ impl Page<'_> {
         html.push_str(&self.conclusions());
         html.push_str(&self.participation());
         html.push_str(&self.programme());
+        html.push_str(&self.table_questions());
         html.push_str(&self.ideas());
         for vote in &export.votes {
             html.push_str(&self.vote(vote));
@@ -247,6 +248,44 @@ impl Page<'_> {
             );
         }
         html.push_str("</ol></section>\n");
+        html
+    }
+
+    /// Each table's persona and own question, side by side (design
+    /// thinking's « Comment pourrions-nous… ? », or each table's case);
+    /// nothing when no table had either.
+    fn table_questions(&self) -> String {
+        let tables: Vec<_> = self
+            .export
+            .tables
+            .iter()
+            .filter(|t| t.persona.is_some() || t.question.is_some())
+            .collect();
+        if tables.is_empty() {
+            return String::new();
+        }
+        let mut html = format!(
+            "<section class=\"table-questions\"><h2>{}</h2><ul>",
+            self.w.table_questions
+        );
+        for table in tables {
+            let persona = table
+                .persona
+                .as_deref()
+                .map(|p| format!(" ({} {})", self.w.thinking_for, escape(p)))
+                .unwrap_or_default();
+            let question = table
+                .question
+                .as_deref()
+                .unwrap_or(&self.export.workshop.question);
+            let _ = write!(
+                html,
+                "<li><strong>{}</strong>{persona} : {}</li>",
+                escape(&self.table(&table.name)),
+                escape(question)
+            );
+        }
+        html.push_str("</ul></section>\n");
         html
     }
 
