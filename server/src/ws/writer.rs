@@ -144,11 +144,15 @@ pub async fn write_loop(
         }
         for _ in 0..MAX_FRAMES_PER_WRITE {
             let queued = match replies.try_recv() {
-                Ok(frame) => Some(frame),
-                Err(_) => news.try_recv().ok(),
+                Ok(frame) => Some((frame, false)),
+                Err(_) => news.try_recv().ok().map(|frame| (frame, true)),
             };
-            let Some(frame) = queued else { break };
-            taken_over = fanout::is_taken_over(&frame);
+            let Some((frame, is_news)) = queued else {
+                break;
+            };
+            if is_news {
+                taken_over = fanout::is_taken_over(&frame);
+            }
             if !within_deadline(deadline, sink.feed(Message::Text(frame))).await {
                 return;
             }

@@ -39,11 +39,6 @@ pub const HANDOVER_SECONDS: u64 = 10 * 60;
 /// The number of digits of a handover code.
 pub const HANDOVER_DIGITS: usize = 8;
 
-/// A handover code, as typed: its digits only (« 4839 2017 »).
-pub fn normalise_handover(code: &str) -> String {
-    normalise_code(code)
-}
-
 /// The answer to a handover request: a code that lets one new tablet take
 /// the table over, once, within [`HANDOVER_SECONDS`]. Asking again replaces
 /// the table's previous code.

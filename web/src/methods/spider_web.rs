@@ -36,10 +36,7 @@ pub fn CircleControls(session: Session) -> impl IntoView {
         let count = constraints.len();
         Some(view! {
             <section class="card circles" aria-labelledby="circles-heading">
-                <h2 id="circles-heading">{match lang {
-                    ruche_shared::Lang::Fr => "Toile d'araignée",
-                    ruche_shared::Lang::En => "Spider web",
-                }}</h2>
+                <h2 id="circles-heading">{crate::i18n::texts(lang).spider_web}</h2>
                 <div class="circle-buttons" role="group" aria-labelledby="circles-heading">
                     {constraints.into_iter().enumerate().map(|(n, constraint)| {
                         let circle = n as u8;

@@ -25,18 +25,20 @@ pub fn HandoverCard(session: Session) -> impl IntoView {
     // The code given, with the table's handover count when it was given.
     let given = RwSignal::new(None::<(Handover, u32)>);
     let busy = RwSignal::new(false);
-    let tables = move || {
+    // The card is rebuilt only when a table joins, not at every idea or
+    // vote (that would close it, and hide the code being read out).
+    let tables = Memo::new(move |_| {
         session.workshop.with(|w| {
             w.as_ref()
                 .map(|w| {
                     w.tables()
                         .iter()
-                        .map(|t| (t.id, t.name.clone(), t.handovers))
+                        .map(|t| (t.id, t.name.clone()))
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
         })
-    };
+    });
     let handovers_of = move |table: TableId| {
         session.workshop.with(|w| {
             w.as_ref()
@@ -50,7 +52,7 @@ pub fn HandoverCard(session: Session) -> impl IntoView {
         };
         let Some(table) = chosen
             .get_untracked()
-            .or_else(|| tables().first().map(|t| t.0))
+            .or_else(|| tables.with_untracked(|t| t.first().map(|t| t.0)))
         else {
             return;
         };
@@ -87,7 +89,7 @@ pub fn HandoverCard(session: Session) -> impl IntoView {
         Some((handover, done, address))
     };
     move || {
-        let choices = tables();
+        let choices = tables.get();
         (!choices.is_empty()).then(|| view! {
             <details class="card handover">
                 <summary>{t().handover_summary}</summary>
@@ -97,7 +99,7 @@ pub fn HandoverCard(session: Session) -> impl IntoView {
                         chosen.set(event_target_value(&ev).parse().ok().map(TableId));
                         given.set(None);
                     }>
-                        {choices.into_iter().map(|(id, name, _)| view! {
+                        {choices.into_iter().map(|(id, name)| view! {
                             <option value=id.0 selected=move || chosen.get() == Some(id)>{name}</option>
                         }).collect_view()}
                     </select>

@@ -15,8 +15,10 @@ use crate::session::Session;
 #[component]
 pub fn PersonasCard(session: Session) -> impl IntoView {
     let t = move || texts(session.lang());
-    move || {
-        let (names, tables) = session.workshop.with(|w| {
+    // Rebuilt only when a table, its persona or its question changes, not at
+    // every idea or vote: a question being typed must not be wiped.
+    let card = Memo::new(move |_| {
+        session.workshop.with(|w| {
             let w = w.as_ref()?;
             let names: Vec<String> = w.personas().iter().map(|p| p.name.clone()).collect();
             let tables: Vec<_> = w
@@ -25,7 +27,10 @@ pub fn PersonasCard(session: Session) -> impl IntoView {
                 .map(|t| (t.id, t.name.clone(), t.persona, t.question.clone()))
                 .collect();
             (!tables.is_empty()).then_some((names, tables))
-        })?;
+        })
+    });
+    move || {
+        let (names, tables) = card.get()?;
         let has_personas = !names.is_empty();
         let heading = if has_personas {
             t().personas_heading

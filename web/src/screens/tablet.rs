@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use ruche_shared::api::route::Route;
-use ruche_shared::api::{HANDOVER_DIGITS, join_info_path, normalise_handover};
+use ruche_shared::api::{HANDOVER_DIGITS, join_info_path, normalise_code};
 use ruche_shared::config::MAX_NAME_CHARS;
 use ruche_shared::protocol::Auth;
 use ruche_shared::{Lang, Role};
@@ -173,7 +173,8 @@ fn JoinTable(
                 <summary>{t.takeover_heading}</summary>
                 <form on:submit=move |ev| {
                     ev.prevent_default();
-                    let typed = normalise_handover(&handover.get_untracked());
+                    // Digits only, as for a join code: « 4839 2017 ».
+                    let typed = normalise_code(&handover.get_untracked());
                     if !typed.is_empty() {
                         let route = Route::TakeOver { code: takeover_code.clone(), handover: typed };
                         browser::navigate(&route.fragment());
@@ -241,15 +242,20 @@ fn Table(session: Session) -> impl IntoView {
     }
 }
 
-/// The persona the table thinks for (design thinking), at every step:
-/// folded to its name once read, so the step keeps the screen.
+/// The persona the table thinks for (design thinking), at every step; it
+/// folds to its name once read, so the step keeps the screen.
 #[component]
 fn PersonaCard(session: Session, table: ruche_shared::TableId) -> impl IntoView {
     use ruche_shared::methods::persona::texts;
-    move || {
-        let persona = session
+    // Rebuilt only when the table's persona changes, not at every idea: the
+    // card would unfold again, and a question being typed be wiped.
+    let persona = Memo::new(move |_| {
+        session
             .workshop
-            .with(|w| w.as_ref().and_then(|w| w.persona_of(table).cloned()))?;
+            .with(|w| w.as_ref().and_then(|w| w.persona_of(table).cloned()))
+    });
+    move || {
+        let persona = persona.get()?;
         let lang = session.lang();
         let t = texts(lang);
         let heading = match persona.age {
@@ -295,7 +301,7 @@ fn QuestionForm(session: Session, table: ruche_shared::TableId, name: String) ->
             session.send(ruche_shared::Command::SetTableQuestion(command));
         }>
             <label for="table-question">{t.your_question}</label>
-            <textarea id="table-question" rows="2" maxlength="500"
+            <textarea id="table-question" rows="2" maxlength=ruche_shared::config::MAX_QUESTION_CHARS
                 prop:value=move || draft.get()
                 on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
             <button id="save-question" type="submit">{t.save}</button>
