@@ -23,8 +23,13 @@ fn main() {
     let fallback = manifest.join("src/http/client-missing.html");
     println!("cargo:rerun-if-changed={}", fallback.display());
 
-    // The page and both of the client's bundles (`Route::bundle`).
-    let built = ["index.html", "ruche_room_bg.wasm", "ruche_console_bg.wasm"]
+    // The page and each of the client's bundles (`Route::bundle`).
+    let built = [
+        "index.html",
+        "ruche_room_bg.wasm",
+        "ruche_console_bg.wasm",
+        "ruche_designer_bg.wasm",
+    ]
         .iter()
         .all(|file| dist.join(file).is_file());
     let mut files: Vec<(String, PathBuf)> = if built {

@@ -17,6 +17,7 @@
 //! - [`workshop`]: the shared state, and [`Workshop::apply`] to record an event.
 //! - `rules.rs`: [`Workshop::handle`], and the checks the methods share.
 //! - [`templates`]: the source's ideation and evaluation workshops.
+//! - [`design`]: editing a programme step by step (the step designer).
 //! - [`violation`]: why a command was refused, with a stable code.
 //! - [`views`], [`stats`]: what screens show across methods (participation,
 //!   who may see what), and the statistics behind scoring.
@@ -40,6 +41,7 @@
 pub mod api;
 pub mod command;
 pub mod config;
+pub mod design;
 pub mod event;
 pub mod flow;
 pub mod ids;

@@ -186,14 +186,27 @@ impl Window {
         self.wait_for("main").await;
     }
 
-    /// Waits until an element matches `css`.
+    /// Waits until an element matches `css`, across a page load (the app
+    /// loads another bundle when a screen moves to one it does not hold,
+    /// e.g. from creating a workshop to its console).
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
-        self.client
-            .wait()
-            .at_most(PAGE_WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element {css:?} within {PAGE_WAIT:?}: {e}"))
+        let started = Instant::now();
+        loop {
+            let left = PAGE_WAIT.saturating_sub(started.elapsed());
+            match self
+                .client
+                .wait()
+                .at_most(left)
+                .for_element(Locator::Css(css))
+                .await
+            {
+                Ok(element) => return element,
+                Err(e) if e.to_string().contains("aborted by navigation") && !left.is_zero() => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("no element {css:?} within {PAGE_WAIT:?}: {e}"),
+            }
+        }
     }
 
     /// Evaluates a JS expression.
@@ -209,7 +222,12 @@ impl Window {
     pub async fn wait_until(&self, condition: &str, show: &str) {
         let started = Instant::now();
         loop {
-            if self.eval(condition).await == Value::Bool(true) {
+            // An error is a page between two loads (another bundle): wait on.
+            let now = self
+                .client
+                .execute(&format!("return ({condition});"), vec![])
+                .await;
+            if matches!(now, Ok(Value::Bool(true))) {
                 return;
             }
             if started.elapsed() > PAGE_WAIT {

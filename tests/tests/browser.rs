@@ -382,26 +382,26 @@ async fn a_workshop_is_created_from_the_landing_page() {
         let laptop = browser.window(1366, 768).await;
         // Ruche's address shows how to join (what a phone opening it needs);
         // « Animer un atelier » leads to the creation form, in the
-        // facilitator's own bundle (a tablet never downloads it).
+        // designer's own bundle (a tablet never downloads it).
         laptop.open(&format!("{base}/#/")).await;
         laptop.wait_for("#join-code").await;
         let forms = laptop
-            .eval("[document.querySelector('#template') === null, performance.getEntriesByType('resource').some(r => r.name.includes('ruche_console'))]")
+            .eval("[document.querySelector('#template') === null, performance.getEntriesByType('resource').some(r => r.name.includes('ruche_console') || r.name.includes('ruche_designer'))]")
             .await;
-        assert_eq!(forms, json!([true, false]), "no creation form, no console bundle for participants");
+        assert_eq!(forms, json!([true, false]), "no creation form, no facilitator's bundle for participants");
         laptop.screenshot("landing-join").await;
         laptop.click("#to-create").await;
         laptop.wait_for("#template").await;
         let loaded = laptop
-            .eval("performance.getEntriesByType('resource').some(r => r.name.includes('ruche_console_bg.wasm'))")
+            .eval("performance.getEntriesByType('resource').some(r => r.name.includes('ruche_designer_bg.wasm'))")
             .await;
-        assert_eq!(loaded, json!(true), "the creation form comes with the console's bundle");
+        assert_eq!(loaded, json!(true), "the creation form comes with the designer's bundle");
         laptop
             .eval("(() => { const s = document.querySelector('#template'); s.value = 'ideation_then_dots'; s.dispatchEvent(new Event('change')); return true; })()")
             .await;
         laptop.type_into("#title", "La mairie de demain").await;
         laptop.type_into("#question", "Comment pourrions-nous… ?").await;
-        laptop.click("#title ~ button[type=submit]").await;
+        laptop.click("#create-workshop").await;
         // The console opens; its address keeps the workshop, not the secret.
         laptop
             .wait_until(

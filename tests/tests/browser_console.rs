@@ -304,7 +304,8 @@ async fn a_programme_is_saved_to_a_file_loaded_again_and_a_workshop_duplicated()
         assert_eq!(saved["personas"].as_array().unwrap().len(), 4);
         assert_eq!(saved["steps"][0]["circles"].as_array().unwrap().len(), 3);
 
-        // Loaded on the create page: a new workshop with the same programme.
+        // Loaded on the create page: the designer shows it, every step and
+        // setting, then creates a new workshop with the same programme.
         let laptop = browser.window(1366, 768).await;
         laptop.open(&format!("{}#/create", server.url("/"))).await;
         let field = laptop.wait_for("#programme-file").await;
@@ -312,6 +313,15 @@ async fn a_programme_is_saved_to_a_file_loaded_again_and_a_workshop_duplicated()
             .send_keys(file.to_str().expect("a UTF-8 path"))
             .await
             .expect("the file is chosen");
+        laptop.wait_for("#designer-ready").await;
+        let shown = laptop
+            .eval("[document.querySelector('#design-title').value, [...document.querySelectorAll('.designer-step')].map(li => li.dataset.kind), document.querySelectorAll('.designer-step:nth-child(1) [data-field=circles]').length, document.querySelector('#design-personas').checked]")
+            .await;
+        assert_eq!(
+            shown,
+            json!(["Mairie de demain", ["divergence", "dot_vote", "results"], 3, true])
+        );
+        laptop.click("#designer-create").await;
         laptop
             .wait_until(
                 "location.hash.startsWith('#/facilitate/') && document.querySelector('.circle-buttons') !== null",
@@ -378,7 +388,7 @@ async fn the_create_page_lists_this_browsers_workshops_to_open_or_delete() {
             laptop.open(&format!("{base}/#/create")).await;
             laptop.type_into("#title", title).await;
             laptop.type_into("#question", "Comment ?").await;
-            laptop.click("#title ~ button[type=submit]").await;
+            laptop.click("#create-workshop").await;
             laptop.wait_for(".console-link").await;
         }
         let console = laptop.eval("location.hash").await;

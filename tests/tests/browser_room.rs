@@ -218,7 +218,7 @@ async fn the_facilitation_link_opens_the_console_on_another_computer() {
         laptop.wait_for("#title").await;
         laptop.type_into("#title", "Troisième").await;
         laptop.type_into("#question", "Comment ?").await;
-        laptop.click("#title ~ button[type=submit]").await;
+        laptop.click("#create-workshop").await;
         laptop.wait_for(".console-link[open] #kept-link").await;
         let shown = laptop
             .eval("document.querySelector('.console-link').innerText")

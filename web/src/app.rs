@@ -59,6 +59,8 @@ const BUNDLES: &[Bundle] = &[
     Bundle::Room,
     #[cfg(feature = "console")]
     Bundle::Console,
+    #[cfg(feature = "designer")]
+    Bundle::Designer,
 ];
 
 /// The screen of `route` (one of this build's bundles).
@@ -76,8 +78,8 @@ fn screen(route: Route, lang: RwSignal<Lang>) -> AnyView {
         }
         #[cfg(feature = "room")]
         Route::Wall { code } => view! { <crate::screens::wall::WallScreen code lang/> }.into_any(),
-        #[cfg(feature = "console")]
-        Route::Create => view! { <crate::screens::landing::Create lang/> }.into_any(),
+        #[cfg(feature = "designer")]
+        Route::Create => view! { <crate::designer::Create lang/> }.into_any(),
         #[cfg(feature = "console")]
         Route::Facilitator { workshop, secret } => {
             view! { <crate::screens::facilitator::FacilitatorScreen workshop secret lang/> }

@@ -1,6 +1,6 @@
 //! Builds the web client into `target/web-dist/`, where the server's build
-//! script embeds it: the WASM app in two bundles (`--profile wasm-release`,
-//! one per feature: the room's and the console's), each with its JS glue
+//! script embeds it: the WASM app in three bundles (`--profile wasm-release`,
+//! one per feature: the room's, the console's and the designer's), each with its JS glue
 //! from `wasm-bindgen` (the CLI is installed from crates.io into
 //! `target/tools/` at the exact version the lockfile uses), and the page and
 //! style from `web/static/`. Then checks each bundle against the budget.
@@ -30,7 +30,11 @@ pub fn dist() -> PathBuf {
 
 /// The client's bundles: the cargo feature that builds each, and its files'
 /// name (`ruche_shared::api::route::Bundle::name`; `boot.js` loads them).
-const BUNDLES: [(&str, &str); 2] = [("room", "ruche_room"), ("console", "ruche_console")];
+const BUNDLES: [(&str, &str); 3] = [
+    ("room", "ruche_room"),
+    ("console", "ruche_console"),
+    ("designer", "ruche_designer"),
+];
 
 /// Builds the client's bundles and prints their sizes; fails when one is
 /// over the budget.

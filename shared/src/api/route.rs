@@ -101,16 +101,17 @@ impl Route {
         }
     }
 
-    /// Which of the client's two bundles draws this route: the room's
-    /// (joining, tablets, the wall: what every tablet downloads) or the
-    /// facilitator's (creating, the console). Each is a separate download,
-    /// so a tablet never loads the console.
+    /// Which of the client's bundles draws this route: the room's
+    /// (joining, tablets, the wall: what every tablet downloads), the
+    /// console's, or the designer's (creating a workshop). Each is a
+    /// separate download, so a tablet never loads the facilitator's screens.
     pub fn bundle(&self) -> Bundle {
         match self {
             Route::Landing | Route::Tablet { .. } | Route::TakeOver { .. } | Route::Wall { .. } => {
                 Bundle::Room
             }
-            Route::Create | Route::Facilitator { .. } => Bundle::Console,
+            Route::Create => Bundle::Designer,
+            Route::Facilitator { .. } => Bundle::Console,
         }
     }
 
@@ -139,13 +140,16 @@ impl Route {
     }
 }
 
-/// The client's two bundles (see [`Route::bundle`]).
+/// The client's three bundles (see [`Route::bundle`]): each screen's
+/// download holds only what it draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
     /// Joining, the tablet, the wall.
     Room,
-    /// Creating a workshop, the facilitator's console.
+    /// The facilitator's console.
     Console,
+    /// Creating a workshop: templates, programmes, the step designer.
+    Designer,
 }
 
 impl Bundle {
@@ -154,6 +158,7 @@ impl Bundle {
         match self {
             Bundle::Room => "ruche_room",
             Bundle::Console => "ruche_console",
+            Bundle::Designer => "ruche_designer",
         }
     }
 }
@@ -171,7 +176,7 @@ mod tests {
             ("#/join/123456", Bundle::Room),
             ("#/wall/123456", Bundle::Room),
             ("#/takeover/123456/48392017", Bundle::Room),
-            ("#/create", Bundle::Console),
+            ("#/create", Bundle::Designer),
             ("#/facilitate/w1/s", Bundle::Console),
         ] {
             assert_eq!(Route::parse(fragment).bundle(), bundle, "{fragment}");

@@ -422,15 +422,7 @@ fn save_programme(session: Session) {
     let Some(setup) = programme(session) else {
         return;
     };
-    let name: String = setup
-        .title
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect();
-    // Compact: a pretty printer would add its own copy of every setting's
-    // serialiser to the console's download.
-    let text = serde_json::to_string(&setup).unwrap_or_default();
-    if let Err(problem) = browser::save_text(&text, &format!("ruche-programme-{name}.json")) {
+    if let Err(problem) = super::landing::save_programme_file(&setup) {
         session.show_notice(problem);
     }
 }

@@ -1,0 +1,192 @@
+//! The step designer (issue « The facilitator designs the workshop »): a
+//! template opened in the designer, a setting the engine refuses shown on
+//! its step and field, steps duplicated, removed, added and moved with the
+//! scoring step's vote following, circles and criteria edited, then the
+//! workshop created and its programme read back from the server. Headless
+//! Chromium against a real server; skipped loudly without Chromium, failing
+//! under `CI=true`.
+
+use std::time::Duration;
+
+use ruche_tests::TestServer;
+use ruche_tests::browser::{Browser, Window};
+use serde_json::{Value, json};
+
+/// The longest a scenario may take.
+const SCENARIO: Duration = Duration::from_secs(180);
+
+/// The designer's steps, in order: each card's method.
+async fn kinds(window: &Window) -> Value {
+    window
+        .eval("[...document.querySelectorAll('.designer-step')].map(li => li.dataset.kind)")
+        .await
+}
+
+/// The CSS selector of the designer's step `number` (from 1).
+fn step(number: usize) -> String {
+    format!(".designer-step:nth-child({number})")
+}
+
+/// Replaces the value of the field matching `css` as typing would.
+async fn set_field(window: &Window, css: &str, value: &str) {
+    window.type_into(css, value).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitator_composes_a_workshop_step_by_step_and_creates_it() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let base = server.url("/");
+    tokio::time::timeout(SCENARIO, async {
+        let laptop = browser.window(1366, 900).await;
+        laptop.open(&format!("{base}#/create")).await;
+        laptop.wait_for("#template").await;
+        let bundle = laptop
+            .eval("performance.getEntriesByType('resource').some(r => r.name.includes('ruche_designer_bg.wasm')) && !performance.getEntriesByType('resource').some(r => r.name.includes('ruche_console'))")
+            .await;
+        assert_eq!(bundle, json!(true), "the creation page comes with the designer's bundle alone");
+        laptop
+            .eval("(() => { const s = document.querySelector('#template'); s.value = 'ideation_then_evaluation'; s.dispatchEvent(new Event('change')); return true; })()")
+            .await;
+        set_field(&laptop, "#title", "Quartier des Tanneurs").await;
+        set_field(&laptop, "#question", "Que faire de la friche ?").await;
+        laptop.click("#compose").await;
+        laptop.wait_for(".designer-step").await;
+        assert_eq!(
+            kinds(&laptop).await,
+            json!(["divergence", "grouping", "budget_vote", "scoring", "results"])
+        );
+        let title = laptop.eval("document.querySelector('#design-title').value").await;
+        assert_eq!(title, json!("Quartier des Tanneurs"), "the form's title came along");
+        laptop.wait_for("#designer-ready").await;
+
+        // A cap above the budget: the engine's sentence, on the step and the field.
+        let vote = step(3);
+        set_field(&laptop, &format!("{vote} [data-field=budget]"), "40").await;
+        set_field(&laptop, &format!("{vote} [data-field=cap_per_item]"), "50").await;
+        laptop
+            .wait_until(
+                &format!("document.querySelector('{vote} .step-problem')?.innerText === 'Étape 3 (Vote à points) : le plafond par idée doit être entre 1 et le budget.'"),
+                "document.querySelector('.designer-verdict').innerText",
+            )
+            .await;
+        let marked = laptop
+            .eval(&format!("[document.querySelector('{vote} [data-field=cap_per_item]').getAttribute('aria-invalid'), document.querySelector('{vote} [data-field=budget]').getAttribute('aria-invalid'), document.querySelector('#designer-create').disabled]"))
+            .await;
+        assert_eq!(marked, json!(["true", "false", true]), "the cap is marked, creating waits");
+        laptop.screenshot("designer-problem").await;
+        set_field(&laptop, &format!("{vote} [data-field=cap_per_item]"), "4").await;
+        laptop.wait_for("#designer-ready").await;
+
+        // The first step duplicated: the scoring step still scores the vote,
+        // now step 4.
+        laptop.click(&format!("{} .duplicate", step(1))).await;
+        laptop
+            .wait_until("document.querySelectorAll('.designer-step').length === 6", "document.querySelectorAll('.designer-step').length")
+            .await;
+        let chosen = laptop
+            .eval(&format!("document.querySelector('{} select[data-field=items]').selectedOptions[0].innerText", step(5)))
+            .await;
+        assert_eq!(chosen, json!("Étape 4 · Vote à points"));
+        // Removed again; a dot vote added at the end, then moved before the results.
+        laptop.click(&format!("{} .remove", step(2))).await;
+        laptop
+            .eval("(() => { const s = document.querySelector('#add-step-kind'); s.value = 'dot_vote'; s.dispatchEvent(new Event('change')); return true; })()")
+            .await;
+        laptop.click("#add-step").await;
+        laptop.wait_until("document.querySelectorAll('.designer-step').length === 6", "document.querySelectorAll('.designer-step').length").await;
+        laptop.click(&format!("{} .move-up", step(6))).await;
+        laptop
+            .wait_until(
+                "document.querySelector('.designer-step:nth-child(6)').dataset.kind === 'results'",
+                "[...document.querySelectorAll('.designer-step')].map(li => li.dataset.kind)",
+            )
+            .await;
+        assert_eq!(
+            kinds(&laptop).await,
+            json!(["divergence", "grouping", "budget_vote", "scoring", "dot_vote", "results"])
+        );
+        // The budget typed before the moves is still there: each card kept its fields.
+        let budget = laptop.eval(&format!("document.querySelector('{vote} [data-field=budget]').value")).await;
+        assert_eq!(budget, json!("40"));
+
+        // A spider web of two circles, the second with its constraint.
+        let first = step(1);
+        laptop.click(&format!("{first} .add-circle")).await;
+        laptop.click(&format!("{first} .add-circle")).await;
+        laptop.wait_for(&format!("{first} [data-field=circles]:nth-of-type(1)")).await;
+        laptop
+            .wait_until(&format!("document.querySelectorAll('{first} [data-field=circles]').length === 2"), "0")
+            .await;
+        let second_circle = laptop
+            .eval(&format!("document.querySelectorAll('{first} [data-field=circles]')[1].id"))
+            .await;
+        set_field(&laptop, &format!("#{}", second_circle.as_str().unwrap()), "nous sommes en 2050").await;
+        // The scoring step's first criterion (the source's « acceptabilité »)
+        // renamed, with its ends; the third (« humanisme ») removed.
+        let scoring = step(4);
+        set_field(&laptop, &format!("{scoring} .criterion-settings:nth-child(1) input[data-field=criteria]"), "intérêt pour le quartier").await;
+        let ends = laptop
+            .eval(&format!("[...document.querySelectorAll('{scoring} .criterion-settings:nth-child(1) input[data-field=criteria]')].map(i => i.id)"))
+            .await;
+        set_field(&laptop, &format!("#{}", ends[1].as_str().unwrap()), "aucun").await;
+        set_field(&laptop, &format!("#{}", ends[2].as_str().unwrap()), "très fort").await;
+        laptop.click(&format!("{scoring} .criterion-settings:nth-child(3) .remove-criterion")).await;
+        laptop
+            .wait_until(&format!("document.querySelectorAll('{scoring} .criterion-settings').length === 2"), "0")
+            .await;
+        laptop.wait_for("#designer-ready").await;
+        for (number, name) in [(1, "designer-web"), (3, "designer-vote"), (4, "designer-scoring")] {
+            laptop.eval(&format!("document.querySelector('{}').scrollIntoView() || true", step(number))).await;
+            laptop.screenshot(name).await;
+        }
+        laptop.check_accessibility("designer").await;
+
+        // Created: the console opens, and the server holds this very programme.
+        laptop.click("#designer-create").await;
+        laptop
+            .wait_until("location.hash.startsWith('#/facilitate/')", "location.hash")
+            .await;
+        let workshop = laptop
+            .eval("location.hash.split('/')[2]")
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let secret = laptop
+            .eval(&format!("localStorage.getItem('ruche.secret.{workshop}')"))
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let export: Value = ruche_tests::get_as_facilitator(
+            &server.url(&ruche_shared::api::export_path(&workshop, "json")),
+            &secret,
+        )
+        .await
+        .json()
+        .await
+        .expect("the JSON export");
+        let setup = &export["setup"];
+        assert_eq!(setup["title"], "Quartier des Tanneurs");
+        let steps = setup["steps"].as_array().unwrap();
+        let kinds: Vec<&str> = steps.iter().map(|s| s["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["divergence", "grouping", "budget_vote", "scoring", "dot_vote", "results"]);
+        assert_eq!(steps[0]["circles"], json!([{}, {"constraint": "nous sommes en 2050"}]));
+        assert_eq!((steps[2]["budget"].clone(), steps[2]["cap_per_item"].clone()), (json!(40), json!(4)));
+        assert_eq!(steps[3]["items"], json!({"from": "top_of_vote", "step": 2, "count": 5}));
+        assert_eq!(
+            steps[3]["criteria"],
+            json!([
+                {"name": "intérêt pour le quartier", "higher_is_better": true, "low": "aucun", "high": "très fort"},
+                {"name": "coût", "higher_is_better": false, "low": "peu coûteux", "high": "très coûteux"}
+            ])
+        );
+        laptop.close().await;
+    })
+    .await
+    .expect("the designer scenario finishes in time");
+    server.stop().await;
+}
