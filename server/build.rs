@@ -30,8 +30,8 @@ fn main() {
         "ruche_console_bg.wasm",
         "ruche_designer_bg.wasm",
     ]
-        .iter()
-        .all(|file| dist.join(file).is_file());
+    .iter()
+    .all(|file| dist.join(file).is_file());
     let mut files: Vec<(String, PathBuf)> = if built {
         let mut files: Vec<(String, PathBuf)> = fs::read_dir(&dist)
             .expect("the web client's folder can be read")

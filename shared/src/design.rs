@@ -253,7 +253,11 @@ mod tests {
         assert_eq!(kinds(&setup)[..2], [StepKind::Divergence; 2]);
         assert_eq!(source_of(&setup, 4), top_of(3));
         duplicate_step(&mut setup, 4);
-        assert_eq!(source_of(&setup, 5), top_of(3), "the copy scores the same vote");
+        assert_eq!(
+            source_of(&setup, 5),
+            top_of(3),
+            "the copy scores the same vote"
+        );
         assert!(WorkshopConfig::new(setup).is_ok());
     }
 

@@ -13,7 +13,9 @@ use leptos::prelude::*;
 use ruche_shared::api::CreateWorkshop;
 use ruche_shared::config::{MAX_QUESTION_CHARS, MAX_SEATS, MAX_STEPS, ScoringItemsSource};
 use ruche_shared::methods::scoring;
-use ruche_shared::{ConfigError, Lang, StepConfig, StepKind, WorkshopConfig, WorkshopSetup, design};
+use ruche_shared::{
+    ConfigError, Lang, StepConfig, StepKind, WorkshopConfig, WorkshopSetup, design,
+};
 
 use super::step_settings::StepSettings;
 use super::texts::{designer_texts, purpose};
@@ -63,28 +65,31 @@ pub fn Designer(
     // engine's editing functions; `ids` follows it (a new step: `None`).
     let restructure = move |change: &dyn Fn(&mut WorkshopSetup, &mut Vec<Option<u64>>)| {
         let mut setup = programme.get_untracked();
-        let mut ids: Vec<Option<u64>> = slots.with_untracked(|s| s.iter().map(|s| Some(s.id)).collect());
+        let mut ids: Vec<Option<u64>> =
+            slots.with_untracked(|s| s.iter().map(|s| Some(s.id)).collect());
         change(&mut setup, &mut ids);
         let old = slots.get_untracked();
         let next: Vec<Slot> = ids
             .into_iter()
             .zip(setup.steps)
-            .map(|(id, config)| match id.and_then(|id| old.iter().find(|s| s.id == id)) {
-                Some(slot) => {
-                    if slot.config.with_untracked(|c| *c != config) {
-                        slot.config.set(config);
+            .map(
+                |(id, config)| match id.and_then(|id| old.iter().find(|s| s.id == id)) {
+                    Some(slot) => {
+                        if slot.config.with_untracked(|c| *c != config) {
+                            slot.config.set(config);
+                        }
+                        *slot
                     }
-                    *slot
-                }
-                None => {
-                    let id = next_id.get_value();
-                    next_id.set_value(id + 1);
-                    Slot {
-                        id,
-                        config: RwSignal::new(config),
+                    None => {
+                        let id = next_id.get_value();
+                        next_id.set_value(id + 1);
+                        Slot {
+                            id,
+                            config: RwSignal::new(config),
+                        }
                     }
-                }
-            })
+                },
+            )
             .collect();
         slots.set(next);
     };
@@ -190,7 +195,13 @@ fn WorkshopFields(lang: RwSignal<Lang>, head: RwSignal<WorkshopSetup>) -> impl I
     let t = move || texts(lang.get());
     let initial = head.get_untracked();
     let persona_names = Memo::new(move |_| {
-        head.with(|h| h.personas.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join(", "))
+        head.with(|h| {
+            h.personas
+                .iter()
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
     });
     let template_personas = ruche_shared::templates::source_personas();
     view! {
@@ -256,7 +267,14 @@ fn StepCard(
     let d = move || designer_texts(lang.get());
     let slot = step;
     let kind = slot.config.with_untracked(StepConfig::kind);
-    let heading = move || format!("{} {} · {}", d().step, index.get() + 1, kind.title(lang.get()));
+    let heading = move || {
+        format!(
+            "{} {} · {}",
+            d().step,
+            index.get() + 1,
+            kind.title(lang.get())
+        )
+    };
     // « Monter l'étape 2 »: each button says which step it acts on.
     let label = move |action: &str| format!("{action} · {}", heading());
     let problem = move || {

@@ -11,8 +11,8 @@ mod step_settings;
 pub mod texts;
 
 use leptos::prelude::*;
-use ruche_shared::api::route::Route;
 use ruche_shared::api::CreateWorkshop;
+use ruche_shared::api::route::Route;
 use ruche_shared::config::{DEFAULT_BUDGET, DEFAULT_CAP_PER_ITEM, MAX_QUESTION_CHARS};
 use ruche_shared::methods::budget_vote::MAX_BUDGET;
 use ruche_shared::{Lang, WorkshopSetup};
@@ -51,7 +51,10 @@ pub fn Create(lang: RwSignal<Lang>) -> impl IntoView {
 /// programme »), loaded from its file into the designer, every step and
 /// setting on screen to look over before creating.
 #[component]
-fn LoadProgramme(lang: RwSignal<Lang>, designing: RwSignal<Option<WorkshopSetup>>) -> impl IntoView {
+fn LoadProgramme(
+    lang: RwSignal<Lang>,
+    designing: RwSignal<Option<WorkshopSetup>>,
+) -> impl IntoView {
     let t = move || texts(lang.get());
     let error = RwSignal::new(None::<String>);
     let load = move |_| {

@@ -115,7 +115,13 @@ impl Field {
     }
 
     /// A box to tick.
-    fn check(self, setting: &'static str, label: Text, value: bool, set: impl Fn(bool) + 'static) -> impl IntoView {
+    fn check(
+        self,
+        setting: &'static str,
+        label: Text,
+        value: bool,
+        set: impl Fn(bool) + 'static,
+    ) -> impl IntoView {
         view! {
             <label class="check">
                 <input id=self.id(setting) type="checkbox" data-field=setting prop:checked=value
@@ -158,8 +164,18 @@ macro_rules! method_access {
         }
     };
 }
-method_access!(read_divergence, write_divergence, Divergence, divergence::Config);
-method_access!(read_budget_vote, write_budget_vote, BudgetVote, budget_vote::Config);
+method_access!(
+    read_divergence,
+    write_divergence,
+    Divergence,
+    divergence::Config
+);
+method_access!(
+    read_budget_vote,
+    write_budget_vote,
+    BudgetVote,
+    budget_vote::Config
+);
 method_access!(read_dot_vote, write_dot_vote, DotVote, dot_vote::Config);
 method_access!(read_scoring, write_scoring, Scoring, scoring::Config);
 
@@ -396,8 +412,14 @@ fn ItemsSource(
         let vote = design::last_vote(&programme.get_untracked().steps, index.get_untracked());
         write_scoring(slot, |s| {
             s.items = match (from_vote, vote) {
-                (true, Some(step)) => ScoringItemsSource::TopOfVote { step, count: CHAINED_TOP_COUNT },
-                (true, None) => ScoringItemsSource::TopOfVote { step: 0, count: CHAINED_TOP_COUNT },
+                (true, Some(step)) => ScoringItemsSource::TopOfVote {
+                    step,
+                    count: CHAINED_TOP_COUNT,
+                },
+                (true, None) => ScoringItemsSource::TopOfVote {
+                    step: 0,
+                    count: CHAINED_TOP_COUNT,
+                },
                 (false, _) => ScoringItemsSource::Given { texts: Vec::new() },
             };
         });

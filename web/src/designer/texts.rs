@@ -80,7 +80,9 @@ pub fn designer_texts(lang: Lang) -> &'static DesignerTexts {
 pub fn purpose(kind: StepKind, lang: Lang) -> &'static str {
     let fr = lang == Lang::Fr;
     match kind {
-        StepKind::Divergence if fr => "Les tables écrivent leurs idées et voient celles des autres.",
+        StepKind::Divergence if fr => {
+            "Les tables écrivent leurs idées et voient celles des autres."
+        }
         StepKind::Divergence => "Tables write their ideas and see each other's.",
         StepKind::Grouping if fr => {
             "Vous regroupez les idées semblables et écartez celles hors sujet."
@@ -90,7 +92,9 @@ pub fn purpose(kind: StepKind, lang: Lang) -> &'static str {
         StepKind::BudgetVote => "Each table shares its points among the ideas.",
         StepKind::Scoring if fr => "Chaque personne note chaque idée sur chaque critère.",
         StepKind::Scoring => "Each person scores each idea on each criterion.",
-        StepKind::DotVote if fr => "Chaque personne pose ses gommettes sur les idées qu'elle garde.",
+        StepKind::DotVote if fr => {
+            "Chaque personne pose ses gommettes sur les idées qu'elle garde."
+        }
         StepKind::DotVote => "Each person puts their dots on the ideas they keep.",
         StepKind::Results if fr => "Le mur montre les résultats des étapes précédentes.",
         StepKind::Results => "The wall shows the results of the steps before.",
