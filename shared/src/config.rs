@@ -218,7 +218,7 @@ pub enum ConfigError {
     /// The title or question is empty or too long.
     #[error("the {field} must have between 1 and {max} characters")]
     BadText {
-        /// Which text: "title", "question", "criterion name", "scoring item".
+        /// Which text: "title" or "question" (a step's texts are [`ConfigError::BadStep`]s).
         field: String,
         /// Its longest allowed length.
         max: u32,
@@ -274,13 +274,13 @@ impl ConfigError {
         let fr = lang == Lang::Fr;
         match self {
             ConfigError::BadText { field, max } if fr => {
+                // The workshop's own texts (a step's are `BadStep`s).
                 let field = match field.as_str() {
-                    "title" => "titre",
-                    "criterion name" => "nom de critère",
-                    "scoring item" => "idée à noter",
+                    "title" => "Le titre",
+                    "question" => "La question",
                     other => other,
                 };
-                format!("Le {field} doit avoir entre 1 et {max} caractères.")
+                format!("{field} doit avoir entre 1 et {max} caractères.")
             }
             ConfigError::StepCount { max } if fr => {
                 format!("Un atelier compte entre 1 et {max} étapes.")
@@ -389,9 +389,13 @@ pub fn char_count(text: &str) -> u32 {
     u32::try_from(text.chars().count()).unwrap_or(u32::MAX)
 }
 
+/// Whether `text`, trimmed, has between 1 and `max` characters.
+pub(crate) fn text_fits(text: &str, max: u32) -> bool {
+    (1..=max).contains(&char_count(text.trim()))
+}
+
 pub(crate) fn check_text(field: &str, text: &str, max: u32) -> Result<(), ConfigError> {
-    let len = char_count(text.trim());
-    if len == 0 || len > max {
+    if !text_fits(text, max) {
         return Err(ConfigError::BadText {
             field: field.to_owned(),
             max,
@@ -558,5 +562,80 @@ mod tests {
                 own_groups: Default::default(),
             })
         );
+    }
+
+    /// Every way a programme can be wrong, said as the designer shows it:
+    /// the step (as numbered on screen, with its method), the setting, and
+    /// which criterion, circle, item or persona; in French with no English
+    /// left in, and in English.
+    #[test]
+    fn every_refusal_names_its_step_setting_and_item_in_both_languages() {
+        use crate::methods::divergence;
+        use crate::methods::persona::Persona;
+        use crate::methods::spider_web::Circle;
+        use crate::templates::Template;
+        let chained = || {
+            Template::IdeationThenEvaluation.setup("Salle", "Comment ?", source_criteria(), vec![])
+        };
+        fn scoring_of(s: &mut WorkshopSetup) -> &mut scoring::Config {
+            match &mut s.steps[3] {
+                StepConfig::Scoring(config) => config,
+                _ => unreachable!("the template's fourth step scores"),
+            }
+        }
+        type Change = Box<dyn Fn(&mut WorkshopSetup)>;
+        let cases: Vec<(Change, &str, &str)> = vec![
+            (
+                Box::new(|s| s.question = String::new()),
+                "La question doit avoir entre 1 et 500 caractères.",
+                "The question must have between 1 and 500 characters.",
+            ),
+            (
+                Box::new(|s| scoring_of(s).criteria[1].name = " ".into()),
+                "Étape 4 (Évaluation multicritère) : le critère 2 a un nom de 1 à 60 caractères.",
+                "Step 4 (Multi-criteria scoring): criterion 2 needs a name of 1 to 60 characters.",
+            ),
+            (
+                Box::new(|s| scoring_of(s).criteria[2].high = "x".repeat(61)),
+                "Étape 4 (Évaluation multicritère) : ce que veulent dire les notes basse et haute du critère 3 tient en 60 caractères.",
+                "Step 4 (Multi-criteria scoring): what the low and high scores of criterion 3 mean is at most 60 characters.",
+            ),
+            (
+                Box::new(|s| {
+                    scoring_of(s).items = ScoringItemsSource::Given {
+                        texts: vec!["Une idée".into(), "  ".into()],
+                    }
+                }),
+                "Étape 4 (Évaluation multicritère) : l’idée à noter 2 a entre 1 et 280 caractères.",
+                "Step 4 (Multi-criteria scoring): item 2 to score needs 1 to 280 characters.",
+            ),
+            (
+                Box::new(|s| {
+                    s.steps[0] = StepConfig::Divergence(divergence::Config {
+                        circles: vec![Circle::new(""), Circle::new("en 2050 ")],
+                        ..divergence::Config::default()
+                    })
+                }),
+                "Étape 1 (Divergence) : la contrainte du cercle 2 tient en 200 caractères, sans espace au début ni à la fin.",
+                "Step 1 (Divergence): the constraint of circle 2 is at most 200 characters, with no space at either end.",
+            ),
+            (
+                Box::new(|s| {
+                    s.personas = vec![Persona {
+                        name: String::new(),
+                        ..crate::templates::source_personas()[0].clone()
+                    }]
+                }),
+                "Personas : le persona 1 a un prénom de 1 à 60 caractères.",
+                "Personas: persona 1 needs a name of 1 to 60 characters.",
+            ),
+        ];
+        for (change, fr, en) in cases {
+            let mut setup = chained();
+            change(&mut setup);
+            let refused = refused(setup);
+            assert_eq!(refused.message(Lang::Fr), fr);
+            assert_eq!(refused.message(Lang::En), en);
+        }
     }
 }

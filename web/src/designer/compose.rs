@@ -12,7 +12,6 @@
 use leptos::prelude::*;
 use ruche_shared::api::CreateWorkshop;
 use ruche_shared::config::{MAX_QUESTION_CHARS, MAX_SEATS, MAX_STEPS, ScoringItemsSource};
-use ruche_shared::methods::scoring;
 use ruche_shared::{
     ConfigError, Lang, StepConfig, StepKind, WorkshopConfig, WorkshopSetup, design,
 };
@@ -170,19 +169,38 @@ pub fn Designer(
     }
 }
 
-/// The programme as the engine should judge it: blank lines of typed items
-/// left out (the field keeps them while someone types).
+/// The programme as the engine should judge it and the server receive it:
+/// texts without the spaces around them (a word being typed ends with one)
+/// and blank lines of typed items left out (the fields keep them while
+/// someone types).
 fn cleaned(mut setup: WorkshopSetup) -> WorkshopSetup {
+    let trim = |text: &mut String| {
+        if text.trim().len() != text.len() {
+            *text = text.trim().to_owned();
+        }
+    };
+    trim(&mut setup.title);
+    trim(&mut setup.question);
     for step in &mut setup.steps {
-        if let StepConfig::Scoring(scoring::Config {
-            items: ScoringItemsSource::Given { texts },
-            ..
-        }) = step
-        {
-            texts.retain(|text| !text.trim().is_empty());
-            for text in texts.iter_mut() {
-                *text = text.trim().to_owned();
+        match step {
+            StepConfig::Divergence(divergence) => {
+                divergence
+                    .circles
+                    .iter_mut()
+                    .for_each(|c| trim(&mut c.constraint));
             }
+            StepConfig::Scoring(scoring) => {
+                for criterion in &mut scoring.criteria {
+                    trim(&mut criterion.name);
+                    trim(&mut criterion.low);
+                    trim(&mut criterion.high);
+                }
+                if let ScoringItemsSource::Given { texts } = &mut scoring.items {
+                    texts.retain(|text| !text.trim().is_empty());
+                    texts.iter_mut().for_each(trim);
+                }
+            }
+            _ => {}
         }
     }
     setup

@@ -62,12 +62,12 @@ pub(crate) fn check_personas(personas: &[Persona]) -> Result<(), ConfigError> {
             "a workshop has at most 12 personas",
         ));
     }
-    for persona in personas {
+    for (number, persona) in (1..).zip(personas) {
         let name = persona.name.trim();
         if name.is_empty() || name.chars().count() > 60 {
             return Err(bad(
-                "chaque persona a un prénom de 1 à 60 caractères",
-                "each persona has a name of 1 to 60 characters",
+                &format!("le persona {number} a un prénom de 1 à 60 caractères"),
+                &format!("persona {number} needs a name of 1 to 60 characters"),
             ));
         }
         let texts = [
@@ -82,8 +82,12 @@ pub(crate) fn check_personas(personas: &[Persona]) -> Result<(), ConfigError> {
             .any(|text| text.chars().count() > MAX_PERSONA_TEXT);
         if too_long || persona.frustrations.len() > MAX_FRUSTRATIONS {
             return Err(bad(
-                "les textes d’un persona tiennent en 300 caractères, et ses frustrations sont au plus 6",
-                "a persona's texts are at most 300 characters each, and its frustrations at most 6",
+                &format!(
+                    "les textes du persona {number} ({name}) tiennent en 300 caractères, et ses frustrations sont au plus 6"
+                ),
+                &format!(
+                    "the texts of persona {number} ({name}) are at most 300 characters each, and its frustrations at most 6"
+                ),
             ));
         }
     }

@@ -15,7 +15,7 @@ pub mod texts;
 use serde::{Deserialize, Serialize};
 
 use crate::command::Role;
-use crate::config::{ConfigError, Lang, MAX_NAME_CHARS, StepConfig, StepKind, check_text};
+use crate::config::{ConfigError, Lang, MAX_NAME_CHARS, StepConfig, StepKind, text_fits};
 use crate::event::Event;
 use crate::ids::{ItemRef, TableId};
 use crate::methods::divergence::DEFAULT_MAX_IDEA_CHARS;
@@ -129,12 +129,31 @@ impl StepRules for Config {
                 "a scoring step needs between 1 and 12 criteria",
             ));
         }
-        for criterion in &self.criteria {
-            check_text("criterion name", &criterion.name, MAX_NAME_CHARS)?;
-            for end in [&criterion.low, &criterion.high] {
-                if !end.is_empty() {
-                    check_text("criterion end", end, MAX_NAME_CHARS)?;
-                }
+        for (number, criterion) in (1..).zip(&self.criteria) {
+            if !text_fits(&criterion.name, MAX_NAME_CHARS) {
+                return Err(bad_step(
+                    index,
+                    StepKind::Scoring,
+                    "criteria",
+                    &format!("le critère {number} a un nom de 1 à {MAX_NAME_CHARS} caractères"),
+                    &format!("criterion {number} needs a name of 1 to {MAX_NAME_CHARS} characters"),
+                ));
+            }
+            let end_too_long = [&criterion.low, &criterion.high]
+                .into_iter()
+                .any(|end| !end.is_empty() && !text_fits(end, MAX_NAME_CHARS));
+            if end_too_long {
+                return Err(bad_step(
+                    index,
+                    StepKind::Scoring,
+                    "criteria",
+                    &format!(
+                        "ce que veulent dire les notes basse et haute du critère {number} tient en {MAX_NAME_CHARS} caractères"
+                    ),
+                    &format!(
+                        "what the low and high scores of criterion {number} mean is at most {MAX_NAME_CHARS} characters"
+                    ),
+                ));
             }
         }
         if self.scale_min >= self.scale_max || self.scale_max > MAX_SCALE {
@@ -157,8 +176,20 @@ impl StepRules for Config {
                         "a scoring step needs between 1 and 100 items",
                     ));
                 }
-                for text in texts {
-                    check_text("scoring item", text, DEFAULT_MAX_IDEA_CHARS)?;
+                for (number, text) in (1..).zip(texts) {
+                    if !text_fits(text, DEFAULT_MAX_IDEA_CHARS) {
+                        return Err(bad_step(
+                            index,
+                            StepKind::Scoring,
+                            "items",
+                            &format!(
+                                "l’idée à noter {number} a entre 1 et {DEFAULT_MAX_IDEA_CHARS} caractères"
+                            ),
+                            &format!(
+                                "item {number} to score needs 1 to {DEFAULT_MAX_IDEA_CHARS} characters"
+                            ),
+                        ));
+                    }
                 }
             }
             ScoringItemsSource::TopOfVote { step, count } => {

@@ -58,7 +58,7 @@ pub(crate) fn check_circles(circles: &[Circle], index: usize) -> Result<(), Conf
             "a spider web has at most 5 circles",
         ));
     }
-    for circle in circles {
+    for (number, circle) in (1..).zip(circles) {
         if circle.constraint.chars().count() > MAX_CONSTRAINT_CHARS
             || circle.constraint.trim() != circle.constraint
         {
@@ -66,8 +66,12 @@ pub(crate) fn check_circles(circles: &[Circle], index: usize) -> Result<(), Conf
                 index,
                 StepKind::Divergence,
                 "circles",
-                "la contrainte d’un cercle tient en 200 caractères, sans espace au début ni à la fin",
-                "a circle's constraint is at most 200 characters, with no space at either end",
+                &format!(
+                    "la contrainte du cercle {number} tient en {MAX_CONSTRAINT_CHARS} caractères, sans espace au début ni à la fin"
+                ),
+                &format!(
+                    "the constraint of circle {number} is at most {MAX_CONSTRAINT_CHARS} characters, with no space at either end"
+                ),
             ));
         }
     }
