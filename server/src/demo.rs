@@ -1,5 +1,6 @@
-//! `--demo`: the source's workshops (ideation, evaluation, and design
-//! thinking: personas, a spider web, dots), created
+//! `--demo`: the source's workshops (ideation, evaluation, design
+//! thinking: personas, a spider web, dots; and the criteria workshop the
+//! source suggests before its evaluation), created
 //! through the server's own HTTP API as a facilitator would, with the links
 //! to open them printed.
 
@@ -29,7 +30,13 @@ pub async fn create_demo(port: u16, tablets_base: &str) -> anyhow::Result<()> {
         Vec::new(),
         Vec::new(),
     );
-    for setup in [ideation, evaluation, spider_web] {
+    let criteria_then_evaluation = Template::CriteriaThenEvaluation.setup(
+        source::CRITERES_TITLE,
+        source::CRITERES_QUESTION,
+        Vec::new(),
+        source::REFUGIES_IDEAS.map(str::to_owned).to_vec(),
+    );
+    for setup in [ideation, evaluation, spider_web, criteria_then_evaluation] {
         let title = setup.title.clone();
         let config = WorkshopConfig::new(setup)?;
         let created = client.create(config).await?;

@@ -115,6 +115,8 @@ commands! {
     SetVote(budget_vote::SetVote) = "set_vote",
     /// One seat's score of one item on one criterion.
     SetScore(scoring::SetScore) = "set_score",
+    /// The facilitator words a scoring step's criteria (before any score).
+    SetCriteria(scoring::SetCriteria) = "set_criteria",
     /// One seat's dot on an item, or not, in a dot vote.
     SetDot(dot_vote::SetDot) = "set_dot",
     /// Move to another step.

@@ -504,6 +504,7 @@ mod tests {
         let scoring = |criteria, scale_max, items| {
             StepConfig::Scoring(scoring::Config {
                 criteria,
+                criteria_from: None,
                 scale_min: 0,
                 scale_max,
                 items,

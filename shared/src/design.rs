@@ -22,6 +22,7 @@ pub fn new_step(kind: StepKind, before: &[StepConfig], lang: Lang) -> StepConfig
         StepKind::DotVote => StepConfig::DotVote(dot_vote::Config::default()),
         StepKind::Results => StepConfig::Results(results::Config {}),
         StepKind::Scoring => StepConfig::Scoring(scoring::Config {
+            criteria_from: None,
             criteria: general_criteria(lang),
             scale_min: 0,
             scale_max: 10,

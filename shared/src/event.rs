@@ -114,6 +114,8 @@ events! {
     ScoreSet(scoring::ScoreSet) = "score_set",
     /// A scoring step's items were fixed.
     ScoringItemsChosen(scoring::ScoringItemsChosen) = "scoring_items_chosen",
+    /// A scoring step's criteria were chosen (from its vote) or worded.
+    CriteriaSet(scoring::CriteriaSet) = "criteria_set",
     /// A seat's dot on an item.
     DotSet(dot_vote::DotSet) = "dot_set",
     /// The workshop moved to another step.

@@ -145,6 +145,13 @@ pub const CELINE_QUESTION: &str = "Comment pourrions-nous aider Céline à organ
 /// The evaluation workshop's question.
 pub const REFUGIES_QUESTION: &str = "Concertation sur l'accueil des réfugiés dans notre ville";
 
+/// The criteria workshop the source suggests (« un atelier aurait pu être
+/// organisé pour définir ces critères »): its title and question.
+pub const CRITERES_TITLE: &str = "Accueil des réfugiés : choisir nos critères";
+/// What the tables answer with criteria before scoring the ideas.
+pub const CRITERES_QUESTION: &str =
+    "Sur quels critères juger les propositions d'accueil des réfugiés ?";
+
 /// The five ideas to score.
 pub const REFUGIES_IDEAS: [&str; 5] = [
     "Héberger des familles chez l'habitant",

@@ -1,6 +1,7 @@
 //! The ready-made workshops of the source document: ideation, evaluation,
-//! ideation followed by the scoring of its top ideas or by dots, and the
-//! design-thinking spider web followed by dots.
+//! ideation followed by the scoring of its top ideas or by dots, the
+//! design-thinking spider web followed by dots, and an evaluation whose
+//! criteria the room chooses first.
 
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +35,15 @@ pub enum Template {
     /// demain »): its four personas (Chloé, Céline, Hélène, Bernard), one per
     /// table, then the spider web and the dots of [`Template::SpiderWebThenDots`].
     DesignThinking,
+    /// « Un atelier aurait pu être organisé pour définir ces critères »: the
+    /// tables propose criteria (as ideas of a name's length), group them,
+    /// each person keeps three with dots, and the best three become the
+    /// criteria of the scoring of the given ideas → results.
+    CriteriaThenEvaluation,
 }
+
+/// How many criteria the criteria workshop keeps from its dot vote.
+pub const CHOSEN_CRITERIA: usize = 3;
 
 /// The personas of the source's design-thinking workshop.
 pub fn source_personas() -> Vec<Persona> {
@@ -150,6 +159,7 @@ impl Template {
         ];
         let scoring = |items| {
             StepConfig::Scoring(scoring::Config {
+                criteria_from: None,
                 criteria,
                 scale_min: 0,
                 scale_max: 10,
@@ -194,6 +204,33 @@ impl Template {
                     ..divergence::Config::default()
                 }),
                 StepConfig::DotVote(dot_vote::Config::default()),
+                StepConfig::Results(results::Config {}),
+            ],
+            Template::CriteriaThenEvaluation => vec![
+                // A criterion is a short name: ideas as long as one.
+                StepConfig::Divergence(divergence::Config {
+                    max_idea_chars: crate::config::MAX_NAME_CHARS,
+                    ..divergence::Config::default()
+                }),
+                StepConfig::Grouping(grouping::Config {}),
+                // Each person keeps three criteria, their own table's too:
+                // proposing a criterion is not campaigning for an idea.
+                StepConfig::DotVote(dot_vote::Config {
+                    dots_per_seat: CHOSEN_CRITERIA as u32,
+                    max_per_item: 1,
+                    allow_self_vote: true,
+                    own_groups: OwnGroups::default(),
+                }),
+                StepConfig::Scoring(scoring::Config {
+                    criteria: Vec::new(),
+                    criteria_from: Some(scoring::CriteriaFromVote {
+                        step: 2,
+                        count: CHOSEN_CRITERIA,
+                    }),
+                    scale_min: 0,
+                    scale_max: 10,
+                    items: ScoringItemsSource::Given { texts: given_items },
+                }),
                 StepConfig::Results(results::Config {}),
             ],
         };
@@ -246,6 +283,10 @@ mod tests {
                 vec![Divergence, DotVote, Results],
             ),
             (Template::DesignThinking, vec![Divergence, DotVote, Results]),
+            (
+                Template::CriteriaThenEvaluation,
+                vec![Divergence, Grouping, DotVote, Scoring, Results],
+            ),
         ] {
             let setup = template.setup("Titre", "Question ?", source_criteria(), items.clone());
             assert_eq!(kinds(&setup), expected, "{template:?}");

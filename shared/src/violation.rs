@@ -72,6 +72,13 @@ pub enum RuleViolation {
         /// How many criteria there are.
         count: u32,
     },
+    /// A scoring step's criteria cannot change once a seat has scored.
+    ScoresGiven,
+    /// A scoring step has between 1 and `max` criteria.
+    CriterionCount {
+        /// The most criteria.
+        max: u32,
+    },
     /// No such seat at this table.
     UnknownSeat {
         /// Seats per table (seats are 1..=seats).
@@ -177,6 +184,8 @@ impl RuleViolation {
             RuleViolation::UnknownTable => "unknown_table",
             RuleViolation::UnknownItem { .. } => "unknown_item",
             RuleViolation::UnknownCriterion { .. } => "unknown_criterion",
+            RuleViolation::ScoresGiven => "scores_given",
+            RuleViolation::CriterionCount { .. } => "criterion_count",
             RuleViolation::UnknownSeat { .. } => "unknown_seat",
             RuleViolation::UnknownStep { .. } => "unknown_step",
             RuleViolation::NotAllowedForRole { .. } => "not_allowed_for_role",
@@ -239,6 +248,8 @@ impl RuleViolation {
                 "This idea does not exist or is no longer available.".to_owned(),
             ),
             V::UnknownCriterion { .. } => scoring::texts::unknown_criterion(lang),
+            V::ScoresGiven => scoring::texts::scores_given(lang),
+            V::CriterionCount { max } => scoring::texts::criterion_count(lang, *max),
             V::UnknownSeat { seats } => pick(
                 format!("Les places vont de 1 à {seats}."),
                 format!("Seats go from 1 to {seats}."),

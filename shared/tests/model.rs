@@ -57,8 +57,18 @@ fn config(allow_self_vote: bool) -> WorkshopConfig {
         // A group is the table's own when all its ideas are (the default)…
         own_groups: OwnGroups::AllIdeas,
     });
-    if let StepConfig::Scoring(scoring::Config { items, .. }) = &mut setup.steps[3] {
+    if let StepConfig::Scoring(scoring::Config {
+        items,
+        criteria_from,
+        ..
+    }) = &mut setup.steps[3]
+    {
         *items = ScoringItemsSource::TopOfVote { step: 2, count: 3 };
+        // In the runs with a web, the vote's best two become the criteria
+        // too (a criteria workshop), when it has any.
+        if !allow_self_vote {
+            *criteria_from = Some(scoring::CriteriaFromVote { step: 2, count: 2 });
+        }
     }
     let dots = dot_vote::Config {
         dots_per_seat: DOTS,
@@ -113,9 +123,9 @@ fn command() -> impl Strategy<Value = Command> {
         1 => (0..4_u32).prop_map(|c| Command::SplitCluster(grouping::SplitCluster { cluster: ClusterId(c) })),
         1 => ((0..8_u32), any::<bool>()).prop_map(|(i, hidden)| Command::SetIdeaHidden(grouping::SetIdeaHidden { idea: IdeaId(i), hidden })),
         14 => (item(), 0..5_u32).prop_map(|(item, points)| Command::SetVote(budget_vote::SetVote { item, points })),
-        12 => ((0..4_u8), (0..4_u32), (0..4_u32), prop::option::of(0..12_u8))
+        18 => ((0..4_u8), (0..4_u32), (0..3_u32), prop::option::of(0..12_u8))
             .prop_map(|(seat, item, criterion, score)| Command::SetScore(scoring::SetScore { seat, item, criterion, score })),
-        10 => ((0..4_u8), item(), 0..3_u32).prop_map(|(seat, item, dots)| Command::SetDot(dot_vote::SetDot { seat, item, dots })),
+        12 => ((0..4_u8), item(), 0..3_u32).prop_map(|(seat, item, dots)| Command::SetDot(dot_vote::SetDot { seat, item, dots })),
         2 => (0..7_usize).prop_map(|step| Command::GoToStep(flow::GoToStep { step })),
         3 => prop::option::of(0..600_u32).prop_map(|duration_secs| Command::OpenStep(flow::OpenStep { duration_secs })),
         1 => Just(Command::CloseStep(flow::CloseStep {})),
@@ -125,6 +135,10 @@ fn command() -> impl Strategy<Value = Command> {
         1 => (prop::option::of(0..5_u32), text()).prop_map(|(t, question)| Command::SetTableQuestion(questions::SetTableQuestion { table: t.map(TableId), question })),
         1 => ((0..5_u32), prop::option::of(0..3_u8)).prop_map(|(t, persona)| Command::GivePersona(persona::GivePersona { table: TableId(t), persona })),
         1 => (0..4_u8).prop_map(|circle| Command::OpenCircle(spider_web::OpenCircle { circle })),
+        2 => ((2..5_usize), prop::collection::vec(text(), 0..4)).prop_map(|(step, names)| Command::SetCriteria(scoring::SetCriteria {
+            step,
+            criteria: names.into_iter().map(|name| ruche_shared::Criterion { name, higher_is_better: true, low: String::new(), high: "fort".into() }).collect(),
+        })),
         1 => (0..5_u32).prop_map(|t| Command::TakeOverTable(joining::TakeOverTable { table: TableId(t) })),
         1 => prop::option::of(item()).prop_map(|focus| Command::SetWall(wall::SetWall { join_panel: wall::JoinPanel::Small, focus })),
     ]
@@ -143,6 +157,8 @@ struct Model {
     votes: BTreeMap<(TableId, ItemRef), u32>,
     scores: BTreeMap<(TableId, u8, u32, u32), u8>,
     scoring_items: Option<usize>,
+    /// The scoring step's criteria (the source's three until chosen).
+    criteria: usize,
     dots: BTreeMap<(TableId, u8, ItemRef), u32>,
     /// Ideas waiting for the facilitator (a moderated divergence).
     pending: BTreeSet<IdeaId>,
@@ -245,6 +261,15 @@ impl Model {
             },
             Event::ScoringItemsChosen(scoring::ScoringItemsChosen { items, .. }) => {
                 self.scoring_items = Some(items.len())
+            }
+            Event::CriteriaSet(scoring::CriteriaSet { step, criteria }) => {
+                assert_eq!(*step, 3, "only step 3 scores");
+                assert!(
+                    self.scores.is_empty(),
+                    "criteria changed after scores were given"
+                );
+                assert!((1..=scoring::MAX_CRITERIA).contains(&criteria.len()));
+                self.criteria = criteria.len();
             }
             Event::DotSet(dot_vote::DotSet {
                 table,
@@ -526,6 +551,7 @@ fn run(commands: Vec<(Role, Command)>, self_vote: bool, depth: u8) -> Result<(),
     let mut w = Workshop::new(config.clone());
     let mut model = Model {
         web: !self_vote,
+        criteria: source_criteria().len(),
         ..Model::default()
     };
     let mut log = Vec::new();
@@ -590,8 +616,16 @@ fn run(commands: Vec<(Role, Command)>, self_vote: bool, depth: u8) -> Result<(),
             .sum();
         prop_assert_eq!(bar.points, points);
     }
+    prop_assert!(
+        model
+            .scores
+            .keys()
+            .all(|(_, _, _, c)| (*c as usize) < model.criteria),
+        "a score on a criterion the step does not have"
+    );
     if let Some(results) = w.scoring_results(3) {
         prop_assert_eq!(Some(results.items.len()), model.scoring_items.or(Some(0)));
+        prop_assert_eq!(results.criteria.len(), model.criteria);
         for item in &results.items {
             for (c, stats) in item.criteria.iter().enumerate() {
                 let given = model
@@ -659,13 +693,20 @@ fn the_generator_reaches_accepted_votes_and_scores() {
 
     let mut runner = TestRunner::deterministic();
     let strategy = (prop::collection::vec((role(), command()), 1..120), 0..5_u8);
-    let (mut votes, mut scores, mut dots) = (0, 0, 0);
+    let (mut votes, mut scores, mut dots, mut worded, mut from_vote) = (0, 0, 0, 0, 0);
     for _ in 0..500 {
         let (commands, depth) = strategy.new_tree(&mut runner).unwrap().current();
         let mut w = Workshop::new(config(false));
         for (role, command) in warm_up(depth).into_iter().chain(commands) {
-            let accepted = w.handle(role, &command, 0).is_ok();
+            let decision = w.handle(role, &command, 0);
+            let accepted = decision.is_ok();
+            let criteria_chosen = decision
+                .iter()
+                .flatten()
+                .any(|e| matches!(e, Event::CriteriaSet(_)));
             match command {
+                Command::GoToStep(_) if criteria_chosen => from_vote += 1,
+                Command::SetCriteria(_) if accepted => worded += 1,
                 Command::SetVote(budget_vote::SetVote { .. }) if accepted => votes += 1,
                 Command::SetScore(scoring::SetScore { .. }) if accepted => scores += 1,
                 Command::SetDot(dot_vote::SetDot { .. }) if accepted => dots += 1,
@@ -673,9 +714,16 @@ fn the_generator_reaches_accepted_votes_and_scores() {
             }
         }
     }
+    eprintln!(
+        "{votes} votes, {scores} scores, {dots} dots, criteria: {from_vote} from the vote, {worded} worded"
+    );
     assert!(
-        // (Deterministic: about 1,700 votes, 170 scores and 100 dots today.)
+        // (Deterministic: about 1,800 votes, 170 scores and 120 dots today.)
         votes > 1000 && scores > 150 && dots > 80,
         "only {votes} votes, {scores} scores and {dots} dots accepted"
+    );
+    assert!(
+        from_vote > 20 && worded > 20,
+        "criteria taken from the vote {from_vote} times, worded {worded} times"
     );
 }

@@ -95,6 +95,15 @@ fn commands() -> Vec<Command> {
             table: None,
             question: "Comment pourrions-nous aider Bernard sans qu'il se sente assisté ?".into(),
         }),
+        Command::SetCriteria(scoring::SetCriteria {
+            step: 3,
+            criteria: vec![ruche_shared::Criterion {
+                name: "coût pour la commune".into(),
+                higher_is_better: false,
+                low: "presque rien".into(),
+                high: "très cher".into(),
+            }],
+        }),
     ];
     for c in &all {
         match c {
@@ -121,7 +130,8 @@ fn commands() -> Vec<Command> {
             | Command::OpenCircle(spider_web::OpenCircle { .. })
             | Command::DealPersonas(persona::DealPersonas {})
             | Command::GivePersona(persona::GivePersona { .. })
-            | Command::SetTableQuestion(questions::SetTableQuestion { .. }) => {}
+            | Command::SetTableQuestion(questions::SetTableQuestion { .. })
+            | Command::SetCriteria(scoring::SetCriteria { .. }) => {}
         }
     }
     all
@@ -261,6 +271,16 @@ fn events() -> Vec<Event> {
                 "Comment pourrions-nous aider Bernard sans qu'il se sente assisté ?".into(),
             ),
         }),
+        // A criteria workshop: the vote's best as the scoring step's criteria.
+        Event::CriteriaSet(scoring::CriteriaSet {
+            step: 3,
+            criteria: vec![ruche_shared::Criterion {
+                name: "coût pour la commune".into(),
+                higher_is_better: false,
+                low: "presque rien".into(),
+                high: "très cher".into(),
+            }],
+        }),
     ];
     for e in &all {
         match e {
@@ -282,6 +302,7 @@ fn events() -> Vec<Event> {
             | Event::VoteSet(budget_vote::VoteSet { .. })
             | Event::ScoreSet(scoring::ScoreSet { .. })
             | Event::ScoringItemsChosen(scoring::ScoringItemsChosen { .. })
+            | Event::CriteriaSet(scoring::CriteriaSet { .. })
             | Event::DotSet(dot_vote::DotSet { .. })
             | Event::StepChanged(flow::StepChanged { .. })
             | Event::StepOpened(flow::StepOpened { .. })

@@ -1063,6 +1063,8 @@ fn one_of_each() -> Vec<RuleViolation> {
         V::UnknownTable,
         V::UnknownItem { item: "i9".into() },
         V::UnknownCriterion { count: 3 },
+        V::ScoresGiven,
+        V::CriterionCount { max: 12 },
         V::UnknownSeat { seats: 3 },
         V::UnknownStep { count: 4 },
         V::NotAllowedForRole { role: Role::Wall },
@@ -1112,6 +1114,8 @@ fn one_of_each() -> Vec<RuleViolation> {
             | V::UnknownTable
             | V::UnknownItem { .. }
             | V::UnknownCriterion { .. }
+            | V::ScoresGiven
+            | V::CriterionCount { .. }
             | V::UnknownSeat { .. }
             | V::UnknownStep { .. }
             | V::NotAllowedForRole { .. }

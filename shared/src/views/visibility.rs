@@ -224,6 +224,11 @@ mod tests {
             Command::SetResultsVisible(flow::SetResultsVisible { visible: true }),
         );
         run(&mut w, f, Command::GoToStep(flow::GoToStep { step: 3 }));
+        // The facilitator words the criteria before anyone scores.
+        let mut criteria = crate::templates::source_criteria();
+        criteria[0].low = "pas du tout".into();
+        let set_criteria = scoring::SetCriteria { step: 3, criteria };
+        run(&mut w, f, Command::SetCriteria(set_criteria));
         run(&mut w, f, open);
         for (table, score) in [(a, 4), (b, 9)] {
             let c = Command::SetScore(scoring::SetScore {

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::command::Role;
 use crate::config::{StepConfig, WorkshopConfig};
 use crate::ids::{IdeaId, ItemRef, TableId};
-use crate::methods::scoring::ScoringItem;
 use crate::methods::scoring::sheet::ScoreCell;
+use crate::methods::scoring::{Criterion, MAX_CRITERIA, ScoringItem};
 use crate::notes::Notes;
 use crate::wall::Wall;
 use crate::workshop::{Cluster, Idea, ReplayError, StepRecord, Table, Workshop};
@@ -73,6 +73,10 @@ pub enum StepView {
     Scoring {
         /// The items, once chosen (`null` until a step taking a vote's top is reached).
         items: Option<Vec<ScoringItem>>,
+        /// The criteria, when chosen during the workshop (from a vote, or
+        /// worded by the facilitator); absent: the step's settings' own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        criteria: Option<Vec<Criterion>>,
         /// One entry per score given.
         scores: Vec<ScoreGiven>,
     },
@@ -237,6 +241,7 @@ impl Workshop {
                     });
                     StepView::Scoring {
                         items: sheet.items().map(<[_]>::to_vec),
+                        criteria: sheet.criteria().map(<[_]>::to_vec),
                         scores,
                     }
                 }
@@ -362,11 +367,24 @@ impl Workshop {
                         ledger.set(p.table, p.item, p.points);
                     }
                 }
-                (StepView::Scoring { items, scores }, StepConfig::Scoring(_)) => {
-                    if let (Some(items), Some(StepRecord::Scoring(sheet))) =
-                        (items, workshop.records.get_mut(step))
-                    {
-                        sheet.choose_items(items);
+                (
+                    StepView::Scoring {
+                        items,
+                        criteria,
+                        scores,
+                    },
+                    StepConfig::Scoring(_),
+                ) => {
+                    if let Some(StepRecord::Scoring(sheet)) = workshop.records.get_mut(step) {
+                        if let Some(items) = items {
+                            sheet.choose_items(items);
+                        }
+                        if let Some(criteria) = criteria {
+                            if criteria.is_empty() || criteria.len() > MAX_CRITERIA {
+                                return bad("a scoring step's criteria out of bounds");
+                            }
+                            sheet.choose_criteria(criteria);
+                        }
                     }
                     let Some(shape) = workshop.sheet_shape(step) else {
                         return bad("a scoring without its sheet");

@@ -4,9 +4,11 @@
 //!
 //! - [`compose`]: the step designer.
 //! - [`step_settings`]: each method's settings as fields.
+//! - [`sources`]: where a scoring step's items and criteria come from.
 //! - [`texts`]: the designer's sentences.
 
 mod compose;
+mod sources;
 mod step_settings;
 pub mod texts;
 
@@ -121,7 +123,12 @@ fn CreateForm(lang: RwSignal<Lang>, designing: RwSignal<Option<WorkshopSetup>>) 
             designing.set(Some(setup));
         }
     };
-    let needs_items = move || template.get() == "evaluation";
+    let needs_items = move || {
+        matches!(
+            template.get().as_str(),
+            "evaluation" | "criteria_then_evaluation"
+        )
+    };
     let has_vote = move || {
         matches!(
             template.get().as_str(),
@@ -140,6 +147,7 @@ fn CreateForm(lang: RwSignal<Lang>, designing: RwSignal<Option<WorkshopSetup>>) 
                     <option value="ideation_then_dots" selected=move || template.get() == "ideation_then_dots">{move || t().template_dots}</option>
                     <option value="spider_web_then_dots" selected=move || template.get() == "spider_web_then_dots">{move || t().template_web}</option>
                     <option value="design_thinking" selected=move || template.get() == "design_thinking">{move || t().template_design}</option>
+                    <option value="criteria_then_evaluation" selected=move || template.get() == "criteria_then_evaluation">{move || t().template_criteria}</option>
                 </select>
                 <label for="title">{move || t().title}</label>
                 <input id="title" required maxlength=MAX_QUESTION_CHARS prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
@@ -161,7 +169,7 @@ fn CreateForm(lang: RwSignal<Lang>, designing: RwSignal<Option<WorkshopSetup>>) 
                         </div>
                     </div>
                 </Show>
-                <Show when=move || !needs_items()>
+                <Show when=move || template.get() != "evaluation">
                     <label class="check">
                         <input id="moderated" type="checkbox" prop:checked=move || moderated.get()
                             on:change=move |_| moderated.update(|m| *m = !*m)/>

@@ -7,20 +7,20 @@
 //! change of the step list keeps each card), so the caret never jumps.
 
 use leptos::prelude::*;
-use ruche_shared::config::{Criterion, MAX_CRITERIA, MAX_SCORING_ITEMS, ScoringItemsSource};
+use ruche_shared::config::{Criterion, MAX_CRITERIA};
 use ruche_shared::methods::budget_vote::MAX_BUDGET;
 use ruche_shared::methods::divergence::MAX_IDEA_CHARS_LIMIT;
 use ruche_shared::methods::dot_vote::MAX_DOTS_PER_SEAT;
 use ruche_shared::methods::scoring::MAX_SCALE;
 use ruche_shared::methods::spider_web::{Circle, MAX_CIRCLES};
 use ruche_shared::methods::{OwnGroups, budget_vote, divergence, dot_vote, scoring};
-use ruche_shared::templates::CHAINED_TOP_COUNT;
-use ruche_shared::{Lang, StepConfig, StepKind, WorkshopSetup, design};
+use ruche_shared::{Lang, StepConfig, StepKind, WorkshopSetup};
 
+use super::sources::{CriteriaOrigin, ItemsSource};
 use super::texts::{DesignerTexts, designer_texts};
 
 /// A sentence of the designer's, chosen once and drawn in the page's language.
-type Text = fn(&DesignerTexts) -> &'static str;
+pub(super) type Text = fn(&DesignerTexts) -> &'static str;
 
 /// The settings of the step in `slot`, by its method.
 #[component]
@@ -55,23 +55,29 @@ pub fn StepSettings(
 /// What every field of a card needs: the language, a prefix for its ids and
 /// the setting the verdict names.
 #[derive(Clone, Copy)]
-struct Field {
-    lang: RwSignal<Lang>,
+pub(super) struct Field {
+    pub(super) lang: RwSignal<Lang>,
     key: u64,
     at_fault: Memo<Option<String>>,
 }
 
 impl Field {
-    fn id(self, name: &str) -> String {
+    pub(super) fn id(self, name: &str) -> String {
         format!("step{}-{name}", self.key)
     }
 
-    fn text(self, text: Text) -> impl Fn() -> &'static str + Send + Sync + Copy + 'static {
+    pub(super) fn text(
+        self,
+        text: Text,
+    ) -> impl Fn() -> &'static str + Send + Sync + Copy + 'static {
         let lang = self.lang;
         move || text(designer_texts(lang.get()))
     }
 
-    fn invalid(self, setting: &'static str) -> impl Fn() -> &'static str + Send + Sync + 'static {
+    pub(super) fn invalid(
+        self,
+        setting: &'static str,
+    ) -> impl Fn() -> &'static str + Send + Sync + 'static {
         let at_fault = self.at_fault;
         move || {
             if at_fault.with(|f| f.as_deref() == Some(setting)) {
@@ -84,7 +90,7 @@ impl Field {
 
     /// A whole number between `min` and `max`, written with `set`; `setting`
     /// is its name in the setup (and in the engine's verdicts).
-    fn number(
+    pub(super) fn number(
         self,
         setting: &'static str,
         label: Text,
@@ -115,7 +121,7 @@ impl Field {
     }
 
     /// A box to tick.
-    fn check(
+    pub(super) fn check(
         self,
         setting: &'static str,
         label: Text,
@@ -132,7 +138,11 @@ impl Field {
     }
 
     /// When a group counts as a table's own (shown when self-votes are refused).
-    fn own_groups(self, value: OwnGroups, set: impl Fn(OwnGroups) + 'static) -> impl IntoView {
+    pub(super) fn own_groups(
+        self,
+        value: OwnGroups,
+        set: impl Fn(OwnGroups) + 'static,
+    ) -> impl IntoView {
         let id = self.id("own_groups");
         view! {
             <label for=id.clone()>{self.text(|d| d.own_groups)}</label>
@@ -149,13 +159,16 @@ impl Field {
 /// Reads and writes one method's settings in a step's signal.
 macro_rules! method_access {
     ($read:ident, $write:ident, $variant:ident, $config:ty) => {
-        fn $read<T>(slot: RwSignal<StepConfig>, read: impl FnOnce(&$config) -> T) -> Option<T> {
+        pub(super) fn $read<T>(
+            slot: RwSignal<StepConfig>,
+            read: impl FnOnce(&$config) -> T,
+        ) -> Option<T> {
             slot.with_untracked(|config| match config {
                 StepConfig::$variant(config) => Some(read(config)),
                 _ => None,
             })
         }
-        fn $write(slot: RwSignal<StepConfig>, write: impl FnOnce(&mut $config)) {
+        pub(super) fn $write(slot: RwSignal<StepConfig>, write: impl FnOnce(&mut $config)) {
             slot.update(|config| {
                 if let StepConfig::$variant(config) = config {
                     write(config);
@@ -292,18 +305,28 @@ fn scoring_settings(
             .map(|row| criterion_row(field, slot, row))
             .collect_view()
     };
+    // Typed here, unless a vote gives them (a criteria workshop).
+    let typed = Memo::new(move |_| {
+        slot.with(|c| matches!(c, StepConfig::Scoring(s) if s.criteria_from.is_none()))
+    });
+    let criteria_list = move || {
+        typed.get().then(|| view! {
+            <fieldset class="criteria-settings">
+                <legend>{field.text(|d| d.criteria)}</legend>
+                <p class="hint">{field.text(|d| d.criteria_hint)}</p>
+                <ol>{criteria}</ol>
+                <button type="button" class="add-criterion" disabled={move || criteria_count.get() >= MAX_CRITERIA}
+                    on:click=move |_| write_scoring(slot, |s| s.criteria.push(Criterion {
+                        name: String::new(), higher_is_better: true, low: String::new(), high: String::new(),
+                    }))>
+                    {move || designer_texts(lang.get()).add_criterion}
+                </button>
+            </fieldset>
+        })
+    };
     view! {
-        <fieldset class="criteria-settings">
-            <legend>{field.text(|d| d.criteria)}</legend>
-            <p class="hint">{field.text(|d| d.criteria_hint)}</p>
-            <ol>{criteria}</ol>
-            <button type="button" class="add-criterion" disabled={move || criteria_count.get() >= MAX_CRITERIA}
-                on:click=move |_| write_scoring(slot, |s| s.criteria.push(Criterion {
-                    name: String::new(), higher_is_better: true, low: String::new(), high: String::new(),
-                }))>
-                {move || designer_texts(lang.get()).add_criterion}
-            </button>
-        </fieldset>
+        <CriteriaOrigin field step=slot index programme/>
+        {criteria_list}
         <div class="row">
             {field.number("scale", |d| d.scale_min, Some(|d| d.scale_hint), u32::from(initial.scale_min), (0, u32::from(MAX_SCALE)),
                 move |n| write_scoring(slot, |s| s.scale_min = u8::try_from(n).unwrap_or(u8::MAX)))}
@@ -369,131 +392,5 @@ fn criterion_row(field: Field, slot: RwSignal<StepConfig>, row: usize) -> impl I
                 move |on| edit(Box::new(move |c| c.higher_is_better = on)),
             )}
         </li>
-    }
-}
-
-/// Where a scoring step's items come from: the best of an earlier vote, or
-/// typed here.
-#[component]
-fn ItemsSource(
-    field: Field,
-    step: RwSignal<StepConfig>,
-    index: Memo<usize>,
-    programme: Memo<WorkshopSetup>,
-) -> impl IntoView {
-    let slot = step;
-    let lang = field.lang;
-    // Redrawn only when the kind of source changes (or the step list moves
-    // the vote it points at).
-    let source = Memo::new(move |_| {
-        slot.with(|c| match c {
-            StepConfig::Scoring(s) => Some(s.items.clone()),
-            _ => None,
-        })
-        .map(|items| match items {
-            ScoringItemsSource::TopOfVote { step, .. } => Some(step),
-            ScoringItemsSource::Given { .. } => None,
-        })
-    });
-    // The votes before this step: (position, heading).
-    let votes = Memo::new(move |_| {
-        let before = index.get();
-        programme.with(|p| {
-            p.steps
-                .iter()
-                .enumerate()
-                .take(before)
-                .filter(|(_, s)| s.kind() == StepKind::BudgetVote)
-                .map(|(i, _)| i)
-                .collect::<Vec<_>>()
-        })
-    });
-    let choose_vote = move |from_vote: bool| {
-        let vote = design::last_vote(&programme.get_untracked().steps, index.get_untracked());
-        write_scoring(slot, |s| {
-            s.items = match (from_vote, vote) {
-                (true, Some(step)) => ScoringItemsSource::TopOfVote {
-                    step,
-                    count: CHAINED_TOP_COUNT,
-                },
-                (true, None) => ScoringItemsSource::TopOfVote {
-                    step: 0,
-                    count: CHAINED_TOP_COUNT,
-                },
-                (false, _) => ScoringItemsSource::Given { texts: Vec::new() },
-            };
-        });
-    };
-    let radio = field.id("items-source");
-    let details = move || {
-        match source.get().flatten() {
-            Some(step) => {
-                let count = read_scoring(slot, |s| match s.items {
-                    ScoringItemsSource::TopOfVote { count, .. } => count,
-                    ScoringItemsSource::Given { .. } => CHAINED_TOP_COUNT,
-                })
-                .unwrap_or(CHAINED_TOP_COUNT);
-                let vote_id = field.id("items-vote");
-                view! {
-                    <div class="row">
-                        <div>
-                            <label for=vote_id.clone()>{field.text(|d| d.items_vote)}</label>
-                            <select id=vote_id data-field="items" aria-invalid=field.invalid("items") on:change=move |ev| {
-                                if let Ok(chosen) = event_target_value(&ev).parse::<usize>() {
-                                    write_scoring(slot, |s| if let ScoringItemsSource::TopOfVote { step, .. } = &mut s.items { *step = chosen; });
-                                }
-                            }>
-                                {move || votes.get().into_iter().map(|vote| view! {
-                                    <option value=vote.to_string() selected=vote == step>
-                                        {format!("{} {} · {}", designer_texts(lang.get()).step, vote + 1, StepKind::BudgetVote.title(lang.get()))}
-                                    </option>
-                                }).collect_view()}
-                            </select>
-                        </div>
-                        {field.number("items", |d| d.items_count, Some(|d| d.items_count_hint),
-                            u32::try_from(count).unwrap_or(0), (1, MAX_SCORING_ITEMS as u32),
-                            move |n| write_scoring(slot, |s| if let ScoringItemsSource::TopOfVote { count, .. } = &mut s.items { *count = n as usize; }))}
-                    </div>
-                }
-                .into_any()
-            }
-            None => {
-                let lines = read_scoring(slot, |s| match &s.items {
-                    ScoringItemsSource::Given { texts } => texts.join("\n"),
-                    ScoringItemsSource::TopOfVote { .. } => String::new(),
-                })
-                .unwrap_or_default();
-                let id = field.id("items-lines");
-                view! {
-                    <label for=id.clone()>{field.text(|d| d.items_lines)}</label>
-                    <textarea id=id rows="5" data-field="items" aria-invalid=field.invalid("items") prop:value=lines
-                        on:input=move |ev| {
-                            // Every line as typed, blank ones too (the designer
-                            // leaves them out when it checks and creates), so
-                            // that a new line stays where it was typed.
-                            let texts = event_target_value(&ev).split('\n').map(String::from).collect();
-                            write_scoring(slot, |s| s.items = ScoringItemsSource::Given { texts });
-                        }></textarea>
-                }
-                .into_any()
-            }
-        }
-    };
-    let from_vote = move || source.get().flatten().is_some();
-    view! {
-        <fieldset class="items-source">
-            <legend>{field.text(|d| d.items)}</legend>
-            <label class="check">
-                <input type="radio" name=radio.clone() value="vote" prop:checked=from_vote
-                    disabled=move || votes.with(Vec::is_empty) on:change=move |_| choose_vote(true)/>
-                " " {field.text(|d| d.items_from_vote)}
-            </label>
-            <label class="check">
-                <input type="radio" name=radio value="typed" prop:checked=move || !from_vote()
-                    on:change=move |_| choose_vote(false)/>
-                " " {field.text(|d| d.items_typed)}
-            </label>
-            {details}
-        </fieldset>
     }
 }

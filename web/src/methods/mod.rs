@@ -7,6 +7,7 @@
 //! [`results_views`]; adding a method adds a file here and an arm in each.
 
 pub mod budget_vote;
+pub mod criteria;
 pub mod divergence;
 pub mod dot_vote;
 pub mod grouping;
@@ -27,7 +28,7 @@ pub fn tablet_panel(kind: StepKind, session: Session, table: TableId, step: usiz
     match kind {
         StepKind::Divergence => view! { <divergence::Divergence session table/> }.into_any(),
         StepKind::BudgetVote => view! { <budget_vote::Vote session table step/> }.into_any(),
-        StepKind::Scoring => view! { <scoring::Scoring session table step/> }.into_any(),
+        StepKind::Scoring => view! { <scoring::ScoringSheet session table step/> }.into_any(),
         StepKind::DotVote => view! { <dot_vote::DotVote session table step/> }.into_any(),
         // Nothing to do on a tablet: the facilitator groups, the wall shows results.
         StepKind::Grouping | StepKind::Results => view! {
@@ -56,7 +57,8 @@ pub fn console_panel(kind: StepKind, session: Session) -> AnyView {
         StepKind::DotVote => {
             view! { <grouping::IdeaList session grouping=true voting=true/> }.into_any()
         }
-        StepKind::Scoring | StepKind::Results => ().into_any(),
+        StepKind::Scoring => view! { <criteria::CriteriaWording session/> }.into_any(),
+        StepKind::Results => ().into_any(),
     }
 }
 

@@ -12,22 +12,44 @@ use ruche_shared::{Command, Lang, StepConfig, TableId};
 use crate::i18n::{self, texts};
 use crate::session::Session;
 
+/// The tablet's scoring, drawn again only when the step's criteria change
+/// (the facilitator words those a vote chose, before anyone scores).
+#[component]
+pub fn ScoringSheet(session: Session, table: TableId, step: usize) -> impl IntoView {
+    let criteria = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            w.as_ref()
+                .and_then(|w| w.criteria(step))
+                .map(<[_]>::to_vec)
+                .unwrap_or_default()
+        })
+    });
+    move || {
+        let criteria = criteria.get();
+        view! { <Scoring session table step criteria/> }
+    }
+}
+
 /// Scoring seat by seat: each item on each criterion, 0–10.
 #[component]
-pub fn Scoring(session: Session, table: TableId, step: usize) -> impl IntoView {
+fn Scoring(
+    session: Session,
+    table: TableId,
+    step: usize,
+    criteria: Vec<scoring::Criterion>,
+) -> impl IntoView {
     let t = texts(session.lang());
     let seat = RwSignal::new(1u8);
-    let (seats, criteria, scale) = session.workshop.with_untracked(|w| {
+    let (seats, scale) = session.workshop.with_untracked(|w| {
         let w = w.as_ref();
         let seats = w.map_or(DEFAULT_SEATS, |w| w.config().seats());
         match w.and_then(|w| w.config().step(step)) {
             Some(StepConfig::Scoring(scoring::Config {
-                criteria,
                 scale_min,
                 scale_max,
                 ..
-            })) => (seats, criteria.clone(), (*scale_min, *scale_max)),
-            _ => (seats, Vec::new(), (0, 0)),
+            })) => (seats, (*scale_min, *scale_max)),
+            _ => (seats, (0, 0)),
         }
     });
     let items = move || {

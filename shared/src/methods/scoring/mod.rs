@@ -1,13 +1,16 @@
 //! Multi-criteria scoring (« évaluation multicritère »): each seat of each
 //! table scores each item 0–10 (by default) on each criterion. The items are
 //! typed in by the facilitator, or taken from the top of an earlier budget
-//! vote when the step is first reached. Results: the distribution of scores
-//! per item and criterion, support, spread and a consensus label.
+//! vote when the step is first reached; so may the criteria be, from an
+//! earlier vote on criteria. Results: the distribution of scores per item
+//! and criterion, support, spread and a consensus label.
 //!
+//! - [`criteria`]: criteria the room chose, and the facilitator's wording.
 //! - [`sheet`]: the record.
 //! - [`results`]: the results view.
 //! - [`texts`]: its refusals, in French and English.
 
+pub mod criteria;
 pub mod results;
 pub mod sheet;
 pub mod texts;
@@ -25,6 +28,7 @@ use crate::views::visibility::Audience;
 use crate::violation::RuleViolation;
 use crate::workshop::{ReplayError, StepRecord, Workshop};
 
+pub use criteria::{CriteriaFromVote, CriteriaSet, SetCriteria};
 use sheet::{ScoreCell, ScoreSheet, SheetShape};
 
 /// The most criteria a scoring step may have.
@@ -53,8 +57,14 @@ pub fn name(lang: Lang) -> &'static str {
 /// A scoring step's settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
-    /// What to judge the items on.
+    /// What to judge the items on (with `criteria_from`: until the vote
+    /// gives them, and may be empty).
+    #[serde(default)]
     pub criteria: Vec<Criterion>,
+    /// The best items of an earlier vote on criteria, taken as this step's
+    /// criteria when it is first reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criteria_from: Option<criteria::CriteriaFromVote>,
     /// The lowest score (default 0).
     #[serde(default)]
     pub scale_min: u8,
@@ -120,7 +130,8 @@ pub struct ScoringItem {
 
 impl StepRules for Config {
     fn check(&self, steps: &[StepConfig], index: usize) -> Result<(), ConfigError> {
-        if self.criteria.is_empty() || self.criteria.len() > MAX_CRITERIA {
+        let fewest = usize::from(self.criteria_from.is_none());
+        if self.criteria.len() < fewest || self.criteria.len() > MAX_CRITERIA {
             return Err(bad_step(
                 index,
                 StepKind::Scoring,
@@ -128,6 +139,31 @@ impl StepRules for Config {
                 "il faut entre 1 et 12 critères",
                 "a scoring step needs between 1 and 12 criteria",
             ));
+        }
+        if let Some(from) = self.criteria_from {
+            let is_earlier_vote = from.step < index
+                && matches!(
+                    steps.get(from.step),
+                    Some(StepConfig::BudgetVote(_) | StepConfig::DotVote(_))
+                );
+            if !is_earlier_vote {
+                return Err(bad_step(
+                    index,
+                    StepKind::Scoring,
+                    "criteria_from",
+                    "les critères viennent d’un vote (à points ou par gommettes) placé avant",
+                    "the criteria must come from an earlier vote (points or dots)",
+                ));
+            }
+            if from.count == 0 || from.count > MAX_CRITERIA {
+                return Err(bad_step(
+                    index,
+                    StepKind::Scoring,
+                    "criteria_from",
+                    "on prend entre 1 et 12 critères d’un vote",
+                    "between 1 and 12 criteria may be taken from a vote",
+                ));
+            }
         }
         for (number, criterion) in (1..).zip(&self.criteria) {
             if !text_fits(&criterion.name, MAX_NAME_CHARS) {
@@ -234,6 +270,19 @@ impl StepRules for Config {
     }
 
     fn on_reached(&self, workshop: &Workshop, step: usize) -> Vec<Event> {
+        let mut events: Vec<Event> = self
+            .criteria_on_reached(workshop, step)
+            .into_iter()
+            .collect();
+        events.extend(self.items_on_reached(workshop, step));
+        events
+    }
+}
+
+impl Config {
+    /// When the step is first reached: its items from its vote's best, if it
+    /// takes them from a vote.
+    fn items_on_reached(&self, workshop: &Workshop, step: usize) -> Vec<Event> {
         let ScoringItemsSource::TopOfVote { step: from, count } = self.items else {
             return Vec::new();
         };
@@ -460,9 +509,7 @@ impl Workshop {
 
     /// The seats, items and criteria of scoring step `step`.
     pub fn sheet_shape(&self, step: usize) -> Option<SheetShape> {
-        let StepConfig::Scoring(Config { criteria, .. }) = self.config.step(step)? else {
-            return None;
-        };
+        let criteria = self.criteria(step)?;
         let items = self.score_sheet(step)?.items().map_or(0, <[_]>::len);
         Some(SheetShape {
             seats: self.config.seats(),

@@ -76,8 +76,8 @@ pub struct ScoringResults {
 impl Workshop {
     /// The results of scoring step `step`, or `None` if it is not a scoring step.
     pub fn scoring_results(&self, step: usize) -> Option<ScoringResults> {
+        let criteria = self.criteria(step)?;
         let StepConfig::Scoring(Config {
-            criteria,
             scale_min,
             scale_max,
             ..
@@ -129,7 +129,7 @@ impl Workshop {
             step,
             scale_min: *scale_min,
             scale_max: *scale_max,
-            criteria: criteria.clone(),
+            criteria: criteria.to_vec(),
             ranking: ranking.iter().map(|r| r.item).collect(),
             items,
         })

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ScoringItem;
+use super::{Criterion, ScoringItem};
 use crate::ids::TableId;
 
 /// The scores of one scoring step.
@@ -12,6 +12,10 @@ pub struct ScoreSheet {
     /// The items being scored; `None` until the step is first reached (when
     /// they come from a vote).
     items: Option<Vec<ScoringItem>>,
+    /// The criteria, when chosen during the workshop (from an earlier vote,
+    /// or set by the facilitator); `None`: the step's settings' own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    criteria: Option<Vec<Criterion>>,
     /// Indexed by table id; each is `[seat][item][criterion]` flattened, `None`
     /// where not scored yet. Empty until the table's first score.
     scores: Vec<Vec<Option<u8>>>,
@@ -58,8 +62,25 @@ impl ScoreSheet {
     pub fn with_items(items: Vec<ScoringItem>) -> Self {
         ScoreSheet {
             items: Some(items),
+            criteria: None,
             scores: Vec::new(),
         }
+    }
+
+    /// The criteria chosen during the workshop, if any.
+    pub fn criteria(&self) -> Option<&[Criterion]> {
+        self.criteria.as_deref()
+    }
+
+    /// Fixes the criteria (from a vote when the step is reached, or by the
+    /// facilitator before any score).
+    pub fn choose_criteria(&mut self, criteria: Vec<Criterion>) {
+        self.criteria = Some(criteria);
+    }
+
+    /// Whether any seat has given any score.
+    pub fn has_scores(&self) -> bool {
+        self.scores.iter().flatten().any(Option::is_some)
     }
 
     /// The items, once chosen.
@@ -132,6 +153,7 @@ impl ScoreSheet {
             .collect();
         ScoreSheet {
             items: self.items.clone(),
+            criteria: self.criteria.clone(),
             scores,
         }
     }
@@ -140,6 +162,7 @@ impl ScoreSheet {
     pub fn without_scores(&self) -> ScoreSheet {
         ScoreSheet {
             items: self.items.clone(),
+            criteria: self.criteria.clone(),
             scores: Vec::new(),
         }
     }

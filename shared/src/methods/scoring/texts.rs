@@ -27,6 +27,21 @@ pub fn score_out_of_range(lang: Lang, min: u8, max: u8) -> String {
 }
 
 /// `unknown_criterion`.
+pub fn scores_given(lang: Lang) -> String {
+    match lang {
+        Lang::Fr => "Des notes ont déjà été données : les critères ne changent plus.",
+        Lang::En => "Scores have been given: the criteria no longer change.",
+    }
+    .to_owned()
+}
+
+pub fn criterion_count(lang: Lang, max: u32) -> String {
+    match lang {
+        Lang::Fr => format!("Il faut entre 1 et {max} critères."),
+        Lang::En => format!("A scoring step needs between 1 and {max} criteria."),
+    }
+}
+
 pub fn unknown_criterion(lang: Lang) -> String {
     match lang {
         Lang::Fr => "Ce critère n’existe pas.",
@@ -51,7 +66,16 @@ impl super::Config {
                 }
             })
             .collect();
-        let criteria = criteria.join(", ");
+        let mut criteria = criteria.join(", ");
+        if let Some(from) = self.criteria_from {
+            let (count, step) = (from.count, from.step + 1);
+            criteria = match lang {
+                Lang::Fr => {
+                    format!("les {count} premiers critères du vote de l’étape {step}")
+                }
+                Lang::En => format!("the first {count} criteria of step {step}'s vote"),
+            };
+        }
         let items = match (&self.items, lang) {
             (super::ScoringItemsSource::Given { .. }, _) => String::new(),
             (super::ScoringItemsSource::TopOfVote { step, count }, Lang::Fr) => {
