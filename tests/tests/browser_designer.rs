@@ -1,15 +1,18 @@
-//! The step designer (issue « The facilitator designs the workshop »): a
-//! template opened in the designer, a setting the engine refuses shown on
-//! its step and field, steps duplicated, removed, added and moved with the
-//! scoring step's vote following, circles and criteria edited, then the
-//! workshop created and its programme read back from the server. Headless
-//! Chromium against a real server; skipped loudly without Chromium, failing
-//! under `CI=true`.
+//! The facilitator designs the workshop. The step designer: a template
+//! opened in the designer, a setting the engine refuses shown on its step
+//! and field, steps duplicated, removed, added and moved with the scoring
+//! step's vote following, circles and criteria edited, then the workshop
+//! created and its programme read back from the server. The criteria
+//! workshop: the criteria a dot vote chose, worded in the console, reach the
+//! tablet's scoring sheet. Headless Chromium against a real server; skipped
+//! loudly without Chromium, failing under `CI=true`.
 
 use std::time::Duration;
 
-use ruche_tests::TestServer;
+use ruche_shared::methods::{divergence, dot_vote, scoring};
+use ruche_shared::{Command, IdeaId, ItemRef, flow, source};
 use ruche_tests::browser::{Browser, Window};
+use ruche_tests::{Client, TestServer};
 use serde_json::{Value, json};
 
 /// The longest a scenario may take.
@@ -32,8 +35,11 @@ async fn set_field(window: &Window, css: &str, value: &str) {
     window.type_into(css, value).await;
 }
 
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_facilitator_composes_a_workshop_step_by_step_and_creates_it() {
+    let _one = ONE_AT_A_TIME.lock().await;
     let Some(browser) = Browser::start().await else {
         return;
     };
@@ -188,5 +194,114 @@ async fn a_facilitator_composes_a_workshop_step_by_step_and_creates_it() {
     })
     .await
     .expect("the designer scenario finishes in time");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_criteria_a_vote_chose_are_worded_in_the_console_and_scored_on_the_tablet() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({
+            "template": "criteria_then_evaluation",
+            "title": source::CRITERES_TITLE,
+            "question": source::CRITERES_QUESTION,
+            "items": source::REFUGIES_IDEAS,
+        }))
+        .await;
+    let base = format!("http://{}", server.addr);
+    tokio::time::timeout(SCENARIO, async {
+        let tablet = browser.window(1024, 768).await;
+        tablet.join_table(&base, &created.join_code, "Table 1").await;
+        let mut facilitator = Client::facilitator(server.addr, &created).await;
+        let mut other = Client::join(server.addr, &created.join_code, "Table 2").await;
+        facilitator.go_and_open(0).await;
+        for text in ["le coût pour la ville", "la dignité des familles", "la rapidité"] {
+            other
+                .accepted(Command::SubmitIdea(divergence::SubmitIdea { text: text.into() }))
+                .await;
+        }
+        facilitator.go_and_open(2).await;
+        for (seat, ideas) in [(1, [1, 0]), (2, [1, 0]), (3, [1, 2])] {
+            for idea in ideas {
+                other
+                    .accepted(Command::SetDot(dot_vote::SetDot {
+                        seat,
+                        item: ItemRef::Idea(IdeaId(idea)),
+                        dots: 1,
+                    }))
+                    .await;
+            }
+        }
+        facilitator
+            .accepted(Command::GoToStep(flow::GoToStep { step: 3 }))
+            .await;
+
+        // The console lists the three the vote chose, to word.
+        let console = browser.window(1366, 900).await;
+        console.open(&server.console_url(&created)).await;
+        console
+            .wait_until(
+                "document.querySelectorAll('.criteria-wording li').length === 3",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+        let names = console
+            .eval("[...document.querySelectorAll('.criteria-wording li input[id$=name]')].map(i => i.value)")
+            .await;
+        assert_eq!(
+            names,
+            json!(["la dignité des familles", "le coût pour la ville", "la rapidité"])
+        );
+        let origin = console.eval("document.querySelector('.criteria-wording .hint').innerText").await;
+        assert!(origin.as_str().unwrap().starts_with("Choisis par le vote de l'étape 3."), "{origin}");
+        console.type_into("#criterion-0-name", "dignité").await;
+        console.type_into("#criterion-0-low", "humiliant").await;
+        console.type_into("#criterion-0-high", "très respectueux").await;
+        console.type_into("#criterion-1-name", "coût pour la ville").await;
+        console.click("#criterion-1-better").await;
+        console
+            .eval("document.querySelector('.criteria-wording').scrollIntoView() || true")
+            .await;
+        console.screenshot("console-criteria-wording").await;
+        console.check_accessibility("console (criteria)").await;
+        console.click("#save-criteria").await;
+
+        // The tablet scores on the worded criteria, with what their ends mean.
+        facilitator
+            .accepted(Command::OpenStep(flow::OpenStep { duration_secs: None }))
+            .await;
+        tablet
+            .wait_until(
+                "document.querySelector('.criterion-row legend')?.innerText.startsWith('dignité')",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+        let legend = tablet.eval("document.querySelector('.criterion-row .ends').innerText").await;
+        let legend = legend.as_str().unwrap();
+        assert!(legend.contains("humiliant") && legend.contains("très respectueux"), "{legend}");
+        tablet.screenshot("tablet-worded-criteria").await;
+
+        // Once someone has scored, the card is gone: the criteria stay.
+        other
+            .accepted(Command::SetScore(scoring::SetScore {
+                seat: 1,
+                item: 0,
+                criterion: 0,
+                score: Some(8),
+            }))
+            .await;
+        console
+            .wait_until("document.querySelector('.criteria-wording') === null", "'still shown'")
+            .await;
+        for window in [console, tablet] {
+            window.close().await;
+        }
+    })
+    .await
+    .expect("the criteria scenario finishes in time");
     server.stop().await;
 }
