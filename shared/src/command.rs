@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::TableId;
 use crate::methods::{
-    CommandRules, budget_vote, divergence, dot_vote, grouping, persona, questions, scoring,
-    spider_web,
+    CommandRules, budget_vote, divergence, dot_vote, grouping, paper_votes, persona, questions,
+    scoring, spider_web,
 };
 use crate::rules::Decision;
 use crate::workshop::Workshop;
@@ -119,6 +119,8 @@ commands! {
     SetCriteria(scoring::SetCriteria) = "set_criteria",
     /// One seat's dot on an item, or not, in a dot vote.
     SetDot(dot_vote::SetDot) = "set_dot",
+    /// The facilitator enters a paper group's count on an item of the current vote.
+    SetPaperVotes(paper_votes::SetPaperVotes) = "set_paper_votes",
     /// Move to another step.
     GoToStep(flow::GoToStep) = "go_to_step",
     /// Open the current step.

@@ -10,8 +10,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::methods::{
-    EventRules, budget_vote, divergence, dot_vote, grouping, persona, questions, scoring,
-    spider_web,
+    EventRules, budget_vote, divergence, dot_vote, grouping, paper_votes, persona, questions,
+    scoring, spider_web,
 };
 use crate::views::visibility::Audience;
 use crate::workshop::{ReplayError, Workshop};
@@ -118,6 +118,8 @@ events! {
     CriteriaSet(scoring::CriteriaSet) = "criteria_set",
     /// A seat's dot on an item.
     DotSet(dot_vote::DotSet) = "dot_set",
+    /// A paper group's count on an item of a vote.
+    PaperVotesSet(paper_votes::PaperVotesSet) = "paper_votes_set",
     /// The workshop moved to another step.
     StepChanged(flow::StepChanged) = "step_changed",
     /// The current step opened.

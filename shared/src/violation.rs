@@ -162,6 +162,13 @@ pub enum RuleViolation {
         /// Extra dots this would need.
         requested: u32,
     },
+    /// Too many paper groups in a vote, or too high a count.
+    PaperLimit {
+        /// The most paper groups per vote.
+        groups: u32,
+        /// The most points or dots per item and group.
+        count: u32,
+    },
     /// More dots on one item than a seat may put there (dot vote).
     DotCapExceeded {
         /// The most dots per item.
@@ -185,6 +192,7 @@ impl RuleViolation {
             RuleViolation::UnknownItem { .. } => "unknown_item",
             RuleViolation::UnknownCriterion { .. } => "unknown_criterion",
             RuleViolation::ScoresGiven => "scores_given",
+            RuleViolation::PaperLimit { .. } => "paper_limit",
             RuleViolation::CriterionCount { .. } => "criterion_count",
             RuleViolation::UnknownSeat { .. } => "unknown_seat",
             RuleViolation::UnknownStep { .. } => "unknown_step",
@@ -249,6 +257,9 @@ impl RuleViolation {
             ),
             V::UnknownCriterion { .. } => scoring::texts::unknown_criterion(lang),
             V::ScoresGiven => scoring::texts::scores_given(lang),
+            V::PaperLimit { groups, count } => {
+                crate::methods::paper_votes::texts::paper_limit(lang, *groups, *count)
+            }
             V::CriterionCount { max } => scoring::texts::criterion_count(lang, *max),
             V::UnknownSeat { seats } => pick(
                 format!("Les places vont de 1 à {seats}."),

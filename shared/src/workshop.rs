@@ -143,6 +143,9 @@ pub struct Workshop {
     /// The wall's join panel and item in focus (absent from older logs).
     #[serde(default)]
     pub(crate) wall: crate::wall::Wall,
+    /// Votes counted on paper boards (absent from older logs).
+    #[serde(default)]
+    pub(crate) paper: crate::methods::paper_votes::PaperVotes,
 }
 
 /// An event that cannot be applied to this workshop: the log it came from does
@@ -172,6 +175,7 @@ impl Workshop {
             records,
             notes: crate::notes::Notes::default(),
             wall: crate::wall::Wall::default(),
+            paper: crate::methods::paper_votes::PaperVotes::default(),
         }
     }
 
@@ -341,13 +345,15 @@ impl Workshop {
         authors
     }
 
-    /// Whether any table gave points or dots to `item` in any step.
+    /// Whether any table (or paper group) gave points or dots to `item` in
+    /// any step.
     pub fn has_votes(&self, item: ItemRef) -> bool {
-        self.records.iter().any(|record| match record {
-            StepRecord::Vote(ledger) => ledger.tally(item).points > 0,
-            StepRecord::Dots(ledger) => ledger.has_dots(item),
-            StepRecord::Nothing | StepRecord::Scoring(_) | StepRecord::Web { .. } => false,
-        })
+        self.paper.any_on(item)
+            || self.records.iter().any(|record| match record {
+                StepRecord::Vote(ledger) => ledger.tally(item).points > 0,
+                StepRecord::Dots(ledger) => ledger.has_dots(item),
+                StepRecord::Nothing | StepRecord::Scoring(_) | StepRecord::Web { .. } => false,
+            })
     }
 
     // ---- recording ----

@@ -15,7 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 use ruche_shared::config::{ScoringItemsSource, StepConfig};
 use ruche_shared::methods::{
-    OwnGroups, budget_vote, divergence, dot_vote, grouping, persona, questions, scoring, spider_web,
+    OwnGroups, budget_vote, divergence, dot_vote, grouping, paper_votes, persona, questions,
+    scoring, spider_web,
 };
 use ruche_shared::{
     ClusterId, Command, Event, IdeaId, ItemRef, Role, StepKind, TableId, Template, Workshop,
@@ -135,6 +136,8 @@ fn command() -> impl Strategy<Value = Command> {
         1 => (prop::option::of(0..5_u32), text()).prop_map(|(t, question)| Command::SetTableQuestion(questions::SetTableQuestion { table: t.map(TableId), question })),
         1 => ((0..5_u32), prop::option::of(0..3_u8)).prop_map(|(t, persona)| Command::GivePersona(persona::GivePersona { table: TableId(t), persona })),
         1 => (0..4_u8).prop_map(|circle| Command::OpenCircle(spider_web::OpenCircle { circle })),
+        4 => (prop::sample::select(vec!["Tableau", "Fond de salle", " "]), item(), 0..4_u32)
+            .prop_map(|(group, item, count)| Command::SetPaperVotes(paper_votes::SetPaperVotes { group: group.into(), item, count })),
         2 => ((2..5_usize), prop::collection::vec(text(), 0..4)).prop_map(|(step, names)| Command::SetCriteria(scoring::SetCriteria {
             step,
             criteria: names.into_iter().map(|name| ruche_shared::Criterion { name, higher_is_better: true, low: String::new(), high: "fort".into() }).collect(),
@@ -159,6 +162,8 @@ struct Model {
     scoring_items: Option<usize>,
     /// The scoring step's criteria (the source's three until chosen).
     criteria: usize,
+    /// Paper counts: (step, group, item) → points or dots.
+    paper: BTreeMap<(usize, String, ItemRef), u32>,
     dots: BTreeMap<(TableId, u8, ItemRef), u32>,
     /// Ideas waiting for the facilitator (a moderated divergence).
     pending: BTreeSet<IdeaId>,
@@ -169,6 +174,18 @@ struct Model {
 }
 
 impl Model {
+    fn has_paper(&self, item: ItemRef) -> bool {
+        self.paper.keys().any(|(_, _, i)| *i == item)
+    }
+
+    fn paper_on(&self, step: usize, item: ItemRef) -> u32 {
+        self.paper
+            .iter()
+            .filter(|((s, _, i), _)| *s == step && *i == item)
+            .map(|(_, c)| c)
+            .sum()
+    }
+
     fn observe(&mut self, event: &Event) {
         match event {
             Event::TableJoined(joining::TableJoined { .. }) => self.tables += 1,
@@ -214,6 +231,10 @@ impl Model {
                 self.ideas[idea.index()].1 = false
             }
             Event::IdeaHiddenChanged(grouping::IdeaHiddenChanged { idea, hidden }) => {
+                assert!(
+                    !*hidden || !self.has_paper(ItemRef::Idea(*idea)),
+                    "an idea with paper votes hidden"
+                );
                 self.ideas[idea.index()].1 = !hidden
             }
             Event::ClusterFormed(grouping::ClusterFormed {
@@ -222,6 +243,13 @@ impl Model {
                 dissolved,
                 ..
             }) => {
+                let merged = ideas
+                    .iter()
+                    .map(|i| ItemRef::Idea(*i))
+                    .chain(dissolved.iter().map(|c| ItemRef::Cluster(*c)));
+                for item in merged {
+                    assert!(!self.has_paper(item), "{item} merged with paper votes");
+                }
                 for c in dissolved {
                     self.clusters[c.index()].1 = false;
                 }
@@ -231,6 +259,7 @@ impl Model {
                 self.clusters.push((ideas.clone(), true));
             }
             Event::ClusterSplit(grouping::ClusterSplit { cluster }) => {
+                assert!(!self.has_paper(ItemRef::Cluster(*cluster)), "split with paper votes");
                 self.clusters[cluster.index()].1 = false;
                 for i in self.clusters[cluster.index()].0.clone() {
                     self.ideas[i.index()].2 = None;
@@ -261,6 +290,20 @@ impl Model {
             },
             Event::ScoringItemsChosen(scoring::ScoringItemsChosen { items, .. }) => {
                 self.scoring_items = Some(items.len())
+            }
+            Event::PaperVotesSet(paper_votes::PaperVotesSet {
+                step,
+                group,
+                item,
+                count,
+            }) => {
+                assert!(*step == 2 || *step == DOT_STEP, "paper outside a vote");
+                let key = (*step, group.clone(), *item);
+                if *count == 0 {
+                    self.paper.remove(&key);
+                } else {
+                    self.paper.insert(key, *count);
+                }
             }
             Event::CriteriaSet(scoring::CriteriaSet { step, criteria }) => {
                 assert_eq!(*step, 3, "only step 3 scores");
@@ -614,7 +657,8 @@ fn run(commands: Vec<(Role, Command)>, self_vote: bool, depth: u8) -> Result<(),
             .filter(|((_, i), _)| *i == bar.item)
             .map(|(_, p)| p)
             .sum();
-        prop_assert_eq!(bar.points, points);
+        prop_assert_eq!(bar.points, points + model.paper_on(2, bar.item));
+        prop_assert_eq!(bar.paper, model.paper_on(2, bar.item));
     }
     prop_assert!(
         model
@@ -645,7 +689,7 @@ fn run(commands: Vec<(Role, Command)>, self_vote: bool, depth: u8) -> Result<(),
             .filter(|((_, _, i), _)| *i == bar.item)
             .map(|(_, d)| d)
             .sum();
-        prop_assert_eq!(bar.dots, dots);
+        prop_assert_eq!(bar.dots, dots + model.paper_on(DOT_STEP, bar.item));
     }
 
     // Replaying the log rebuilds the same workshop and the same views.
@@ -693,7 +737,8 @@ fn the_generator_reaches_accepted_votes_and_scores() {
 
     let mut runner = TestRunner::deterministic();
     let strategy = (prop::collection::vec((role(), command()), 1..120), 0..5_u8);
-    let (mut votes, mut scores, mut dots, mut worded, mut from_vote) = (0, 0, 0, 0, 0);
+    let (mut votes, mut scores, mut dots, mut worded, mut from_vote, mut paper) =
+        (0, 0, 0, 0, 0, 0);
     for _ in 0..500 {
         let (commands, depth) = strategy.new_tree(&mut runner).unwrap().current();
         let mut w = Workshop::new(config(false));
@@ -707,6 +752,7 @@ fn the_generator_reaches_accepted_votes_and_scores() {
             match command {
                 Command::GoToStep(_) if criteria_chosen => from_vote += 1,
                 Command::SetCriteria(_) if accepted => worded += 1,
+                Command::SetPaperVotes(_) if accepted => paper += 1,
                 Command::SetVote(budget_vote::SetVote { .. }) if accepted => votes += 1,
                 Command::SetScore(scoring::SetScore { .. }) if accepted => scores += 1,
                 Command::SetDot(dot_vote::SetDot { .. }) if accepted => dots += 1,
@@ -715,15 +761,15 @@ fn the_generator_reaches_accepted_votes_and_scores() {
         }
     }
     eprintln!(
-        "{votes} votes, {scores} scores, {dots} dots, criteria: {from_vote} from the vote, {worded} worded"
+        "{votes} votes, {scores} scores, {dots} dots, {paper} paper counts, criteria: {from_vote} from the vote, {worded} worded"
     );
     assert!(
-        // (Deterministic: about 1,800 votes, 170 scores and 120 dots today.)
-        votes > 1000 && scores > 150 && dots > 80,
+        // (Deterministic: about 1,700 votes, 150 scores and 120 dots today.)
+        votes > 1000 && scores > 120 && dots > 80,
         "only {votes} votes, {scores} scores and {dots} dots accepted"
     );
     assert!(
-        from_vote > 20 && worded > 20,
-        "criteria taken from the vote {from_vote} times, worded {worded} times"
+        from_vote > 20 && worded > 20 && paper > 40,
+        "criteria taken from the vote {from_vote} times, worded {worded} times; {paper} paper counts"
     );
 }

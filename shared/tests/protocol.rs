@@ -95,6 +95,11 @@ fn commands() -> Vec<Command> {
             table: None,
             question: "Comment pourrions-nous aider Bernard sans qu'il se sente assisté ?".into(),
         }),
+        Command::SetPaperVotes(ruche_shared::methods::paper_votes::SetPaperVotes {
+            group: "Tableau papier".into(),
+            item: ItemRef::Idea(IdeaId(4)),
+            count: 7,
+        }),
         Command::SetCriteria(scoring::SetCriteria {
             step: 3,
             criteria: vec![ruche_shared::Criterion {
@@ -131,7 +136,8 @@ fn commands() -> Vec<Command> {
             | Command::DealPersonas(persona::DealPersonas {})
             | Command::GivePersona(persona::GivePersona { .. })
             | Command::SetTableQuestion(questions::SetTableQuestion { .. })
-            | Command::SetCriteria(scoring::SetCriteria { .. }) => {}
+            | Command::SetCriteria(scoring::SetCriteria { .. })
+            | Command::SetPaperVotes(_) => {}
         }
     }
     all
@@ -281,6 +287,13 @@ fn events() -> Vec<Event> {
                 high: "très cher".into(),
             }],
         }),
+        // A paper board's stickers, counted by the facilitator.
+        Event::PaperVotesSet(ruche_shared::methods::paper_votes::PaperVotesSet {
+            step: 2,
+            group: "Tableau papier".into(),
+            item: ItemRef::Idea(IdeaId(4)),
+            count: 7,
+        }),
     ];
     for e in &all {
         match e {
@@ -303,6 +316,7 @@ fn events() -> Vec<Event> {
             | Event::ScoreSet(scoring::ScoreSet { .. })
             | Event::ScoringItemsChosen(scoring::ScoringItemsChosen { .. })
             | Event::CriteriaSet(scoring::CriteriaSet { .. })
+            | Event::PaperVotesSet(_)
             | Event::DotSet(dot_vote::DotSet { .. })
             | Event::StepChanged(flow::StepChanged { .. })
             | Event::StepOpened(flow::StepOpened { .. })

@@ -1065,6 +1065,10 @@ fn one_of_each() -> Vec<RuleViolation> {
         V::UnknownCriterion { count: 3 },
         V::ScoresGiven,
         V::CriterionCount { max: 12 },
+        V::PaperLimit {
+            groups: 10,
+            count: 10_000,
+        },
         V::UnknownSeat { seats: 3 },
         V::UnknownStep { count: 4 },
         V::NotAllowedForRole { role: Role::Wall },
@@ -1116,6 +1120,7 @@ fn one_of_each() -> Vec<RuleViolation> {
             | V::UnknownCriterion { .. }
             | V::ScoresGiven
             | V::CriterionCount { .. }
+            | V::PaperLimit { .. }
             | V::UnknownSeat { .. }
             | V::UnknownStep { .. }
             | V::NotAllowedForRole { .. }

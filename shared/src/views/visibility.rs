@@ -247,6 +247,12 @@ mod tests {
             dots: 1,
         };
         run(&mut w, a, Command::SetDot(dot));
+        let paper = crate::methods::paper_votes::SetPaperVotes {
+            group: "Tableau papier".into(),
+            item: ItemRef::Idea(IdeaId(1)),
+            count: 4,
+        };
+        run(&mut w, f, Command::SetPaperVotes(paper));
         run(&mut w, f, Command::CloseStep(flow::CloseStep {}));
         let notes = crate::notes::SetNotes {
             place: "Salle B".into(),

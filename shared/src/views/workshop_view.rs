@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::command::Role;
 use crate::config::{StepConfig, WorkshopConfig};
 use crate::ids::{IdeaId, ItemRef, TableId};
+use crate::methods::paper_votes::{PaperCount, PaperVotes};
 use crate::methods::scoring::sheet::ScoreCell;
 use crate::methods::scoring::{Criterion, MAX_CRITERIA, ScoringItem};
 use crate::notes::Notes;
@@ -56,6 +57,10 @@ pub struct WorkshopView {
     /// and from older snapshots).
     #[serde(default, skip_serializing_if = "Wall::is_default")]
     pub wall: Wall,
+    /// Votes counted on paper boards, every audience's (absent when none,
+    /// and from older snapshots).
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    pub paper: Vec<PaperCount>,
 }
 
 /// What one step recorded, as one audience may see it.
@@ -150,6 +155,7 @@ impl Workshop {
             records,
             notes,
             wall,
+            paper,
         } = self;
         // Whose points, scores and dots this audience may see.
         let sees = |table: TableId| match role {
@@ -282,6 +288,8 @@ impl Workshop {
                 Role::Table(_) | Role::Wall | Role::Guest => Notes::default(),
             },
             wall: *wall,
+            // Counted in the room for all to see, like the histograms.
+            paper: paper.counts().to_vec(),
         }
     }
 
@@ -307,6 +315,7 @@ impl Workshop {
             steps,
             notes,
             wall,
+            paper,
         } = view;
         let mut workshop = Workshop::new(config);
         let count = workshop.config.steps().len();
@@ -341,6 +350,17 @@ impl Workshop {
         workshop.clusters = clusters;
         workshop.notes = notes;
         workshop.wall = wall;
+        let on_votes = paper.iter().all(|c| {
+            c.step < count
+                && matches!(
+                    workshop.config.steps()[c.step],
+                    StepConfig::BudgetVote(_) | StepConfig::DotVote(_)
+                )
+        });
+        if !on_votes {
+            return bad("a paper count outside a vote");
+        }
+        workshop.paper = PaperVotes::from_counts(paper)?;
         let seats = workshop.config.seats();
         let table_exists = |t: TableId, tables: usize| t.index() < tables;
         let tables_count = workshop.tables.len();

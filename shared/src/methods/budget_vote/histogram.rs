@@ -14,10 +14,17 @@ pub struct VoteBar {
     /// ([`Workshop::item_label`]): a results frame goes to every client many
     /// times a second, so it carries numbers only.
     pub item: ItemRef,
-    /// Points from all tables.
+    /// Points from all tables, and from paper.
     pub points: u32,
     /// Tables that gave it at least one point.
     pub tables: u32,
+    /// Of `points`, those counted on paper boards.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub paper: u32,
+}
+
+pub(crate) fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Where one table stands in a vote.
@@ -75,10 +82,12 @@ impl Workshop {
                     .next_if(|(counted, _)| *counted == item)
                     .map(|(_, tally)| tally)
                     .unwrap_or_default();
+                let paper = self.paper.on(step, item);
                 VoteBar {
                     item,
-                    points: tally.points,
+                    points: tally.points + paper,
                     tables: tally.tables,
+                    paper,
                 }
             })
             .collect();

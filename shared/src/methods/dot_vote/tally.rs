@@ -17,6 +17,12 @@ pub struct DotBar {
     pub dots: u32,
     /// Seats that put at least one dot on it.
     pub seats: u32,
+    /// Of `dots`, those counted on paper boards.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::methods::budget_vote::histogram::is_zero"
+    )]
+    pub paper: u32,
 }
 
 /// The histogram of one dot vote step.
@@ -45,10 +51,12 @@ impl Workshop {
             .vote_items()
             .map(|item| {
                 let count = ledger.count(item);
+                let paper = self.paper.on(step, item);
                 DotBar {
                     item,
-                    dots: count.dots,
+                    dots: count.dots + paper,
                     seats: count.seats,
+                    paper,
                 }
             })
             .collect();

@@ -78,16 +78,20 @@ pub(crate) struct Moves {
 
 impl Workshop {
     /// Refuses when an item holds points in a step other than the current
-    /// one (a finished vote is not rewritten).
+    /// one (a finished vote is not rewritten), or paper votes in any (a
+    /// board's stickers do not move with a merge).
     pub(crate) fn expect_no_votes_elsewhere(&self, item: ItemRef) -> Result<(), RuleViolation> {
-        let elsewhere = self.records.iter().enumerate().any(|(step, record)| {
-            step != self.current_step
-                && match record {
-                    StepRecord::Vote(ledger) => ledger.tally(item).points > 0,
-                    StepRecord::Dots(ledger) => ledger.has_dots(item),
-                    StepRecord::Nothing | StepRecord::Scoring(_) | StepRecord::Web { .. } => false,
-                }
-        });
+        let elsewhere = self.paper.any_on(item)
+            || self.records.iter().enumerate().any(|(step, record)| {
+                step != self.current_step
+                    && match record {
+                        StepRecord::Vote(ledger) => ledger.tally(item).points > 0,
+                        StepRecord::Dots(ledger) => ledger.has_dots(item),
+                        StepRecord::Nothing | StepRecord::Scoring(_) | StepRecord::Web { .. } => {
+                            false
+                        }
+                    }
+            });
         if elsewhere {
             Err(RuleViolation::ItemHasVotes { item })
         } else {

@@ -131,9 +131,11 @@ impl Config {
     /// items, if it takes them from a vote and none were chosen yet.
     pub(super) fn criteria_on_reached(&self, workshop: &Workshop, step: usize) -> Option<Event> {
         let from = self.criteria_from?;
+        // Not once someone scored on the settings' criteria (a vote with
+        // no points when the step was first reached).
         let pending = workshop
             .score_sheet(step)
-            .is_some_and(|sheet| sheet.criteria().is_none());
+            .is_some_and(|sheet| sheet.criteria().is_none() && !sheet.has_scores());
         if !pending {
             return None;
         }

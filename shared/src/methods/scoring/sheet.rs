@@ -76,6 +76,10 @@ impl ScoreSheet {
     /// facilitator before any score).
     pub fn choose_criteria(&mut self, criteria: Vec<Criterion>) {
         self.criteria = Some(criteria);
+        // No score is given (the rules say so), but a cleared one leaves
+        // its table's row sized for the old number of criteria: a row is
+        // laid out by the sheet's shape, so it starts again.
+        self.scores.clear();
     }
 
     /// Whether any seat has given any score.
