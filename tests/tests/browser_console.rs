@@ -454,3 +454,74 @@ async fn server_workshops(server: &TestServer) -> u64 {
         .expect("JSON");
     health["workshops"].as_u64().expect("a count")
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paper_votes_entered_in_the_console_show_hatched_on_the_wall() {
+    use ruche_shared::methods::{divergence, dot_vote};
+    use ruche_shared::{Command, IdeaId, ItemRef, flow};
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(
+            json!({ "template": "ideation_then_dots", "title": "Salle", "question": "Comment ?" }),
+        )
+        .await;
+    let mut facilitator = ruche_tests::Client::facilitator(server.addr, &created).await;
+    let mut table = ruche_tests::Client::join(server.addr, &created.join_code, "Table 1").await;
+    facilitator.go_and_open(0).await;
+    for text in ["Un café des habitants", "Une bibliothèque d'outils"] {
+        facilitator
+            .accepted(Command::SubmitIdea(divergence::SubmitIdea {
+                text: text.into(),
+            }))
+            .await;
+    }
+    facilitator.go_and_open(2).await;
+    table
+        .accepted(Command::SetDot(dot_vote::SetDot {
+            seat: 1,
+            item: ItemRef::Idea(IdeaId(1)),
+            dots: 1,
+        }))
+        .await;
+    facilitator
+        .accepted(Command::SetResultsVisible(flow::SetResultsVisible {
+            visible: true,
+        }))
+        .await;
+    tokio::time::timeout(SCENARIO, async {
+        let console = browser.window(1366, 900).await;
+        console.open(&server.console_url(&created)).await;
+        console.click(".paper-votes summary").await;
+        console.type_into("#paper-i0", "5").await;
+        console.type_into("#paper-i1", "2").await;
+        console
+            .eval("document.querySelector('.paper-votes').scrollIntoView() || true")
+            .await;
+        console.screenshot("console-paper-votes").await;
+        console.check_accessibility("console (paper votes)").await;
+        console.click("#save-paper").await;
+
+        let wall = browser.window(1280, 720).await;
+        wall.open(&server.url(&format!("/#/wall/{}", created.join_code))).await;
+        wall.wait_until(
+            "document.querySelector('.bar[data-item=i0] .bar-value')?.dataset.paper === '5' && document.querySelector('.bar[data-item=i1]')?.dataset.dots === '3'",
+            "document.querySelector('main').innerText",
+        )
+        .await;
+        let shown = wall
+            .eval("[document.querySelector('.bar[data-item=i0]').dataset.dots, document.querySelector('.bar[data-item=i0] .paper-note').innerText, document.querySelector('.bar[data-item=i1] .paper-note').innerText, getComputedStyle(document.querySelector('.bar[data-item=i0] .bar-paper')).width !== '0px']")
+            .await;
+        assert_eq!(shown, json!(["5", "dont 5 sur papier", "dont 2 sur papier", true]));
+        wall.screenshot("wall-paper-votes").await;
+        for window in [console, wall] {
+            window.close().await;
+        }
+    })
+    .await
+    .expect("the paper votes scenario finishes in time");
+    server.stop().await;
+}

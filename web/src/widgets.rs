@@ -2,6 +2,8 @@
 //! countdown, the notice banner, the vote histogram, the score distributions,
 //! and the QR code.
 
+pub mod bars;
+
 use std::time::Duration;
 
 use leptos::prelude::*;

@@ -5,6 +5,7 @@
 //! the screens; consensus labels in the workshop's language. Every cell a
 //! spreadsheet would run as a formula is neutralised.
 
+use ruche_shared::methods::paper_votes::PaperCount;
 use ruche_shared::methods::scoring::texts::consensus_label;
 use ruche_shared::{Lang, Workshop};
 
@@ -62,6 +63,7 @@ impl Dialect {
             "vote_total" => "total_vote",
             "dot" => "gommette",
             "dot_total" => "total_gommettes",
+            "paper" => "papier",
             "score" => "note",
             "score_count" => "nombre_de_notes",
             "score_mean" => "moyenne",
@@ -132,6 +134,32 @@ impl Dialect {
 
 /// The UTF-8 byte-order mark that tells Excel how the file is encoded.
 pub const BOM: &str = "\u{feff}";
+
+/// A vote's paper counts, one row each, the paper group where a table's
+/// name goes: counted apart from the tablets'.
+fn paper_rows(
+    counts: &[PaperCount],
+    step: &str,
+    d: &Dialect,
+    workshop: &Workshop,
+    row: &mut impl FnMut([&str; 9]) -> Result<(), csv::Error>,
+) -> Result<(), csv::Error> {
+    for count in counts {
+        let (item, value) = (count.item.to_string(), count.count.to_string());
+        row([
+            d.section("paper"),
+            step,
+            &count.group,
+            "",
+            &item,
+            workshop.item_label(count.item),
+            "",
+            &value,
+            "",
+        ])?;
+    }
+    Ok(())
+}
 
 /// The export as CSV, in the workshop's language.
 pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error> {
@@ -206,6 +234,7 @@ pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error
                 "",
             ])?;
         }
+        paper_rows(&vote.paper, &step, &d, workshop, &mut row)?;
         for bar in &vote.histogram.bars {
             let (item, value) = (bar.item.to_string(), bar.points.to_string());
             let text = workshop.item_label(bar.item);
@@ -241,6 +270,7 @@ pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error
                 "",
             ])?;
         }
+        paper_rows(&dots.paper, &step, &d, workshop, &mut row)?;
         for bar in &dots.tally.bars {
             let (item, value) = (bar.item.to_string(), bar.dots.to_string());
             let text = workshop.item_label(bar.item);

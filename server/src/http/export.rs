@@ -5,6 +5,7 @@
 
 use ruche_shared::methods::budget_vote::histogram::VoteHistogram;
 use ruche_shared::methods::dot_vote::tally::DotTally;
+use ruche_shared::methods::paper_votes::PaperCount;
 use ruche_shared::methods::scoring::results::ScoringResults;
 use ruche_shared::workshop::ReplayError;
 use ruche_shared::{Criterion, ItemRef, Lang, TableId, Workshop, WorkshopConfig};
@@ -82,6 +83,9 @@ pub struct ExportDots {
     pub tally: DotTally,
     /// Every seat's dots on every item.
     pub by_seat: Vec<ExportDot>,
+    /// Dots counted on paper boards, per group and item (apart from the seats').
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paper: Vec<PaperCount>,
 }
 
 /// One seat's dots on one item.
@@ -173,6 +177,9 @@ pub struct ExportVote {
     pub histogram: VoteHistogram,
     /// Every table's points on every item.
     pub by_table: Vec<ExportPoints>,
+    /// Points counted on paper boards, per group and item (apart from the tables').
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paper: Vec<PaperCount>,
 }
 
 /// One table's points on one item.
@@ -288,6 +295,7 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
                 Some(ExportVote {
                     histogram,
                     by_table,
+                    paper: workshop.paper_counts(step),
                 })
             })
             .collect(),
@@ -319,7 +327,11 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
                             })
                     })
                     .collect();
-                Some(ExportDots { tally, by_seat })
+                Some(ExportDots {
+                    tally,
+                    by_seat,
+                    paper: workshop.paper_counts(step),
+                })
             })
             .collect(),
         audit: None,

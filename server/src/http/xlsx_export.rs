@@ -21,6 +21,7 @@ struct Words {
     step: &'static str,
     vote: &'static str,
     per_table: &'static str,
+    paper: &'static str,
     scores: &'static str,
     dots: &'static str,
     title: &'static str,
@@ -58,6 +59,7 @@ const FR: Words = Words {
     step: "Étape",
     vote: "vote",
     per_table: "points par table",
+    paper: "papier",
     scores: "notes",
     dots: "gommettes",
     title: "Titre",
@@ -95,6 +97,7 @@ const EN: Words = Words {
     step: "Step",
     vote: "vote",
     per_table: "points per table",
+    paper: "paper",
     scores: "scores",
     dots: "dots",
     title: "Title",
@@ -214,6 +217,18 @@ pub fn to_xlsx(export: &Export, workshop: &Workshop) -> Result<Vec<u8>, XlsxErro
         for (column, table) in export.tables.iter().enumerate() {
             sheet.write_string_with_format(0, column as u16 + 2, &table.name, &bold)?;
         }
+        // Then a column per paper group, counted apart from the tables.
+        let mut groups: Vec<&str> = Vec::new();
+        for count in &vote.paper {
+            if !groups.contains(&count.group.as_str()) {
+                groups.push(&count.group);
+            }
+        }
+        let first_group = export.tables.len() as u16 + 2;
+        for (column, group) in groups.iter().enumerate() {
+            let heading = format!("{} : {group}", w.paper);
+            sheet.write_string_with_format(0, first_group + column as u16, &heading, &bold)?;
+        }
         for (n, bar) in vote.histogram.bars.iter().enumerate() {
             let row = n as u32 + 1;
             sheet.write_string(row, 0, bar.item.to_string())?;
@@ -226,6 +241,15 @@ pub fn to_xlsx(export: &Export, workshop: &Workshop) -> Result<Vec<u8>, XlsxErro
                     .map(|p| p.points)
                     .sum();
                 sheet.write_number(row, column as u16 + 2, f64::from(points))?;
+            }
+            for (column, group) in groups.iter().enumerate() {
+                let counted: u32 = vote
+                    .paper
+                    .iter()
+                    .filter(|c| c.group == *group && c.item == bar.item)
+                    .map(|c| c.count)
+                    .sum();
+                sheet.write_number(row, first_group + column as u16, f64::from(counted))?;
             }
         }
         sheet.set_column_width(1, 60)?;

@@ -9,6 +9,7 @@ use ruche_shared::{Command, ItemRef, Lang, StepConfig, TableId, Workshop};
 
 use crate::i18n::texts;
 use crate::session::Session;
+use crate::widgets::bars::{Bar, Bars, Counted};
 
 /// Spending the table's points: − / + per item, the points left always in view.
 #[component]
@@ -178,44 +179,20 @@ pub fn VoteBars(
     lang: Lang,
 ) -> impl IntoView {
     let t = texts(lang);
-    let most = move || {
+    let bars = Memo::new(move |_| {
         histogram.with(|h| {
-            h.as_ref()
-                .and_then(|h| h.bars.iter().map(|b| b.points).max())
-                .unwrap_or(0)
-                .max(1)
-        })
-    };
-    let order = move || {
-        histogram.with(|h| {
-            h.as_ref()
-                .map(|h| h.bars.iter().map(|b| b.item).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    };
-    let points = move |item: ItemRef| {
-        histogram.with(|h| {
-            h.as_ref()
-                .and_then(|h| h.bars.iter().find(|b| b.item == item))
-                .map_or(0, |b| b.points)
-        })
-    };
-    // Rank (ties share one, marked) and share of all points given.
-    let rank = move |item: ItemRef| {
-        let given = points(item);
-        histogram.with(|h| {
-            h.as_ref().map_or((0, false), |h| {
-                ruche_shared::stats::rank_among(h.bars.iter().map(|b| b.points), given)
+            h.as_ref().map_or_else(Vec::new, |h| {
+                h.bars
+                    .iter()
+                    .map(|b| Bar {
+                        item: b.item,
+                        count: b.points,
+                        paper: b.paper,
+                    })
+                    .collect()
             })
         })
-    };
-    let share = move |item: ItemRef| {
-        let total = histogram.with(|h| {
-            h.as_ref()
-                .map_or(0, |h| h.bars.iter().map(|b| b.points).sum())
-        });
-        format!("{} %", ruche_shared::stats::percent(points(item), total))
-    };
+    });
     let done = move || histogram.with(|h| h.as_ref().map_or(0, |h| h.tables_done));
     let tables = move || histogram.with(|h| h.as_ref().map_or(0, |h| h.tables.len()));
     view! {
@@ -223,26 +200,7 @@ pub fn VoteBars(
             <p class="done-count" data-tables-done=done>
                 {move || format!("{} / {} {}", done(), tables(), t.tables_done)}
             </p>
-            <ol class="bars">
-                <For each=order key=|item| *item let(item)>
-                    <li class="bar" data-item=item.to_string() data-points=move || points(item)>
-                        <span class="bar-rank" class:tie=move || rank(item).1>{move || rank(item).0}</span>
-                        <span class="bar-label">
-                            {move || workshop.with(|w| w.as_ref().map(|w| w.item_label(item).to_owned()))}
-                            {move || workshop.with(|w| w.as_ref().is_some_and(|w| w.is_corrected(item))).then(|| view! {
-                                <span class="corrected-mark">{t.corrected}</span>
-                            })}
-                        </span>
-                        <span class="bar-track">
-                            <span class="bar-fill" style:width=move || {
-                                format!("{:.1}%", f64::from(points(item)) * 100.0 / f64::from(most()))
-                            }></span>
-                        </span>
-                        <span class="bar-value">{move || points(item)}</span>
-                        <span class="bar-share">{move || share(item)}</span>
-                    </li>
-                </For>
-            </ol>
+            <Bars bars counted=Counted::Points workshop lang/>
         </div>
     }
 }

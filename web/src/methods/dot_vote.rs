@@ -11,6 +11,7 @@ use ruche_shared::methods::dot_vote::tally::DotTally;
 use ruche_shared::{Command, ItemRef, Lang, StepConfig, TableId, Workshop};
 
 use crate::session::Session;
+use crate::widgets::bars::{Bar, Bars, Counted};
 
 /// This method's sentences.
 struct Texts {
@@ -22,7 +23,6 @@ struct Texts {
     own_idea: &'static str,
     pending: &'static str,
     people_done: &'static str,
-    dots: &'static str,
 }
 
 const FR: Texts = Texts {
@@ -34,7 +34,6 @@ const FR: Texts = Texts {
     own_idea: "Votre idée",
     pending: "envoi…",
     people_done: "personnes ont placé leurs gommettes",
-    dots: "gommette(s)",
 };
 
 const EN: Texts = Texts {
@@ -46,7 +45,6 @@ const EN: Texts = Texts {
     own_idea: "Your idea",
     pending: "sending…",
     people_done: "people have placed their dots",
-    dots: "dot(s)",
 };
 
 fn texts(lang: Lang) -> &'static Texts {
@@ -165,67 +163,27 @@ pub fn DotBars(
     lang: Lang,
 ) -> impl IntoView {
     let t = texts(lang);
-    let most = move || {
+    let bars = Memo::new(move |_| {
         tally.with(|d| {
-            d.as_ref()
-                .and_then(|d| d.bars.iter().map(|b| b.dots).max())
-                .unwrap_or(0)
-                .max(1)
-        })
-    };
-    let order = move || {
-        tally.with(|d| {
-            d.as_ref()
-                .map(|d| d.bars.iter().map(|b| b.item).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    };
-    let dots = move |item: ItemRef| {
-        tally.with(|d| {
-            d.as_ref()
-                .and_then(|d| d.bars.iter().find(|b| b.item == item))
-                .map_or(0, |b| b.dots)
-        })
-    };
-    // Rank (ties share one, marked) and share of all dots placed.
-    let rank = move |item: ItemRef| {
-        let placed = dots(item);
-        tally.with(|d| {
-            d.as_ref().map_or((0, false), |d| {
-                ruche_shared::stats::rank_among(d.bars.iter().map(|b| b.dots), placed)
+            d.as_ref().map_or_else(Vec::new, |d| {
+                d.bars
+                    .iter()
+                    .map(|b| Bar {
+                        item: b.item,
+                        count: b.dots,
+                        paper: b.paper,
+                    })
+                    .collect()
             })
         })
-    };
-    let share = move |item: ItemRef| {
-        let total = tally.with(|d| {
-            d.as_ref()
-                .map_or(0, |d| d.bars.iter().map(|b| b.dots).sum())
-        });
-        format!("{} %", ruche_shared::stats::percent(dots(item), total))
-    };
+    });
     let done = move || tally.with(|d| d.as_ref().map_or((0, 0), |d| (d.seats_done, d.seats_total)));
     view! {
         <div class="histogram dots">
             <p class="done-count" data-seats-done=move || done().0>
                 {move || format!("{} / {} {}", done().0, done().1, t.people_done)}
             </p>
-            <ol class="bars">
-                <For each=order key=|item| *item let(item)>
-                    <li class="bar" data-item=item.to_string() data-dots=move || dots(item)>
-                        <span class="bar-rank" class:tie=move || rank(item).1>{move || rank(item).0}</span>
-                        <span class="bar-label">
-                            {move || workshop.with(|w| w.as_ref().map(|w| w.item_label(item).to_owned()))}
-                        </span>
-                        <span class="bar-track">
-                            <span class="bar-fill" style:width=move || {
-                                format!("{:.1}%", f64::from(dots(item)) * 100.0 / f64::from(most()))
-                            }></span>
-                        </span>
-                        <span class="bar-value" aria-label=move || format!("{} {}", dots(item), t.dots)>{move || dots(item)}</span>
-                        <span class="bar-share">{move || share(item)}</span>
-                    </li>
-                </For>
-            </ol>
+            <Bars bars counted=Counted::Dots workshop lang/>
         </div>
     }
 }

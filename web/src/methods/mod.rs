@@ -11,6 +11,7 @@ pub mod criteria;
 pub mod divergence;
 pub mod dot_vote;
 pub mod grouping;
+pub mod paper_votes;
 pub mod scoring;
 pub mod spider_web;
 
@@ -52,11 +53,14 @@ pub fn console_panel(kind: StepKind, session: Session) -> AnyView {
         StepKind::BudgetVote => view! {
             <budget_vote::BudgetWarning session/>
             <grouping::IdeaList session grouping=true voting=true/>
+            <paper_votes::PaperVotes session/>
         }
         .into_any(),
-        StepKind::DotVote => {
-            view! { <grouping::IdeaList session grouping=true voting=true/> }.into_any()
+        StepKind::DotVote => view! {
+            <grouping::IdeaList session grouping=true voting=true/>
+            <paper_votes::PaperVotes session/>
         }
+        .into_any(),
         StepKind::Scoring => view! { <criteria::CriteriaWording session/> }.into_any(),
         StepKind::Results => ().into_any(),
     }

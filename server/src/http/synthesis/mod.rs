@@ -382,7 +382,7 @@ impl Page<'_> {
             let _ = write!(html, "<p>{}</p>", self.w.no_votes);
         }
         html.push_str(&self.bars(
-            histogram.bars.iter().map(|b| (b.item, b.points)),
+            histogram.bars.iter().map(|b| (b.item, b.points, b.paper)),
             top,
             self.w.points,
         ));
@@ -395,7 +395,7 @@ impl Page<'_> {
         let mut html = format!("<section class=\"vote\">{}", self.step_heading(tally.step));
         let top = tally.bars.iter().map(|b| b.dots).max().unwrap_or(0);
         html.push_str(&self.bars(
-            tally.bars.iter().map(|b| (b.item, b.dots)),
+            tally.bars.iter().map(|b| (b.item, b.dots, b.paper)),
             top,
             self.w.dots,
         ));
@@ -403,20 +403,34 @@ impl Page<'_> {
         html
     }
 
-    /// A chart of items and their counts, largest first as given.
-    fn bars(&self, bars: impl Iterator<Item = (ItemRef, u32)>, top: u32, unit: &str) -> String {
-        let bars: Vec<(ItemRef, u32)> = bars.collect();
-        let total: u32 = bars.iter().map(|(_, count)| count).sum();
+    /// A chart of items and their counts (and, of each, what was counted
+    /// on paper), largest first as given.
+    fn bars(
+        &self,
+        bars: impl Iterator<Item = (ItemRef, u32, u32)>,
+        top: u32,
+        unit: &str,
+    ) -> String {
+        let bars: Vec<(ItemRef, u32, u32)> = bars.collect();
+        let total: u32 = bars.iter().map(|(_, count, _)| count).sum();
         let mut html = String::from("<figure class=\"chart\"><table class=\"bars\"><tbody>");
-        for &(item, count) in &bars {
+        for &(item, count, paper) in &bars {
             let Some(text) = self.item_texts.get(&item) else {
                 continue; // an idea set aside, left out of the public version
             };
             // Ties share a rank, marked « = » (as on the wall).
-            let (rank, tie) = rank_among(bars.iter().map(|(_, c)| *c), count);
+            let (rank, tie) = rank_among(bars.iter().map(|(_, c, _)| *c), count);
+            let on_paper = if paper > 0 {
+                format!(
+                    " <span class=\"paper\">({} {paper} {})</span>",
+                    self.w.of_which, self.w.on_paper
+                )
+            } else {
+                String::new()
+            };
             let _ = write!(
                 html,
-                "<tr><td class=\"rank\">{rank}{}</td><th scope=\"row\"><span class=\"item\">{item}</span> {}</th><td class=\"chart-cell\">{}</td><td class=\"count\">{count} {unit}</td><td class=\"share\">{} %</td></tr>",
+                "<tr><td class=\"rank\">{rank}{}</td><th scope=\"row\"><span class=\"item\">{item}</span> {}</th><td class=\"chart-cell\">{}</td><td class=\"count\">{count} {unit}{on_paper}</td><td class=\"share\">{} %</td></tr>",
                 if tie { "=" } else { "" },
                 escape(text),
                 charts::bar(count, top, &format!("{item}: {count} {unit}")),

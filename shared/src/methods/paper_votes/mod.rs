@@ -140,6 +140,13 @@ impl PaperVotes {
     }
 }
 
+impl Workshop {
+    /// The paper counts of vote step `step`, in the order entered.
+    pub fn paper_counts(&self, step: usize) -> Vec<PaperCount> {
+        self.paper.of_step(step).cloned().collect()
+    }
+}
+
 impl CommandRules for SetPaperVotes {
     fn may_send(&self, role: Role) -> bool {
         role == Role::Facilitator
