@@ -200,6 +200,21 @@ pub struct WorkshopSetup {
     /// The personas the tables think for (design thinking), none by default.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub personas: Vec<crate::methods::persona::Persona>,
+    /// Each step's default countdown in minutes, in the steps' order (none,
+    /// or fewer than the steps: no countdown proposed). The console offers
+    /// it when the step comes; the facilitator opens the step with it, or not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countdown_minutes: Vec<Option<u32>>,
+}
+
+/// The longest countdown a facilitator may set, in minutes.
+pub const MAX_COUNTDOWN_MINUTES: u32 = 180;
+
+impl WorkshopSetup {
+    /// Step `step`'s default countdown, in minutes, if it has one.
+    pub fn countdown_of(&self, step: usize) -> Option<u32> {
+        self.countdown_minutes.get(step).copied().flatten()
+    }
 }
 
 /// A checked workshop configuration: every field is within its limits and every
@@ -241,6 +256,9 @@ pub enum ConfigError {
         /// The most tables allowed.
         max: u32,
     },
+    /// More countdowns than steps.
+    #[error("the countdowns are one per step at most")]
+    Countdowns,
     /// The personas break a limit.
     #[error("personas: {reason}")]
     BadPersonas {
@@ -290,6 +308,9 @@ impl ConfigError {
             }
             ConfigError::MaxTables { max } if fr => {
                 format!("Le nombre de tables doit être entre 1 et {max}.")
+            }
+            ConfigError::Countdowns if fr => {
+                "Les comptes à rebours sont un par étape au plus.".to_owned()
             }
             ConfigError::BadPersonas { reason, reason_fr } => {
                 if fr {
@@ -345,6 +366,20 @@ impl WorkshopConfig {
         }
         for (index, step) in setup.steps.iter().enumerate() {
             check_step(&setup.steps, index, step)?;
+        }
+        if setup.countdown_minutes.len() > setup.steps.len() {
+            return Err(ConfigError::Countdowns);
+        }
+        for (index, minutes) in setup.countdown_minutes.iter().enumerate() {
+            if minutes.is_some_and(|m| !(1..=MAX_COUNTDOWN_MINUTES).contains(&m)) {
+                return Err(crate::methods::bad_step(
+                    index,
+                    setup.steps[index].kind(),
+                    "countdown_minutes",
+                    "le compte à rebours va de 1 à 180 minutes",
+                    "the countdown must be between 1 and 180 minutes",
+                ));
+            }
         }
         crate::methods::persona::check_personas(&setup.personas)?;
         Ok(WorkshopConfig(std::sync::Arc::new(setup)))

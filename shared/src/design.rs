@@ -1,7 +1,8 @@
 //! Editing a workshop's programme, as the step designer does: a step added
 //! with its method's defaults, moved, duplicated or removed, the references
 //! between steps kept right (a scoring step takes its items from an earlier
-//! vote by that vote's position, so moving the vote moves the reference).
+//! vote by that vote's position, so moving the vote moves the reference),
+//! and each step's default countdown moving with it.
 //!
 //! Pure functions on [`WorkshopSetup`]: the client's designer calls them and
 //! shows [`crate::WorkshopConfig::new`]'s verdict at every change; nothing here
@@ -72,6 +73,17 @@ pub fn add_step(setup: &mut WorkshopSetup, kind: StepKind) {
     setup.steps.push(step);
 }
 
+/// Runs `change` on the countdowns laid out one per step, then drops the
+/// trailing empty ones (a setup without countdowns has none).
+fn with_countdowns(setup: &mut WorkshopSetup, change: impl FnOnce(&mut Vec<Option<u32>>)) {
+    let countdowns = &mut setup.countdown_minutes;
+    countdowns.resize(setup.steps.len().max(countdowns.len()), None);
+    change(countdowns);
+    while countdowns.last() == Some(&None) {
+        countdowns.pop();
+    }
+}
+
 /// Moves the step at `from` to position `to` (both within the steps);
 /// references to every step follow it.
 pub fn move_step(setup: &mut WorkshopSetup, from: usize, to: usize) {
@@ -81,6 +93,10 @@ pub fn move_step(setup: &mut WorkshopSetup, from: usize, to: usize) {
     }
     let step = setup.steps.remove(from);
     setup.steps.insert(to, step);
+    with_countdowns(setup, |countdowns| {
+        let countdown = countdowns.remove(from);
+        countdowns.insert(to, countdown);
+    });
     // Where the step that was at `old` is now.
     let moved = |old: usize| {
         if old == from {
@@ -106,6 +122,11 @@ pub fn duplicate_step(setup: &mut WorkshopSetup, index: usize) {
         return;
     };
     setup.steps.insert(index + 1, copy);
+    with_countdowns(setup, |countdowns| {
+        if index < countdowns.len() {
+            countdowns.insert(index + 1, countdowns[index]);
+        }
+    });
     for step in &mut setup.steps {
         if let Some(reference) = vote_reference(step)
             && *reference > index
@@ -123,6 +144,11 @@ pub fn remove_step(setup: &mut WorkshopSetup, index: usize) {
         return;
     }
     setup.steps.remove(index);
+    with_countdowns(setup, |countdowns| {
+        if index < countdowns.len() {
+            countdowns.remove(index);
+        }
+    });
     for position in 0..setup.steps.len() {
         let orphaned = match vote_reference(&mut setup.steps[position]) {
             Some(reference) if *reference > index => {
@@ -260,6 +286,30 @@ mod tests {
             "the copy scores the same vote"
         );
         assert!(WorkshopConfig::new(setup).is_ok());
+    }
+
+    #[test]
+    fn each_steps_countdown_moves_with_it() {
+        let mut setup = chained();
+        // 10 minutes of ideas, 5 of vote.
+        setup.countdown_minutes = vec![Some(10), None, Some(5)];
+        move_step(&mut setup, 2, 0);
+        assert_eq!(setup.countdown_minutes, [Some(5), Some(10)]);
+        duplicate_step(&mut setup, 1);
+        assert_eq!(setup.countdown_minutes, [Some(5), Some(10), Some(10)]);
+        remove_step(&mut setup, 0);
+        assert_eq!(setup.countdown_minutes, [Some(10), Some(10)]);
+        move_step(&mut setup, 0, 4);
+        assert_eq!(
+            setup.countdown_minutes,
+            [Some(10), None, None, None, Some(10)]
+        );
+        let mut setup = chained();
+        setup.countdown_minutes = vec![Some(10), Some(181)];
+        assert_eq!(
+            WorkshopConfig::new(setup).unwrap_err().message(Lang::Fr),
+            "Étape 2 (Regroupement) : le compte à rebours va de 1 à 180 minutes."
+        );
     }
 
     #[test]

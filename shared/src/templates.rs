@@ -247,6 +247,7 @@ impl Template {
             seats: DEFAULT_SEATS,
             steps,
             personas,
+            countdown_minutes: Vec::new(),
         }
     }
 }

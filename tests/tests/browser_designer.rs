@@ -118,8 +118,10 @@ async fn a_facilitator_composes_a_workshop_step_by_step_and_creates_it() {
         let budget = laptop.eval(&format!("document.querySelector('{vote} [data-field=budget]').value")).await;
         assert_eq!(budget, json!("40"));
 
-        // A spider web of two circles, the second with its constraint.
+        // A spider web of two circles, the second with its constraint, and
+        // a countdown of 12 minutes proposed for it.
         let first = step(1);
+        set_field(&laptop, &format!("{first} [data-field=countdown_minutes]"), "12").await;
         laptop.click(&format!("{first} .add-circle")).await;
         laptop.click(&format!("{first} .add-circle")).await;
         laptop.wait_for(&format!("{first} [data-field=circles]:nth-of-type(1)")).await;
@@ -150,10 +152,14 @@ async fn a_facilitator_composes_a_workshop_step_by_step_and_creates_it() {
         }
         laptop.check_accessibility("designer").await;
 
-        // Created: the console opens, and the server holds this very programme.
+        // Created: the console opens, proposing the first step's countdown,
+        // and the server holds this very programme.
         laptop.click("#designer-create").await;
         laptop
             .wait_until("location.hash.startsWith('#/facilitate/')", "location.hash")
+            .await;
+        laptop
+            .wait_until("document.querySelector('#minutes')?.value === '12'", "document.querySelector('#minutes')?.value")
             .await;
         let workshop = laptop
             .eval("location.hash.split('/')[2]")
@@ -181,6 +187,7 @@ async fn a_facilitator_composes_a_workshop_step_by_step_and_creates_it() {
         let kinds: Vec<&str> = steps.iter().map(|s| s["kind"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["divergence", "grouping", "budget_vote", "scoring", "dot_vote", "results"]);
         assert_eq!(steps[0]["circles"], json!([{}, {"constraint": "nous sommes en 2050"}]));
+        assert_eq!(setup["countdown_minutes"], json!([12]));
         assert_eq!((steps[2]["budget"].clone(), steps[2]["cap_per_item"].clone()), (json!(40), json!(4)));
         assert_eq!(steps[3]["items"], json!({"from": "top_of_vote", "step": 2, "count": 5}));
         assert_eq!(

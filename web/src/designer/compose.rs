@@ -11,7 +11,9 @@
 
 use leptos::prelude::*;
 use ruche_shared::api::CreateWorkshop;
-use ruche_shared::config::{MAX_QUESTION_CHARS, MAX_SEATS, MAX_STEPS, ScoringItemsSource};
+use ruche_shared::config::{
+    MAX_COUNTDOWN_MINUTES, MAX_QUESTION_CHARS, MAX_SEATS, MAX_STEPS, ScoringItemsSource,
+};
 use ruche_shared::{
     ConfigError, Lang, StepConfig, StepKind, WorkshopConfig, WorkshopSetup, design,
 };
@@ -67,6 +69,10 @@ pub fn Designer(
         let mut ids: Vec<Option<u64>> =
             slots.with_untracked(|s| s.iter().map(|s| Some(s.id)).collect());
         change(&mut setup, &mut ids);
+        // The countdowns moved with their steps.
+        if head.with_untracked(|h| h.countdown_minutes != setup.countdown_minutes) {
+            head.update(|h| h.countdown_minutes = setup.countdown_minutes.clone());
+        }
         let old = slots.get_untracked();
         let next: Vec<Slot> = ids
             .into_iter()
@@ -117,7 +123,7 @@ pub fn Designer(
                             _ => None,
                         });
                         view! {
-                            <StepCard lang step=slot index at_fault verdict programme step_count
+                            <StepCard lang step=slot index at_fault verdict programme step_count head
                                 up=move || restructure(&|setup, ids| { let i = index.get_untracked(); design::move_step(setup, i, i - 1); let id = ids.remove(i); ids.insert(i - 1, id); })
                                 down=move || restructure(&|setup, ids| { let i = index.get_untracked(); design::move_step(setup, i, i + 1); let id = ids.remove(i); ids.insert(i + 1, id); })
                                 duplicate=move || restructure(&|setup, ids| { let i = index.get_untracked(); design::duplicate_step(setup, i); ids.insert(i + 1, None); })
@@ -277,6 +283,7 @@ fn StepCard(
     verdict: Memo<Option<ConfigError>>,
     programme: Memo<WorkshopSetup>,
     step_count: Memo<usize>,
+    head: RwSignal<WorkshopSetup>,
     up: impl Fn() + Send + Sync + 'static,
     down: impl Fn() + Send + Sync + 'static,
     duplicate: impl Fn() + Send + Sync + 'static,
@@ -316,7 +323,53 @@ fn StepCard(
             </div>
             <p class="muted">{move || purpose(kind, lang.get())}</p>
             <StepSettings lang key=slot.id step=slot.config index at_fault programme/>
+            {kind.takes_input().then(|| view! { <Countdown lang key=slot.id index head at_fault/> })}
             {move || problem().map(|p| view! { <p class="notice step-problem">{p}</p> })}
         </li>
+    }
+}
+
+/// A step's default countdown, in minutes: what the console proposes when
+/// the step comes (empty: none).
+#[component]
+fn Countdown(
+    lang: RwSignal<Lang>,
+    key: u64,
+    index: Memo<usize>,
+    head: RwSignal<WorkshopSetup>,
+    at_fault: Memo<Option<String>>,
+) -> impl IntoView {
+    let d = move || designer_texts(lang.get());
+    let id = format!("step{key}-countdown");
+    let hint = format!("step{key}-countdown-hint");
+    let initial = head.with_untracked(|h| h.countdown_of(index.get_untracked()));
+    let set = move |text: String| {
+        let minutes = match text.trim() {
+            "" => None,
+            // Unreadable: 0, which the verdict refuses until it is a number.
+            typed => Some(typed.parse().unwrap_or(0)),
+        };
+        let step = index.get_untracked();
+        head.update(|h| {
+            let countdowns = &mut h.countdown_minutes;
+            if countdowns.len() <= step {
+                countdowns.resize(step + 1, None);
+            }
+            countdowns[step] = minutes;
+            while countdowns.last() == Some(&None) {
+                countdowns.pop();
+            }
+        });
+    };
+    view! {
+        <div class="setting">
+            <label for=id.clone()>{move || d().countdown}</label>
+            <input id=id type="number" class="short" min="1" max=MAX_COUNTDOWN_MINUTES data-field="countdown_minutes"
+                aria-describedby=hint.clone()
+                aria-invalid=move || if at_fault.with(|f| f.as_deref() == Some("countdown_minutes")) { "true" } else { "false" }
+                prop:value=initial.map(|m| m.to_string()).unwrap_or_default()
+                on:input=move |ev| set(event_target_value(&ev))/>
+            <p class="hint" id=hint>{move || d().countdown_hint}</p>
+        </div>
     }
 }

@@ -69,6 +69,8 @@ pub struct DesignerTexts {
     pub items_count_hint: &'static str,
     pub items_lines: &'static str,
     pub ready: &'static str,
+    pub countdown: &'static str,
+    pub countdown_hint: &'static str,
     pub save: &'static str,
 }
 
@@ -170,6 +172,8 @@ static FR: DesignerTexts = DesignerTexts {
     items_count_hint: "Les premières du vote, prises quand l'étape commence.",
     items_lines: "Une idée par ligne",
     ready: "Le programme est prêt.",
+    countdown: "Compte à rebours proposé (minutes)",
+    countdown_hint: "La console le propose quand l'étape arrive ; vide : aucun.",
     save: "Enregistrer le programme",
 };
 
@@ -237,5 +241,7 @@ static EN: DesignerTexts = DesignerTexts {
     items_count_hint: "The vote's first, taken when the step starts.",
     items_lines: "One idea per line",
     ready: "The programme is ready.",
+    countdown: "Proposed countdown (minutes)",
+    countdown_hint: "The console proposes it when the step comes; empty: none.",
     save: "Save the programme",
 };

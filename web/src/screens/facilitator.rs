@@ -238,12 +238,23 @@ fn StepControls(session: Session) -> impl IntoView {
     let flag = move |f: fn(&ruche_shared::Workshop) -> bool| {
         session.workshop.with(|w| w.as_ref().is_some_and(f))
     };
-    // A new step starts with an empty minutes field (not the last step's).
-    // Through a memo: the workshop changes at every event, the step rarely.
-    let step_now = Memo::new(move |_| current());
+    // A new step starts with its programme's countdown, or an empty field
+    // (not the last step's). Through a memo: the workshop changes at every
+    // event, the step rarely.
+    let step_now = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            w.as_ref().map(|w| {
+                let step = w.current_step();
+                (step, w.config().setup().countdown_of(step))
+            })
+        })
+    });
     Effect::watch(
         move || step_now.get(),
-        move |_, _, _| minutes.set(String::new()),
+        move |now, _, _| {
+            let proposed = now.and_then(|(_, minutes)| minutes);
+            minutes.set(proposed.map(|m| m.to_string()).unwrap_or_default());
+        },
         false,
     );
     let counting = move || {
