@@ -315,11 +315,11 @@ async fn a_programme_is_saved_to_a_file_loaded_again_and_a_workshop_duplicated()
             .expect("the file is chosen");
         laptop.wait_for("#designer-ready").await;
         let shown = laptop
-            .eval("[document.querySelector('#design-title').value, [...document.querySelectorAll('.designer-step')].map(li => li.dataset.kind), document.querySelectorAll('.designer-step:nth-child(1) [data-field=circles]').length, document.querySelector('#design-personas').checked]")
+            .eval("[document.querySelector('#design-title').value, [...document.querySelectorAll('.designer-step')].map(li => li.dataset.kind), document.querySelectorAll('.designer-step:nth-child(1) [data-field=circles]').length, document.querySelectorAll('.persona-setting').length > 0 && document.querySelector('#persona-3-name').value]")
             .await;
         assert_eq!(
             shown,
-            json!(["Mairie de demain", ["divergence", "dot_vote", "results"], 3, true])
+            json!(["Mairie de demain", ["divergence", "dot_vote", "results"], 3, "Bernard"])
         );
         laptop.click("#designer-create").await;
         laptop

@@ -145,7 +145,16 @@ async fn a_facilitator_composes_a_workshop_step_by_step_and_creates_it() {
         laptop
             .wait_until(&format!("document.querySelectorAll('{scoring} .criterion-settings').length === 2"), "0")
             .await;
+        // A persona of the facilitator's own, with two frustrations.
+        laptop.click("#add-persona").await;
+        set_field(&laptop, "#persona-0-name", "Yasmine").await;
+        set_field(&laptop, "#persona-0-age", "34").await;
+        set_field(&laptop, "#persona-0-frustrations", "les horaires\nla paperasse\n").await;
         laptop.wait_for("#designer-ready").await;
+        laptop
+            .eval("document.querySelector('.persona-setting').scrollIntoView() || true")
+            .await;
+        laptop.screenshot("designer-persona").await;
         for (number, name) in [(1, "designer-web"), (3, "designer-vote"), (4, "designer-scoring")] {
             laptop.eval(&format!("document.querySelector('{}').scrollIntoView() || true", step(number))).await;
             laptop.screenshot(name).await;
@@ -188,6 +197,10 @@ async fn a_facilitator_composes_a_workshop_step_by_step_and_creates_it() {
         assert_eq!(kinds, ["divergence", "grouping", "budget_vote", "scoring", "dot_vote", "results"]);
         assert_eq!(steps[0]["circles"], json!([{}, {"constraint": "nous sommes en 2050"}]));
         assert_eq!(setup["countdown_minutes"], json!([12]));
+        assert_eq!(
+            setup["personas"],
+            json!([{"name": "Yasmine", "age": 34, "frustrations": ["les horaires", "la paperasse"]}])
+        );
         assert_eq!((steps[2]["budget"].clone(), steps[2]["cap_per_item"].clone()), (json!(40), json!(4)));
         assert_eq!(steps[3]["items"], json!({"from": "top_of_vote", "step": 2, "count": 5}));
         assert_eq!(

@@ -110,6 +110,7 @@ pub fn Designer(
         </header>
         <p class="muted">{move || d().intro}</p>
         <WorkshopFields lang head/>
+        <super::personas::Personas lang head/>
         <section aria-labelledby="steps-heading">
             <h2 id="steps-heading">{move || d().steps}</h2>
             <ol class="designer-steps">
@@ -187,6 +188,19 @@ fn cleaned(mut setup: WorkshopSetup) -> WorkshopSetup {
     };
     trim(&mut setup.title);
     trim(&mut setup.question);
+    for persona in &mut setup.personas {
+        for text in [
+            &mut persona.name,
+            &mut persona.situation,
+            &mut persona.home,
+            &mut persona.personality,
+            &mut persona.goal,
+        ] {
+            trim(text);
+        }
+        persona.frustrations.retain(|f| !f.trim().is_empty());
+        persona.frustrations.iter_mut().for_each(trim);
+    }
     for step in &mut setup.steps {
         match step {
             StepConfig::Divergence(divergence) => {
@@ -212,22 +226,12 @@ fn cleaned(mut setup: WorkshopSetup) -> WorkshopSetup {
     setup
 }
 
-/// Title, question, the screens' language, seats, personas.
+/// Title, question, the screens' language, seats.
 #[component]
 fn WorkshopFields(lang: RwSignal<Lang>, head: RwSignal<WorkshopSetup>) -> impl IntoView {
     let d = move || designer_texts(lang.get());
     let t = move || texts(lang.get());
     let initial = head.get_untracked();
-    let persona_names = Memo::new(move |_| {
-        head.with(|h| {
-            h.personas
-                .iter()
-                .map(|p| p.name.clone())
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-    });
-    let template_personas = ruche_shared::templates::source_personas();
     view! {
         <section class="card" aria-labelledby="workshop-heading">
             <h2 id="workshop-heading">{move || d().workshop}</h2>
@@ -256,18 +260,6 @@ fn WorkshopFields(lang: RwSignal<Lang>, head: RwSignal<WorkshopSetup>) -> impl I
                     <p class="hint" id="design-seats-hint">{move || d().seats_hint}</p>
                 </div>
             </div>
-            <label class="check">
-                <input id="design-personas" type="checkbox" prop:checked=!initial.personas.is_empty()
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        let personas = if on { template_personas.clone() } else { Vec::new() };
-                        head.update(|h| h.personas = personas);
-                    }/>
-                " " {move || d().personas}
-            </label>
-            {move || (!persona_names.get().is_empty()).then(|| view! {
-                <p class="hint">{d().personas_hint} " " {persona_names.get()}</p>
-            })}
         </section>
     }
 }

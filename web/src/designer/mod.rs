@@ -5,9 +5,11 @@
 //! - [`compose`]: the step designer.
 //! - [`step_settings`]: each method's settings as fields.
 //! - [`sources`]: where a scoring step's items and criteria come from.
+//! - [`personas`]: the personas the tables think for.
 //! - [`texts`]: the designer's sentences.
 
 mod compose;
+mod personas;
 mod sources;
 mod step_settings;
 pub mod texts;
