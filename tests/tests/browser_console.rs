@@ -417,13 +417,25 @@ async fn the_create_page_lists_this_browsers_workshops_to_open_or_delete() {
             )
             .await;
 
-        // Deleted for good, after a confirmation.
+        // Duplicated: its programme opens in the designer, to change or create again.
         laptop.open(&format!("{base}/#/create")).await;
+        laptop.wait_for(".my-workshops li").await;
+        laptop.click(".my-workshops li:first-child .duplicate-workshop").await;
+        laptop
+            .wait_until(
+                "document.querySelector('#design-title')?.value === 'Budget participatif' && document.querySelectorAll('.designer-step').length === 4",
+                "document.querySelector('main').innerText",
+            )
+            .await;
+        // « Revenir aux modèles »: the create page again.
+        laptop.click(".designer-head button").await;
+
+        // Deleted for good, after a confirmation.
         laptop.wait_for(".my-workshops li").await;
         laptop
             .eval("(() => { window.confirm = () => true; return true; })()")
             .await;
-        laptop.click(".my-workshops li:first-child button").await;
+        laptop.click(".my-workshops li:first-child button.danger").await;
         laptop
             .wait_until(
                 "document.querySelectorAll('.my-workshops li').length === 1",

@@ -42,7 +42,7 @@ pub fn Create(lang: RwSignal<Lang>) -> impl IntoView {
             <main class="landing">
                 <Brand lang/>
                 // A returning facilitator's workshops first (none: nothing shown).
-                <MyWorkshops lang/>
+                <MyWorkshops lang designing/>
                 <CreateForm lang designing/>
                 <LoadProgramme lang designing/>
             </main>
@@ -192,12 +192,38 @@ fn CreateForm(lang: RwSignal<Lang>, designing: RwSignal<Option<WorkshopSetup>>) 
     }
 }
 
-/// The workshops this browser created: open one, or delete it for good.
+/// The workshops this browser created: open one, duplicate its programme
+/// into the designer, or delete it for good.
 #[component]
-fn MyWorkshops(lang: RwSignal<Lang>) -> impl IntoView {
+fn MyWorkshops(lang: RwSignal<Lang>, designing: RwSignal<Option<WorkshopSetup>>) -> impl IntoView {
     let t = move || texts(lang.get());
     let listed = RwSignal::new(browser::my_workshops());
     let error = RwSignal::new(None::<String>);
+    // Its programme, from the facilitator's export (only its `setup` is read).
+    let duplicate = move |id: String| {
+        let Some(secret) = browser::load(&browser::secret_key(&id)) else {
+            return;
+        };
+        #[derive(serde::Deserialize)]
+        struct Programme {
+            setup: WorkshopSetup,
+        }
+        leptos::task::spawn_local(async move {
+            let path = ruche_shared::api::export_path(&id, "json");
+            match browser::http("GET", &path, None, Some(&secret)).await {
+                Ok(answer) if answer.status == 200 => {
+                    match serde_json::from_str::<Programme>(&answer.body) {
+                        Ok(programme) => designing.set(Some(programme.setup)),
+                        Err(problem) => error.set(Some(problem.to_string())),
+                    }
+                }
+                Ok(answer) => error.set(Some(
+                    browser::json_text(&answer.body, "message").unwrap_or(answer.body),
+                )),
+                Err(problem) => error.set(Some(problem)),
+            }
+        });
+    };
     let delete = move |id: String, title: String| {
         let asked = format!("{} « {title} »", t().delete_workshop_confirm);
         if !window().confirm_with_message(&asked).unwrap_or(false) {
@@ -230,10 +256,15 @@ fn MyWorkshops(lang: RwSignal<Lang>) -> impl IntoView {
                     {workshops.into_iter().map(|(id, title)| {
                         let link = Route::Facilitator { workshop: id.clone(), secret: None }.fragment();
                         let label = format!("{} « {title} »", t().delete_workshop);
+                        let copy_label = format!("{} « {title} »", designer_texts(lang.get_untracked()).duplicate);
                         let shown_id = id.clone();
+                        let copied_id = id.clone();
                         view! {
                             <li data-workshop=shown_id>
                                 <a href=link>{title.clone()}</a>
+                                <button class="duplicate-workshop" aria-label=copy_label on:click=move |_| duplicate(copied_id.clone())>
+                                    {designer_texts(lang.get_untracked()).duplicate}
+                                </button>
                                 <button class="danger" aria-label=label on:click=move |_| delete(id.clone(), title.clone())>
                                     {t().delete}
                                 </button>
