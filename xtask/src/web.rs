@@ -36,18 +36,29 @@ const BUNDLES: [(&str, &str); 3] = [
     ("designer", "ruche_designer"),
 ];
 
-/// Builds the client's bundles and prints their sizes; fails when one is
-/// over the budget.
+/// Builds the client's bundles (unless `target/web-dist` is already newer
+/// than everything they are made from) and prints their sizes; fails when
+/// one is over the budget.
 pub fn build() -> Result<(), String> {
+    let dist = dist();
+    if up_to_date(&dist) {
+        step("the web client in target/web-dist is newer than its sources: kept");
+    } else {
+        build_bundles(&dist)?;
+    }
+    check_budget(&dist)
+}
+
+/// Builds every bundle and copies the page and style beside them.
+fn build_bundles(dist: &Path) -> Result<(), String> {
     ensure_wasm_target()?;
     let bindgen = ensure_bindgen()?;
     let wasm = root().join(format!("target/{WASM_TARGET}/wasm-release/ruche_web.wasm"));
-    let dist = dist();
     // A fresh folder: the server embeds every file in it.
     if dist.exists() {
-        fs::remove_dir_all(&dist).map_err(|e| format!("cannot empty {}: {e}", dist.display()))?;
+        fs::remove_dir_all(dist).map_err(|e| format!("cannot empty {}: {e}", dist.display()))?;
     }
-    fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
+    fs::create_dir_all(dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
     for (feature, name) in BUNDLES {
         step(&format!(
             "building the web client's {feature} bundle (wasm32, size-optimised)"
@@ -77,7 +88,7 @@ pub fn build() -> Result<(), String> {
                     name,
                     "--out-dir",
                 ])
-                .arg(&dist)
+                .arg(dist)
                 .arg(&wasm),
         )?;
     }
@@ -88,6 +99,11 @@ pub fn build() -> Result<(), String> {
             fs::copy(&path, dist.join(name)).map_err(|e| format!("{}: {e}", path.display()))?;
         }
     }
+    Ok(())
+}
+
+/// Prints each bundle's size; fails when one is over the budget.
+fn check_budget(dist: &Path) -> Result<(), String> {
     let mut over = Vec::new();
     for (feature, name) in BUNDLES {
         let mut total_gzip = 0;
@@ -117,6 +133,66 @@ pub fn build() -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Whether `dist` holds every bundle and page, each written after the last
+/// change to what they are built from (the client's and the engine's
+/// sources, the lockfile, the build settings, this file): building again
+/// would give the same files. `cargo xtask dist` builds them just before
+/// CI's tests do; each bundle takes half a minute to build again.
+fn up_to_date(dist: &Path) -> bool {
+    let statics = root().join("web/static");
+    let Ok(pages) = fs::read_dir(&statics) else {
+        return false;
+    };
+    let built: Vec<PathBuf> = BUNDLES
+        .iter()
+        .flat_map(|(_, name)| {
+            [
+                dist.join(format!("{name}_bg.wasm")),
+                dist.join(format!("{name}.js")),
+            ]
+        })
+        .chain(pages.filter_map(|e| Some(dist.join(e.ok()?.file_name()))))
+        .collect();
+    let oldest_built = built.iter().map(|path| modified(path)).min().flatten();
+    let sources = [
+        "web",
+        "shared",
+        "Cargo.lock",
+        "Cargo.toml",
+        ".cargo/config.toml",
+        "xtask/src/web.rs",
+    ];
+    let newest_source = sources
+        .iter()
+        .map(|s| newest(&root().join(s)))
+        .collect::<Option<Vec<_>>>()
+        .and_then(|times| times.into_iter().max());
+    matches!((oldest_built, newest_source), (Some(built), Some(source)) if source < built)
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    fs::metadata(path).ok()?.modified().ok()
+}
+
+/// The latest change to `path` or anything under it (build outputs and
+/// installed packages left out); `None` when something cannot be read.
+fn newest(path: &Path) -> Option<std::time::SystemTime> {
+    let metadata = fs::metadata(path).ok()?;
+    if !metadata.is_dir() {
+        return metadata.modified().ok();
+    }
+    let mut latest = metadata.modified().ok()?;
+    for entry in fs::read_dir(path).ok()? {
+        let entry = entry.ok()?;
+        let name = entry.file_name();
+        if name == "target" || name == "node_modules" {
+            continue;
+        }
+        latest = latest.max(newest(&entry.path())?);
+    }
+    Some(latest)
 }
 
 fn gzip_len(bytes: &[u8]) -> u64 {
