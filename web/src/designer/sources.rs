@@ -22,7 +22,6 @@ pub(super) fn ItemsSource(
     programme: Memo<WorkshopSetup>,
 ) -> impl IntoView {
     let slot = step;
-    let lang = field.lang;
     // Redrawn only when the kind of source changes (or the step list moves
     // the vote it points at).
     let source = Memo::new(move |_| {
@@ -36,18 +35,7 @@ pub(super) fn ItemsSource(
         })
     });
     // The votes before this step: (position, heading).
-    let votes = Memo::new(move |_| {
-        let before = index.get();
-        programme.with(|p| {
-            p.steps
-                .iter()
-                .enumerate()
-                .take(before)
-                .filter(|(_, s)| s.kind() == StepKind::BudgetVote)
-                .map(|(i, _)| i)
-                .collect::<Vec<_>>()
-        })
-    });
+    let votes = earlier_votes(index, programme, &[StepKind::BudgetVote]);
     let choose_vote = move |from_vote: bool| {
         let vote = design::last_vote(&programme.get_untracked().steps, index.get_untracked());
         write_scoring(slot, |s| {
@@ -73,23 +61,11 @@ pub(super) fn ItemsSource(
                     ScoringItemsSource::Given { .. } => CHAINED_TOP_COUNT,
                 })
                 .unwrap_or(CHAINED_TOP_COUNT);
-                let vote_id = field.id("items-vote");
                 view! {
                     <div class="row">
-                        <div>
-                            <label for=vote_id.clone()>{field.text(|d| d.items_vote)}</label>
-                            <select id=vote_id data-field="items" aria-invalid=field.invalid("items") on:change=move |ev| {
-                                if let Ok(chosen) = event_target_value(&ev).parse::<usize>() {
-                                    write_scoring(slot, |s| if let ScoringItemsSource::TopOfVote { step, .. } = &mut s.items { *step = chosen; });
-                                }
-                            }>
-                                {move || votes.get().into_iter().map(|vote| view! {
-                                    <option value=vote.to_string() selected=vote == step>
-                                        {format!("{} {} · {}", designer_texts(lang.get()).step, vote + 1, StepKind::BudgetVote.title(lang.get()))}
-                                    </option>
-                                }).collect_view()}
-                            </select>
-                        </div>
+                        {vote_choice(field, "items", votes, step, move |chosen| {
+                            write_scoring(slot, |s| if let ScoringItemsSource::TopOfVote { step, .. } = &mut s.items { *step = chosen; });
+                        })}
                         {field.number("items", |d| d.items_count, Some(|d| d.items_count_hint),
                             u32::try_from(count).unwrap_or(0), (1, MAX_SCORING_ITEMS as u32),
                             move |n| write_scoring(slot, |s| if let ScoringItemsSource::TopOfVote { count, .. } = &mut s.items { *count = n as usize; }))}
@@ -149,26 +125,13 @@ pub(super) fn CriteriaOrigin(
     programme: Memo<WorkshopSetup>,
 ) -> impl IntoView {
     let slot = step;
-    let lang = field.lang;
     let from = Memo::new(move |_| {
         slot.with(|c| match c {
             StepConfig::Scoring(s) => s.criteria_from.map(|f| f.step),
             _ => None,
         })
     });
-    // The votes (by points or dots) before this step.
-    let votes = Memo::new(move |_| {
-        let before = index.get();
-        programme.with(|p| {
-            p.steps
-                .iter()
-                .enumerate()
-                .take(before)
-                .filter(|(_, s)| matches!(s.kind(), StepKind::BudgetVote | StepKind::DotVote))
-                .map(|(i, s)| (i, s.kind()))
-                .collect::<Vec<_>>()
-        })
-    });
+    let votes = earlier_votes(index, programme, &[StepKind::BudgetVote, StepKind::DotVote]);
     let choose = move |from_vote: bool| {
         let vote = votes.get_untracked().last().map(|(i, _)| *i);
         write_scoring(slot, |s| {
@@ -188,23 +151,11 @@ pub(super) fn CriteriaOrigin(
             s.criteria_from.map_or(CHOSEN_CRITERIA, |f| f.count)
         })
         .unwrap_or(CHOSEN_CRITERIA);
-        let vote_id = field.id("criteria-vote");
         Some(view! {
             <div class="row">
-                <div>
-                    <label for=vote_id.clone()>{field.text(|d| d.items_vote)}</label>
-                    <select id=vote_id data-field="criteria_from" aria-invalid=field.invalid("criteria_from") on:change=move |ev| {
-                        if let Ok(chosen) = event_target_value(&ev).parse::<usize>() {
-                            write_scoring(slot, |s| if let Some(f) = &mut s.criteria_from { f.step = chosen; });
-                        }
-                    }>
-                        {move || votes.get().into_iter().map(|(vote, kind)| view! {
-                            <option value=vote.to_string() selected=vote == step>
-                                {format!("{} {} · {}", designer_texts(lang.get()).step, vote + 1, kind.title(lang.get()))}
-                            </option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                {vote_choice(field, "criteria_from", votes, step, move |chosen| {
+                    write_scoring(slot, |s| if let Some(f) = &mut s.criteria_from { f.step = chosen; });
+                })}
                 {field.number("criteria_from", |d| d.criteria_count, Some(|d| d.criteria_count_hint),
                     u32::try_from(count).unwrap_or(0), (1, MAX_CRITERIA as u32),
                     move |n| write_scoring(slot, |s| if let Some(f) = &mut s.criteria_from { f.count = n as usize; }))}
@@ -227,5 +178,54 @@ pub(super) fn CriteriaOrigin(
             </label>
             {details}
         </fieldset>
+    }
+}
+
+/// The steps of `kinds` before the step at `index`: (position, method).
+fn earlier_votes(
+    index: Memo<usize>,
+    programme: Memo<WorkshopSetup>,
+    kinds: &'static [StepKind],
+) -> Memo<Vec<(usize, StepKind)>> {
+    Memo::new(move |_| {
+        let before = index.get();
+        programme.with(|p| {
+            p.steps
+                .iter()
+                .enumerate()
+                .take(before)
+                .filter(|(_, s)| kinds.contains(&s.kind()))
+                .map(|(i, s)| (i, s.kind()))
+                .collect()
+        })
+    })
+}
+
+/// Which of `votes` a setting takes from (« Étape 3 · Vote à points »),
+/// `chosen` now; `choose` writes another.
+fn vote_choice(
+    field: Field,
+    setting: &'static str,
+    votes: Memo<Vec<(usize, StepKind)>>,
+    chosen: usize,
+    choose: impl Fn(usize) + 'static,
+) -> impl IntoView {
+    let lang = field.lang;
+    let id = field.id(&format!("{setting}-vote"));
+    view! {
+        <div>
+            <label for=id.clone()>{field.text(|d| d.items_vote)}</label>
+            <select id=id data-field=setting aria-invalid=field.invalid(setting) on:change=move |ev| {
+                if let Ok(vote) = event_target_value(&ev).parse::<usize>() {
+                    choose(vote);
+                }
+            }>
+                {move || votes.get().into_iter().map(|(vote, kind)| view! {
+                    <option value=vote.to_string() selected=vote == chosen>
+                        {format!("{} {} · {}", designer_texts(lang.get()).step, vote + 1, kind.title(lang.get()))}
+                    </option>
+                }).collect_view()}
+            </select>
+        </div>
     }
 }
