@@ -74,6 +74,7 @@ impl Workshop {
         // id), like the ledger's totals: walk both together instead of
         // looking each item up (the lookups were half of the histogram's cost).
         let mut totals = ledger.tallies().peekable();
+        let paper_totals = self.paper.totals(step);
         let mut bars: Vec<VoteBar> = self
             .vote_items()
             .map(|item| {
@@ -82,7 +83,7 @@ impl Workshop {
                     .next_if(|(counted, _)| *counted == item)
                     .map(|(_, tally)| tally)
                     .unwrap_or_default();
-                let paper = self.paper.on(step, item);
+                let paper = paper_totals.get(&item).copied().unwrap_or(0);
                 VoteBar {
                     item,
                     points: tally.points + paper,

@@ -47,11 +47,12 @@ impl Workshop {
             return None;
         };
         let ledger = self.dot_ledger(step)?;
+        let paper_totals = self.paper.totals(step);
         let mut bars: Vec<DotBar> = self
             .vote_items()
             .map(|item| {
                 let count = ledger.count(item);
-                let paper = self.paper.on(step, item);
+                let paper = paper_totals.get(&item).copied().unwrap_or(0);
                 DotBar {
                     item,
                     dots: count.dots + paper,

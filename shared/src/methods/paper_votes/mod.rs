@@ -90,6 +90,16 @@ impl PaperVotes {
             .sum()
     }
 
+    /// What paper gave each item in step `step`, all groups together: one
+    /// pass for a whole histogram, not one per bar.
+    pub fn totals(&self, step: usize) -> std::collections::BTreeMap<ItemRef, u32> {
+        let mut totals = std::collections::BTreeMap::new();
+        for count in self.of_step(step) {
+            *totals.entry(count.item).or_insert(0) += count.count;
+        }
+        totals
+    }
+
     /// Whether any paper group voted for `item`, in any step.
     pub fn any_on(&self, item: ItemRef) -> bool {
         self.0.iter().any(|c| c.item == item)
