@@ -2,7 +2,7 @@
 //! facilitator enters a paper board's count per idea; the histogram adds
 //! them and says how many came from paper; only the facilitator may; an
 //! idea with paper votes is not merged; the JSON and CSV exports count them
-//! apart; a restart keeps them.
+//! apart, and re-count them (`ruche-server verify`); a restart keeps them.
 
 use ruche_shared::methods::paper_votes::SetPaperVotes;
 use ruche_shared::methods::{divergence, dot_vote, grouping};
@@ -127,6 +127,30 @@ async fn paper_counts_add_to_the_dots_and_are_counted_apart() {
         "the tablet's dot alone"
     );
     assert_eq!(dots["tally"]["bars"][0]["paper"], 5);
+    // Re-counted from the log by anyone: the paper counts included.
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("export.json");
+    std::fs::write(&file, serde_json::to_string(&export).unwrap()).unwrap();
+    let verified = std::process::Command::new(env!("CARGO_BIN_EXE_ruche-server-under-test"))
+        .arg("verify")
+        .arg(&file)
+        .output()
+        .expect("the binary runs");
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
+    // A paper count changed in the export is found.
+    let mut forged = export.clone();
+    forged["dots"][0]["tally"]["bars"][0]["dots"] = json!(50);
+    std::fs::write(&file, serde_json::to_string(&forged).unwrap()).unwrap();
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_ruche-server-under-test"))
+        .arg("verify")
+        .arg(&file)
+        .output()
+        .expect("the binary runs");
+    assert!(!refused.status.success(), "a changed count is found");
     let csv = get_as_facilitator(
         &server.url(&ruche_shared::api::export_path(&created.workshop, "csv")),
         &created.facilitator_secret,
