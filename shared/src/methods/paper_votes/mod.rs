@@ -82,14 +82,6 @@ impl PaperVotes {
         self.0.iter().filter(move |c| c.step == step)
     }
 
-    /// What paper gave `item` in step `step`, all groups together.
-    pub fn on(&self, step: usize, item: ItemRef) -> u32 {
-        self.of_step(step)
-            .filter(|c| c.item == item)
-            .map(|c| c.count)
-            .sum()
-    }
-
     /// What paper gave each item in step `step`, all groups together: one
     /// pass for a whole histogram, not one per bar.
     pub fn totals(&self, step: usize) -> std::collections::BTreeMap<ItemRef, u32> {
@@ -224,12 +216,12 @@ mod tests {
         paper.set(2, "Tableau", item, 5);
         paper.set(2, "Fond de salle", item, 3);
         paper.set(4, "Tableau", item, 7);
-        assert_eq!(paper.on(2, item), 8);
+        assert_eq!(paper.totals(2)[&item], 8);
         paper.set(2, "Tableau", item, 1);
-        assert_eq!(paper.on(2, item), 4);
+        assert_eq!(paper.totals(2)[&item], 4);
         assert_eq!(paper.groups(2), ["Tableau", "Fond de salle"]);
         paper.set(2, "Tableau", item, 0);
-        assert_eq!(paper.on(2, item), 3);
+        assert_eq!(paper.totals(2)[&item], 3);
         assert_eq!(paper.groups(2), ["Fond de salle"]);
         assert!(paper.any_on(item));
         assert!(!paper.any_on(ItemRef::Idea(IdeaId(1))));
