@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::TableId;
 use crate::methods::{
-    CommandRules, budget_vote, divergence, dot_vote, grouping, paper_votes, persona, questions,
-    scoring, spider_web,
+    CommandRules, budget_vote, divergence, dot_vote, grouping, journey, paper_votes, persona,
+    questions, scoring, spider_web,
 };
 use crate::rules::Decision;
 use crate::workshop::Workshop;
@@ -97,6 +97,12 @@ commands! {
     SetJoiningLocked(joining::SetJoiningLocked) = "set_joining_locked",
     /// Submit an idea.
     SubmitIdea(divergence::SubmitIdea) = "submit_idea",
+    /// Add a note to a stage of the journey map.
+    AddNote(journey::AddNote) = "add_note",
+    /// Open one stage of the journey, or all.
+    OpenStage(journey::OpenStage) = "open_stage",
+    /// A table rates a stage of the journey.
+    RateStage(journey::RateStage) = "rate_stage",
     /// Rewrite an idea.
     EditIdea(divergence::EditIdea) = "edit_idea",
     /// Withdraw one of the table's ideas.

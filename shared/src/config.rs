@@ -126,6 +126,8 @@ steps! {
     DotVote(dot_vote) = "dot_vote",
     /// Nothing to submit: the results of the steps before are shown.
     Results(results) = "results",
+    /// Tables map a user's journey, stage by stage: actions, feelings, a rating, opportunities.
+    Journey(journey) = "journey",
 }
 
 impl StepConfig {
@@ -139,6 +141,7 @@ impl StepConfig {
             StepConfig::BudgetVote(config) => config.in_words(lang),
             StepConfig::Scoring(config) => config.in_words(lang),
             StepConfig::DotVote(config) => config.in_words(lang),
+            StepConfig::Journey(config) => config.in_words(lang),
             StepConfig::Results(_) => match lang {
                 Lang::Fr => "les résultats des étapes précédentes sont présentés".to_owned(),
                 Lang::En => "the results of the steps before are shown".to_owned(),

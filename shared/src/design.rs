@@ -9,7 +9,7 @@
 //! checks a setup, so a programme may be invalid while it is being composed.
 
 use crate::config::{Criterion, Lang, ScoringItemsSource, StepConfig, StepKind, WorkshopSetup};
-use crate::methods::{budget_vote, divergence, dot_vote, grouping, results, scoring};
+use crate::methods::{budget_vote, divergence, dot_vote, grouping, journey, results, scoring};
 use crate::templates::CHAINED_TOP_COUNT;
 
 /// A new step of `kind`, with its method's defaults, to be placed after
@@ -22,6 +22,7 @@ pub fn new_step(kind: StepKind, before: &[StepConfig], lang: Lang) -> StepConfig
         StepKind::BudgetVote => StepConfig::BudgetVote(budget_vote::Config::default()),
         StepKind::DotVote => StepConfig::DotVote(dot_vote::Config::default()),
         StepKind::Results => StepConfig::Results(results::Config {}),
+        StepKind::Journey => StepConfig::Journey(journey::Config::with_default_stages(lang)),
         StepKind::Scoring => StepConfig::Scoring(scoring::Config {
             criteria_from: None,
             criteria: general_criteria(lang),

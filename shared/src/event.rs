@@ -10,8 +10,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::methods::{
-    EventRules, budget_vote, divergence, dot_vote, grouping, paper_votes, persona, questions,
-    scoring, spider_web,
+    EventRules, budget_vote, divergence, dot_vote, grouping, journey, paper_votes, persona,
+    questions, scoring, spider_web,
 };
 use crate::views::visibility::Audience;
 use crate::workshop::{ReplayError, Workshop};
@@ -90,6 +90,12 @@ events! {
     JoiningLockedChanged(joining::JoiningLockedChanged) = "joining_locked_changed",
     /// An idea was submitted.
     IdeaSubmitted(divergence::IdeaSubmitted) = "idea_submitted",
+    /// A note was added to the journey map (an idea with its place).
+    NoteAdded(journey::NoteAdded) = "note_added",
+    /// The stages open in a journey changed.
+    StageOpened(journey::StageOpened) = "stage_opened",
+    /// A table's rating of a journey stage changed.
+    StageRated(journey::StageRated) = "stage_rated",
     /// An idea's text changed.
     IdeaEdited(divergence::IdeaEdited) = "idea_edited",
     /// An idea was withdrawn by its table.

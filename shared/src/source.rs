@@ -152,6 +152,20 @@ pub const CRITERES_TITLE: &str = "Accueil des réfugiés : choisir nos critères
 pub const CRITERES_QUESTION: &str =
     "Sur quels critères juger les propositions d'accueil des réfugiés ?";
 
+/// « La carte du parcours usager »: the journey of a participant in the
+/// ETS (the source's example), its title and question.
+pub const PARCOURS_TITLE: &str = "Le parcours d'un participant aux ETS";
+/// What the tables map, stage by stage.
+pub const PARCOURS_QUESTION: &str = "Comment améliorer le parcours d'un participant aux ETS, de l'inscription au retour en collectivité ?";
+/// The five stages of the source's journey.
+pub const PARCOURS_STAGES: [&str; 5] = [
+    "La programmation",
+    "L'arrivée et l'accueil",
+    "Les ateliers et conférences",
+    "Le off",
+    "L'après ETS",
+];
+
 /// The five ideas to score.
 pub const REFUGIES_IDEAS: [&str; 5] = [
     "Héberger des familles chez l'habitant",

@@ -1,7 +1,7 @@
 //! The ready-made workshops of the source document: ideation, evaluation,
 //! ideation followed by the scoring of its top ideas or by dots, the
-//! design-thinking spider web followed by dots, and an evaluation whose
-//! criteria the room chooses first.
+//! design-thinking spider web followed by dots, an evaluation whose
+//! criteria the room chooses first, and the user journey map.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +9,7 @@ use crate::config::{
     Criterion, DEFAULT_BUDGET, DEFAULT_CAP_PER_ITEM, DEFAULT_MAX_IDEA_CHARS, DEFAULT_SEATS,
     JoinPolicy, Lang, ScoringItemsSource, StepConfig, WorkshopSetup,
 };
+use crate::methods::journey::{self, Stage};
 use crate::methods::persona::Persona;
 use crate::methods::spider_web::Circle;
 use crate::methods::{OwnGroups, budget_vote, divergence, dot_vote, grouping, results, scoring};
@@ -40,6 +41,12 @@ pub enum Template {
     /// each person keeps three with dots, and the best three become the
     /// criteria of the scoring of the given ideas → results.
     CriteriaThenEvaluation,
+    /// « La carte du parcours usager »: the source's persona (a woman of
+    /// 45, director general of a large town, from Toulouse), the five
+    /// stages of her journey mapped by the tables (actions, thoughts and
+    /// feelings, a rating, opportunities), the opportunities grouped, then
+    /// kept with dots → results.
+    UserJourney,
 }
 
 /// How many criteria the criteria workshop keeps from its dot vote.
@@ -100,6 +107,29 @@ pub fn source_personas() -> Vec<Persona> {
             "se sentir assisté",
         ),
     ]
+}
+
+/// The persona of the source's user journey (« une femme de 45 ans, DG
+/// d'une agglomération ou d'une grande ville, originaire de Toulouse »;
+/// the source gives her no name).
+pub fn source_journey_persona() -> Persona {
+    Persona {
+        name: "L'usagère des ETS".to_owned(),
+        age: Some(45),
+        situation: "directrice générale d'une agglomération ou d'une grande ville".to_owned(),
+        home: "originaire de Toulouse".to_owned(),
+        personality: String::new(),
+        goal: "se former et échanger avec ses pairs aux ETS".to_owned(),
+        frustrations: Vec::new(),
+    }
+}
+
+/// The stages of the source's user journey.
+pub fn source_stages() -> Vec<Stage> {
+    crate::source::PARCOURS_STAGES
+        .iter()
+        .map(|name| Stage::new(name))
+        .collect()
 }
 
 /// The circles of the source's spider web.
@@ -233,11 +263,21 @@ impl Template {
                 }),
                 StepConfig::Results(results::Config {}),
             ],
+            // The opportunities are grouped, then each person keeps the
+            // ones that matter most: the journey's own notes stay on the map.
+            Template::UserJourney => vec![
+                StepConfig::Journey(journey::Config {
+                    stages: source_stages(),
+                }),
+                StepConfig::Grouping(grouping::Config {}),
+                StepConfig::DotVote(dot_vote::Config::default()),
+                StepConfig::Results(results::Config {}),
+            ],
         };
-        let personas = if self == Template::DesignThinking {
-            source_personas()
-        } else {
-            Vec::new()
+        let personas = match self {
+            Template::DesignThinking => source_personas(),
+            Template::UserJourney => vec![source_journey_persona()],
+            _ => Vec::new(),
         };
         WorkshopSetup {
             title: title.to_owned(),
@@ -287,6 +327,10 @@ mod tests {
             (
                 Template::CriteriaThenEvaluation,
                 vec![Divergence, Grouping, DotVote, Scoring, Results],
+            ),
+            (
+                Template::UserJourney,
+                vec![Journey, Grouping, DotVote, Results],
             ),
         ] {
             let setup = template.setup("Titre", "Question ?", source_criteria(), items.clone());

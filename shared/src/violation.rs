@@ -144,6 +144,20 @@ pub enum RuleViolation {
         /// How many circles the web has.
         circles: u8,
     },
+    /// The journey has no such stage.
+    UnknownStage {
+        /// The stage asked for, from 0.
+        stage: u8,
+        /// How many stages the journey has.
+        stages: u8,
+    },
+    /// The facilitator opened another stage of the journey alone.
+    StageNotOpen {
+        /// The stage asked for, from 0.
+        stage: u8,
+        /// The stage open now, from 0.
+        open: u8,
+    },
     /// An idea inside a cluster cannot be hidden or deleted: split the cluster first.
     IdeaInCluster,
     /// An item that already has points cannot be merged, split or deleted.
@@ -209,6 +223,8 @@ impl RuleViolation {
             RuleViolation::UnknownCircle { .. } => "unknown_circle",
             RuleViolation::UnknownPersona { .. } => "unknown_persona",
             RuleViolation::NotYourTable => "not_your_table",
+            RuleViolation::UnknownStage { .. } => "unknown_stage",
+            RuleViolation::StageNotOpen { .. } => "stage_not_open",
             RuleViolation::IdeaInCluster => "idea_in_cluster",
             RuleViolation::ItemHasVotes { .. } => "item_has_votes",
             RuleViolation::TooFewItems => "too_few_items",
@@ -310,6 +326,12 @@ impl RuleViolation {
             }
             V::UnknownCircle { circle, circles } => {
                 crate::methods::spider_web::texts::unknown_circle(lang, *circle, *circles)
+            }
+            V::UnknownStage { stage, stages } => {
+                crate::methods::journey::texts::unknown_stage(lang, *stage, *stages)
+            }
+            V::StageNotOpen { open, .. } => {
+                crate::methods::journey::texts::stage_not_open(lang, *open)
             }
             V::IdeaInCluster => grouping::texts::idea_in_cluster(lang),
             V::ItemHasVotes { .. } => grouping::texts::item_has_votes(lang),

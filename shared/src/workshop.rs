@@ -67,6 +67,9 @@ pub struct Idea {
     /// Where it was written on a spider web, if it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web: Option<crate::methods::spider_web::WebPlace>,
+    /// Where it sits on a journey map, if it is a journey's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journey: Option<crate::methods::journey::NotePlace>,
 }
 
 impl Idea {
@@ -74,6 +77,14 @@ impl Idea {
     /// the facilitator to accept it).
     pub fn is_live(&self) -> bool {
         !self.deleted && !self.hidden && !self.pending
+    }
+
+    /// Whether it describes a journey (a note of its actions or feelings):
+    /// such a note stays on the map, it is not grouped or voted on; a
+    /// journey's opportunities are, like ideas.
+    pub fn describes_journey(&self) -> bool {
+        self.journey
+            .is_some_and(|place| place.row != crate::methods::journey::Row::Opportunity)
     }
 
     /// Whether `role` may not read this idea's text: a hidden idea is the
@@ -118,6 +129,8 @@ pub enum StepRecord {
         /// The circle, from 0.
         circle: u8,
     },
+    /// A journey map: the stage open, the ratings.
+    Journey(crate::methods::journey::JourneyRecord),
 }
 
 /// One workshop: its settings and everything that happened in it.
@@ -240,12 +253,12 @@ impl Workshop {
             .filter(|cluster| !cluster.dissolved)
     }
     /// The items that can be voted on now: clusters, and live ideas in no
-    /// cluster, in a stable order (ideas by id, then clusters by id).
+    /// cluster (a journey's opportunities, not its actions or feelings), in a stable order (ideas by id, then clusters by id).
     pub fn vote_items(&self) -> impl Iterator<Item = ItemRef> + '_ {
         let ideas = self
             .ideas
             .iter()
-            .filter(|idea| idea.is_live() && idea.cluster.is_none())
+            .filter(|idea| idea.is_live() && idea.cluster.is_none() && !idea.describes_journey())
             .map(|idea| ItemRef::Idea(idea.id));
         let clusters = self
             .clusters
@@ -259,9 +272,9 @@ impl Workshop {
     #[inline]
     pub fn is_vote_item(&self, item: ItemRef) -> bool {
         match item {
-            ItemRef::Idea(id) => self
-                .idea(id)
-                .is_some_and(|idea| idea.is_live() && idea.cluster.is_none()),
+            ItemRef::Idea(id) => self.idea(id).is_some_and(|idea| {
+                idea.is_live() && idea.cluster.is_none() && !idea.describes_journey()
+            }),
             ItemRef::Cluster(id) => self.cluster(id).is_some(),
         }
     }
@@ -352,7 +365,10 @@ impl Workshop {
             || self.records.iter().any(|record| match record {
                 StepRecord::Vote(ledger) => ledger.tally(item).points > 0,
                 StepRecord::Dots(ledger) => ledger.has_dots(item),
-                StepRecord::Nothing | StepRecord::Scoring(_) | StepRecord::Web { .. } => false,
+                StepRecord::Nothing
+                | StepRecord::Scoring(_)
+                | StepRecord::Web { .. }
+                | StepRecord::Journey(_) => false,
             })
     }
 
@@ -393,10 +409,12 @@ impl Workshop {
                 StepConfig::BudgetVote(config) => config.breaches(self, index),
                 StepConfig::Scoring(config) => config.breaches(self, index),
                 StepConfig::DotVote(config) => config.breaches(self, index),
-                // No record of their own: nothing to breach.
-                StepConfig::Divergence(_) | StepConfig::Grouping(_) | StepConfig::Results(_) => {
-                    Vec::new()
-                }
+                // No record of their own, or (a journey) one whose every
+                // rating `apply` checked: nothing to breach.
+                StepConfig::Divergence(_)
+                | StepConfig::Grouping(_)
+                | StepConfig::Results(_)
+                | StepConfig::Journey(_) => Vec::new(),
             })
             .collect()
     }

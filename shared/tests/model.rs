@@ -336,6 +336,11 @@ impl Model {
             | Event::WallSet(_)
             // The points moved by their own vote_set / dot_set events.
             | Event::VotesReturned(_) => {}
+            // The model's workshop has no journey (`tests/journey_model.rs`
+            // checks the journey's rules on its own).
+            Event::NoteAdded(_) | Event::StageOpened(_) | Event::StageRated(_) => {
+                panic!("a journey event in a workshop without a journey: {event:?}")
+            }
         }
     }
 

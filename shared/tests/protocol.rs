@@ -10,7 +10,7 @@ mod common;
 use common::Room;
 use ruche_shared::event::ScoringItem;
 use ruche_shared::methods::{
-    budget_vote, divergence, dot_vote, grouping, persona, questions, scoring, spider_web,
+    budget_vote, divergence, dot_vote, grouping, journey, persona, questions, scoring, spider_web,
 };
 use ruche_shared::protocol::{Auth, ErrorCode, OpId, PROTOCOL_VERSION, SequencedEvent};
 use ruche_shared::{
@@ -109,6 +109,16 @@ fn commands() -> Vec<Command> {
                 high: "très cher".into(),
             }],
         }),
+        Command::AddNote(journey::AddNote {
+            stage: 1,
+            row: journey::Row::Feeling,
+            text: "Perdue en arrivant : pas de plan du site".into(),
+        }),
+        Command::OpenStage(journey::OpenStage { stage: Some(1) }),
+        Command::RateStage(journey::RateStage {
+            stage: 1,
+            rating: Some(2),
+        }),
     ];
     for c in &all {
         match c {
@@ -137,7 +147,10 @@ fn commands() -> Vec<Command> {
             | Command::GivePersona(persona::GivePersona { .. })
             | Command::SetTableQuestion(questions::SetTableQuestion { .. })
             | Command::SetCriteria(scoring::SetCriteria { .. })
-            | Command::SetPaperVotes(_) => {}
+            | Command::SetPaperVotes(_)
+            | Command::AddNote(_)
+            | Command::OpenStage(_)
+            | Command::RateStage(_) => {}
         }
     }
     all
@@ -294,6 +307,27 @@ fn events() -> Vec<Event> {
             item: ItemRef::Idea(IdeaId(4)),
             count: 7,
         }),
+        // A user journey: stage 2 (from 0: 1) opened alone, a table's note
+        // on how the user felt there, and its rating of the stage.
+        Event::StageOpened(journey::StageOpened {
+            step: 0,
+            stage: Some(1),
+        }),
+        Event::NoteAdded(journey::NoteAdded {
+            idea: IdeaId(7),
+            author: Some(TableId(1)),
+            step: 0,
+            stage: 1,
+            row: journey::Row::Feeling,
+            text: "Perdue en arrivant : pas de plan du site".into(),
+            at_ms: 1_764_288_180_000,
+        }),
+        Event::StageRated(journey::StageRated {
+            step: 0,
+            table: TableId(1),
+            stage: 1,
+            rating: Some(2),
+        }),
     ];
     for e in &all {
         match e {
@@ -324,7 +358,10 @@ fn events() -> Vec<Event> {
             | Event::JoiningLockedChanged(joining::JoiningLockedChanged { .. })
             | Event::ResultsVisibleChanged(flow::ResultsVisibleChanged { .. })
             | Event::NotesSet(notes::NotesSet { .. })
-            | Event::WallSet(wall::WallSet { .. }) => {}
+            | Event::WallSet(wall::WallSet { .. })
+            | Event::NoteAdded(_)
+            | Event::StageOpened(_)
+            | Event::StageRated(_) => {}
         }
     }
     all

@@ -1106,6 +1106,11 @@ fn one_of_each() -> Vec<RuleViolation> {
         },
         V::TableIdeaLimit { max: 100 },
         V::WorkshopIdeaLimit { max: 1000 },
+        V::UnknownStage {
+            stage: 5,
+            stages: 5,
+        },
+        V::StageNotOpen { stage: 0, open: 1 },
     ];
     for v in &all {
         match v {
@@ -1140,7 +1145,9 @@ fn one_of_each() -> Vec<RuleViolation> {
             | V::DotCapExceeded { .. }
             | V::InvisibleCharacter { .. }
             | V::TableIdeaLimit { .. }
-            | V::WorkshopIdeaLimit { .. } => {}
+            | V::WorkshopIdeaLimit { .. }
+            | V::UnknownStage { .. }
+            | V::StageNotOpen { .. } => {}
         }
     }
     all

@@ -26,6 +26,7 @@ pub mod budget_vote;
 pub mod divergence;
 pub mod dot_vote;
 pub mod grouping;
+pub mod journey;
 pub mod paper_votes;
 pub mod persona;
 pub mod questions;

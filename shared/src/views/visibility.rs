@@ -79,6 +79,9 @@ mod tests {
             ..divergence::Config::default()
         };
         setup.steps.push(crate::StepConfig::Divergence(moderated));
+        // A user journey after it: a note, a stage opened alone, a rating.
+        let journey = crate::methods::journey::Config::with_default_stages(crate::Lang::Fr);
+        setup.steps.push(crate::StepConfig::Journey(journey));
         let mut w = Workshop::new(WorkshopConfig::new(setup).unwrap());
         let mut log = Vec::new();
         let mut run = |w: &mut Workshop, role, c: Command| {
@@ -94,6 +97,7 @@ mod tests {
             duration_secs: Some(60),
         });
         let open_again = open.clone();
+        let open_journey = open.clone();
         run(
             &mut w,
             Role::Guest,
@@ -264,7 +268,7 @@ mod tests {
             focus: Some(ItemRef::Idea(IdeaId(1))),
         };
         run(&mut w, f, Command::SetWall(wall));
-        let last = w.config().steps().len() - 1;
+        let last = w.config().steps().len() - 2;
         run(&mut w, f, Command::GoToStep(flow::GoToStep { step: last }));
         run(
             &mut w,
@@ -297,6 +301,26 @@ mod tests {
         run(&mut w, f, Command::OpenCircle(circle));
         let take_over = crate::joining::TakeOverTable { table: TableId(1) };
         run(&mut w, Role::Guest, Command::TakeOverTable(take_over));
+        use crate::methods::journey;
+        run(
+            &mut w,
+            f,
+            Command::GoToStep(flow::GoToStep { step: last + 1 }),
+        );
+        run(&mut w, f, open_journey);
+        let note = journey::AddNote {
+            stage: 1,
+            row: journey::Row::Feeling,
+            text: "perdue".into(),
+        };
+        run(&mut w, a, Command::AddNote(note));
+        let stage = journey::OpenStage { stage: Some(1) };
+        run(&mut w, f, Command::OpenStage(stage));
+        let rating = journey::RateStage {
+            stage: 1,
+            rating: Some(2),
+        };
+        run(&mut w, b, Command::RateStage(rating));
         (w, log)
     }
 

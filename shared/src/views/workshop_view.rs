@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::command::Role;
 use crate::config::{StepConfig, WorkshopConfig};
 use crate::ids::{IdeaId, ItemRef, TableId};
+use crate::methods::journey::{self, JourneyRecord};
 use crate::methods::paper_votes::{PaperCount, PaperVotes};
 use crate::methods::scoring::sheet::ScoreCell;
 use crate::methods::scoring::{Criterion, MAX_CRITERIA, ScoringItem};
@@ -95,6 +96,9 @@ pub enum StepView {
         /// The circle, from 0.
         circle: u8,
     },
+    /// A journey map: the stage open and every table's ratings (the map is
+    /// the room's: every audience sees them).
+    Journey(JourneyRecord),
 }
 
 /// A table's points on an item.
@@ -178,6 +182,7 @@ impl Workshop {
                     pending,
                     corrected,
                     web,
+                    journey,
                 } = idea;
                 Idea {
                     id: *id,
@@ -194,6 +199,7 @@ impl Workshop {
                     pending: *pending,
                     corrected: *corrected,
                     web: *web,
+                    journey: *journey,
                 }
             })
             .collect();
@@ -203,6 +209,7 @@ impl Workshop {
             .map(|(step, record)| match record {
                 StepRecord::Nothing => StepView::Nothing,
                 StepRecord::Web { circle } => StepView::Web { circle: *circle },
+                StepRecord::Journey(record) => StepView::Journey(record.clone()),
                 StepRecord::Vote(ledger) => StepView::Vote {
                     points: tables
                         .iter()
@@ -340,6 +347,13 @@ impl Workshop {
         if !ids_fit {
             return bad("an idea or a cluster points nowhere");
         }
+        let notes_fit = ideas.iter().all(|idea| {
+            idea.journey
+                .is_none_or(|place| usize::from(place.stage) < workshop.stages(place.step).len())
+        });
+        if !notes_fit {
+            return bad("a journey's note on a stage its step does not have");
+        }
         workshop.current_step = current_step;
         workshop.step_open = step_open;
         workshop.deadline_ms = deadline_ms;
@@ -375,6 +389,19 @@ impl Workshop {
                     if usize::from(circle) < config.circles.len() =>
                 {
                     workshop.records[step] = StepRecord::Web { circle };
+                }
+                (StepView::Journey(record), StepConfig::Journey(config)) => {
+                    let stages = config.stages.len();
+                    let sound = record.open.is_none_or(|s| usize::from(s) < stages)
+                        && record.ratings.iter().all(|r| {
+                            usize::from(r.stage) < stages
+                                && table_exists(r.table, tables_count)
+                                && (journey::RATING_MIN..=journey::RATING_MAX).contains(&r.rating)
+                        });
+                    if !sound {
+                        return bad("a journey's stage or rating out of range");
+                    }
+                    workshop.records[step] = StepRecord::Journey(record);
                 }
                 (StepView::Vote { points }, StepConfig::BudgetVote(_)) => {
                     let Some(StepRecord::Vote(ledger)) = workshop.records.get_mut(step) else {

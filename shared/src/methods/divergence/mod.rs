@@ -278,7 +278,7 @@ impl CommandRules for EditIdea {
     fn check(&self, workshop: &Workshop, role: Role, _now_ms: u64) -> Decision {
         let found = workshop.existing_idea(self.idea)?;
         if let Role::Table(table) = role {
-            workshop.expect_open_step(&[StepKind::Divergence])?;
+            expect_changeable_now(workshop, found)?;
             expect_own_idea(found, table)?;
             workshop.expect_no_votes(ItemRef::Idea(self.idea))?;
         } else {
@@ -318,7 +318,7 @@ impl CommandRules for DeleteIdea {
             return Err(RuleViolation::NotAllowedForRole { role });
         };
         let found = workshop.existing_idea(self.idea)?;
-        workshop.expect_open_step(&[StepKind::Divergence])?;
+        expect_changeable_now(workshop, found)?;
         expect_own_idea(found, table)?;
         if found.cluster.is_some() {
             return Err(RuleViolation::IdeaInCluster);
@@ -326,6 +326,21 @@ impl CommandRules for DeleteIdea {
         workshop.expect_no_votes(ItemRef::Idea(self.idea))?;
         Ok(vec![IdeaDeleted { idea: self.idea }.into()])
     }
+}
+
+/// Whether a table may rewrite or withdraw `idea` in the current step: an
+/// idea while a divergence is open, a note of the journey open now.
+fn expect_changeable_now(workshop: &Workshop, idea: &Idea) -> Result<(), RuleViolation> {
+    workshop.expect_open_step(&[StepKind::Divergence, StepKind::Journey])?;
+    let current = workshop.current_step();
+    let journey_now = workshop.current_step_config().kind() == StepKind::Journey;
+    if journey_now && idea.journey.is_none_or(|place| place.step != current) {
+        return Err(RuleViolation::WrongStep {
+            expected: vec![StepKind::Divergence],
+            current: StepKind::Journey,
+        });
+    }
+    Ok(())
 }
 
 fn expect_own_idea(idea: &Idea, table: TableId) -> Result<(), RuleViolation> {
@@ -392,6 +407,7 @@ impl EventRules for IdeaSubmitted {
                 step: workshop.current_step,
                 circle,
             }),
+            journey: None,
         });
         Ok(())
     }
@@ -489,13 +505,14 @@ impl EventRules for IdeaDeleted {
 
 impl Workshop {
     /// The longest idea accepted now: the limit of the latest divergence step
-    /// at or before the current one.
+    /// at or before the current one (a journey's notes: the default).
     pub fn idea_char_limit(&self) -> u32 {
         self.config.steps()[..=self.current_step]
             .iter()
             .rev()
             .find_map(|step| match step {
                 StepConfig::Divergence(config) => Some(config.max_idea_chars),
+                StepConfig::Journey(_) => Some(DEFAULT_MAX_IDEA_CHARS),
                 _ => None,
             })
             .unwrap_or(DEFAULT_MAX_IDEA_CHARS)

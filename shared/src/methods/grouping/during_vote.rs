@@ -87,9 +87,10 @@ impl Workshop {
                     && match record {
                         StepRecord::Vote(ledger) => ledger.tally(item).points > 0,
                         StepRecord::Dots(ledger) => ledger.has_dots(item),
-                        StepRecord::Nothing | StepRecord::Scoring(_) | StepRecord::Web { .. } => {
-                            false
-                        }
+                        StepRecord::Nothing
+                        | StepRecord::Scoring(_)
+                        | StepRecord::Web { .. }
+                        | StepRecord::Journey(_) => false,
                     }
             });
         if elsewhere {
