@@ -1,6 +1,6 @@
 //! `--demo`: the source's workshops (ideation, evaluation, design
-//! thinking: personas, a spider web, dots; and the criteria workshop the
-//! source suggests before its evaluation), created
+//! thinking: personas, a spider web, dots; the criteria workshop the
+//! source suggests before its evaluation; the user journey map), created
 //! through the server's own HTTP API as a facilitator would, with the links
 //! to open them printed.
 
@@ -36,7 +36,19 @@ pub async fn create_demo(port: u16, tablets_base: &str) -> anyhow::Result<()> {
         Vec::new(),
         source::REFUGIES_IDEAS.map(str::to_owned).to_vec(),
     );
-    for setup in [ideation, evaluation, spider_web, criteria_then_evaluation] {
+    let user_journey = Template::UserJourney.setup(
+        source::PARCOURS_TITLE,
+        source::PARCOURS_QUESTION,
+        Vec::new(),
+        Vec::new(),
+    );
+    for setup in [
+        ideation,
+        evaluation,
+        spider_web,
+        criteria_then_evaluation,
+        user_journey,
+    ] {
         let title = setup.title.clone();
         let config = WorkshopConfig::new(setup)?;
         let created = client.create(config).await?;

@@ -3,6 +3,7 @@
 //! and the QR code.
 
 pub mod bars;
+pub mod markup;
 
 use std::time::Duration;
 

@@ -5,6 +5,7 @@
 //! the screens; consensus labels in the workshop's language. Every cell a
 //! spreadsheet would run as a formula is neutralised.
 
+use ruche_shared::methods::journey::Row;
 use ruche_shared::methods::paper_votes::PaperCount;
 use ruche_shared::methods::scoring::texts::consensus_label;
 use ruche_shared::{Lang, Workshop};
@@ -72,6 +73,8 @@ impl Dialect {
             "score_iqr" => "écart_interquartile",
             "score_support" => "adhésion",
             "log_hash" => "empreinte_du_journal",
+            "journey_rating" => "note_parcours",
+            "journey_median" => "médiane_parcours",
             other => other,
         }
     }
@@ -96,6 +99,16 @@ impl Dialect {
         match self.lang {
             Lang::Fr => format!("cercle {circle}"),
             Lang::En => format!("circle {circle}"),
+        }
+    }
+
+    /// « étape 2 du parcours (L'arrivée) · Pensées et émotions » (a
+    /// journey's note).
+    fn journey_place(&self, stage: u8, name: &str, row: Row) -> String {
+        let row = ruche_shared::methods::journey::texts::row_name(self.lang, row);
+        match self.lang {
+            Lang::Fr => format!("étape {stage} du parcours ({name}) · {row}"),
+            Lang::En => format!("journey stage {stage} ({name}) · {row}"),
         }
     }
 
@@ -186,6 +199,11 @@ pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error
         if let Some(circle) = idea.circle {
             let sep = if detail.is_empty() { "" } else { " ; " };
             detail = format!("{detail}{sep}{}", d.circle(circle));
+        }
+        if let Some(place) = &idea.journey {
+            let sep = if detail.is_empty() { "" } else { " ; " };
+            let said = d.journey_place(place.stage, &place.stage_name, place.row);
+            detail = format!("{detail}{sep}{said}");
         }
         let item = idea.item.to_string();
         let author = idea.author.as_deref().unwrap_or("");
@@ -350,6 +368,45 @@ pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error
                 "",
                 &support,
                 label,
+            ])?;
+        }
+    }
+    for journey in &export.journeys {
+        let step = d.step(journey.step);
+        for stage in &journey.stages {
+            let number = stage.stage.to_string();
+            for rating in &stage.by_table {
+                let value = rating.rating.to_string();
+                row([
+                    d.section("journey_rating"),
+                    &step,
+                    &rating.table,
+                    "",
+                    &number,
+                    &stage.name,
+                    "",
+                    &value,
+                    "",
+                ])?;
+            }
+            let median = stage.median.map(|v| d.figure(v)).unwrap_or_default();
+            let count: u32 = stage.counts.iter().sum();
+            let ratings = ruche_shared::methods::journey::texts::median_of(d.lang, None, 0);
+            let detail = if count == 0 {
+                ratings
+            } else {
+                count.to_string()
+            };
+            row([
+                d.section("journey_median"),
+                &step,
+                "",
+                "",
+                &number,
+                &stage.name,
+                "",
+                &median,
+                &detail,
             ])?;
         }
     }

@@ -5,6 +5,7 @@
 
 use ruche_shared::methods::budget_vote::histogram::VoteHistogram;
 use ruche_shared::methods::dot_vote::tally::DotTally;
+use ruche_shared::methods::journey::Row;
 use ruche_shared::methods::paper_votes::PaperCount;
 use ruche_shared::methods::scoring::results::ScoringResults;
 use ruche_shared::workshop::ReplayError;
@@ -32,6 +33,9 @@ pub struct Export {
     /// One entry per dot vote step (absent when the workshop has none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dots: Vec<ExportDots>,
+    /// One entry per user journey step (absent when the workshop has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub journeys: Vec<ExportJourney>,
     /// The settings and the whole log, chained, that every figure above is
     /// computed from (`ruche-server verify` re-counts them).
     #[serde(flatten)]
@@ -155,6 +159,59 @@ pub struct ExportIdea {
     /// (absent for an idea written on no web).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub circle: Option<u8>,
+    /// Where it sits on a user journey's map (absent for an idea that is no
+    /// journey's note).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub journey: Option<ExportNotePlace>,
+}
+
+/// A journey's note's place: its stage (from 1, with its name) and row.
+#[derive(Debug, Serialize)]
+pub struct ExportNotePlace {
+    /// The journey step's index (from 0, as `step` elsewhere).
+    pub step: usize,
+    /// The stage, from 1 as on the screens.
+    pub stage: u8,
+    /// The stage's name.
+    pub stage_name: String,
+    /// `action`, `feeling` or `opportunity`.
+    pub row: Row,
+}
+
+/// A user journey's map: each stage's ratings (its notes are among the
+/// ideas, with their place).
+#[derive(Debug, Serialize)]
+pub struct ExportJourney {
+    /// The step's index, from 0.
+    pub step: usize,
+    /// Each stage, in order.
+    pub stages: Vec<ExportStage>,
+}
+
+/// One stage of a journey and how the tables rated it.
+#[derive(Debug, Serialize)]
+pub struct ExportStage {
+    /// From 1.
+    pub stage: u8,
+    /// Its name.
+    pub name: String,
+    /// How many tables gave 1, 2, 3, 4 and 5.
+    pub counts: Vec<u32>,
+    /// The median rating, if any.
+    pub median: Option<f64>,
+    /// The mean rating, if any.
+    pub mean: Option<f64>,
+    /// Each table's rating.
+    pub by_table: Vec<ExportRating>,
+}
+
+/// A table's rating of a stage.
+#[derive(Debug, Serialize)]
+pub struct ExportRating {
+    /// Table name.
+    pub table: String,
+    /// From 1 to 5.
+    pub rating: u8,
 }
 
 /// A cluster.
@@ -259,6 +316,15 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
                 corrected: idea.corrected,
                 cluster: idea.cluster.map(ItemRef::Cluster),
                 circle: idea.web.map(|place| place.circle + 1),
+                journey: idea.journey.map(|place| ExportNotePlace {
+                    step: place.step,
+                    stage: place.stage + 1,
+                    stage_name: workshop
+                        .stages(place.step)
+                        .get(usize::from(place.stage))
+                        .map_or_else(String::new, |s| s.name.clone()),
+                    row: place.row,
+                }),
             })
             .collect(),
         clusters: workshop
@@ -307,6 +373,10 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
                 Some(ExportScoring { results, by_seat })
             })
             .collect(),
+        journeys: steps
+            .clone()
+            .filter_map(|step| journey(workshop, step))
+            .collect(),
         dots: steps
             .filter_map(|step| {
                 let tally = workshop.dot_tally(step)?;
@@ -336,6 +406,33 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
             .collect(),
         audit: None,
     }
+}
+
+/// Journey step `step`'s stages and ratings, if it is a journey.
+fn journey(workshop: &Workshop, step: usize) -> Option<ExportJourney> {
+    let record = workshop.journey_record(step)?;
+    let stages = workshop
+        .journey_map(step)
+        .into_iter()
+        .map(|stage| ExportStage {
+            stage: stage.stage + 1,
+            by_table: workshop
+                .tables()
+                .iter()
+                .filter_map(|t| {
+                    Some(ExportRating {
+                        table: t.name.clone(),
+                        rating: record.rating(t.id, stage.stage)?,
+                    })
+                })
+                .collect(),
+            name: stage.name,
+            median: stage.ratings.median,
+            mean: stage.ratings.mean,
+            counts: stage.ratings.counts,
+        })
+        .collect();
+    Some(ExportJourney { step, stages })
 }
 
 fn seat_scores(workshop: &Workshop, step: usize, criteria: &[Criterion]) -> Vec<ExportScore> {

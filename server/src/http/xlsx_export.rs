@@ -8,6 +8,7 @@
 
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
+use ruche_shared::methods::journey;
 use ruche_shared::methods::scoring::texts::consensus_label;
 use ruche_shared::stats::rank_among;
 use ruche_shared::{ItemRef, Lang, Workshop};
@@ -51,6 +52,9 @@ struct Words {
     support: &'static str,
     view: &'static str,
     people: &'static str,
+    journey: &'static str,
+    stage: &'static str,
+    on_the_map: &'static str,
 }
 
 const FR: Words = Words {
@@ -89,6 +93,9 @@ const FR: Words = Words {
     support: "Adhésion",
     view: "Avis de la salle",
     people: "Personnes",
+    journey: "parcours",
+    stage: "Étape du parcours",
+    on_the_map: "Sur la carte du parcours",
 };
 
 const EN: Words = Words {
@@ -127,6 +134,9 @@ const EN: Words = Words {
     support: "Support",
     view: "The room's view",
     people: "People",
+    journey: "journey",
+    stage: "Journey stage",
+    on_the_map: "On the journey map",
 };
 
 /// The workbook of `export` (of `workshop`, whose item labels it uses, as
@@ -164,7 +174,15 @@ pub fn to_xlsx(export: &Export, workshop: &Workshop) -> Result<Vec<u8>, XlsxErro
         let sheet = book.add_worksheet().set_name(w.ideas)?;
         header(
             sheet,
-            &[w.item, w.text, w.table, w.group, w.set_aside, w.corrected],
+            &[
+                w.item,
+                w.text,
+                w.table,
+                w.group,
+                w.set_aside,
+                w.corrected,
+                w.on_the_map,
+            ],
             &bold,
         )?;
         for (n, idea) in export.ideas.iter().enumerate() {
@@ -180,8 +198,47 @@ pub fn to_xlsx(export: &Export, workshop: &Workshop) -> Result<Vec<u8>, XlsxErro
             if idea.corrected {
                 sheet.write_string(row, 5, w.yes)?;
             }
+            if let Some(place) = &idea.journey {
+                let row_name = journey::texts::row_name(export.workshop.lang, place.row);
+                let said = format!("{}. {} · {row_name}", place.stage, place.stage_name);
+                sheet.write_string(row, 6, said)?;
+            }
         }
         sheet.set_column_width(1, 70)?.set_column_width(3, 40)?;
+    }
+
+    // A journey: a stage per row, its ratings' figures and counts.
+    for journey_map in &export.journeys {
+        let name = truncated(&format!(
+            "{} {} · {}",
+            w.step,
+            journey_map.step + 1,
+            w.journey
+        ));
+        let sheet = book.add_worksheet().set_name(&name)?;
+        let smileys: Vec<&str> = (journey::RATING_MIN..=journey::RATING_MAX)
+            .map(journey::texts::smiley)
+            .collect();
+        let mut labels = vec![w.stage, w.text, w.median, w.mean, w.count];
+        labels.extend(&smileys);
+        header(sheet, &labels, &bold)?;
+        for (n, stage) in journey_map.stages.iter().enumerate() {
+            let row = n as u32 + 1;
+            sheet.write_number(row, 0, f64::from(stage.stage))?;
+            sheet.write_string(row, 1, &stage.name)?;
+            if let Some(median) = stage.median {
+                sheet.write_number(row, 2, median)?;
+            }
+            if let Some(mean) = stage.mean {
+                sheet.write_number(row, 3, mean)?;
+            }
+            let count: u32 = stage.counts.iter().sum();
+            sheet.write_number(row, 4, f64::from(count))?;
+            for (c, n) in (5..).zip(&stage.counts) {
+                sheet.write_number(row, c, f64::from(*n))?;
+            }
+        }
+        sheet.set_column_width(1, 40)?;
     }
 
     for vote in &export.votes {

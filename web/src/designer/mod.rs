@@ -9,6 +9,7 @@
 //! - [`texts`]: the designer's sentences.
 
 mod compose;
+mod journey_settings;
 mod personas;
 mod sources;
 mod step_settings;
@@ -150,6 +151,7 @@ fn CreateForm(lang: RwSignal<Lang>, designing: RwSignal<Option<WorkshopSetup>>) 
                     <option value="spider_web_then_dots" selected=move || template.get() == "spider_web_then_dots">{move || t().template_web}</option>
                     <option value="design_thinking" selected=move || template.get() == "design_thinking">{move || t().template_design}</option>
                     <option value="criteria_then_evaluation" selected=move || template.get() == "criteria_then_evaluation">{move || t().template_criteria}</option>
+                    <option value="user_journey" selected=move || template.get() == "user_journey">{move || t().template_journey}</option>
                 </select>
                 <label for="title">{move || t().title}</label>
                 <input id="title" required maxlength=MAX_QUESTION_CHARS prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>

@@ -13,7 +13,7 @@ use ruche_shared::methods::divergence::MAX_IDEA_CHARS_LIMIT;
 use ruche_shared::methods::dot_vote::MAX_DOTS_PER_SEAT;
 use ruche_shared::methods::scoring::MAX_SCALE;
 use ruche_shared::methods::spider_web::{Circle, MAX_CIRCLES};
-use ruche_shared::methods::{OwnGroups, budget_vote, divergence, dot_vote, scoring};
+use ruche_shared::methods::{OwnGroups, budget_vote, divergence, dot_vote, journey, scoring};
 use ruche_shared::{Lang, StepConfig, StepKind, WorkshopSetup};
 
 use super::sources::{CriteriaOrigin, ItemsSource};
@@ -45,6 +45,7 @@ pub fn StepSettings(
         StepKind::BudgetVote => budget_vote_settings(field, slot).into_any(),
         StepKind::DotVote => dot_vote_settings(field, slot).into_any(),
         StepKind::Scoring => scoring_settings(field, slot, index, programme).into_any(),
+        StepKind::Journey => super::journey_settings::journey_settings(field, slot).into_any(),
         StepKind::Grouping | StepKind::Results => view! {
             <p class="hint">{move || designer_texts(lang.get()).no_settings}</p>
         }
@@ -191,6 +192,7 @@ method_access!(
 );
 method_access!(read_dot_vote, write_dot_vote, DotVote, dot_vote::Config);
 method_access!(read_scoring, write_scoring, Scoring, scoring::Config);
+method_access!(read_journey, write_journey, Journey, journey::Config);
 
 fn divergence_settings(field: Field, slot: RwSignal<StepConfig>) -> impl IntoView {
     let initial = read_divergence(slot, Clone::clone).unwrap_or_default();

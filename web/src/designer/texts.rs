@@ -44,6 +44,11 @@ pub struct DesignerTexts {
     pub no_constraint: &'static str,
     pub add_circle: &'static str,
     pub remove_circle: &'static str,
+    pub stages: &'static str,
+    pub stages_hint: &'static str,
+    pub stage_name: &'static str,
+    pub add_stage: &'static str,
+    pub remove_stage: &'static str,
     pub budget: &'static str,
     pub budget_hint: &'static str,
     pub cap: &'static str,
@@ -113,6 +118,12 @@ pub fn purpose(kind: StepKind, lang: Lang) -> &'static str {
             "Chaque personne pose ses gommettes sur les idées qu'elle garde."
         }
         StepKind::DotVote => "Each person puts their dots on the ideas they keep.",
+        StepKind::Journey if fr => {
+            "Les tables racontent le parcours d'un usager, étape par étape ; le mur trace la courbe des émotions."
+        }
+        StepKind::Journey => {
+            "Tables tell a user's journey, stage by stage; the wall draws the emotion curve."
+        }
         StepKind::Results if fr => "Le mur montre les résultats des étapes précédentes.",
         StepKind::Results => "The wall shows the results of the steps before.",
     }
@@ -157,6 +168,11 @@ static FR: DesignerTexts = DesignerTexts {
     no_constraint: "aucune",
     add_circle: "Ajouter un cercle",
     remove_circle: "Retirer le dernier cercle",
+    stages: "Les étapes du parcours",
+    stages_hint: "Pour chaque étape, les tables notent les actions de l'usager, ses pensées et émotions, une note de 1 à 5 et les opportunités. Seules les opportunités sont regroupées et votées ensuite.",
+    stage_name: "Étape",
+    add_stage: "Ajouter une étape",
+    remove_stage: "Retirer la dernière étape",
     budget: "Points par table",
     budget_hint: "30 dans la source.",
     cap: "Points au plus par idée",
@@ -236,6 +252,11 @@ static EN: DesignerTexts = DesignerTexts {
     no_constraint: "none",
     add_circle: "Add a circle",
     remove_circle: "Remove the last circle",
+    stages: "The journey's stages",
+    stages_hint: "For each stage, tables note the user's actions, thoughts and feelings, a rating from 1 to 5 and the opportunities. Only the opportunities are grouped and voted on afterwards.",
+    stage_name: "Stage",
+    add_stage: "Add a stage",
+    remove_stage: "Remove the last stage",
     budget: "Points per table",
     budget_hint: "30 in the source.",
     cap: "Points per idea at most",

@@ -11,6 +11,7 @@ pub mod criteria;
 pub mod divergence;
 pub mod dot_vote;
 pub mod grouping;
+pub mod journey;
 pub mod paper_votes;
 pub mod scoring;
 pub mod spider_web;
@@ -31,6 +32,7 @@ pub fn tablet_panel(kind: StepKind, session: Session, table: TableId, step: usiz
         StepKind::BudgetVote => view! { <budget_vote::Vote session table step/> }.into_any(),
         StepKind::Scoring => view! { <scoring::ScoringSheet session table step/> }.into_any(),
         StepKind::DotVote => view! { <dot_vote::DotVote session table step/> }.into_any(),
+        StepKind::Journey => view! { <journey::JourneyTablet session table step/> }.into_any(),
         // Nothing to do on a tablet: the facilitator groups, the wall shows results.
         StepKind::Grouping | StepKind::Results => view! {
             <p class="waiting">{texts(session.lang()).waiting_for_facilitator}</p>
@@ -62,6 +64,11 @@ pub fn console_panel(kind: StepKind, session: Session) -> AnyView {
         }
         .into_any(),
         StepKind::Scoring => view! { <criteria::CriteriaWording session/> }.into_any(),
+        StepKind::Journey => view! {
+            <journey::StageControls session/>
+            <grouping::IdeaList session grouping=false/>
+        }
+        .into_any(),
         StepKind::Results => ().into_any(),
     }
 }
@@ -77,6 +84,7 @@ pub fn wall_panel(kind: StepKind, session: Session) -> AnyView {
         StepKind::Divergence | StepKind::Grouping => {
             view! { <divergence::IdeaWall session/> }.into_any()
         }
+        StepKind::Journey => view! { <journey::JourneyWall session/> }.into_any(),
         StepKind::BudgetVote | StepKind::Scoring | StepKind::DotVote | StepKind::Results => {
             view! { <ResultsPanel session/> }.into_any()
         }

@@ -10,6 +10,7 @@ use ruche_shared::methods::spider_web::{self, Ring, texts};
 use ruche_shared::{Command, Lang};
 
 use crate::session::Session;
+use crate::widgets::markup::escape;
 
 /// The circles of the current step: (open circle, each circle's constraint);
 /// `None` when the step is no web.
@@ -306,22 +307,6 @@ pub fn Web(session: Session) -> impl IntoView {
         })
     };
     view! { <figure class="web" inner_html=markup></figure> }
-}
-
-/// `text` safe inside an element or a quoted attribute.
-fn escape(text: &str) -> String {
-    let mut safe = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => safe.push_str("&amp;"),
-            '<' => safe.push_str("&lt;"),
-            '>' => safe.push_str("&gt;"),
-            '"' => safe.push_str("&quot;"),
-            '\'' => safe.push_str("&#39;"),
-            c => safe.push(c),
-        }
-    }
-    safe
 }
 
 /// The web as SVG (hidden from screen readers), then the same as a list

@@ -25,8 +25,9 @@ use ruche_shared::methods::scoring::texts::{consensus_label, consensus_meaning};
 use ruche_shared::stats::{percent, rank_among};
 use ruche_shared::{ItemRef, Lang, Workshop};
 
-use super::export::{Export, ExportDots, ExportScoring, ExportVote};
+use super::export::{Export, ExportDots, ExportJourney, ExportScoring, ExportVote};
 use format::{clock, local, long_date, number};
+use ruche_shared::methods::journey::Row;
 use words::{Words, words};
 
 /// The print stylesheet, inside the page (one file to keep or send).
@@ -106,6 +107,9 @@ impl Page<'_> {
         html.push_str(&self.participation());
         html.push_str(&self.programme());
         html.push_str(&self.table_questions());
+        for journey in &export.journeys {
+            html.push_str(&self.journey(journey));
+        }
         html.push_str(&self.ideas());
         for vote in &export.votes {
             html.push_str(&self.vote(vote));
@@ -291,8 +295,16 @@ impl Page<'_> {
 
     fn ideas(&self) -> String {
         let (export, w) = (self.export, self.w);
-        let shown = |hidden: bool| !(hidden && self.options.public);
-        if !export.ideas.iter().any(|i| shown(i.hidden)) {
+        // A journey's actions and feelings are on its map, above; its
+        // opportunities are ideas like any.
+        let shown = |idea: &super::export::ExportIdea| {
+            !(idea.hidden && self.options.public)
+                && idea
+                    .journey
+                    .as_ref()
+                    .is_none_or(|place| place.row == Row::Opportunity)
+        };
+        if !export.ideas.iter().any(shown) {
             return String::new();
         }
         let mut html = format!("<section class=\"ideas\"><h2>{}</h2>", w.the_ideas);
@@ -306,7 +318,7 @@ impl Page<'_> {
             for idea in export
                 .ideas
                 .iter()
-                .filter(|i| i.cluster == Some(cluster.item) && shown(i.hidden))
+                .filter(|i| i.cluster == Some(cluster.item) && shown(i))
             {
                 html.push_str(&self.idea_line(idea));
             }
@@ -315,7 +327,7 @@ impl Page<'_> {
         let alone: Vec<_> = export
             .ideas
             .iter()
-            .filter(|i| i.cluster.is_none() && shown(i.hidden))
+            .filter(|i| i.cluster.is_none() && shown(i))
             .collect();
         if !alone.is_empty() {
             let _ = write!(
@@ -369,6 +381,56 @@ impl Page<'_> {
             escape(&config.kind().title(self.lang)),
             escape(&config.in_words(self.lang))
         )
+    }
+
+    /// A user journey's map, a stage per row: how the tables rated it
+    /// (median and each rating's count), then its notes row by row.
+    fn journey(&self, journey: &ExportJourney) -> String {
+        use ruche_shared::methods::journey::texts;
+        let lang = self.lang;
+        let mut html = format!(
+            "<section class=\"journey\">{}<table class=\"journey-map\"><thead><tr><th></th><th>{}</th>",
+            self.step_heading(journey.step),
+            texts::ratings_row(lang)
+        );
+        for row in Row::ALL {
+            let _ = write!(html, "<th>{}</th>", texts::row_name(lang, row));
+        }
+        html.push_str("</tr></thead><tbody>");
+        for stage in &journey.stages {
+            let count: u32 = stage.counts.iter().sum();
+            let counts: Vec<String> = (1..)
+                .zip(&stage.counts)
+                .map(|(r, n)| format!("{} {n}", texts::smiley(r)))
+                .collect();
+            let smiley = stage
+                .median
+                .map(|m| texts::smiley(m.round() as u8))
+                .unwrap_or_default();
+            let _ = write!(
+                html,
+                "<tr><th scope=\"row\">{}. {}</th><td><strong>{smiley}</strong> {}<br><span class=\"counts\">{}</span></td>",
+                stage.stage,
+                escape(&stage.name),
+                escape(&texts::median_of(lang, stage.median, count)),
+                counts.join(" · ")
+            );
+            for row in Row::ALL {
+                html.push_str("<td><ul>");
+                for idea in self.export.ideas.iter().filter(|i| {
+                    !(i.hidden && self.options.public)
+                        && i.journey.as_ref().is_some_and(|p| {
+                            p.step == journey.step && p.stage == stage.stage && p.row == row
+                        })
+                }) {
+                    html.push_str(&self.idea_line(idea));
+                }
+                html.push_str("</ul></td>");
+            }
+            html.push_str("</tr>");
+        }
+        html.push_str("</tbody></table></section>\n");
+        html
     }
 
     fn vote(&self, vote: &ExportVote) -> String {

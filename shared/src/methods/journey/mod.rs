@@ -139,6 +139,16 @@ pub enum Row {
 impl Row {
     /// The rows, top to bottom as the map shows them.
     pub const ALL: [Row; 3] = [Row::Action, Row::Feeling, Row::Opportunity];
+
+    /// Its name on the wire (`action`, `feeling`, `opportunity`): what
+    /// screens mark it with.
+    pub fn key(self) -> &'static str {
+        match self {
+            Row::Action => "action",
+            Row::Feeling => "feeling",
+            Row::Opportunity => "opportunity",
+        }
+    }
 }
 
 /// Where a note sits on a journey map: its step, stage and row.

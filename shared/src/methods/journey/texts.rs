@@ -102,3 +102,63 @@ pub fn stage_not_open(lang: Lang, open: u8) -> String {
         ),
     }
 }
+
+/// The tablet's question above the smileys.
+pub fn rating_question(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Comment l’usager vit-il cette étape ?",
+        Lang::En => "How does the user experience this stage?",
+    }
+}
+
+/// The map's row of ratings.
+pub fn ratings_row(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Ressenti",
+        Lang::En => "Experience",
+    }
+}
+
+/// The button that adds a note.
+pub fn add(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Ajouter",
+        Lang::En => "Add",
+    }
+}
+
+/// The console's button that opens every stage.
+pub fn all_stages(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Toutes les étapes",
+        Lang::En => "Every stage",
+    }
+}
+
+/// « médiane 2 · 3 notes » under a stage (no rating yet: « pas encore de note »).
+pub fn median_of(lang: Lang, median: Option<f64>, count: u32) -> String {
+    match (lang, median) {
+        (Lang::Fr, None) => "pas encore de note".to_owned(),
+        (Lang::En, None) => "no rating yet".to_owned(),
+        (Lang::Fr, Some(m)) => format!(
+            "médiane {} · {count} note{}",
+            format_half(m, ','),
+            if count > 1 { "s" } else { "" }
+        ),
+        (Lang::En, Some(m)) => format!(
+            "median {} · {count} rating{}",
+            format_half(m, '.'),
+            if count > 1 { "s" } else { "" }
+        ),
+    }
+}
+
+/// A median (a whole or a half) as people write it: « 2 », « 2,5 ».
+fn format_half(value: f64, decimal_mark: char) -> String {
+    let halves = (value * 2.0).round() as i64;
+    if halves % 2 == 0 {
+        (halves / 2).to_string()
+    } else {
+        format!("{}{decimal_mark}5", halves / 2)
+    }
+}
