@@ -27,6 +27,7 @@ fn main() {
     let built = [
         "index.html",
         "ruche_room_bg.wasm",
+        "ruche_wall_bg.wasm",
         "ruche_console_bg.wasm",
         "ruche_designer_bg.wasm",
     ]

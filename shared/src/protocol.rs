@@ -255,7 +255,14 @@ pub enum ServerMsg {
     Rejected {
         /// The operation's id.
         op: OpId,
-        /// The rule and its numbers.
+        /// The rule and its numbers. (The browser client shows `message`
+        /// and does not read this: left out of its decoder, which keeps the
+        /// violations' decoding out of every tablet's download. Reads as
+        /// `not_allowed_for_role` there.)
+        #[cfg_attr(
+            target_arch = "wasm32",
+            serde(skip_deserializing, default = "RuleViolation::unread")
+        )]
         violation: RuleViolation,
         /// A sentence for the person, in the workshop's language.
         message: String,
@@ -293,8 +300,11 @@ pub enum ServerMsg {
         /// The operation it concerns, if the message carried one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         op: Option<OpId>,
-        /// For `join_refused`: the rule that refused it, with its code and numbers.
+        /// For `join_refused`: the rule that refused it, with its code and
+        /// numbers. (The browser client shows `message`, in the workshop's
+        /// language: its decoder leaves this out, as for `rejected`.)
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
         violation: Option<RuleViolation>,
     },
 }

@@ -193,6 +193,13 @@ pub enum RuleViolation {
 }
 
 impl RuleViolation {
+    /// What the browser client holds in place of a violation it does not
+    /// decode (it shows the server's sentence instead: see `ServerMsg`).
+    #[cfg(target_arch = "wasm32")]
+    pub fn unread() -> RuleViolation {
+        RuleViolation::NotAllowedForRole { role: Role::Guest }
+    }
+
     /// The stable code, e.g. `"budget_exceeded"`: what clients and metrics match on.
     pub fn code(&self) -> &'static str {
         match self {

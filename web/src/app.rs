@@ -57,6 +57,8 @@ pub fn App() -> impl IntoView {
 const BUNDLES: &[Bundle] = &[
     #[cfg(feature = "room")]
     Bundle::Room,
+    #[cfg(feature = "wall")]
+    Bundle::Wall,
     #[cfg(feature = "console")]
     Bundle::Console,
     #[cfg(feature = "designer")]
@@ -76,7 +78,7 @@ fn screen(route: Route, lang: RwSignal<Lang>) -> AnyView {
         Route::TakeOver { code, handover } => {
             view! { <crate::screens::tablet::TabletScreen code lang handover/> }.into_any()
         }
-        #[cfg(feature = "room")]
+        #[cfg(feature = "wall")]
         Route::Wall { code } => view! { <crate::screens::wall::WallScreen code lang/> }.into_any(),
         #[cfg(feature = "designer")]
         Route::Create => view! { <crate::designer::Create lang/> }.into_any(),

@@ -26,7 +26,12 @@
 // A bundle built with one feature leaves the others' screens out; what only
 // they use is then unused there (and dropped from the module by the linker).
 #![cfg_attr(
-    not(all(feature = "room", feature = "console", feature = "designer")),
+    not(all(
+        feature = "room",
+        feature = "wall",
+        feature = "console",
+        feature = "designer"
+    )),
     allow(dead_code, unused_imports)
 )]
 

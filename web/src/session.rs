@@ -485,17 +485,11 @@ impl Session {
                 r.dots = dots.or(r.dots.take());
             }),
             ServerMsg::Presence { online } => self.write.online.set(online),
+            // (A refused join's `message` is the rule's sentence in the
+            // workshop's language: the client does not decode the violation.)
             ServerMsg::Error {
-                code,
-                message,
-                op,
-                violation,
-            } => self.error(
-                code,
-                message,
-                op,
-                violation.map(|v| v.message(self.lang_untracked())),
-            ),
+                code, message, op, ..
+            } => self.error(code, message, op),
         }
     }
 
@@ -598,7 +592,7 @@ impl Session {
         });
     }
 
-    fn error(self, code: ErrorCode, message: String, op: Option<OpId>, violation: Option<String>) {
+    fn error(self, code: ErrorCode, message: String, op: Option<OpId>) {
         let refusal = match code {
             ErrorCode::BadCredentials => Some(self.connection.with_value(|c| match &c.auth {
                 Some(Auth::RejoinTable { code, .. }) => {
@@ -640,7 +634,7 @@ impl Session {
             }
             ErrorCode::JoinRefused => {
                 self.forget_unjoined_token();
-                Some(Refusal::JoinRefused(violation.unwrap_or(message)))
+                Some(Refusal::JoinRefused(message))
             }
             ErrorCode::RateLimited => {
                 // The command was not applied: it stays in the outbox and goes again.

@@ -1,6 +1,6 @@
 //! Builds the web client into `target/web-dist/`, where the server's build
 //! script embeds it: the WASM app in three bundles (`--profile wasm-release`,
-//! one per feature: the room's, the console's and the designer's), each with its JS glue
+//! one per feature: the room's, the wall's, the console's and the designer's), each with its JS glue
 //! from `wasm-bindgen` (the CLI is installed from crates.io into
 //! `target/tools/` at the exact version the lockfile uses), and the page and
 //! style from `web/static/`. Then checks each bundle against the budget.
@@ -30,8 +30,9 @@ pub fn dist() -> PathBuf {
 
 /// The client's bundles: the cargo feature that builds each, and its files'
 /// name (`ruche_shared::api::route::Bundle::name`; `boot.js` loads them).
-const BUNDLES: [(&str, &str); 3] = [
+const BUNDLES: [(&str, &str); 4] = [
     ("room", "ruche_room"),
+    ("wall", "ruche_wall"),
     ("console", "ruche_console"),
     ("designer", "ruche_designer"),
 ];

@@ -107,9 +107,8 @@ impl Route {
     /// separate download, so a tablet never loads the facilitator's screens.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Route::Landing | Route::Tablet { .. } | Route::TakeOver { .. } | Route::Wall { .. } => {
-                Bundle::Room
-            }
+            Route::Landing | Route::Tablet { .. } | Route::TakeOver { .. } => Bundle::Room,
+            Route::Wall { .. } => Bundle::Wall,
             Route::Create => Bundle::Designer,
             Route::Facilitator { .. } => Bundle::Console,
         }
@@ -140,12 +139,14 @@ impl Route {
     }
 }
 
-/// The client's three bundles (see [`Route::bundle`]): each screen's
+/// The client's four bundles (see [`Route::bundle`]): each screen's
 /// download holds only what it draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
-    /// Joining, the tablet, the wall.
+    /// Joining and the tablet: what every table downloads.
     Room,
+    /// The wall (the projector's screen).
+    Wall,
     /// The facilitator's console.
     Console,
     /// Creating a workshop: templates, programmes, the step designer.
@@ -157,6 +158,7 @@ impl Bundle {
     pub fn name(self) -> &'static str {
         match self {
             Bundle::Room => "ruche_room",
+            Bundle::Wall => "ruche_wall",
             Bundle::Console => "ruche_console",
             Bundle::Designer => "ruche_designer",
         }
@@ -174,7 +176,7 @@ mod tests {
         for (fragment, bundle) in [
             ("#/", Bundle::Room),
             ("#/join/123456", Bundle::Room),
-            ("#/wall/123456", Bundle::Room),
+            ("#/wall/123456", Bundle::Wall),
             ("#/takeover/123456/48392017", Bundle::Room),
             ("#/create", Bundle::Designer),
             ("#/facilitate/w1/s", Bundle::Console),

@@ -13,7 +13,7 @@ pub mod results;
 pub mod synthesis_notes;
 #[cfg(feature = "room")]
 pub mod tablet;
-#[cfg(feature = "room")]
+#[cfg(feature = "wall")]
 pub mod wall;
 #[cfg(feature = "console")]
 pub mod wall_controls;
