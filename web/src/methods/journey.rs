@@ -184,7 +184,7 @@ pub fn StageControls(session: Session) -> impl IntoView {
         };
         Some(view! {
             <section class="card circles" aria-labelledby="stages-heading">
-                <h2 id="stages-heading">{journey::name(lang)}</h2>
+                <h2 id="stages-heading">{texts::stages_heading(lang)}</h2>
                 <div class="circle-buttons" role="group" aria-labelledby="stages-heading">
                     {button(None, texts::all_stages(lang).to_owned())}
                     {names.into_iter().enumerate().map(|(n, name)| button(Some(n as u8), format!("{}. {name}", n + 1))).collect_view()}
@@ -221,11 +221,12 @@ pub fn JourneyWall(session: Session) -> impl IntoView {
 // names) takes `LEFT`, each stage an equal share of the rest, as the table
 // below it does (`.journey-map` in style.css), so each point stands over its
 // stage.
+// Low and wide, so that the map below it still fits on the projector.
 const WIDTH: f64 = 1000.0;
 const LEFT: f64 = 140.0;
-const HEIGHT: f64 = 230.0;
-const TOP: f64 = 25.0;
-const ROW: f64 = 45.0;
+const HEIGHT: f64 = 170.0;
+const TOP: f64 = 17.0;
+const ROW: f64 = 34.0;
 
 /// The height of rating `r` (1 at the bottom).
 fn y_of(rating: f64) -> f64 {
@@ -246,29 +247,20 @@ fn map_markup(stages: &[StageMap], open: Option<u8>, lang: Lang) -> String {
         let _ = write!(
             svg,
             r#"<line class="level" x1="{LEFT}" x2="{WIDTH}" y1="{y}" y2="{y}"/><text class="smiley" x="{}" y="{y}" dominant-baseline="central" text-anchor="end">{}</text>"#,
-            LEFT - 12.0,
+            LEFT - 10.0,
             texts::smiley(r)
         );
     }
-    // Each rating given as a bubble (its size the count), then the line
-    // through the medians.
-    let mut line = Vec::new();
-    for (k, stage) in stages.iter().enumerate() {
-        let x = x_of(k);
-        for (i, count) in stage.ratings.counts.iter().enumerate() {
-            if *count > 0 {
-                let y = y_of(f64::from(journey::RATING_MIN) + i as f64);
-                let radius = 9.0 + 5.0 * f64::from(*count).sqrt();
-                let _ = write!(
-                    svg,
-                    r#"<circle class="bubble" cx="{x:.1}" cy="{y}" r="{radius:.1}"/><text class="count" x="{x:.1}" y="{y}" dominant-baseline="central" text-anchor="middle">{count}</text>"#
-                );
-            }
-        }
-        if let Some(median) = stage.ratings.median {
-            line.push(format!("{x:.1},{:.1}", y_of(median)));
-        }
-    }
+    // The line through the medians, then each rating given as a bubble over
+    // it (its size the count, the count written in it).
+    let line: Vec<String> = stages
+        .iter()
+        .enumerate()
+        .filter_map(|(k, stage)| {
+            let median = stage.ratings.median?;
+            Some(format!("{:.1},{:.1}", x_of(k), y_of(median)))
+        })
+        .collect();
     let _ = write!(
         svg,
         r#"<polyline class="median-line" points="{}"/>"#,
@@ -276,7 +268,20 @@ fn map_markup(stages: &[StageMap], open: Option<u8>, lang: Lang) -> String {
     );
     for point in &line {
         let (x, y) = point.split_once(',').unwrap_or_default();
-        let _ = write!(svg, r#"<circle class="median" cx="{x}" cy="{y}" r="7"/>"#);
+        let _ = write!(svg, r#"<circle class="median" cx="{x}" cy="{y}" r="6"/>"#);
+    }
+    for (k, stage) in stages.iter().enumerate() {
+        let x = x_of(k);
+        for (i, count) in stage.ratings.counts.iter().enumerate() {
+            if *count > 0 {
+                let y = y_of(f64::from(journey::RATING_MIN) + i as f64);
+                let radius = (11.0 + 2.5 * f64::from(*count).sqrt()).min(ROW / 2.0);
+                let _ = write!(
+                    svg,
+                    r#"<circle class="bubble" cx="{x:.1}" cy="{y}" r="{radius:.1}"/><text class="count" x="{x:.1}" y="{y}" dominant-baseline="central" text-anchor="middle">{count}</text>"#
+                );
+            }
+        }
     }
     svg.push_str("</svg>");
     let mut table = String::from(r#"<table class="journey-map"><thead><tr><td></td>"#);

@@ -44,13 +44,14 @@ pub fn rating_words(lang: Lang, rating: u8) -> &'static str {
     }
 }
 
-/// The smiley of a rating, from 1 to 5.
+/// The smiley of a rating, from 1 to 5 (faces from Unicode's first
+/// emoticons block, which every tablet's fonts draw).
 pub fn smiley(rating: u8) -> &'static str {
     match rating {
         1 => "😣",
-        2 => "🙁",
+        2 => "😟",
         3 => "😐",
-        4 => "🙂",
+        4 => "😊",
         _ => "😄",
     }
 }
@@ -124,6 +125,14 @@ pub fn add(lang: Lang) -> &'static str {
     match lang {
         Lang::Fr => "Ajouter",
         Lang::En => "Add",
+    }
+}
+
+/// The console's card of stages.
+pub fn stages_heading(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Étapes du parcours",
+        Lang::En => "Journey stages",
     }
 }
 
