@@ -386,9 +386,9 @@ async fn a_workshop_is_created_from_the_landing_page() {
         laptop.open(&format!("{base}/#/")).await;
         laptop.wait_for("#join-code").await;
         let forms = laptop
-            .eval("[document.querySelector('#template') === null, performance.getEntriesByType('resource').some(r => r.name.includes('ruche_console') || r.name.includes('ruche_designer'))]")
+            .eval("[document.querySelector('#template') === null, performance.getEntriesByType('resource').some(r => ['ruche_console', 'ruche_designer', 'ruche_wall'].some(b => r.name.includes(b)))]")
             .await;
-        assert_eq!(forms, json!([true, false]), "no creation form, no facilitator's bundle for participants");
+        assert_eq!(forms, json!([true, false]), "no creation form, no facilitator's or wall's bundle for participants");
         laptop.screenshot("landing-join").await;
         laptop.click("#to-create").await;
         laptop.wait_for("#template").await;
