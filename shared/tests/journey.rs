@@ -229,6 +229,31 @@ fn refusals_name_the_rule_and_change_nothing() {
 }
 
 #[test]
+fn the_facilitator_hides_a_note_from_the_map_and_its_text_from_the_room() {
+    let mut room = journey_room();
+    let a = room.join("Table 1");
+    room.go_and_open(0);
+    let insult = add(&mut room, a, 1, Row::Feeling, "des mots à ne pas projeter");
+    let hide = |hidden| {
+        Command::SetIdeaHidden(grouping::SetIdeaHidden {
+            idea: insult,
+            hidden,
+        })
+    };
+    room.facilitator(hide(true));
+    assert!(room.workshop.journey_map(0)[1].rows[1].is_empty());
+    for role in [Role::Wall, Role::Table(a), Role::Guest] {
+        let view = room.workshop.view_for(role);
+        assert_eq!(view.ideas[insult.0 as usize].text, "", "{role:?}");
+    }
+    room.facilitator(hide(false));
+    assert_eq!(
+        texts(&room.workshop.journey_map(0), 1, Row::Feeling),
+        ["des mots à ne pas projeter"]
+    );
+}
+
+#[test]
 fn a_setup_names_the_stage_at_fault() {
     let mut setup = Template::UserJourney.setup("T", "Q ?", vec![], vec![]);
     if let ruche_shared::StepConfig::Journey(config) = &mut setup.steps[0] {
@@ -284,8 +309,8 @@ fn every_snapshot_keeps_the_map_the_open_stage_and_the_ratings() {
 struct Model {
     /// Live notes: (stage, row) → how many.
     notes: BTreeMap<(u8, Row), usize>,
-    /// Each note's (table, stage, row, live).
-    ideas: Vec<(Option<TableId>, u8, Row, bool)>,
+    /// Each note's (table, stage, row, deleted, hidden).
+    ideas: Vec<(Option<TableId>, u8, Row, bool, bool)>,
     ratings: BTreeMap<(TableId, u8), u8>,
     open: Option<u8>,
     step_open: bool,
@@ -316,6 +341,7 @@ fn command() -> impl Strategy<Value = Command> {
         2 => prop::option::of(0..6_u8).prop_map(open_stage),
         2 => (0..12_u32).prop_map(|i| Command::DeleteIdea(divergence::DeleteIdea { idea: IdeaId(i) })),
         1 => (0..12_u32).prop_map(|i| Command::EditIdea(divergence::EditIdea { idea: IdeaId(i), text: "réécrite".into() })),
+        2 => (0..12_u32, prop::bool::ANY).prop_map(|(i, hidden)| Command::SetIdeaHidden(grouping::SetIdeaHidden { idea: IdeaId(i), hidden })),
         1 => (0..2_usize).prop_map(|step| Command::GoToStep(flow::GoToStep { step })),
         1 => Just(Command::OpenStep(flow::OpenStep { duration_secs: None })),
         1 => Just(Command::CloseStep(flow::CloseStep {})),
@@ -332,7 +358,7 @@ fn model_step(m: &mut Model, role: Role, command: &Command) -> bool {
                 journey_now && m.step_open && stage_ok(m, n.stage) && !n.text.trim().is_empty();
             if ok {
                 *m.notes.entry((n.stage, n.row)).or_default() += 1;
-                m.ideas.push((Some(t), n.stage, n.row, true));
+                m.ideas.push((Some(t), n.stage, n.row, false, false));
             }
             ok
         }
@@ -340,7 +366,7 @@ fn model_step(m: &mut Model, role: Role, command: &Command) -> bool {
             let ok = journey_now && n.stage < 5 && !n.text.trim().is_empty();
             if ok {
                 *m.notes.entry((n.stage, n.row)).or_default() += 1;
-                m.ideas.push((None, n.stage, n.row, true));
+                m.ideas.push((None, n.stage, n.row, false, false));
             }
             ok
         }
@@ -368,10 +394,12 @@ fn model_step(m: &mut Model, role: Role, command: &Command) -> bool {
             let found = m.ideas.get(d.idea.0 as usize).copied();
             let ok = journey_now
                 && m.step_open
-                && found.is_some_and(|(author, _, _, live)| author == Some(t) && live);
-            if let (true, Some((_, stage, row, _))) = (ok, found) {
-                m.ideas[d.idea.0 as usize].3 = false;
-                *m.notes.get_mut(&(stage, row)).unwrap() -= 1;
+                && found.is_some_and(|(author, _, _, deleted, _)| author == Some(t) && !deleted);
+            if let (true, Some((_, stage, row, _, hidden))) = (ok, found) {
+                m.ideas[d.idea.0 as usize].3 = true;
+                if !hidden {
+                    *m.notes.get_mut(&(stage, row)).unwrap() -= 1;
+                }
             }
             ok
         }
@@ -379,10 +407,26 @@ fn model_step(m: &mut Model, role: Role, command: &Command) -> bool {
             let found = m.ideas.get(e.idea.0 as usize).copied();
             journey_now
                 && m.step_open
-                && found.is_some_and(|(author, _, _, live)| author == Some(t) && live)
+                && found.is_some_and(|(author, _, _, deleted, _)| author == Some(t) && !deleted)
         }
         (Command::EditIdea(e), Role::Facilitator) => {
-            m.ideas.get(e.idea.0 as usize).is_some_and(|i| i.3)
+            m.ideas.get(e.idea.0 as usize).is_some_and(|i| !i.3)
+        }
+        // The facilitator hides a note (an insult) during the journey or
+        // the grouping after it, or shows it again.
+        (Command::SetIdeaHidden(h), Role::Facilitator) => {
+            let found = m.ideas.get(h.idea.0 as usize).copied();
+            let ok = m.step <= 1 && found.is_some_and(|i| !i.3);
+            if let (true, Some((_, stage, row, _, was_hidden))) = (ok, found) {
+                m.ideas[h.idea.0 as usize].4 = h.hidden;
+                let count = m.notes.entry((stage, row)).or_default();
+                match (was_hidden, h.hidden) {
+                    (false, true) => *count -= 1,
+                    (true, false) => *count += 1,
+                    _ => {}
+                }
+            }
+            ok
         }
         (Command::GoToStep(g), Role::Facilitator) => {
             m.step = g.step;
@@ -442,7 +486,7 @@ fn run(commands: Vec<(Role, Command)>) -> Result<(), TestCaseError> {
         let opportunities = model
             .ideas
             .iter()
-            .filter(|i| i.3 && i.2 == Row::Opportunity)
+            .filter(|i| !i.3 && !i.4 && i.2 == Row::Opportunity)
             .count();
         prop_assert_eq!(room.workshop.vote_items().count(), opportunities);
     }

@@ -125,8 +125,35 @@ async fn tablets_fill_the_map_and_the_wall_draws_it_with_its_emotion_curve() {
                 "document.querySelector('.circle-buttons').outerHTML",
             )
             .await;
+        // Every note is listed on the console, its stage and row said.
+        console
+            .wait_until(
+                "document.querySelectorAll('.facilitator-ideas li').length === 7 && document.querySelector('.facilitator-ideas').innerText.includes(\"2. L'arrivée et l'accueil · Pensées et émotions\")",
+                "document.querySelector('.facilitator-ideas').innerText",
+            )
+            .await;
         console.screenshot("console-journey").await;
         console.check_accessibility("console (user journey)").await;
+
+        // A note the facilitator hides leaves the wall; shown again, it is back.
+        let press = |label: &str| {
+            format!("[...document.querySelectorAll('.facilitator-ideas li button')].find(b => b.innerText === {label:?}).click() ?? true")
+        };
+        console.eval(&press("Masquer")).await;
+        let wall = browser.window(1280, 720).await;
+        wall.open(&format!("{base}/#/wall/{code}")).await;
+        wall.wait_until(
+            "document.querySelectorAll('.journey-map td li').length === 6",
+            "document.querySelector('main').innerText",
+        )
+        .await;
+        console.eval(&press("Afficher")).await;
+        wall.wait_until(
+            "document.querySelectorAll('.journey-map td li').length === 7",
+            "document.querySelector('main').innerText",
+        )
+        .await;
+        wall.close().await;
 
         for (width, height) in [(1280, 720), (1920, 1080), (1024, 768)] {
             let wall = browser.window(width, height).await;

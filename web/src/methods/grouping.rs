@@ -8,8 +8,11 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use ruche_shared::methods::{divergence, grouping};
+use std::fmt::Write as _;
+
+use ruche_shared::methods::{divergence, grouping, journey};
 use ruche_shared::similar::sort_key;
+use ruche_shared::workshop::Idea;
 use ruche_shared::{ClusterId, Command, IdeaId, ItemRef};
 
 use crate::i18n::texts;
@@ -59,7 +62,25 @@ pub fn IdeaList(session: Session, grouping: bool, #[prop(optional)] voting: bool
                     .collect();
                 names.sort_by_cached_key(|name| sort_key(name));
                 names.dedup();
-                names.join(", ")
+                let mut by = names.join(", ");
+                // A journey's note: where it sits on the map.
+                if let [
+                    Idea {
+                        journey: Some(place),
+                        ..
+                    },
+                ] = ideas[..]
+                {
+                    let stage = w.stages(place.step).get(usize::from(place.stage));
+                    let _ = write!(
+                        by,
+                        " · {}. {} · {}",
+                        place.stage + 1,
+                        stage.map_or("", |s| s.name.as_str()),
+                        journey::texts::row_name(session.lang(), place.row)
+                    );
+                }
+                by
             };
             // Ideas waiting to be accepted (a moderated divergence) come first.
             let mut rows: Vec<Row> = w
@@ -76,7 +97,15 @@ pub fn IdeaList(session: Session, grouping: bool, #[prop(optional)] voting: bool
                     members: Vec::new(),
                 })
                 .collect();
-            rows.extend(w.vote_items().map(|item| Row {
+            // During a journey, its notes that are not opportunities too (the
+            // facilitator hides one that must not be projected).
+            let journey_now = !w.stages(w.current_step()).is_empty();
+            let notes = w
+                .all_ideas()
+                .iter()
+                .filter(|i| journey_now && i.is_live() && i.describes_journey())
+                .map(|i| ItemRef::Idea(i.id));
+            rows.extend(w.vote_items().chain(notes).map(|item| Row {
                 item,
                 label: w.item_label(item).to_owned(),
                 by: by(item),
@@ -123,6 +152,13 @@ pub fn IdeaList(session: Session, grouping: bool, #[prop(optional)] voting: bool
             })
         })
     };
+    // A journey's notes are added on the tablets: no idea form then.
+    let journey_now = move || {
+        session.workshop.with_untracked(|w| {
+            w.as_ref()
+                .is_some_and(|w| !w.stages(w.current_step()).is_empty())
+        })
+    };
     let merge = move || {
         let items: Vec<ItemRef> = selected.get_untracked().into_iter().collect();
         let title_text = title.get_untracked().trim().to_owned();
@@ -165,7 +201,7 @@ pub fn IdeaList(session: Session, grouping: bool, #[prop(optional)] voting: bool
                     <option value="text">{move || t().sort_text}</option>
                 </select>
             </div>
-            {(!grouping && !voting).then(|| view! {
+            {(!grouping && !voting && !journey_now()).then(|| view! {
                 <form class="row" on:submit=move |ev| {
                     ev.prevent_default();
                     let text = draft.get_untracked().trim().to_owned();

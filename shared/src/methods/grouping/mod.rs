@@ -226,6 +226,7 @@ impl CommandRules for SetIdeaHidden {
     fn check(&self, workshop: &Workshop, _role: Role, _now_ms: u64) -> Decision {
         workshop.expect_step(&[
             StepKind::Divergence,
+            StepKind::Journey,
             StepKind::Grouping,
             StepKind::BudgetVote,
             StepKind::DotVote,
