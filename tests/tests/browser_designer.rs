@@ -325,3 +325,104 @@ async fn the_criteria_a_vote_chose_are_worded_in_the_console_and_scored_on_the_t
     .expect("the criteria scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_user_journeys_stages_are_named_added_and_checked_in_the_designer() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let base = server.url("/");
+    tokio::time::timeout(SCENARIO, async {
+        let laptop = browser.window(1366, 900).await;
+        laptop.open(&format!("{base}#/create")).await;
+        laptop.wait_for("#template").await;
+        laptop
+            .eval("(() => { const s = document.querySelector('#template'); s.value = 'user_journey'; s.dispatchEvent(new Event('change')); return true; })()")
+            .await;
+        set_field(&laptop, "#title", source::PARCOURS_TITLE).await;
+        set_field(&laptop, "#question", source::PARCOURS_QUESTION).await;
+        laptop.click("#compose").await;
+        laptop.wait_for(".designer-step").await;
+        assert_eq!(
+            kinds(&laptop).await,
+            json!(["journey", "grouping", "dot_vote", "results"])
+        );
+        let first = step(1);
+        let names = format!("[...document.querySelectorAll('{first} [data-field=stages]')].map(i => i.value)");
+        assert_eq!(laptop.eval(&names).await, json!(source::PARCOURS_STAGES));
+
+        // A sixth stage; the second emptied: the engine's sentence, on the field.
+        laptop.click(&format!("{first} .add-stage")).await;
+        laptop
+            .wait_until(&format!("document.querySelectorAll('{first} [data-field=stages]').length === 6"), "0")
+            .await;
+        let ids = laptop
+            .eval(&format!("[...document.querySelectorAll('{first} [data-field=stages]')].map(i => i.id)"))
+            .await;
+        let id = |n: usize| format!("#{}", ids[n].as_str().unwrap());
+        set_field(&laptop, &id(5), "Le retour d'expérience").await;
+        laptop
+            .eval(&format!("(() => {{ const i = document.querySelector('{}'); i.value = ''; i.dispatchEvent(new Event('input')); return true; }})()", id(1)))
+            .await;
+        laptop
+            .wait_until(
+                &format!("document.querySelector('{first} .step-problem')?.innerText === 'Étape 1 (Parcours usager) : l’étape 2 du parcours a un nom de 1 à 60 caractères, sans espace au début ni à la fin.'"),
+                "document.querySelector('.designer-verdict').innerText",
+            )
+            .await;
+        let marked = laptop
+            .eval(&format!("[document.querySelector('{}').getAttribute('aria-invalid'), document.querySelector('#designer-create').disabled]", id(1)))
+            .await;
+        assert_eq!(marked, json!(["true", true]), "the stage is marked, creating waits");
+        set_field(&laptop, &id(1), "L'accueil").await;
+        laptop.wait_for("#designer-ready").await;
+        laptop.eval(&format!("document.querySelector('{first}').scrollIntoView() || true")).await;
+        laptop.screenshot("designer-journey").await;
+        laptop.check_accessibility("designer (user journey)").await;
+
+        // Created with these stages.
+        laptop.click("#designer-create").await;
+        laptop
+            .wait_until("location.hash.startsWith('#/facilitate/')", "location.hash")
+            .await;
+        let workshop = laptop.eval("location.hash.split('/')[2]").await.as_str().unwrap().to_owned();
+        let secret = laptop
+            .eval(&format!("localStorage.getItem('ruche.secret.{workshop}')"))
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let export: Value = ruche_tests::get_as_facilitator(
+            &server.url(&ruche_shared::api::export_path(&workshop, "json")),
+            &secret,
+        )
+        .await
+        .json()
+        .await
+        .expect("the JSON export");
+        let stages: Vec<&str> = export["setup"]["steps"][0]["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            stages,
+            [
+                "La programmation",
+                "L'accueil",
+                "Les ateliers et conférences",
+                "Le off",
+                "L'après ETS",
+                "Le retour d'expérience"
+            ]
+        );
+        assert_eq!(export["setup"]["personas"][0]["age"], json!(45));
+        laptop.close().await;
+    })
+    .await
+    .expect("the designer scenario finishes in time");
+    server.stop().await;
+}
