@@ -577,3 +577,67 @@ async fn a_tablet_reloaded_mid_vote_keeps_its_table_and_points() {
     .expect("the scenario finishes in time");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_kept_from_before_a_reload_is_sent_again_and_counted_once() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = TestServer::spawn().await;
+    let created = server
+        .create(json!({ "template": "ideation", "title": "Salle", "question": "Quoi ?" }))
+        .await;
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let code = created.join_code.clone();
+    tokio::time::timeout(SCENARIO, async {
+        let mut facilitator = Client::facilitator(server.addr, &created).await;
+        facilitator.go_and_open(0).await;
+        facilitator
+            .accepted(Command::SubmitIdea(divergence::SubmitIdea { text: "Une ludothèque".into() }))
+            .await;
+        facilitator.go_and_open(2).await;
+        let tablet = browser.window(390, 844).await;
+        tablet.join_table(base, &code, "Table 7").await;
+        tablet.wait_for(".points-left").await;
+        // Two points given just before the tablet lost its page, not yet
+        // answered: what the outbox keeps in local storage, as written.
+        let kept = format!(
+            "localStorage.setItem('ruche.outbox.{code}', JSON.stringify([['0f5e8a52-6c1d-4b7e-9d3a-2c4b6a8e1f07', {{type: 'set_vote', item: 'i0', points: 2}}]])) ?? true"
+        );
+        for _ in 0..2 {
+            // Twice: the same operation, kept and sent again after each reload.
+            tablet.eval(&kept).await;
+            tablet.client.refresh().await.expect("the page reloads");
+            tablet
+                .wait_until(
+                    "document.querySelector('.points-left')?.textContent === '28'",
+                    "document.querySelector('main').innerText",
+                )
+                .await;
+            // Answered: nothing left to send.
+            tablet
+                .wait_until(
+                    &format!("localStorage.getItem('ruche.outbox.{code}') === null"),
+                    &format!("localStorage.getItem('ruche.outbox.{code}')"),
+                )
+                .await;
+        }
+        let mut fresh = Client::facilitator(server.addr, &created).await;
+        let workshop = fresh
+            .expect("a snapshot", |m| match m {
+                ServerMsg::Snapshot { workshop, .. } => {
+                    Some(ruche_shared::Workshop::from_view((**workshop).clone()).expect("a readable snapshot"))
+                }
+                _ => None,
+            })
+            .await;
+        let ledger = workshop.vote_ledger(2).expect("a vote step");
+        assert_eq!(ledger.spent(workshop.tables()[0].id), 2, "counted once");
+        tablet.close().await;
+    })
+    .await
+    .expect("the scenario finishes in time");
+    server.stop().await;
+}

@@ -8,6 +8,7 @@
 //! - Every command gets an operation id and stays in the outbox (kept in local
 //!   storage too) until the server answers; after a reconnect or a reload the
 //!   outbox is sent again with the same ids, which the server counts once.
+//!   What a reload brings back is sent as it was written, not decoded.
 //! - Before sending, the command is checked by the same rules the server runs
 //!   ([`Workshop::check`]): a refusal shows at once, without a round trip.
 
@@ -19,6 +20,7 @@ use ruche_shared::methods::dot_vote::tally::DotTally;
 use ruche_shared::methods::scoring::results::ScoringResults;
 use ruche_shared::protocol::{Auth, ClientMsg, ErrorCode, OpId, PROTOCOL_VERSION, Seq, ServerMsg};
 use ruche_shared::{Command, Lang, Role, TableId, Workshop};
+use serde_json::value::RawValue;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -143,6 +145,11 @@ struct Connection {
     lang: Lang,
     /// Where the outbox is kept in local storage (none for the wall).
     outbox_key: Option<String>,
+    /// Commands kept from before a reload, not answered yet: sent again as
+    /// they were written (`[op, command]` as JSON), never decoded, so that no
+    /// bundle carries the decoding of every command for this alone. (They
+    /// are not drawn as pending; the server's answer brings them in.)
+    restored: Vec<(String, Box<RawValue>)>,
     last_seq: Option<Seq>,
     socket: Option<WebSocket>,
     /// The socket's handlers: they must live as long as the socket.
@@ -200,6 +207,7 @@ impl Session {
                 auth: None,
                 lang,
                 outbox_key: None,
+                restored: Vec::new(),
                 last_seq: None,
                 socket: None,
                 handlers: Vec::new(),
@@ -222,12 +230,12 @@ impl Session {
     /// Connects with these credentials. `outbox_key` names where unanswered
     /// commands are kept across reloads; what was kept there is sent again.
     pub fn start(self, auth: Auth, outbox_key: Option<String>) {
-        let kept: Vec<(String, Command)> = outbox_key
+        let kept: Vec<(String, Box<RawValue>)> = outbox_key
             .as_deref()
             .and_then(browser::load)
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default();
-        self.write.outbox.set(kept);
+        self.write.outbox.set(Vec::new());
         if let Auth::JoinTable { code, .. }
         | Auth::RejoinTable { code, .. }
         | Auth::TakeOverTable { code, .. }
@@ -238,6 +246,7 @@ impl Session {
         self.connection.update_value(|c| {
             c.auth = Some(auth);
             c.outbox_key = outbox_key;
+            c.restored = kept;
             c.failures = 0;
         });
         self.connect();
@@ -323,9 +332,20 @@ impl Session {
         let Some(key) = self.connection.with_value(|c| c.outbox_key.clone()) else {
             return;
         };
-        let text = self
-            .outbox
-            .with_untracked(|o| serde_json::to_string(o).unwrap_or_default());
+        // `[[op, command], …]`: the restored ones as they were, then this page's.
+        let mut entries: Vec<String> = self.connection.with_value(|c| {
+            c.restored
+                .iter()
+                .map(|(op, command)| format!("[{},{}]", json_string(op), command.get()))
+                .collect()
+        });
+        self.outbox.with_untracked(|o| {
+            entries.extend(
+                o.iter()
+                    .filter_map(|entry| serde_json::to_string(entry).ok()),
+            );
+        });
+        let text = format!("[{}]", entries.join(","));
         if text == "[]" {
             browser::forget(&key);
         } else {
@@ -334,14 +354,26 @@ impl Session {
     }
 
     fn send_message(self, message: &ClientMsg) {
-        let Ok(text) = serde_json::to_string(message) else {
-            return;
-        };
+        if let Ok(text) = serde_json::to_string(message) {
+            self.send_text(&text);
+        }
+    }
+
+    /// Sends a command kept from before a reload, as it was written.
+    fn send_restored(self, op: &str, command: &RawValue) {
+        self.send_text(&format!(
+            r#"{{"type":"command","op":{},"command":{}}}"#,
+            json_string(op),
+            command.get()
+        ));
+    }
+
+    fn send_text(self, text: &str) {
         self.connection.with_value(|c| {
             if let Some(socket) = &c.socket
                 && socket.ready_state() == WebSocket::OPEN
             {
-                let _ = socket.send_with_str(&text);
+                let _ = socket.send_with_str(text);
             }
         });
     }
@@ -514,6 +546,10 @@ impl Session {
         self.write.link.set(Link::Online);
         // What was not answered before the connection dropped (or the page
         // reloaded) goes again, with the same ids: the server counts it once.
+        let restored = self.connection.with_value(|c| c.restored.clone());
+        for (op, command) in &restored {
+            self.send_restored(op, command);
+        }
         let waiting = self.outbox.get_untracked();
         for (op, command) in waiting {
             self.send_message(&ClientMsg::Command {
@@ -571,6 +607,8 @@ impl Session {
     }
 
     fn answered(self, op: &OpId) {
+        self.connection
+            .update_value(|c| c.restored.retain(|(id, _)| *id != op.0));
         self.write
             .outbox
             .update(|o| o.retain(|(id, _)| *id != op.0));
@@ -590,6 +628,28 @@ impl Session {
                 browser::forget(&browser::table_token_key(code));
             }
         });
+    }
+
+    /// Sends command `op` again in a second (the server refused it for the
+    /// rate: it was not applied), from this page's outbox or the restored one.
+    fn send_again_later(self, op: OpId) {
+        let again = self
+            .outbox
+            .with_untracked(|o| o.iter().find(|(id, _)| *id == op.0).map(|(_, c)| c.clone()));
+        let restored = self
+            .connection
+            .with_value(|c| c.restored.iter().find(|(id, _)| *id == op.0).cloned());
+        match (again, restored) {
+            (Some(command), _) => set_timeout(
+                move || self.send_message(&ClientMsg::Command { op, command }),
+                Duration::from_secs(1),
+            ),
+            (None, Some((op, command))) => set_timeout(
+                move || self.send_restored(&op, &command),
+                Duration::from_secs(1),
+            ),
+            (None, None) => {}
+        }
     }
 
     fn error(self, code: ErrorCode, message: String, op: Option<OpId>) {
@@ -638,18 +698,8 @@ impl Session {
             }
             ErrorCode::RateLimited => {
                 // The command was not applied: it stays in the outbox and goes again.
-                let again = op.and_then(|op| {
-                    self.outbox.with_untracked(|o| {
-                        o.iter()
-                            .find(|(id, _)| *id == op.0)
-                            .map(|(_, c)| (op, c.clone()))
-                    })
-                });
-                if let Some((op, command)) = again {
-                    set_timeout(
-                        move || self.send_message(&ClientMsg::Command { op, command }),
-                        Duration::from_secs(1),
-                    );
+                if let Some(op) = op {
+                    self.send_again_later(op);
                 }
                 None
             }
@@ -668,4 +718,9 @@ impl Session {
             self.drop_socket();
         }
     }
+}
+
+/// `text` as a JSON string literal.
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
 }
