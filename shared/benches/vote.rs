@@ -40,7 +40,10 @@ fn workshop_in_vote() -> Workshop {
         let text = format!("Idée numéro {i} pour la salle municipale");
         w.handle(
             Role::Table(TableId(i % TABLES)),
-            &Command::SubmitIdea(divergence::SubmitIdea { text }),
+            &Command::SubmitIdea(divergence::SubmitIdea {
+                text,
+                category: None,
+            }),
             0,
         )
         .unwrap();

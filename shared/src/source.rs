@@ -166,6 +166,19 @@ pub const PARCOURS_STAGES: [&str; 5] = [
     "L'après ETS",
 ];
 
+/// « Regards croisés »: its title, and the questions of its two categories
+/// of post-its and of its actions.
+pub const REGARDS_TITLE: &str = "Regards croisés : usagers, agents, managers, élus";
+/// The workshop's question.
+pub const REGARDS_QUESTION: &str =
+    "Co-construire une démarche d'expérience usager entre usagers, agents et collectivité";
+/// The pink post-its' question.
+pub const BENEFITS_QUESTION: &str = "Quels bénéfices d'une démarche d'expérience usager pour moi ?";
+/// The yellow post-its' question.
+pub const NEEDS_QUESTION: &str = "De quoi ai-je besoin pour vivre moi-même une belle expérience ?";
+/// The actions' question.
+pub const ACTIONS_QUESTION: &str = "Quelles actions concrètes voyez-vous possibles qui répondent aux besoins des différents rôles ?";
+
 /// The five ideas to score.
 pub const REFUGIES_IDEAS: [&str; 5] = [
     "Héberger des familles chez l'habitant",

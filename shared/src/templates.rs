@@ -9,6 +9,7 @@ use crate::config::{
     Criterion, DEFAULT_BUDGET, DEFAULT_CAP_PER_ITEM, DEFAULT_MAX_IDEA_CHARS, DEFAULT_SEATS,
     JoinPolicy, Lang, ScoringItemsSource, StepConfig, WorkshopSetup,
 };
+use crate::methods::categories::{Category, Colour};
 use crate::methods::journey::{self, Stage};
 use crate::methods::persona::Persona;
 use crate::methods::spider_web::Circle;
@@ -47,6 +48,11 @@ pub enum Template {
     /// feelings, a rating, opportunities), the opportunities grouped, then
     /// kept with dots → results.
     UserJourney,
+    /// « Regards croisés », its ideas part: the benefits and the needs on
+    /// pink and yellow post-its, each with the source's question, grouped;
+    /// then the actions that answer the needs → results. (The roles per
+    /// seat and the consolidated table are to come.)
+    BenefitsNeedsActions,
 }
 
 /// How many criteria the criteria workshop keeps from its dot vote.
@@ -124,6 +130,23 @@ pub fn source_journey_persona() -> Persona {
     }
 }
 
+/// The source's two categories of « Regards croisés »: the benefits (pink)
+/// and the needs (yellow), each with its question.
+pub fn source_categories() -> Vec<Category> {
+    vec![
+        Category {
+            name: "Bénéfices".to_owned(),
+            colour: Colour::Pink,
+            question: crate::source::BENEFITS_QUESTION.to_owned(),
+        },
+        Category {
+            name: "Besoins".to_owned(),
+            colour: Colour::Yellow,
+            question: crate::source::NEEDS_QUESTION.to_owned(),
+        },
+    ]
+}
+
 /// The stages of the source's user journey.
 pub fn source_stages() -> Vec<Stage> {
     crate::source::PARCOURS_STAGES
@@ -178,6 +201,7 @@ impl Template {
                 max_idea_chars: DEFAULT_MAX_IDEA_CHARS,
                 moderated: false,
                 circles: Vec::new(),
+                categories: Vec::new(),
             }),
             StepConfig::Grouping(grouping::Config {}),
             StepConfig::BudgetVote(budget_vote::Config {
@@ -273,6 +297,24 @@ impl Template {
                 StepConfig::DotVote(dot_vote::Config::default()),
                 StepConfig::Results(results::Config {}),
             ],
+            // The actions in a category of their own: its question on the
+            // tablets, its colour on the wall.
+            Template::BenefitsNeedsActions => vec![
+                StepConfig::Divergence(divergence::Config {
+                    categories: source_categories(),
+                    ..divergence::Config::default()
+                }),
+                StepConfig::Grouping(grouping::Config {}),
+                StepConfig::Divergence(divergence::Config {
+                    categories: vec![Category {
+                        name: "Actions".to_owned(),
+                        colour: Colour::Green,
+                        question: crate::source::ACTIONS_QUESTION.to_owned(),
+                    }],
+                    ..divergence::Config::default()
+                }),
+                StepConfig::Results(results::Config {}),
+            ],
         };
         let personas = match self {
             Template::DesignThinking => source_personas(),
@@ -331,6 +373,10 @@ mod tests {
             (
                 Template::UserJourney,
                 vec![Journey, Grouping, DotVote, Results],
+            ),
+            (
+                Template::BenefitsNeedsActions,
+                vec![Divergence, Grouping, Divergence, Results],
             ),
         ] {
             let setup = template.setup("Titre", "Question ?", source_criteria(), items.clone());

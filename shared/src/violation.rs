@@ -158,6 +158,13 @@ pub enum RuleViolation {
         /// The stage open now, from 0.
         open: u8,
     },
+    /// The step has no such category of ideas, or a table chose none.
+    UnknownCategory {
+        /// The category asked for, from 0 (255: none was chosen).
+        category: u8,
+        /// How many categories the step has.
+        categories: u8,
+    },
     /// An idea inside a cluster cannot be hidden or deleted: split the cluster first.
     IdeaInCluster,
     /// An item that already has points cannot be merged, split or deleted.
@@ -232,6 +239,7 @@ impl RuleViolation {
             RuleViolation::NotYourTable => "not_your_table",
             RuleViolation::UnknownStage { .. } => "unknown_stage",
             RuleViolation::StageNotOpen { .. } => "stage_not_open",
+            RuleViolation::UnknownCategory { .. } => "unknown_category",
             RuleViolation::IdeaInCluster => "idea_in_cluster",
             RuleViolation::ItemHasVotes { .. } => "item_has_votes",
             RuleViolation::TooFewItems => "too_few_items",
@@ -340,6 +348,10 @@ impl RuleViolation {
             V::StageNotOpen { open, .. } => {
                 crate::methods::journey::texts::stage_not_open(lang, *open)
             }
+            V::UnknownCategory {
+                category,
+                categories,
+            } => crate::methods::categories::texts::unknown_category(lang, *category, *categories),
             V::IdeaInCluster => grouping::texts::idea_in_cluster(lang),
             V::ItemHasVotes { .. } => grouping::texts::item_has_votes(lang),
             V::TooFewItems => grouping::texts::too_few_items(lang),

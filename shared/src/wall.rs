@@ -193,7 +193,10 @@ mod tests {
         )
         .unwrap();
         for text in ["Vélo", "Marché", "Navette"] {
-            let submit = divergence::SubmitIdea { text: text.into() };
+            let submit = divergence::SubmitIdea {
+                text: text.into(),
+                category: None,
+            };
             run(&mut w, Role::Facilitator, submit.into()).unwrap();
         }
         let first = ItemRef::Idea(IdeaId(0));

@@ -70,6 +70,9 @@ pub struct Idea {
     /// Where it sits on a journey map, if it is a journey's note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub journey: Option<crate::methods::journey::NotePlace>,
+    /// Its category (a coloured post-it), if its step has categories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<crate::methods::categories::CategoryPlace>,
 }
 
 impl Idea {
@@ -499,7 +502,10 @@ mod tests {
         });
         run(Role::Facilitator, open);
         for text in ["un", "deux", "trois"] {
-            let submit = Command::SubmitIdea(divergence::SubmitIdea { text: text.into() });
+            let submit = Command::SubmitIdea(divergence::SubmitIdea {
+                text: text.into(),
+                category: None,
+            });
             run(Role::Table(TableId(0)), submit);
         }
         run(
@@ -549,6 +555,7 @@ mod tests {
             at_ms: 0,
             pending: false,
             circle: None,
+            category: None,
         })]);
     }
 

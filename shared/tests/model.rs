@@ -50,6 +50,8 @@ fn config(allow_self_vote: bool) -> WorkshopConfig {
                 spider_web::Circle::new("sans voiture"),
             ]
         },
+        // (Categories of ideas: `tests/categories.rs`.)
+        categories: Vec::new(),
     });
     setup.steps[2] = StepConfig::BudgetVote(budget_vote::Config {
         budget: BUDGET,
@@ -114,7 +116,7 @@ fn text() -> impl Strategy<Value = String> {
 fn command() -> impl Strategy<Value = Command> {
     prop_oneof![
         2 => (0..6_u8).prop_map(|n| Command::JoinTable(joining::JoinTable { name: format!("T{n}") })),
-        4 => text().prop_map(|text| Command::SubmitIdea(divergence::SubmitIdea { text })),
+        4 => text().prop_map(|text| Command::SubmitIdea(divergence::SubmitIdea { text, category: None })),
         1 => ((0..8_u32), text()).prop_map(|(i, text)| Command::EditIdea(divergence::EditIdea { idea: IdeaId(i), text })),
         1 => (0..8_u32).prop_map(|i| Command::DeleteIdea(divergence::DeleteIdea { idea: IdeaId(i) })),
         3 => (0..8_u32).prop_map(|i| Command::AcceptIdea(divergence::AcceptIdea { idea: IdeaId(i) })),
@@ -559,7 +561,10 @@ fn warm_up(depth: u8) -> Vec<(Role, Command)> {
             let text = format!("idée {n}");
             commands.push((
                 Role::Table(TableId(n % 4)),
-                Command::SubmitIdea(divergence::SubmitIdea { text }),
+                Command::SubmitIdea(divergence::SubmitIdea {
+                    text,
+                    category: None,
+                }),
             ));
         }
         commands.push(facilitator(Command::GoToStep(flow::GoToStep { step: 2 })));

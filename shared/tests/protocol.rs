@@ -32,6 +32,7 @@ fn commands() -> Vec<Command> {
         }),
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "Ouvrir la salle aux associations le week-end".into(),
+            category: None,
         }),
         Command::EditIdea(divergence::EditIdea {
             idea: IdeaId(3),
@@ -170,6 +171,7 @@ fn events() -> Vec<Event> {
             at_ms: 1_764_288_000_000,
             pending: false,
             circle: None,
+            category: None,
         }),
         Event::IdeaEdited(divergence::IdeaEdited {
             idea: IdeaId(3),
@@ -259,6 +261,7 @@ fn events() -> Vec<Event> {
             at_ms: 1_764_288_060_000,
             pending: true,
             circle: None,
+            category: None,
         }),
         Event::PendingIdeaText(divergence::PendingIdeaText {
             idea: IdeaId(5),
@@ -279,6 +282,7 @@ fn events() -> Vec<Event> {
             at_ms: 1_764_288_120_000,
             pending: false,
             circle: Some(2),
+            category: None,
         }),
         Event::PersonaGiven(persona::PersonaGiven {
             table: TableId(2),
@@ -327,6 +331,16 @@ fn events() -> Vec<Event> {
             table: TableId(1),
             stage: 1,
             rating: Some(2),
+        }),
+        // A yellow post-it: an idea in the step's second category.
+        Event::IdeaSubmitted(divergence::IdeaSubmitted {
+            idea: IdeaId(8),
+            author: Some(TableId(2)),
+            text: "Du temps pour écouter les usagers".into(),
+            at_ms: 1_764_288_240_000,
+            pending: false,
+            circle: None,
+            category: Some(1),
         }),
     ];
     for e in &all {

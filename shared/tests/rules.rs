@@ -25,7 +25,10 @@ fn each_role_may_send_only_its_own_commands() {
     );
     room.refused(
         Role::Wall,
-        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: "x".into(),
+            category: None,
+        }),
         "not_allowed_for_role",
     );
     room.refused(
@@ -40,7 +43,10 @@ fn each_role_may_send_only_its_own_commands() {
     );
     room.refused(
         Role::Guest,
-        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: "x".into(),
+            category: None,
+        }),
         "not_allowed_for_role",
     );
     room.refused(
@@ -73,7 +79,10 @@ fn a_table_that_never_joined_is_unknown() {
     room.go_and_open(0);
     room.refused(
         Role::Table(TableId(7)),
-        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: "x".into(),
+            category: None,
+        }),
         "unknown_table",
     );
 }
@@ -149,7 +158,10 @@ fn tables_submit_ideas_only_while_divergence_is_open() {
     let t = room.join("T");
     let violation = room.refused(
         Role::Table(t),
-        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: "x".into(),
+            category: None,
+        }),
         "step_closed",
     );
     assert_eq!(
@@ -168,7 +180,10 @@ fn tables_submit_ideas_only_while_divergence_is_open() {
     room.go_and_open(2);
     let violation = room.refused(
         Role::Table(t),
-        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: "x".into(),
+            category: None,
+        }),
         "wrong_step",
     );
     assert_eq!(
@@ -189,6 +204,7 @@ fn idea_text_must_be_non_empty_and_within_the_limit() {
         Role::Table(t),
         Command::SubmitIdea(divergence::SubmitIdea {
             text: " \n ".into(),
+            category: None,
         }),
         "empty_text",
     );
@@ -196,6 +212,7 @@ fn idea_text_must_be_non_empty_and_within_the_limit() {
         Role::Table(t),
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "é".repeat(281),
+            category: None,
         }),
         "text_too_long",
     );
@@ -232,6 +249,7 @@ fn invisible_and_control_characters_are_refused_in_names_and_ideas() {
         Role::Table(t),
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "Plus de bancs\u{2066}".into(),
+            category: None,
         }),
         "invisible_character",
     );
@@ -256,6 +274,7 @@ fn a_table_and_a_workshop_hold_a_bounded_number_of_ideas() {
         Role::Table(t),
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "Encore".into(),
+            category: None,
         }),
         "table_idea_limit",
     );
@@ -267,12 +286,14 @@ fn a_table_and_a_workshop_hold_a_bounded_number_of_ideas() {
     for n in divergence::MAX_IDEAS_PER_TABLE + 1..divergence::MAX_IDEAS {
         room.facilitator(Command::SubmitIdea(divergence::SubmitIdea {
             text: format!("Idée {n}"),
+            category: None,
         }));
     }
     room.refused(
         Role::Table(u),
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "Encore".into(),
+            category: None,
         }),
         "workshop_idea_limit",
     );
@@ -280,6 +301,7 @@ fn a_table_and_a_workshop_hold_a_bounded_number_of_ideas() {
         Role::Facilitator,
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "Encore".into(),
+            category: None,
         }),
         "workshop_idea_limit",
     );
@@ -339,6 +361,7 @@ fn the_facilitator_types_in_and_corrects_ideas() {
     let a = room.join("A");
     let typed = room.facilitator(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Idée de l'animateur".into(),
+        category: None,
     }));
     assert!(matches!(
         typed[..],
@@ -358,7 +381,10 @@ fn the_facilitator_types_in_and_corrects_ideas() {
     room.facilitator(Command::GoToStep(flow::GoToStep { step: 2 }));
     room.refused(
         Role::Facilitator,
-        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: "x".into(),
+            category: None,
+        }),
         "wrong_step",
     );
 }
@@ -1111,6 +1137,10 @@ fn one_of_each() -> Vec<RuleViolation> {
             stages: 5,
         },
         V::StageNotOpen { stage: 0, open: 1 },
+        V::UnknownCategory {
+            category: 2,
+            categories: 2,
+        },
     ];
     for v in &all {
         match v {
@@ -1147,7 +1177,8 @@ fn one_of_each() -> Vec<RuleViolation> {
             | V::TableIdeaLimit { .. }
             | V::WorkshopIdeaLimit { .. }
             | V::UnknownStage { .. }
-            | V::StageNotOpen { .. } => {}
+            | V::StageNotOpen { .. }
+            | V::UnknownCategory { .. } => {}
         }
     }
     all
@@ -1212,6 +1243,7 @@ fn in_a_moderated_divergence_a_tables_idea_waits_for_the_facilitator() {
     let waiting = room.idea(a, "Un café des habitants");
     let typed = room.facilitator(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Une navette".into(),
+        category: None,
     }));
     let w = &room.workshop;
     assert!(w.idea(waiting).unwrap().pending, "a table's idea waits");
@@ -1298,6 +1330,7 @@ fn the_facilitator_corrects_a_voted_idea_and_the_correction_is_marked() {
     room.go_and_open(0);
     let typed = room.facilitator(Command::SubmitIdea(divergence::SubmitIdea {
         text: "navete".into(),
+        category: None,
     }));
     let Some(Event::IdeaSubmitted(typed)) = typed.first() else {
         panic!("{typed:?}")

@@ -93,6 +93,7 @@ impl Client {
         self.accepted(
             divergence::SubmitIdea {
                 text: text.to_owned(),
+                category: None,
             }
             .into(),
         )

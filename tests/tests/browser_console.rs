@@ -488,6 +488,7 @@ async fn paper_votes_entered_in_the_console_show_hatched_on_the_wall() {
         facilitator
             .accepted(Command::SubmitIdea(divergence::SubmitIdea {
                 text: text.into(),
+                category: None,
             }))
             .await;
     }

@@ -151,6 +151,7 @@ async fn play_ideation(server: &TestServer, template: &str) -> Played {
             table
                 .accepted(Command::SubmitIdea(divergence::SubmitIdea {
                     text: text.into(),
+                    category: None,
                 }))
                 .await;
         }

@@ -46,7 +46,10 @@ async fn roles_are_enforced_and_wrong_credentials_refused() {
         )
         .await;
     wall.rejected(
-        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: "x".into(),
+            category: None,
+        }),
         "not_allowed_for_role",
     )
     .await;
@@ -237,6 +240,7 @@ async fn bad_frames_get_documented_errors_and_the_server_stays_up() {
     for n in 0..30 {
         let command = Command::SubmitIdea(divergence::SubmitIdea {
             text: format!("flood {n}"),
+            category: None,
         });
         bad.send(&ClientMsg::Command {
             op: OpId(format!("flood-{n}")),
@@ -382,6 +386,7 @@ async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
             op.clone(),
             Command::SubmitIdea(divergence::SubmitIdea {
                 text: "Idée de B".into(),
+                category: None,
             }),
         )
         .await;
@@ -390,6 +395,7 @@ async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
             op.clone(),
             Command::SubmitIdea(divergence::SubmitIdea {
                 text: "Idée de B".into(),
+                category: None,
             }),
         )
         .await;
@@ -416,6 +422,7 @@ async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
             op,
             Command::SubmitIdea(divergence::SubmitIdea {
                 text: "Idée de A".into(),
+                category: None,
             }),
         )
         .await;

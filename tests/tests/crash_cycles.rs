@@ -169,6 +169,7 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
         facilitator
             .accepted(Command::SubmitIdea(divergence::SubmitIdea {
                 text: format!("Idée {n}"),
+                category: None,
             }))
             .await;
     }

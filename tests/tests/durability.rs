@@ -161,6 +161,7 @@ async fn acknowledged_commands_survive_kill_9_exactly_once() {
                     OpId(format!("idea-{n}-{k}")),
                     Command::SubmitIdea(divergence::SubmitIdea {
                         text: format!("Idée {k} de la table {n}"),
+                        category: None,
                     }),
                 )
             })

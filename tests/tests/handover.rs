@@ -55,6 +55,7 @@ async fn a_new_tablet_takes_over_a_table_with_the_facilitators_code() {
     facilitator.go_and_open(0).await;
     old.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Un café des habitants".into(),
+        category: None,
     }))
     .await;
     facilitator
@@ -128,6 +129,7 @@ async fn a_new_tablet_takes_over_a_table_with_the_facilitators_code() {
     assert_eq!(own.count(), 1);
     new.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Un marché le dimanche".into(),
+        category: None,
     }))
     .await;
 

@@ -97,7 +97,10 @@ async fn tables_map_the_journey_and_vote_on_its_opportunities() {
     .await;
     // A table's idea is written on the map, not in a divergence.
     a.rejected(
-        Command::SubmitIdea(divergence::SubmitIdea { text: "x".into() }),
+        Command::SubmitIdea(divergence::SubmitIdea {
+            text: "x".into(),
+            category: None,
+        }),
         "wrong_step",
     )
     .await;

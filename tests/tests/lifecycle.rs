@@ -25,6 +25,7 @@ async fn a_graceful_stop_says_goodbye_and_a_restart_recovers_everything() {
     for n in 0..6 {
         b.accepted(Command::SubmitIdea(divergence::SubmitIdea {
             text: format!("Idée {n}"),
+            category: None,
         }))
         .await;
     }

@@ -50,6 +50,7 @@ async fn ideation_salle_municipale_end_to_end() {
             table
                 .accepted(Command::SubmitIdea(divergence::SubmitIdea {
                     text: text.into(),
+                    category: None,
                 }))
                 .await;
         }
@@ -467,6 +468,7 @@ async fn a_dot_vote_end_to_end() {
     let submit = |text: &str| {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: text.to_owned(),
+            category: None,
         })
     };
     a.accepted(submit("Un guichet mobile")).await;
@@ -641,6 +643,7 @@ async fn a_spider_web_then_dots_end_to_end() {
     let submit = |text: &str| {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: text.to_owned(),
+            category: None,
         })
     };
     let circle = |circle| Command::OpenCircle(spider_web::OpenCircle { circle });

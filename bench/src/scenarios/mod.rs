@@ -57,6 +57,7 @@ pub async fn vote_room(port: u16, ideas: usize, template: Template) -> anyhow::R
         .map(|n| {
             setup(Command::SubmitIdea(divergence::SubmitIdea {
                 text: format!("Idée {n}"),
+                category: None,
             }))
         })
         .collect();

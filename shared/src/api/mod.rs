@@ -74,8 +74,8 @@ pub fn join_info_path(code: &str) -> String {
 #[serde(deny_unknown_fields)]
 pub struct CreateWorkshop {
     /// `ideation`, `evaluation`, `ideation_then_evaluation`, `ideation_then_dots`
-    /// `spider_web_then_dots`, `design_thinking`, `criteria_then_evaluation`
-    /// or `user_journey`.
+    /// `spider_web_then_dots`, `design_thinking`, `criteria_then_evaluation`,
+    /// `user_journey` or `benefits_needs_actions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Template>,
     /// A complete setup instead of a template.

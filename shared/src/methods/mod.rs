@@ -23,6 +23,7 @@
 //! example in `docs/protocol.md`.
 
 pub mod budget_vote;
+pub mod categories;
 pub mod divergence;
 pub mod dot_vote;
 pub mod grouping;

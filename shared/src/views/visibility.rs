@@ -118,7 +118,10 @@ mod tests {
             run(
                 &mut w,
                 table,
-                Command::SubmitIdea(divergence::SubmitIdea { text: text.into() }),
+                Command::SubmitIdea(divergence::SubmitIdea {
+                    text: text.into(),
+                    category: None,
+                }),
             );
         }
         run(
@@ -131,6 +134,7 @@ mod tests {
             f,
             Command::SubmitIdea(divergence::SubmitIdea {
                 text: HIDDEN_TEXT.into(),
+                category: None,
             }),
         );
         run(
@@ -279,6 +283,7 @@ mod tests {
         );
         let waiting = divergence::SubmitIdea {
             text: "idée en attente".into(),
+            category: None,
         };
         run(&mut w, a, Command::SubmitIdea(waiting));
         let idea = IdeaId(w.all_ideas().len() as u32 - 1);

@@ -183,6 +183,7 @@ impl Workshop {
                     corrected,
                     web,
                     journey,
+                    category,
                 } = idea;
                 Idea {
                     id: *id,
@@ -200,6 +201,7 @@ impl Workshop {
                     corrected: *corrected,
                     web: *web,
                     journey: *journey,
+                    category: *category,
                 }
             })
             .collect();
@@ -350,6 +352,9 @@ impl Workshop {
         let notes_fit = ideas.iter().all(|idea| {
             idea.journey
                 .is_none_or(|place| usize::from(place.stage) < workshop.stages(place.step).len())
+                && idea.category.is_none_or(|place| {
+                    usize::from(place.category) < workshop.categories(place.step).len()
+                })
         });
         if !notes_fit {
             return bad("a journey's note on a stage its step does not have");

@@ -70,7 +70,10 @@ impl Room {
         match self
             .table(
                 table,
-                Command::SubmitIdea(divergence::SubmitIdea { text: text.into() }),
+                Command::SubmitIdea(divergence::SubmitIdea {
+                    text: text.into(),
+                    category: None,
+                }),
             )
             .as_slice()
         {

@@ -54,7 +54,12 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
     };
     let submit = move || {
         let text = draft.get_untracked().trim().to_owned();
-        if !text.is_empty() && session.send(Command::SubmitIdea(divergence::SubmitIdea { text })) {
+        if !text.is_empty()
+            && session.send(Command::SubmitIdea(divergence::SubmitIdea {
+                text,
+                category: None,
+            }))
+        {
             draft.set(String::new());
         }
     };

@@ -190,6 +190,7 @@ mod tests {
             Role::Table(table),
             &divergence::SubmitIdea {
                 text: "sienne".into(),
+                category: None,
             }
             .into(),
             0,
@@ -198,6 +199,7 @@ mod tests {
         for n in 0..3 {
             let submit = divergence::SubmitIdea {
                 text: format!("idée {n}"),
+                category: None,
             };
             w.handle(f, &submit.into(), 0).unwrap();
         }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::command::Role;
 use crate::config::{ConfigError, Lang, StepConfig, StepKind};
 use crate::ids::{IdeaId, ItemRef, TableId};
+use crate::methods::categories::{self, Category, CategoryPlace};
 use crate::methods::spider_web::{self, Circle, WebPlace};
 use crate::methods::{CommandRules, EventRules, StepRules, bad_step};
 use crate::rules::{Decision, clean_text_lines, expect_next_id};
@@ -57,6 +58,10 @@ pub struct Config {
     /// divergence). See [`crate::methods::spider_web`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub circles: Vec<Circle>,
+    /// Categories the ideas go in, like coloured post-its (none: plain
+    /// ideas). See [`crate::methods::categories`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<Category>,
 }
 
 impl Default for Config {
@@ -65,6 +70,7 @@ impl Default for Config {
             max_idea_chars: DEFAULT_MAX_IDEA_CHARS,
             moderated: false,
             circles: Vec::new(),
+            categories: Vec::new(),
         }
     }
 }
@@ -84,7 +90,8 @@ impl StepRules for Config {
                 "the idea length limit must be between 1 and 2000 characters",
             ));
         }
-        spider_web::check_circles(&self.circles, index)
+        spider_web::check_circles(&self.circles, index)?;
+        categories::check_categories(&self.categories, index)
     }
 
     fn new_record(&self) -> StepRecord {
@@ -101,6 +108,10 @@ impl StepRules for Config {
 pub struct SubmitIdea {
     /// The idea, at most the step's limit.
     pub text: String,
+    /// Its category, from 0, when the step has categories (a table must
+    /// choose one then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<u8>,
 }
 
 /// Rewrite an idea: a table its own while divergence is open, the
@@ -146,6 +157,9 @@ pub struct IdeaSubmitted {
     /// The circle it was written in, in a spider web (the current step's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub circle: Option<u8>,
+    /// Its category, from 0, in a step with categories (the current step's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<u8>,
 }
 
 /// What a pending idea says (when submitted, or rewritten while it waits):
@@ -227,6 +241,9 @@ impl CommandRules for SubmitIdea {
                 });
             }
         }
+        let category = workshop
+            .expect_category(self.category, author.is_some())?
+            .map(|place| place.category);
         let text = clean_text_lines(&self.text, workshop.idea_char_limit(), true)?;
         let idea = IdeaId(workshop.ideas.len() as u32);
         // In a spider web, the idea is on the circle open now (the
@@ -251,6 +268,7 @@ impl CommandRules for SubmitIdea {
                     at_ms: now_ms,
                     pending: true,
                     circle,
+                    category,
                 }
                 .into(),
                 PendingIdeaText { idea, table, text }.into(),
@@ -264,6 +282,7 @@ impl CommandRules for SubmitIdea {
                 at_ms: now_ms,
                 pending: false,
                 circle,
+                category,
             }
             .into(),
         ])
@@ -393,6 +412,10 @@ impl EventRules for IdeaSubmitted {
         {
             return Err(ReplayError("the idea's table does not exist".into()));
         }
+        let categories = workshop.categories(workshop.current_step).len();
+        if self.category.is_some_and(|c| usize::from(c) >= categories) {
+            return Err(ReplayError("the idea's category does not exist".into()));
+        }
         workshop.ideas.push(Idea {
             id: self.idea,
             author: self.author,
@@ -408,6 +431,10 @@ impl EventRules for IdeaSubmitted {
                 circle,
             }),
             journey: None,
+            category: self.category.map(|category| CategoryPlace {
+                step: workshop.current_step,
+                category,
+            }),
         });
         Ok(())
     }

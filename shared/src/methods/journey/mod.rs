@@ -409,6 +409,7 @@ impl EventRules for NoteAdded {
             pending: false,
             corrected: false,
             web: None,
+            category: None,
             journey: Some(NotePlace {
                 step: self.step,
                 stage: self.stage,

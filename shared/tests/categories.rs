@@ -1,0 +1,127 @@
+//! Categories of ideas, like coloured post-its (« Regards croisés »): a
+//! table chooses one for each idea when the step has them, the facilitator
+//! may leave it out, each idea keeps its category through every snapshot,
+//! and a setup names the category at fault.
+
+mod common;
+
+use common::Room;
+use ruche_shared::methods::categories::{Category, CategoryPlace, Colour};
+use ruche_shared::methods::divergence;
+use ruche_shared::{Command, Event, Lang, Role, Template, Workshop, WorkshopConfig, source};
+
+fn regards_room() -> Room {
+    Room::new(Template::BenefitsNeedsActions.setup(
+        source::REGARDS_TITLE,
+        source::REGARDS_QUESTION,
+        vec![],
+        vec![],
+    ))
+}
+
+fn submit(text: &str, category: Option<u8>) -> Command {
+    Command::SubmitIdea(divergence::SubmitIdea {
+        text: text.into(),
+        category,
+    })
+}
+
+#[test]
+fn each_idea_keeps_the_category_its_table_chose() {
+    let mut room = regards_room();
+    let (a, b) = (room.join("Usagers"), room.join("Agents"));
+    room.go_and_open(0);
+    let events = room.table(a, submit("Être écouté", Some(0)));
+    assert!(matches!(
+        events.as_slice(),
+        [Event::IdeaSubmitted(divergence::IdeaSubmitted { category: Some(0), .. })]
+    ));
+    room.table(b, submit("Du temps pour écouter", Some(1)));
+    let ideas = room.workshop.all_ideas();
+    assert_eq!(ideas[0].category, Some(CategoryPlace { step: 0, category: 0 }));
+    let needs = room.workshop.category_of(ideas[1].category).unwrap();
+    assert_eq!((needs.name.as_str(), needs.colour), ("Besoins", Colour::Yellow));
+    assert_eq!(needs.question, source::NEEDS_QUESTION);
+    // The facilitator may type one in without a category.
+    room.facilitator(submit("Une idée de l'animateur", None));
+    assert_eq!(room.workshop.all_ideas()[2].category, None);
+    // The actions' step has its own category, and its ideas theirs.
+    room.go_and_open(2);
+    room.table(a, submit("Un comité d'usagers", Some(0)));
+    let action = &room.workshop.all_ideas()[3];
+    assert_eq!(
+        room.workshop.category_of(action.category).unwrap().name,
+        "Actions"
+    );
+}
+
+#[test]
+fn a_table_must_choose_a_category_the_step_has() {
+    let mut room = regards_room();
+    let a = room.join("Usagers");
+    room.go_and_open(0);
+    let refused = room.refused(Role::Table(a), submit("x", None), "unknown_category");
+    assert_eq!(
+        refused.message(Lang::Fr),
+        "Choisissez d’abord la catégorie de votre idée."
+    );
+    let refused = room.refused(Role::Table(a), submit("x", Some(2)), "unknown_category");
+    assert_eq!(
+        refused.message(Lang::Fr),
+        "Cette étape n’a pas de catégorie 3 : elle en a 2."
+    );
+    room.refused(Role::Facilitator, submit("x", Some(5)), "unknown_category");
+    // A step without categories takes none.
+    let mut plain = Room::ideation();
+    let t = plain.join("Table 1");
+    plain.go_and_open(0);
+    let refused = plain.refused(Role::Table(t), submit("x", Some(0)), "unknown_category");
+    assert_eq!(
+        refused.message(Lang::En),
+        "This step does not sort ideas into categories."
+    );
+}
+
+#[test]
+fn every_snapshot_keeps_each_ideas_category() {
+    let mut room = regards_room();
+    let (a, b) = (room.join("Usagers"), room.join("Élus"));
+    room.go_and_open(0);
+    room.table(a, submit("Être écouté", Some(0)));
+    room.table(b, submit("Des indicateurs", Some(1)));
+    for role in [Role::Facilitator, Role::Table(a), Role::Wall, Role::Guest] {
+        let view = room.workshop.view_for(role);
+        let json = serde_json::to_string(&view).unwrap();
+        let back = Workshop::from_view(serde_json::from_str(&json).unwrap()).unwrap();
+        let categories: Vec<_> = back.all_ideas().iter().map(|i| i.category).collect();
+        let expected: Vec<_> = room.workshop.all_ideas().iter().map(|i| i.category).collect();
+        assert_eq!(categories, expected, "{role:?}");
+    }
+}
+
+#[test]
+fn a_setup_names_the_category_at_fault() {
+    let mut setup = Template::BenefitsNeedsActions.setup("T", "Q ?", vec![], vec![]);
+    if let ruche_shared::StepConfig::Divergence(config) = &mut setup.steps[0] {
+        config.categories[1].name = " Besoins".into();
+    }
+    let error = WorkshopConfig::new(setup.clone()).unwrap_err();
+    assert_eq!(
+        error.message(Lang::Fr),
+        "Étape 1 (Divergence) : la catégorie 2 a un nom de 1 à 40 caractères et une question de 200 au plus, sans espace au début ni à la fin."
+    );
+    if let ruche_shared::StepConfig::Divergence(config) = &mut setup.steps[0] {
+        config.categories = (0..7)
+            .map(|n| Category {
+                name: format!("C{n}"),
+                colour: Colour::Blue,
+                question: String::new(),
+            })
+            .collect();
+    }
+    let error = WorkshopConfig::new(setup).unwrap_err();
+    assert_eq!(
+        error.message(Lang::En),
+        "Step 1 (Divergence): a step has at most 6 categories of ideas."
+    );
+}
