@@ -1,6 +1,7 @@
 //! `--demo`: the source's workshops (ideation, evaluation, design
 //! thinking: personas, a spider web, dots; the criteria workshop the
-//! source suggests before its evaluation; the user journey map), created
+//! source suggests before its evaluation; the user journey map; the
+//! benefits, needs and actions of « Regards croisés »), created
 //! through the server's own HTTP API as a facilitator would, with the links
 //! to open them printed.
 
@@ -42,12 +43,19 @@ pub async fn create_demo(port: u16, tablets_base: &str) -> anyhow::Result<()> {
         Vec::new(),
         Vec::new(),
     );
+    let regards = Template::BenefitsNeedsActions.setup(
+        source::REGARDS_TITLE,
+        source::REGARDS_QUESTION,
+        Vec::new(),
+        Vec::new(),
+    );
     for setup in [
         ideation,
         evaluation,
         spider_web,
         criteria_then_evaluation,
         user_journey,
+        regards,
     ] {
         let title = setup.title.clone();
         let config = WorkshopConfig::new(setup)?;

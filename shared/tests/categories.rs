@@ -34,13 +34,25 @@ fn each_idea_keeps_the_category_its_table_chose() {
     let events = room.table(a, submit("Être écouté", Some(0)));
     assert!(matches!(
         events.as_slice(),
-        [Event::IdeaSubmitted(divergence::IdeaSubmitted { category: Some(0), .. })]
+        [Event::IdeaSubmitted(divergence::IdeaSubmitted {
+            category: Some(0),
+            ..
+        })]
     ));
     room.table(b, submit("Du temps pour écouter", Some(1)));
     let ideas = room.workshop.all_ideas();
-    assert_eq!(ideas[0].category, Some(CategoryPlace { step: 0, category: 0 }));
+    assert_eq!(
+        ideas[0].category,
+        Some(CategoryPlace {
+            step: 0,
+            category: 0
+        })
+    );
     let needs = room.workshop.category_of(ideas[1].category).unwrap();
-    assert_eq!((needs.name.as_str(), needs.colour), ("Besoins", Colour::Yellow));
+    assert_eq!(
+        (needs.name.as_str(), needs.colour),
+        ("Besoins", Colour::Yellow)
+    );
     assert_eq!(needs.question, source::NEEDS_QUESTION);
     // The facilitator may type one in without a category.
     room.facilitator(submit("Une idée de l'animateur", None));
@@ -94,7 +106,12 @@ fn every_snapshot_keeps_each_ideas_category() {
         let json = serde_json::to_string(&view).unwrap();
         let back = Workshop::from_view(serde_json::from_str(&json).unwrap()).unwrap();
         let categories: Vec<_> = back.all_ideas().iter().map(|i| i.category).collect();
-        let expected: Vec<_> = room.workshop.all_ideas().iter().map(|i| i.category).collect();
+        let expected: Vec<_> = room
+            .workshop
+            .all_ideas()
+            .iter()
+            .map(|i| i.category)
+            .collect();
         assert_eq!(categories, expected, "{role:?}");
     }
 }

@@ -327,12 +327,13 @@ async fn demo_prints_working_links_for_the_facilitator_the_wall_and_tablets() {
     assert_eq!(title, "Salle municipale");
     // Joining panics if the code is refused.
     let _table = Client::join(server.addr, &code, "Table 1").await;
-    // Every template of the source's is among them, the user journey last.
+    // Every template of the source's is among them, « Regards croisés » last.
     for title in [
         "Accueil des réfugiés »",
         "Imaginer la mairie de demain »",
         "Accueil des réfugiés : choisir nos critères »",
         "Le parcours d'un participant aux ETS »",
+        "Regards croisés : usagers, agents, managers, élus »",
     ] {
         server
             .printed_line(&format!("Demo workshop « {title}"))

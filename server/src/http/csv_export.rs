@@ -112,6 +112,14 @@ impl Dialect {
         }
     }
 
+    /// « catégorie Besoins » (a coloured post-it).
+    fn category(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!("catégorie {name}"),
+            Lang::En => format!("category {name}"),
+        }
+    }
+
     fn corrected(&self) -> &'static str {
         match self.lang {
             Lang::Fr => "modifiée par l'animateur",
@@ -199,6 +207,10 @@ pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error
         if let Some(circle) = idea.circle {
             let sep = if detail.is_empty() { "" } else { " ; " };
             detail = format!("{detail}{sep}{}", d.circle(circle));
+        }
+        if let Some(category) = &idea.category {
+            let sep = if detail.is_empty() { "" } else { " ; " };
+            detail = format!("{detail}{sep}{}", d.category(&category.name));
         }
         if let Some(place) = &idea.journey {
             let sep = if detail.is_empty() { "" } else { " ; " };

@@ -4,6 +4,7 @@
 //! export says exactly what the screens say.
 
 use ruche_shared::methods::budget_vote::histogram::VoteHistogram;
+use ruche_shared::methods::categories::Colour;
 use ruche_shared::methods::dot_vote::tally::DotTally;
 use ruche_shared::methods::journey::Row;
 use ruche_shared::methods::paper_votes::PaperCount;
@@ -163,6 +164,19 @@ pub struct ExportIdea {
     /// journey's note).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub journey: Option<ExportNotePlace>,
+    /// Its category (a coloured post-it), by name, with its colour (absent
+    /// for an idea in no category).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<ExportCategory>,
+}
+
+/// An idea's category.
+#[derive(Debug, Serialize)]
+pub struct ExportCategory {
+    /// Its name.
+    pub name: String,
+    /// Its colour.
+    pub colour: Colour,
 }
 
 /// A journey's note's place: its stage (from 1, with its name) and row.
@@ -324,6 +338,10 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
                         .get(usize::from(place.stage))
                         .map_or_else(String::new, |s| s.name.clone()),
                     row: place.row,
+                }),
+                category: workshop.category_of(idea.category).map(|c| ExportCategory {
+                    name: c.name.clone(),
+                    colour: c.colour,
                 }),
             })
             .collect(),

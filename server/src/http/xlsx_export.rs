@@ -55,6 +55,7 @@ struct Words {
     journey: &'static str,
     stage: &'static str,
     on_the_map: &'static str,
+    category: &'static str,
 }
 
 const FR: Words = Words {
@@ -96,6 +97,7 @@ const FR: Words = Words {
     journey: "parcours",
     stage: "Étape du parcours",
     on_the_map: "Sur la carte du parcours",
+    category: "Catégorie",
 };
 
 const EN: Words = Words {
@@ -137,6 +139,7 @@ const EN: Words = Words {
     journey: "journey",
     stage: "Journey stage",
     on_the_map: "On the journey map",
+    category: "Category",
 };
 
 /// The workbook of `export` (of `workshop`, whose item labels it uses, as
@@ -182,6 +185,7 @@ pub fn to_xlsx(export: &Export, workshop: &Workshop) -> Result<Vec<u8>, XlsxErro
                 w.set_aside,
                 w.corrected,
                 w.on_the_map,
+                w.category,
             ],
             &bold,
         )?;
@@ -202,6 +206,9 @@ pub fn to_xlsx(export: &Export, workshop: &Workshop) -> Result<Vec<u8>, XlsxErro
                 let row_name = journey::texts::row_name(export.workshop.lang, place.row);
                 let said = format!("{}. {} · {row_name}", place.stage, place.stage_name);
                 sheet.write_string(row, 6, said)?;
+            }
+            if let Some(category) = &idea.category {
+                sheet.write_string(row, 7, &category.name)?;
             }
         }
         sheet.set_column_width(1, 70)?.set_column_width(3, 40)?;

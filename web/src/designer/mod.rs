@@ -8,6 +8,7 @@
 //! - [`personas`]: the personas the tables think for.
 //! - [`texts`]: the designer's sentences.
 
+mod category_settings;
 mod compose;
 mod journey_settings;
 mod personas;
@@ -152,6 +153,7 @@ fn CreateForm(lang: RwSignal<Lang>, designing: RwSignal<Option<WorkshopSetup>>) 
                     <option value="design_thinking" selected=move || template.get() == "design_thinking">{move || t().template_design}</option>
                     <option value="criteria_then_evaluation" selected=move || template.get() == "criteria_then_evaluation">{move || t().template_criteria}</option>
                     <option value="user_journey" selected=move || template.get() == "user_journey">{move || t().template_journey}</option>
+                    <option value="benefits_needs_actions" selected=move || template.get() == "benefits_needs_actions">{move || t().template_regards}</option>
                 </select>
                 <label for="title">{move || t().title}</label>
                 <input id="title" required maxlength=MAX_QUESTION_CHARS prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>

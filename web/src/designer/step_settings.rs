@@ -247,6 +247,7 @@ fn divergence_settings(field: Field, slot: RwSignal<StepConfig>) -> impl IntoVie
                 </button>
             </div>
         </fieldset>
+        {super::category_settings::category_settings(field, slot)}
     }
 }
 

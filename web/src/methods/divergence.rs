@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 use ruche_shared::methods::divergence;
-use ruche_shared::{Command, IdeaId, TableId};
+use ruche_shared::workshop::Idea;
+use ruche_shared::{Command, IdeaId, TableId, Workshop};
 
 use crate::i18n::texts;
 use crate::session::Session;
@@ -45,28 +46,58 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
                         // the others' once the room may see them.
                         .filter(|i| !i.deleted && !i.hidden && (i.author == Some(table)) == own)
                         .filter(|i| own || !i.pending)
-                        .map(|i| (i.id, i.text.clone(), i.pending))
+                        .map(|i| (i.id, i.text.clone(), i.pending, tag(w, i)))
                         .rev()
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
         })
     };
+    // The step's categories (coloured post-its), and the one chosen: the
+    // first until the table picks another.
+    let categories = session.workshop.with_untracked(|w| {
+        w.as_ref()
+            .map(|w| w.categories(w.current_step()).to_vec())
+            .unwrap_or_default()
+    });
+    let chosen = RwSignal::new(0_u8);
+    let has_categories = !categories.is_empty();
     let submit = move || {
         let text = draft.get_untracked().trim().to_owned();
+        let category = has_categories.then(|| chosen.get_untracked());
         if !text.is_empty()
             && session.send(Command::SubmitIdea(divergence::SubmitIdea {
                 text,
-                category: None,
+                category,
             }))
         {
             draft.set(String::new());
         }
     };
+    let picker = has_categories.then(|| {
+        let lang = session.lang();
+        view! {
+            <fieldset class="category-picker">
+                <legend>{ruche_shared::methods::categories::texts::choose(lang)}</legend>
+                {categories.into_iter().enumerate().map(|(n, category)| {
+                    let c = n as u8;
+                    view! {
+                        <button type="button" class="category" data-category=n data-colour=category.colour.key()
+                            aria-pressed=move || (chosen.get() == c).to_string()
+                            on:click=move |_| chosen.set(c)>
+                            <strong>{category.name}</strong>
+                            {(!category.question.is_empty()).then(|| view! { <span>{category.question}</span> })}
+                        </button>
+                    }
+                }).collect_view()}
+            </fieldset>
+        }
+    });
     view! {
         <super::spider_web::CurrentCircle session/>
         <section class="card">
             <form class="idea-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                {picker}
                 <label for="idea-text">{t.your_idea}</label>
                 <textarea id="idea-text" rows="3" maxlength=limit disabled=move || !open()
                     prop:value=move || draft.get()
@@ -86,16 +117,16 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
         <section class="card">
             <h2>{t.your_ideas}</h2>
             <ul class="ideas own">
-                <For each=move || ideas(true) key=|idea| idea.clone() let((id, text, pending))>
-                    <OwnIdea session id text pending/>
+                <For each=move || ideas(true) key=|idea| idea.clone() let((id, text, pending, tag))>
+                    <OwnIdea session id text pending tag/>
                 </For>
             </ul>
         </section>
         <section class="card">
             <h2>{t.other_ideas}</h2>
             <ul class="ideas others" aria-live="polite">
-                <For each=move || ideas(false) key=|idea| idea.clone() let((id, text, _pending))>
-                    <li class="idea" data-idea=id.0>{text}</li>
+                <For each=move || ideas(false) key=|idea| idea.clone() let((id, text, _pending, tag))>
+                    <li class="idea" data-idea=id.0 data-colour=tag.as_ref().map(|t| t.0)>{tag_view(&tag)}{text}</li>
                 </For>
             </ul>
         </section>
@@ -104,12 +135,19 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
 
 /// One of the table's ideas: edit it or withdraw it while divergence is open.
 #[component]
-fn OwnIdea(session: Session, id: IdeaId, text: String, pending: bool) -> impl IntoView {
+fn OwnIdea(
+    session: Session,
+    id: IdeaId,
+    text: String,
+    pending: bool,
+    tag: Option<(&'static str, String)>,
+) -> impl IntoView {
     let t = texts(session.lang());
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(text.clone());
     view! {
-        <li class="idea own" class:pending=pending data-idea=id.0>
+        <li class="idea own" class:pending=pending data-idea=id.0 data-colour=tag.as_ref().map(|t| t.0)>
+            {tag_view(&tag)}
             {move || if editing.get() {
                 view! {
                     <form class="edit" on:submit=move |ev| {
@@ -146,6 +184,19 @@ fn OwnIdea(session: Session, id: IdeaId, text: String, pending: bool) -> impl In
     }
 }
 
+/// An idea's category, as its colour's key and its name (a coloured
+/// post-it: the name says it too, for whoever does not see the colour).
+pub(crate) fn tag(w: &Workshop, idea: &Idea) -> Option<(&'static str, String)> {
+    let category = w.category_of(idea.category)?;
+    Some((category.colour.key(), category.name.clone()))
+}
+
+/// An idea's category as a small label before its text.
+pub(crate) fn tag_view(tag: &Option<(&'static str, String)>) -> impl IntoView + use<> {
+    tag.as_ref()
+        .map(|(_, name)| view! { <span class="category-tag">{name.clone()}</span> })
+}
+
 /// The ideas as cards, newest first; during grouping, clusters gather theirs.
 #[component]
 pub fn IdeaWall(session: Session) -> impl IntoView {
@@ -154,15 +205,26 @@ pub fn IdeaWall(session: Session) -> impl IntoView {
             let Some(w) = w.as_ref() else {
                 return Vec::new();
             };
-            let mut cards: Vec<(String, String, Vec<String>, bool)> = w
+            let mut cards: Vec<(
+                String,
+                String,
+                Vec<String>,
+                bool,
+                Option<(&'static str, String)>,
+            )> = w
                 .vote_items()
                 .map(|item| {
                     let ideas = w.member_texts(item).into_iter().map(String::from).collect();
+                    let tag = match item {
+                        ruche_shared::ItemRef::Idea(id) => w.idea(id).and_then(|i| tag(w, i)),
+                        ruche_shared::ItemRef::Cluster(_) => None,
+                    };
                     (
                         item.to_string(),
                         w.item_label(item).to_owned(),
                         ideas,
                         w.is_corrected(item),
+                        tag,
                     )
                 })
                 .collect();
@@ -172,10 +234,11 @@ pub fn IdeaWall(session: Session) -> impl IntoView {
     };
     view! {
         <ul class="idea-wall" aria-live="polite">
-            <For each=cards key=|card| card.clone() children=move |(item, label, ideas, corrected)| {
+            <For each=cards key=|card| card.clone() children=move |(item, label, ideas, corrected, tag)| {
                 let cluster = !ideas.is_empty();
                 view! {
-                    <li class="idea-card" class:cluster=cluster data-item=item>
+                    <li class="idea-card" class:cluster=cluster data-item=item data-colour=tag.as_ref().map(|t| t.0)>
+                        {tag_view(&tag)}
                         <span>{label}</span>
                         {corrected.then(|| view! { <span class="corrected-mark">{texts(session.lang()).corrected}</span> })}
                         {cluster.then(|| view! {

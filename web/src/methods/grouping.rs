@@ -80,6 +80,12 @@ pub fn IdeaList(session: Session, grouping: bool, #[prop(optional)] voting: bool
                         journey::texts::row_name(session.lang(), place.row)
                     );
                 }
+                // A coloured post-it: its category.
+                if let [idea] = ideas[..]
+                    && let Some(category) = w.category_of(idea.category)
+                {
+                    let _ = write!(by, " · {}", category.name);
+                }
                 by
             };
             // Ideas waiting to be accepted (a moderated divergence) come first.

@@ -364,8 +364,14 @@ impl Page<'_> {
                 self.w.corrected
             ));
         }
+        // A coloured post-it: its category named before it.
+        let category = idea
+            .category
+            .as_ref()
+            .map(|c| format!("<span class=\"category\">{}</span> ", escape(&c.name)))
+            .unwrap_or_default();
         format!(
-            "<li><span class=\"item\">{}</span> {}{hidden} <span class=\"author\">— {}</span></li>",
+            "<li><span class=\"item\">{}</span> {category}{}{hidden} <span class=\"author\">— {}</span></li>",
             idea.item,
             escape(&idea.text),
             escape(&author)
