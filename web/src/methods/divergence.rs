@@ -135,13 +135,7 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
 
 /// One of the table's ideas: edit it or withdraw it while divergence is open.
 #[component]
-fn OwnIdea(
-    session: Session,
-    id: IdeaId,
-    text: String,
-    pending: bool,
-    tag: Option<(&'static str, String)>,
-) -> impl IntoView {
+fn OwnIdea(session: Session, id: IdeaId, text: String, pending: bool, tag: Tag) -> impl IntoView {
     let t = texts(session.lang());
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(text.clone());
@@ -186,13 +180,16 @@ fn OwnIdea(
 
 /// An idea's category, as its colour's key and its name (a coloured
 /// post-it: the name says it too, for whoever does not see the colour).
-pub(crate) fn tag(w: &Workshop, idea: &Idea) -> Option<(&'static str, String)> {
+pub(crate) type Tag = Option<(&'static str, String)>;
+
+/// The category of `idea` as a [`Tag`].
+pub(crate) fn tag(w: &Workshop, idea: &Idea) -> Tag {
     let category = w.category_of(idea.category)?;
     Some((category.colour.key(), category.name.clone()))
 }
 
 /// An idea's category as a small label before its text.
-pub(crate) fn tag_view(tag: &Option<(&'static str, String)>) -> impl IntoView + use<> {
+pub(crate) fn tag_view(tag: &Tag) -> impl IntoView + use<> {
     tag.as_ref()
         .map(|(_, name)| view! { <span class="category-tag">{name.clone()}</span> })
 }
@@ -205,13 +202,7 @@ pub fn IdeaWall(session: Session) -> impl IntoView {
             let Some(w) = w.as_ref() else {
                 return Vec::new();
             };
-            let mut cards: Vec<(
-                String,
-                String,
-                Vec<String>,
-                bool,
-                Option<(&'static str, String)>,
-            )> = w
+            let mut cards: Vec<(String, String, Vec<String>, bool, Tag)> = w
                 .vote_items()
                 .map(|item| {
                     let ideas = w.member_texts(item).into_iter().map(String::from).collect();
