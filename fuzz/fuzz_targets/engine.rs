@@ -70,7 +70,7 @@ fn text(u: &mut Unstructured) -> Result<String> {
 fn command(u: &mut Unstructured) -> Result<Command> {
     Ok(match u.int_in_range(0..=18)? {
         0 => Command::JoinTable(joining::JoinTable { name: text(u)? }),
-        1 => Command::SubmitIdea(divergence::SubmitIdea { text: text(u)?, category: None }),
+        1 => Command::SubmitIdea(divergence::SubmitIdea { text: text(u)?, category: None, seat: None }),
         2 => Command::EditIdea(divergence::EditIdea {
             idea: IdeaId(u.int_in_range(0..=9)?),
             text: text(u)?,

@@ -43,6 +43,7 @@ fn workshop_in_vote() -> Workshop {
             &Command::SubmitIdea(divergence::SubmitIdea {
                 text,
                 category: None,
+                seat: None,
             }),
             0,
         )

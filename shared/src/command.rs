@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::TableId;
 use crate::methods::{
     CommandRules, budget_vote, divergence, dot_vote, grouping, journey, paper_votes, persona,
-    questions, scoring, spider_web,
+    questions, roles, scoring, spider_web,
 };
 use crate::rules::Decision;
 use crate::workshop::Workshop;
@@ -87,6 +87,8 @@ commands! {
     DealPersonas(persona::DealPersonas) = "deal_personas",
     /// Give a table a persona, or take it back.
     GivePersona(persona::GivePersona) = "give_persona",
+    /// A seat takes a role (« Regards croisés »).
+    ChooseRole(roles::ChooseRole) = "choose_role",
     /// Set a table's own question (or every table's).
     SetTableQuestion(questions::SetTableQuestion) = "set_table_question",
     /// Open a circle of the current step's spider web.

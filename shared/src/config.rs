@@ -208,6 +208,10 @@ pub struct WorkshopSetup {
     /// it when the step comes; the facilitator opens the step with it, or not.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countdown_minutes: Vec<Option<u32>>,
+    /// The roles a seat may take (« Regards croisés »: usager, agent,
+    /// manager, élu), none by default. See [`crate::methods::roles`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
 }
 
 /// The longest countdown a facilitator may set, in minutes.
@@ -271,6 +275,15 @@ pub enum ConfigError {
         #[serde(skip)]
         reason_fr: String,
     },
+    /// The roles break a limit.
+    #[error("roles: {reason}")]
+    BadRoles {
+        /// What is wrong, in English.
+        reason: String,
+        /// What is wrong, in French (not sent: `message` says it).
+        #[serde(skip)]
+        reason_fr: String,
+    },
     /// A step's numbers make no sense.
     #[error("step {} ({kind:?}), {field}: {reason}", step + 1)]
     BadStep {
@@ -320,6 +333,13 @@ impl ConfigError {
                     format!("Personas : {reason_fr}.")
                 } else {
                     format!("Personas: {reason}.")
+                }
+            }
+            ConfigError::BadRoles { reason, reason_fr } => {
+                if fr {
+                    format!("Rôles : {reason_fr}.")
+                } else {
+                    format!("Roles: {reason}.")
                 }
             }
             ConfigError::BadStep {
@@ -385,6 +405,7 @@ impl WorkshopConfig {
             }
         }
         crate::methods::persona::check_personas(&setup.personas)?;
+        crate::methods::roles::check_roles(&setup.roles)?;
         Ok(WorkshopConfig(std::sync::Arc::new(setup)))
     }
 

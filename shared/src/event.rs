@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::methods::{
     EventRules, budget_vote, divergence, dot_vote, grouping, journey, paper_votes, persona,
-    questions, scoring, spider_web,
+    questions, roles, scoring, spider_web,
 };
 use crate::views::visibility::Audience;
 use crate::workshop::{ReplayError, Workshop};
@@ -80,6 +80,8 @@ events! {
     TableJoined(joining::TableJoined) = "table_joined",
     /// A table got a persona (or lost it).
     PersonaGiven(persona::PersonaGiven) = "persona_given",
+    /// A seat took a role, or gave it back.
+    RoleChosen(roles::RoleChosen) = "role_chosen",
     /// A table's own question changed.
     TableQuestionSet(questions::TableQuestionSet) = "table_question_set",
     /// A circle of a spider web opened.

@@ -130,6 +130,7 @@ impl EventRules for TableJoined {
             handovers: 0,
             persona: None,
             question: None,
+            seat_roles: Vec::new(),
         });
         Ok(())
     }

@@ -48,10 +48,10 @@ pub enum Template {
     /// feelings, a rating, opportunities), the opportunities grouped, then
     /// kept with dots → results.
     UserJourney,
-    /// « Regards croisés », its ideas part: the benefits and the needs on
-    /// pink and yellow post-its, each with the source's question, grouped;
-    /// then the actions that answer the needs → results. (The roles per
-    /// seat and the consolidated table are to come.)
+    /// « Regards croisés »: the source's role cards (each seat takes one),
+    /// the benefits and the needs on pink and yellow post-its, each with the
+    /// source's question, grouped; then the actions that answer the needs →
+    /// results, with the consolidated table (roles across, categories down).
     BenefitsNeedsActions,
 }
 
@@ -145,6 +145,13 @@ pub fn source_categories() -> Vec<Category> {
             question: crate::source::NEEDS_QUESTION.to_owned(),
         },
     ]
+}
+
+/// The source's role cards: « usager », « agent », « manager », « élu ».
+pub fn source_roles() -> Vec<String> {
+    ["usager", "agent", "manager", "élu"]
+        .map(str::to_owned)
+        .to_vec()
 }
 
 /// The stages of the source's user journey.
@@ -330,6 +337,12 @@ impl Template {
             steps,
             personas,
             countdown_minutes: Vec::new(),
+            // The source's role cards, for its « Regards croisés ».
+            roles: if self == Template::BenefitsNeedsActions {
+                source_roles()
+            } else {
+                Vec::new()
+            },
         }
     }
 }

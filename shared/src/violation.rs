@@ -165,6 +165,13 @@ pub enum RuleViolation {
         /// How many categories the step has.
         categories: u8,
     },
+    /// The workshop has no such role.
+    UnknownRole {
+        /// The role asked for, from 0.
+        role: u8,
+        /// How many roles the workshop has.
+        roles: u8,
+    },
     /// An idea inside a cluster cannot be hidden or deleted: split the cluster first.
     IdeaInCluster,
     /// An item that already has points cannot be merged, split or deleted.
@@ -240,6 +247,7 @@ impl RuleViolation {
             RuleViolation::UnknownStage { .. } => "unknown_stage",
             RuleViolation::StageNotOpen { .. } => "stage_not_open",
             RuleViolation::UnknownCategory { .. } => "unknown_category",
+            RuleViolation::UnknownRole { .. } => "unknown_role",
             RuleViolation::IdeaInCluster => "idea_in_cluster",
             RuleViolation::ItemHasVotes { .. } => "item_has_votes",
             RuleViolation::TooFewItems => "too_few_items",
@@ -352,6 +360,9 @@ impl RuleViolation {
                 category,
                 categories,
             } => crate::methods::categories::texts::unknown_category(lang, *category, *categories),
+            V::UnknownRole { role, roles } => {
+                crate::methods::roles::texts::unknown_role(lang, *role, *roles)
+            }
             V::IdeaInCluster => grouping::texts::idea_in_cluster(lang),
             V::ItemHasVotes { .. } => grouping::texts::item_has_votes(lang),
             V::TooFewItems => grouping::texts::too_few_items(lang),

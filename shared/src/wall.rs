@@ -196,6 +196,7 @@ mod tests {
             let submit = divergence::SubmitIdea {
                 text: text.into(),
                 category: None,
+                seat: None,
             };
             run(&mut w, Role::Facilitator, submit.into()).unwrap();
         }

@@ -32,6 +32,9 @@ pub struct Table {
     /// place of the workshop's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+    /// Each seat's role (seat 1 first), if the workshop has roles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seat_roles: Vec<Option<u8>>,
 }
 
 fn is_zero(count: &u32) -> bool {
@@ -73,6 +76,9 @@ pub struct Idea {
     /// Its category (a coloured post-it), if its step has categories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<crate::methods::categories::CategoryPlace>,
+    /// The role of the seat that wrote it, if the workshop has roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<u8>,
 }
 
 impl Idea {
@@ -505,6 +511,7 @@ mod tests {
             let submit = Command::SubmitIdea(divergence::SubmitIdea {
                 text: text.into(),
                 category: None,
+                seat: None,
             });
             run(Role::Table(TableId(0)), submit);
         }
@@ -556,6 +563,7 @@ mod tests {
             pending: false,
             circle: None,
             category: None,
+            role: None,
         })]);
     }
 

@@ -1,7 +1,9 @@
-//! Categories of ideas, like coloured post-its (« Regards croisés »): a
+//! « Regards croisés »: categories of ideas, like coloured post-its: a
 //! table chooses one for each idea when the step has them, the facilitator
 //! may leave it out, each idea keeps its category through every snapshot,
-//! and a setup names the category at fault.
+//! and a setup names the category at fault; roles per seat, carried by what
+//! each seat writes, and the consolidated table (roles across, categories
+//! down).
 
 mod common;
 
@@ -23,6 +25,7 @@ fn submit(text: &str, category: Option<u8>) -> Command {
     Command::SubmitIdea(divergence::SubmitIdea {
         text: text.into(),
         category,
+        seat: None,
     })
 }
 
@@ -141,4 +144,100 @@ fn a_setup_names_the_category_at_fault() {
         error.message(Lang::En),
         "Step 1 (Divergence): a step has at most 6 categories of ideas."
     );
+}
+
+// ---- roles per seat and the consolidated table ----
+
+fn choose(table: Option<ruche_shared::TableId>, seat: u8, role: Option<u8>) -> Command {
+    Command::ChooseRole(ruche_shared::methods::roles::ChooseRole { table, seat, role })
+}
+
+fn by_seat(text: &str, category: u8, seat: u8) -> Command {
+    Command::SubmitIdea(divergence::SubmitIdea {
+        text: text.into(),
+        category: Some(category),
+        seat: Some(seat),
+    })
+}
+
+#[test]
+fn each_seat_takes_a_role_and_its_ideas_carry_it() {
+    let mut room = regards_room();
+    let (a, b) = (room.join("Table 1"), room.join("Table 2"));
+    // Usager and élu at table 1's seats 1 and 3; the facilitator gives
+    // table 2's seat 1 the agent card.
+    room.table(a, choose(None, 1, Some(0)));
+    room.table(a, choose(None, 3, Some(3)));
+    room.facilitator(choose(Some(b), 1, Some(1)));
+    assert_eq!(room.workshop.seat_role(a, 1), Some(0));
+    assert_eq!(room.workshop.seat_role(a, 2), None);
+    assert_eq!(room.workshop.seat_role(a, 3), Some(3));
+    room.go_and_open(0);
+    room.table(a, by_seat("Être écouté", 0, 1));
+    room.table(a, by_seat("Des résultats à montrer", 0, 3));
+    room.table(b, by_seat("Du temps pour écouter", 1, 1));
+    room.table(a, by_seat("Sans carte", 1, 2));
+    let roles: Vec<Option<&str>> = room
+        .workshop
+        .all_ideas()
+        .iter()
+        .map(|i| room.workshop.role_name(i.role))
+        .collect();
+    assert_eq!(roles, [Some("usager"), Some("élu"), Some("agent"), None]);
+    // A role changed later does not rewrite what was written.
+    room.table(a, choose(None, 1, Some(2)));
+    assert_eq!(room.workshop.all_ideas()[0].role, Some(0));
+    // The consolidated table: categories down, roles across (then none).
+    let table = room.workshop.consolidated();
+    let names: Vec<&str> = table.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["Bénéfices", "Besoins"]);
+    let cell = |row: usize, column: usize| -> Vec<&str> {
+        table.rows[row].cells[column].iter().map(|(_, t)| t.as_str()).collect()
+    };
+    assert_eq!(cell(0, 0), ["Être écouté"]);
+    assert_eq!(cell(0, 3), ["Des résultats à montrer"]);
+    assert_eq!(cell(1, 1), ["Du temps pour écouter"]);
+    assert_eq!(cell(1, 4), ["Sans carte"], "no role: the last column");
+}
+
+#[test]
+fn roles_are_refused_where_they_do_not_exist() {
+    let mut room = regards_room();
+    let (a, b) = (room.join("Table 1"), room.join("Table 2"));
+    let refused = room.refused(Role::Table(a), choose(None, 1, Some(4)), "unknown_role");
+    assert_eq!(refused.message(Lang::Fr), "Cet atelier n’a pas de rôle 5 : il en a 4.");
+    room.refused(Role::Table(a), choose(None, 4, Some(0)), "unknown_seat");
+    room.refused(Role::Table(a), choose(Some(b), 1, Some(0)), "not_your_table");
+    room.refused(Role::Wall, choose(None, 1, Some(0)), "not_allowed_for_role");
+    room.go_and_open(0);
+    room.refused(Role::Table(a), by_seat("x", 0, 9), "unknown_seat");
+    let mut plain = Room::ideation();
+    let t = plain.join("Table 1");
+    let refused = plain.refused(Role::Table(t), choose(None, 1, Some(0)), "unknown_role");
+    assert_eq!(refused.message(Lang::En), "This workshop gives no roles.");
+    // The setup's roles are checked.
+    let mut setup = Template::BenefitsNeedsActions.setup("T", "Q ?", vec![], vec![]);
+    setup.roles[2] = String::new();
+    let error = WorkshopConfig::new(setup).unwrap_err();
+    assert_eq!(
+        error.message(Lang::Fr),
+        "Rôles : le rôle 3 a un nom de 1 à 40 caractères, sans espace au début ni à la fin."
+    );
+}
+
+#[test]
+fn every_snapshot_keeps_the_seats_roles() {
+    let mut room = regards_room();
+    let a = room.join("Table 1");
+    room.table(a, choose(None, 2, Some(1)));
+    room.go_and_open(0);
+    room.table(a, by_seat("Être fier", 0, 2));
+    for role in [Role::Facilitator, Role::Table(a), Role::Wall] {
+        let view = room.workshop.view_for(role);
+        let json = serde_json::to_string(&view).unwrap();
+        let back = Workshop::from_view(serde_json::from_str(&json).unwrap()).unwrap();
+        assert_eq!(back.seat_role(a, 2), Some(1), "{role:?}");
+        assert_eq!(back.all_ideas()[0].role, Some(1), "{role:?}");
+        assert_eq!(back.consolidated(), room.workshop.consolidated(), "{role:?}");
+    }
 }

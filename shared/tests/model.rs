@@ -116,7 +116,7 @@ fn text() -> impl Strategy<Value = String> {
 fn command() -> impl Strategy<Value = Command> {
     prop_oneof![
         2 => (0..6_u8).prop_map(|n| Command::JoinTable(joining::JoinTable { name: format!("T{n}") })),
-        4 => text().prop_map(|text| Command::SubmitIdea(divergence::SubmitIdea { text, category: None })),
+        4 => text().prop_map(|text| Command::SubmitIdea(divergence::SubmitIdea { text, category: None, seat: None })),
         1 => ((0..8_u32), text()).prop_map(|(i, text)| Command::EditIdea(divergence::EditIdea { idea: IdeaId(i), text })),
         1 => (0..8_u32).prop_map(|i| Command::DeleteIdea(divergence::DeleteIdea { idea: IdeaId(i) })),
         3 => (0..8_u32).prop_map(|i| Command::AcceptIdea(divergence::AcceptIdea { idea: IdeaId(i) })),
@@ -200,6 +200,9 @@ impl Model {
             Event::PersonaGiven(persona::PersonaGiven { table, .. }) => {
                 assert!(table.0 < self.tables, "a persona for a table that joined");
             }
+            // The model's workshop has no roles (`tests/categories.rs`
+            // checks them).
+            Event::RoleChosen(_) => panic!("a role in a workshop without roles: {event:?}"),
             Event::CircleOpened(spider_web::CircleOpened { step, circle }) => {
                 assert!(*step == 0 && self.step == 0 && *circle < 3, "a circle the web has");
                 self.circle = *circle;
@@ -564,6 +567,7 @@ fn warm_up(depth: u8) -> Vec<(Role, Command)> {
                 Command::SubmitIdea(divergence::SubmitIdea {
                     text,
                     category: None,
+                    seat: None,
                 }),
             ));
         }

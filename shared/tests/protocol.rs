@@ -33,6 +33,7 @@ fn commands() -> Vec<Command> {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "Ouvrir la salle aux associations le week-end".into(),
             category: None,
+            seat: None,
         }),
         Command::EditIdea(divergence::EditIdea {
             idea: IdeaId(3),
@@ -116,6 +117,11 @@ fn commands() -> Vec<Command> {
             text: "Perdue en arrivant : pas de plan du site".into(),
         }),
         Command::OpenStage(journey::OpenStage { stage: Some(1) }),
+        Command::ChooseRole(ruche_shared::methods::roles::ChooseRole {
+            table: None,
+            seat: 2,
+            role: Some(1),
+        }),
         Command::RateStage(journey::RateStage {
             stage: 1,
             rating: Some(2),
@@ -151,6 +157,7 @@ fn commands() -> Vec<Command> {
             | Command::SetPaperVotes(_)
             | Command::AddNote(_)
             | Command::OpenStage(_)
+            | Command::ChooseRole(_)
             | Command::RateStage(_) => {}
         }
     }
@@ -172,6 +179,7 @@ fn events() -> Vec<Event> {
             pending: false,
             circle: None,
             category: None,
+            role: None,
         }),
         Event::IdeaEdited(divergence::IdeaEdited {
             idea: IdeaId(3),
@@ -262,6 +270,7 @@ fn events() -> Vec<Event> {
             pending: true,
             circle: None,
             category: None,
+            role: None,
         }),
         Event::PendingIdeaText(divergence::PendingIdeaText {
             idea: IdeaId(5),
@@ -283,6 +292,7 @@ fn events() -> Vec<Event> {
             pending: false,
             circle: Some(2),
             category: None,
+            role: None,
         }),
         Event::PersonaGiven(persona::PersonaGiven {
             table: TableId(2),
@@ -332,7 +342,13 @@ fn events() -> Vec<Event> {
             stage: 1,
             rating: Some(2),
         }),
-        // A yellow post-it: an idea in the step's second category.
+        // « Regards croisés »: seat 2 of table 2 takes the « agent » card.
+        Event::RoleChosen(ruche_shared::methods::roles::RoleChosen {
+            table: TableId(2),
+            seat: 2,
+            role: Some(1),
+        }),
+        // A yellow post-it: an idea in the step's second category, by that seat.
         Event::IdeaSubmitted(divergence::IdeaSubmitted {
             idea: IdeaId(8),
             author: Some(TableId(2)),
@@ -341,6 +357,7 @@ fn events() -> Vec<Event> {
             pending: false,
             circle: None,
             category: Some(1),
+            role: Some(1),
         }),
     ];
     for e in &all {
@@ -375,7 +392,8 @@ fn events() -> Vec<Event> {
             | Event::WallSet(wall::WallSet { .. })
             | Event::NoteAdded(_)
             | Event::StageOpened(_)
-            | Event::StageRated(_) => {}
+            | Event::StageRated(_)
+            | Event::RoleChosen(_) => {}
         }
     }
     all

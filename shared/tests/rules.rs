@@ -28,6 +28,7 @@ fn each_role_may_send_only_its_own_commands() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "x".into(),
             category: None,
+            seat: None,
         }),
         "not_allowed_for_role",
     );
@@ -46,6 +47,7 @@ fn each_role_may_send_only_its_own_commands() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "x".into(),
             category: None,
+            seat: None,
         }),
         "not_allowed_for_role",
     );
@@ -82,6 +84,7 @@ fn a_table_that_never_joined_is_unknown() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "x".into(),
             category: None,
+            seat: None,
         }),
         "unknown_table",
     );
@@ -161,6 +164,7 @@ fn tables_submit_ideas_only_while_divergence_is_open() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "x".into(),
             category: None,
+            seat: None,
         }),
         "step_closed",
     );
@@ -183,6 +187,7 @@ fn tables_submit_ideas_only_while_divergence_is_open() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "x".into(),
             category: None,
+            seat: None,
         }),
         "wrong_step",
     );
@@ -205,6 +210,7 @@ fn idea_text_must_be_non_empty_and_within_the_limit() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: " \n ".into(),
             category: None,
+            seat: None,
         }),
         "empty_text",
     );
@@ -213,6 +219,7 @@ fn idea_text_must_be_non_empty_and_within_the_limit() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "é".repeat(281),
             category: None,
+            seat: None,
         }),
         "text_too_long",
     );
@@ -250,6 +257,7 @@ fn invisible_and_control_characters_are_refused_in_names_and_ideas() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "Plus de bancs\u{2066}".into(),
             category: None,
+            seat: None,
         }),
         "invisible_character",
     );
@@ -275,6 +283,7 @@ fn a_table_and_a_workshop_hold_a_bounded_number_of_ideas() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "Encore".into(),
             category: None,
+            seat: None,
         }),
         "table_idea_limit",
     );
@@ -287,6 +296,7 @@ fn a_table_and_a_workshop_hold_a_bounded_number_of_ideas() {
         room.facilitator(Command::SubmitIdea(divergence::SubmitIdea {
             text: format!("Idée {n}"),
             category: None,
+            seat: None,
         }));
     }
     room.refused(
@@ -294,6 +304,7 @@ fn a_table_and_a_workshop_hold_a_bounded_number_of_ideas() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "Encore".into(),
             category: None,
+            seat: None,
         }),
         "workshop_idea_limit",
     );
@@ -302,6 +313,7 @@ fn a_table_and_a_workshop_hold_a_bounded_number_of_ideas() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "Encore".into(),
             category: None,
+            seat: None,
         }),
         "workshop_idea_limit",
     );
@@ -362,6 +374,7 @@ fn the_facilitator_types_in_and_corrects_ideas() {
     let typed = room.facilitator(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Idée de l'animateur".into(),
         category: None,
+        seat: None,
     }));
     assert!(matches!(
         typed[..],
@@ -384,6 +397,7 @@ fn the_facilitator_types_in_and_corrects_ideas() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "x".into(),
             category: None,
+            seat: None,
         }),
         "wrong_step",
     );
@@ -1141,6 +1155,7 @@ fn one_of_each() -> Vec<RuleViolation> {
             category: 2,
             categories: 2,
         },
+        V::UnknownRole { role: 4, roles: 4 },
     ];
     for v in &all {
         match v {
@@ -1178,7 +1193,8 @@ fn one_of_each() -> Vec<RuleViolation> {
             | V::WorkshopIdeaLimit { .. }
             | V::UnknownStage { .. }
             | V::StageNotOpen { .. }
-            | V::UnknownCategory { .. } => {}
+            | V::UnknownCategory { .. }
+            | V::UnknownRole { .. } => {}
         }
     }
     all
@@ -1244,6 +1260,7 @@ fn in_a_moderated_divergence_a_tables_idea_waits_for_the_facilitator() {
     let typed = room.facilitator(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Une navette".into(),
         category: None,
+        seat: None,
     }));
     let w = &room.workshop;
     assert!(w.idea(waiting).unwrap().pending, "a table's idea waits");
@@ -1331,6 +1348,7 @@ fn the_facilitator_corrects_a_voted_idea_and_the_correction_is_marked() {
     let typed = room.facilitator(Command::SubmitIdea(divergence::SubmitIdea {
         text: "navete".into(),
         category: None,
+        seat: None,
     }));
     let Some(Event::IdeaSubmitted(typed)) = typed.first() else {
         panic!("{typed:?}")

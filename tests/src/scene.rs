@@ -94,6 +94,7 @@ impl Client {
             divergence::SubmitIdea {
                 text: text.to_owned(),
                 category: None,
+                seat: None,
             }
             .into(),
         )

@@ -452,7 +452,7 @@ async fn a_dot_vote_is_placed_person_by_person_and_shown_on_the_wall() {
         facilitator.open_step().await;
         let theirs = ["Un guichet mobile dans les quartiers", "Des rendez-vous en visio"];
         for text in theirs {
-            other.accepted(Command::SubmitIdea(divergence::SubmitIdea { text: text.into(), category: None })).await;
+            other.accepted(Command::SubmitIdea(divergence::SubmitIdea { text: text.into(), category: None, seat: None })).await;
         }
         tablet.wait_for("#idea-text").await;
         submit_idea(&tablet, "Un agent qui se déplace à domicile").await;
@@ -533,7 +533,7 @@ async fn a_tablet_reloaded_mid_vote_keeps_its_table_and_points() {
         let mut facilitator = Client::facilitator(server.addr, &created).await;
         facilitator.go_and_open(0).await;
         for text in ["Une ludothèque", "Un café associatif"] {
-            facilitator.accepted(Command::SubmitIdea(divergence::SubmitIdea { text: text.into(), category: None })).await;
+            facilitator.accepted(Command::SubmitIdea(divergence::SubmitIdea { text: text.into(), category: None, seat: None })).await;
         }
         facilitator.go_and_open(2).await;
 
@@ -595,7 +595,7 @@ async fn a_vote_kept_from_before_a_reload_is_sent_again_and_counted_once() {
         let mut facilitator = Client::facilitator(server.addr, &created).await;
         facilitator.go_and_open(0).await;
         facilitator
-            .accepted(Command::SubmitIdea(divergence::SubmitIdea { text: "Une ludothèque".into(), category: None }))
+            .accepted(Command::SubmitIdea(divergence::SubmitIdea { text: "Une ludothèque".into(), category: None, seat: None }))
             .await;
         facilitator.go_and_open(2).await;
         let tablet = browser.window(390, 844).await;

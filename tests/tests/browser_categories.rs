@@ -40,6 +40,7 @@ async fn a_tablet_chooses_the_category_and_the_wall_shows_its_colour() {
             .accepted(Command::SubmitIdea(divergence::SubmitIdea {
                 text: "Être fiers de nos missions".into(),
                 category: Some(0),
+                seat: None,
             }))
             .await;
 

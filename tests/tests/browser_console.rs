@@ -489,6 +489,7 @@ async fn paper_votes_entered_in_the_console_show_hatched_on_the_wall() {
             .accepted(Command::SubmitIdea(divergence::SubmitIdea {
                 text: text.into(),
                 category: None,
+                seat: None,
             }))
             .await;
     }

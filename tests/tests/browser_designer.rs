@@ -241,7 +241,7 @@ async fn the_criteria_a_vote_chose_are_worded_in_the_console_and_scored_on_the_t
         facilitator.go_and_open(0).await;
         for text in ["le coût pour la ville", "la dignité des familles", "la rapidité"] {
             other
-                .accepted(Command::SubmitIdea(divergence::SubmitIdea { text: text.into(), category: None }))
+                .accepted(Command::SubmitIdea(divergence::SubmitIdea { text: text.into(), category: None, seat: None }))
                 .await;
         }
         facilitator.go_and_open(2).await;

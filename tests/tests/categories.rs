@@ -12,6 +12,7 @@ fn submit(text: &str, category: Option<u8>) -> Command {
     Command::SubmitIdea(divergence::SubmitIdea {
         text: text.into(),
         category,
+        seat: None,
     })
 }
 

@@ -152,6 +152,7 @@ async fn play_ideation(server: &TestServer, template: &str) -> Played {
                 .accepted(Command::SubmitIdea(divergence::SubmitIdea {
                     text: text.into(),
                     category: None,
+                    seat: None,
                 }))
                 .await;
         }

@@ -49,6 +49,7 @@ async fn roles_are_enforced_and_wrong_credentials_refused() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "x".into(),
             category: None,
+            seat: None,
         }),
         "not_allowed_for_role",
     )
@@ -241,6 +242,7 @@ async fn bad_frames_get_documented_errors_and_the_server_stays_up() {
         let command = Command::SubmitIdea(divergence::SubmitIdea {
             text: format!("flood {n}"),
             category: None,
+            seat: None,
         });
         bad.send(&ClientMsg::Command {
             op: OpId(format!("flood-{n}")),
@@ -387,6 +389,7 @@ async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
             Command::SubmitIdea(divergence::SubmitIdea {
                 text: "Idée de B".into(),
                 category: None,
+                seat: None,
             }),
         )
         .await;
@@ -396,6 +399,7 @@ async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
             Command::SubmitIdea(divergence::SubmitIdea {
                 text: "Idée de B".into(),
                 category: None,
+                seat: None,
             }),
         )
         .await;
@@ -423,6 +427,7 @@ async fn a_client_that_missed_events_catches_up_and_a_retry_counts_once() {
             Command::SubmitIdea(divergence::SubmitIdea {
                 text: "Idée de A".into(),
                 category: None,
+                seat: None,
             }),
         )
         .await;

@@ -170,6 +170,7 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
             .accepted(Command::SubmitIdea(divergence::SubmitIdea {
                 text: format!("Idée {n}"),
                 category: None,
+                seat: None,
             }))
             .await;
     }

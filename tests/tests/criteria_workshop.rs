@@ -47,6 +47,7 @@ async fn the_best_criteria_of_the_vote_are_worded_and_scored_on() {
         a.accepted(Command::SubmitIdea(divergence::SubmitIdea {
             text: text.into(),
             category: None,
+            seat: None,
         }))
         .await;
     }

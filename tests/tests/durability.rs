@@ -162,6 +162,7 @@ async fn acknowledged_commands_survive_kill_9_exactly_once() {
                     Command::SubmitIdea(divergence::SubmitIdea {
                         text: format!("Idée {k} de la table {n}"),
                         category: None,
+                        seat: None,
                     }),
                 )
             })

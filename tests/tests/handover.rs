@@ -56,6 +56,7 @@ async fn a_new_tablet_takes_over_a_table_with_the_facilitators_code() {
     old.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Un café des habitants".into(),
         category: None,
+        seat: None,
     }))
     .await;
     facilitator
@@ -130,6 +131,7 @@ async fn a_new_tablet_takes_over_a_table_with_the_facilitators_code() {
     new.accepted(Command::SubmitIdea(divergence::SubmitIdea {
         text: "Un marché le dimanche".into(),
         category: None,
+        seat: None,
     }))
     .await;
 

@@ -100,6 +100,7 @@ async fn tables_map_the_journey_and_vote_on_its_opportunities() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: "x".into(),
             category: None,
+            seat: None,
         }),
         "wrong_step",
     )

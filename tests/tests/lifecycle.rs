@@ -26,6 +26,7 @@ async fn a_graceful_stop_says_goodbye_and_a_restart_recovers_everything() {
         b.accepted(Command::SubmitIdea(divergence::SubmitIdea {
             text: format!("Idée {n}"),
             category: None,
+            seat: None,
         }))
         .await;
     }

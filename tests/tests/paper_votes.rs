@@ -40,6 +40,7 @@ async fn paper_counts_add_to_the_dots_and_are_counted_apart() {
             .accepted(Command::SubmitIdea(divergence::SubmitIdea {
                 text: text.into(),
                 category: None,
+                seat: None,
             }))
             .await;
     }

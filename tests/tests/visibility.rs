@@ -89,6 +89,7 @@ async fn no_hidden_text_or_foreign_points_on_any_path_and_events_in_order() {
         .accepted(Command::SubmitIdea(divergence::SubmitIdea {
             text: HIDDEN.into(),
             category: None,
+            seat: None,
         }))
         .await;
     facilitator

@@ -51,6 +51,7 @@ async fn ideation_salle_municipale_end_to_end() {
                 .accepted(Command::SubmitIdea(divergence::SubmitIdea {
                     text: text.into(),
                     category: None,
+                    seat: None,
                 }))
                 .await;
         }
@@ -469,6 +470,7 @@ async fn a_dot_vote_end_to_end() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: text.to_owned(),
             category: None,
+            seat: None,
         })
     };
     a.accepted(submit("Un guichet mobile")).await;
@@ -644,6 +646,7 @@ async fn a_spider_web_then_dots_end_to_end() {
         Command::SubmitIdea(divergence::SubmitIdea {
             text: text.to_owned(),
             category: None,
+            seat: None,
         })
     };
     let circle = |circle| Command::OpenCircle(spider_web::OpenCircle { circle });

@@ -58,6 +58,7 @@ pub async fn vote_room(port: u16, ideas: usize, template: Template) -> anyhow::R
             setup(Command::SubmitIdea(divergence::SubmitIdea {
                 text: format!("Idée {n}"),
                 category: None,
+                seat: None,
             }))
         })
         .collect();

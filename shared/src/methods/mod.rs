@@ -32,6 +32,7 @@ pub mod paper_votes;
 pub mod persona;
 pub mod questions;
 pub mod results;
+pub mod roles;
 pub mod scoring;
 pub mod spider_web;
 

@@ -66,6 +66,7 @@ mod tests {
     fn every_kind_of_event() -> (Workshop, Vec<Event>) {
         let mut setup = Template::IdeationThenEvaluation.setup("S", "Q", source_criteria(), vec![]);
         setup.personas = crate::templates::source_personas();
+        setup.roles = crate::templates::source_roles();
         let dots = crate::StepConfig::DotVote(dot_vote::Config::default());
         setup.steps.insert(4, dots);
         // A moderated divergence in circles at the end: a pending idea,
@@ -121,6 +122,7 @@ mod tests {
                 Command::SubmitIdea(divergence::SubmitIdea {
                     text: text.into(),
                     category: None,
+                    seat: None,
                 }),
             );
         }
@@ -135,6 +137,7 @@ mod tests {
             Command::SubmitIdea(divergence::SubmitIdea {
                 text: HIDDEN_TEXT.into(),
                 category: None,
+                seat: None,
             }),
         );
         run(
@@ -284,6 +287,7 @@ mod tests {
         let waiting = divergence::SubmitIdea {
             text: "idée en attente".into(),
             category: None,
+            seat: None,
         };
         run(&mut w, a, Command::SubmitIdea(waiting));
         let idea = IdeaId(w.all_ideas().len() as u32 - 1);
@@ -326,6 +330,12 @@ mod tests {
             rating: Some(2),
         };
         run(&mut w, b, Command::RateStage(rating));
+        let role = crate::methods::roles::ChooseRole {
+            table: None,
+            seat: 2,
+            role: Some(1),
+        };
+        run(&mut w, a, Command::ChooseRole(role));
         (w, log)
     }
 

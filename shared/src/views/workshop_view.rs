@@ -184,6 +184,7 @@ impl Workshop {
                     web,
                     journey,
                     category,
+                    role,
                 } = idea;
                 Idea {
                     id: *id,
@@ -202,6 +203,7 @@ impl Workshop {
                     web: *web,
                     journey: *journey,
                     category: *category,
+                    role: *role,
                 }
             })
             .collect();
@@ -349,15 +351,20 @@ impl Workshop {
         if !ids_fit {
             return bad("an idea or a cluster points nowhere");
         }
+        let roles = workshop.config.setup().roles.len();
         let notes_fit = ideas.iter().all(|idea| {
             idea.journey
                 .is_none_or(|place| usize::from(place.stage) < workshop.stages(place.step).len())
                 && idea.category.is_none_or(|place| {
                     usize::from(place.category) < workshop.categories(place.step).len()
                 })
+                && idea.role.is_none_or(|r| usize::from(r) < roles)
+        }) && tables.iter().all(|t| {
+            t.seat_roles.len() <= usize::from(workshop.config.seats())
+                && t.seat_roles.iter().flatten().all(|r| usize::from(*r) < roles)
         });
         if !notes_fit {
-            return bad("a journey's note on a stage its step does not have");
+            return bad("a note, category or role that the settings do not have");
         }
         workshop.current_step = current_step;
         workshop.step_open = step_open;

@@ -73,6 +73,7 @@ impl Room {
                 Command::SubmitIdea(divergence::SubmitIdea {
                     text: text.into(),
                     category: None,
+                    seat: None,
                 }),
             )
             .as_slice()

@@ -69,6 +69,7 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
             && session.send(Command::SubmitIdea(divergence::SubmitIdea {
                 text,
                 category,
+                seat: None,
             }))
         {
             draft.set(String::new());

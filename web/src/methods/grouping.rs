@@ -211,7 +211,7 @@ pub fn IdeaList(session: Session, grouping: bool, #[prop(optional)] voting: bool
                 <form class="row" on:submit=move |ev| {
                     ev.prevent_default();
                     let text = draft.get_untracked().trim().to_owned();
-                    if !text.is_empty() && session.send(Command::SubmitIdea(divergence::SubmitIdea { text, category: None })) {
+                    if !text.is_empty() && session.send(Command::SubmitIdea(divergence::SubmitIdea { text, category: None, seat: None })) {
                         draft.set(String::new());
                     }
                 }>

@@ -191,6 +191,7 @@ mod tests {
             &divergence::SubmitIdea {
                 text: "sienne".into(),
                 category: None,
+                seat: None,
             }
             .into(),
             0,
@@ -200,6 +201,7 @@ mod tests {
             let submit = divergence::SubmitIdea {
                 text: format!("idée {n}"),
                 category: None,
+                seat: None,
             };
             w.handle(f, &submit.into(), 0).unwrap();
         }

@@ -112,6 +112,9 @@ pub struct SubmitIdea {
     /// choose one then).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<u8>,
+    /// The seat writing it, from 1 (its role goes with the idea).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seat: Option<u8>,
 }
 
 /// Rewrite an idea: a table its own while divergence is open, the
@@ -160,6 +163,9 @@ pub struct IdeaSubmitted {
     /// Its category, from 0, in a step with categories (the current step's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<u8>,
+    /// The role of the seat that wrote it (from 0, in the setup's roles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<u8>,
 }
 
 /// What a pending idea says (when submitted, or rewritten while it waits):
@@ -244,6 +250,7 @@ impl CommandRules for SubmitIdea {
         let category = workshop
             .expect_category(self.category, author.is_some())?
             .map(|place| place.category);
+        let role = workshop.expect_seat_role(author, self.seat)?;
         let text = clean_text_lines(&self.text, workshop.idea_char_limit(), true)?;
         let idea = IdeaId(workshop.ideas.len() as u32);
         // In a spider web, the idea is on the circle open now (the
@@ -269,6 +276,7 @@ impl CommandRules for SubmitIdea {
                     pending: true,
                     circle,
                     category,
+                    role,
                 }
                 .into(),
                 PendingIdeaText { idea, table, text }.into(),
@@ -283,6 +291,7 @@ impl CommandRules for SubmitIdea {
                 pending: false,
                 circle,
                 category,
+                role,
             }
             .into(),
         ])
@@ -416,6 +425,10 @@ impl EventRules for IdeaSubmitted {
         if self.category.is_some_and(|c| usize::from(c) >= categories) {
             return Err(ReplayError("the idea's category does not exist".into()));
         }
+        let roles = workshop.config.setup().roles.len();
+        if self.role.is_some_and(|r| usize::from(r) >= roles) {
+            return Err(ReplayError("the idea's role does not exist".into()));
+        }
         workshop.ideas.push(Idea {
             id: self.idea,
             author: self.author,
@@ -435,6 +448,7 @@ impl EventRules for IdeaSubmitted {
                 step: workshop.current_step,
                 category,
             }),
+            role: self.role,
         });
         Ok(())
     }

@@ -410,6 +410,7 @@ impl EventRules for NoteAdded {
             corrected: false,
             web: None,
             category: None,
+            role: None,
             journey: Some(NotePlace {
                 step: self.step,
                 stage: self.stage,
