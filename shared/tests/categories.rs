@@ -192,7 +192,10 @@ fn each_seat_takes_a_role_and_its_ideas_carry_it() {
     let names: Vec<&str> = table.rows.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["Bénéfices", "Besoins"]);
     let cell = |row: usize, column: usize| -> Vec<&str> {
-        table.rows[row].cells[column].iter().map(|(_, t)| t.as_str()).collect()
+        table.rows[row].cells[column]
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect()
     };
     assert_eq!(cell(0, 0), ["Être écouté"]);
     assert_eq!(cell(0, 3), ["Des résultats à montrer"]);
@@ -205,9 +208,16 @@ fn roles_are_refused_where_they_do_not_exist() {
     let mut room = regards_room();
     let (a, b) = (room.join("Table 1"), room.join("Table 2"));
     let refused = room.refused(Role::Table(a), choose(None, 1, Some(4)), "unknown_role");
-    assert_eq!(refused.message(Lang::Fr), "Cet atelier n’a pas de rôle 5 : il en a 4.");
+    assert_eq!(
+        refused.message(Lang::Fr),
+        "Cet atelier n’a pas de rôle 5 : il en a 4."
+    );
     room.refused(Role::Table(a), choose(None, 4, Some(0)), "unknown_seat");
-    room.refused(Role::Table(a), choose(Some(b), 1, Some(0)), "not_your_table");
+    room.refused(
+        Role::Table(a),
+        choose(Some(b), 1, Some(0)),
+        "not_your_table",
+    );
     room.refused(Role::Wall, choose(None, 1, Some(0)), "not_allowed_for_role");
     room.go_and_open(0);
     room.refused(Role::Table(a), by_seat("x", 0, 9), "unknown_seat");
@@ -238,6 +248,10 @@ fn every_snapshot_keeps_the_seats_roles() {
         let back = Workshop::from_view(serde_json::from_str(&json).unwrap()).unwrap();
         assert_eq!(back.seat_role(a, 2), Some(1), "{role:?}");
         assert_eq!(back.all_ideas()[0].role, Some(1), "{role:?}");
-        assert_eq!(back.consolidated(), room.workshop.consolidated(), "{role:?}");
+        assert_eq!(
+            back.consolidated(),
+            room.workshop.consolidated(),
+            "{role:?}"
+        );
     }
 }

@@ -1,6 +1,6 @@
-//! Categories of ideas as a room sees them: a tablet picks « Besoins » and
-//! writes; the wall shows the idea on a yellow card with its category
-//! named (never the colour alone). Headless Chromium against a real
+//! « Regards croisés » as a room sees it: person 2 at a tablet takes the
+//! « agent » card, picks « Besoins » and writes; the wall shows the idea on
+//! a yellow card with its category and role named (never the colour alone). Headless Chromium against a real
 //! server; skipped loudly without Chromium, failing under `CI=true`.
 
 use std::time::Duration;
@@ -57,12 +57,17 @@ async fn a_tablet_chooses_the_category_and_the_wall_shows_its_colour() {
                 ["yellow", "false", format!("Besoins\n{}", source::NEEDS_QUESTION)]
             ])
         );
+        // Person 2 takes the « agent » card and writes.
+        tablet
+            .eval("(() => { const s = document.querySelector('#seat-2-role'); s.value = '1'; s.dispatchEvent(new Event('change', { bubbles: true })); return true; })()")
+            .await;
+        tablet.click(".seat-role[data-seat='2'] .writer").await;
         tablet.click(".category[data-category='1']").await;
         tablet.type_into("#idea-text", "Des horaires adaptés").await;
         tablet.click("#submit-idea").await;
         tablet
             .wait_until(
-                "document.querySelector('.ideas.own li[data-colour=yellow]')?.innerText.includes('Des horaires adaptés')",
+                "document.querySelector('.ideas.own li[data-colour=yellow]')?.innerText.includes('Besoins · agent')",
                 "document.querySelector('.ideas.own').outerHTML",
             )
             .await;
@@ -83,7 +88,7 @@ async fn a_tablet_chooses_the_category_and_the_wall_shows_its_colour() {
             cards,
             json!([
                 ["pink", "Bénéfices", "Être fiers de nos missions"],
-                ["yellow", "Besoins", "Des horaires adaptés"]
+                ["yellow", "Besoins · agent", "Des horaires adaptés"]
             ])
         );
         // (The cards fade in: the picture once they have.)

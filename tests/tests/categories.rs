@@ -1,6 +1,7 @@
-//! Categories of ideas (coloured post-its) over WebSocket, against a real
-//! server: a table's idea in the category it chose, told to the wall; an
-//! idea without one refused; the exports name each idea's category.
+//! « Regards croisés » over WebSocket, against a real server: a seat takes
+//! a role card; a table's idea in the category it chose, with its seat's
+//! role, told to the wall; an idea without a category refused; the exports
+//! name each idea's category and role, and lay out the consolidated table.
 
 use ruche_shared::methods::divergence;
 use ruche_shared::protocol::ServerMsg;
@@ -30,8 +31,24 @@ async fn each_idea_goes_in_its_category_and_the_exports_say_which() {
     let mut facilitator = Client::facilitator(server.addr, &created).await;
     let mut usagers = Client::join(server.addr, &code, "Usagers").await;
     let mut wall = Client::wall(server.addr, &code).await;
+    // Seat 1 takes the « usager » card.
+    usagers
+        .accepted(Command::ChooseRole(
+            ruche_shared::methods::roles::ChooseRole {
+                table: None,
+                seat: 1,
+                role: Some(0),
+            },
+        ))
+        .await;
     facilitator.go_and_open(0).await;
-    usagers.accepted(submit("Être écouté", Some(0))).await;
+    usagers
+        .accepted(Command::SubmitIdea(divergence::SubmitIdea {
+            text: "Être écouté".into(),
+            category: Some(0),
+            seat: Some(1),
+        }))
+        .await;
     usagers
         .accepted(submit("Des horaires adaptés", Some(1)))
         .await;
@@ -70,8 +87,32 @@ async fn each_idea_goes_in_its_category_and_the_exports_say_which() {
     .await
     .expect("the CSV export");
     assert!(
-        csv.contains("i0;Être écouté;;;catégorie Bénéfices"),
+        csv.contains("i0;Être écouté;;;\"catégorie Bénéfices ; rôle usager\""),
         "{csv}"
+    );
+    // The consolidated table: the usager's benefit, and a need of no role.
+    assert_eq!(export["ideas"][0]["role"], "usager");
+    assert_eq!(
+        export["consolidated"],
+        json!({
+            "roles": ["usager", "agent", "manager", "élu"],
+            "rows": [
+                {"category": "Bénéfices", "cells": [["i0"], [], [], [], []]},
+                {"category": "Besoins", "cells": [[], [], [], [], ["i1"]]}
+            ]
+        })
+    );
+    let synthesis = get_as_facilitator(
+        &server.url(&ruche_shared::api::export_path(&created.workshop, "html")),
+        &created.facilitator_secret,
+    )
+    .await
+    .text()
+    .await
+    .expect("the synthesis");
+    assert!(
+        synthesis.contains("Consolidation dans un tableau"),
+        "{synthesis}"
     );
     server.stop().await;
 }

@@ -112,6 +112,14 @@ impl Dialect {
         }
     }
 
+    /// « rôle agent » (who wrote it, « Regards croisés »).
+    fn role(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!("rôle {name}"),
+            Lang::En => format!("role {name}"),
+        }
+    }
+
     /// « catégorie Besoins » (a coloured post-it).
     fn category(&self, name: &str) -> String {
         match self.lang {
@@ -211,6 +219,10 @@ pub fn to_csv(export: &Export, workshop: &Workshop) -> Result<String, csv::Error
         if let Some(category) = &idea.category {
             let sep = if detail.is_empty() { "" } else { " ; " };
             detail = format!("{detail}{sep}{}", d.category(&category.name));
+        }
+        if let Some(role) = &idea.role {
+            let sep = if detail.is_empty() { "" } else { " ; " };
+            detail = format!("{detail}{sep}{}", d.role(role));
         }
         if let Some(place) = &idea.journey {
             let sep = if detail.is_empty() { "" } else { " ; " };

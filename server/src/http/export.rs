@@ -37,6 +37,9 @@ pub struct Export {
     /// One entry per user journey step (absent when the workshop has none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub journeys: Vec<ExportJourney>,
+    /// The consolidated table, when the workshop has roles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consolidated: Option<ExportConsolidated>,
     /// The settings and the whole log, chained, that every figure above is
     /// computed from (`ruche-server verify` re-counts them).
     #[serde(flatten)]
@@ -168,6 +171,28 @@ pub struct ExportIdea {
     /// for an idea in no category).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<ExportCategory>,
+    /// The role of the seat that wrote it (absent when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// The consolidated table (« Regards croisés »): the workshop's roles
+/// across, each category of ideas down, each cell its ideas.
+#[derive(Debug, Serialize)]
+pub struct ExportConsolidated {
+    /// The roles, in order; a last column holds the ideas of no role.
+    pub roles: Vec<String>,
+    /// One row per category with ideas (its name; empty: ideas in none).
+    pub rows: Vec<ExportConsolidatedRow>,
+}
+
+/// A row of the consolidated table.
+#[derive(Debug, Serialize)]
+pub struct ExportConsolidatedRow {
+    /// The category's name (empty: ideas in no category).
+    pub category: String,
+    /// One cell per role, then the ideas of no role: the ideas, as items.
+    pub cells: Vec<Vec<ItemRef>>,
 }
 
 /// An idea's category.
@@ -343,6 +368,7 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
                     name: c.name.clone(),
                     colour: c.colour,
                 }),
+                role: workshop.role_name(idea.role).map(str::to_owned),
             })
             .collect(),
         clusters: workshop
@@ -395,6 +421,7 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
             .clone()
             .filter_map(|step| journey(workshop, step))
             .collect(),
+        consolidated: consolidated(workshop),
         dots: steps
             .filter_map(|step| {
                 let tally = workshop.dot_tally(step)?;
@@ -424,6 +451,31 @@ pub fn export(id: &str, workshop: &Workshop) -> Export {
             .collect(),
         audit: None,
     }
+}
+
+/// The consolidated table, if the workshop has roles.
+fn consolidated(workshop: &Workshop) -> Option<ExportConsolidated> {
+    let roles = &workshop.config().setup().roles;
+    if roles.is_empty() {
+        return None;
+    }
+    let rows = workshop
+        .consolidated()
+        .rows
+        .into_iter()
+        .map(|row| ExportConsolidatedRow {
+            category: row.name,
+            cells: row
+                .cells
+                .iter()
+                .map(|cell| cell.iter().map(|(id, _)| ItemRef::Idea(*id)).collect())
+                .collect(),
+        })
+        .collect();
+    Some(ExportConsolidated {
+        roles: roles.clone(),
+        rows,
+    })
 }
 
 /// Journey step `step`'s stages and ratings, if it is a journey.

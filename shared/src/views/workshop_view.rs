@@ -361,7 +361,10 @@ impl Workshop {
                 && idea.role.is_none_or(|r| usize::from(r) < roles)
         }) && tables.iter().all(|t| {
             t.seat_roles.len() <= usize::from(workshop.config.seats())
-                && t.seat_roles.iter().flatten().all(|r| usize::from(*r) < roles)
+                && t.seat_roles
+                    .iter()
+                    .flatten()
+                    .all(|r| usize::from(*r) < roles)
         });
         if !notes_fit {
             return bad("a note, category or role that the settings do not have");

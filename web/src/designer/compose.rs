@@ -111,6 +111,7 @@ pub fn Designer(
         <p class="muted">{move || d().intro}</p>
         <WorkshopFields lang head/>
         <super::personas::Personas lang head/>
+        <super::personas::Roles lang head/>
         <section aria-labelledby="steps-heading">
             <h2 id="steps-heading">{move || d().steps}</h2>
             <ol class="designer-steps">
@@ -188,6 +189,11 @@ fn cleaned(mut setup: WorkshopSetup) -> WorkshopSetup {
     };
     trim(&mut setup.title);
     trim(&mut setup.question);
+    // Roles typed one per line: blank lines are no roles.
+    setup.roles.retain(|role| !role.trim().is_empty());
+    for role in &mut setup.roles {
+        trim(role);
+    }
     for persona in &mut setup.personas {
         for text in [
             &mut persona.name,

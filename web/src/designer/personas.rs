@@ -121,3 +121,22 @@ fn persona_card(
         </li>
     }
 }
+
+/// The roles a seat may take (« Regards croisés »), one per line; none: no
+/// roles.
+#[component]
+pub fn Roles(lang: RwSignal<Lang>, head: RwSignal<WorkshopSetup>) -> impl IntoView {
+    let d = move || designer_texts(lang.get());
+    let initial = head.with_untracked(|h| h.roles.join("\n"));
+    view! {
+        <section class="card roles-settings" aria-labelledby="roles-heading">
+            <h2 id="roles-heading">{move || d().roles}</h2>
+            <label for="roles">{move || d().roles_hint}</label>
+            <textarea id="roles" rows="4" data-field="roles" prop:value=initial
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    head.update(|h| h.roles = text.lines().map(str::to_owned).collect());
+                }></textarea>
+        </section>
+    }
+}

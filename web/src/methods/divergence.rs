@@ -62,6 +62,12 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
     });
     let chosen = RwSignal::new(0_u8);
     let has_categories = !categories.is_empty();
+    // Who writes (« Regards croisés »: the idea carries that seat's role).
+    let writer = RwSignal::new(1_u8);
+    let has_roles = session.workshop.with_untracked(|w| {
+        w.as_ref()
+            .is_some_and(|w| !w.config().setup().roles.is_empty())
+    });
     let submit = move || {
         let text = draft.get_untracked().trim().to_owned();
         let category = has_categories.then(|| chosen.get_untracked());
@@ -69,7 +75,7 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
             && session.send(Command::SubmitIdea(divergence::SubmitIdea {
                 text,
                 category,
-                seat: None,
+                seat: has_roles.then(|| writer.get_untracked()),
             }))
         {
             draft.set(String::new());
@@ -96,6 +102,7 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
     });
     view! {
         <super::spider_web::CurrentCircle session/>
+        {has_roles.then(|| view! { <SeatRoles session table writer/> })}
         <section class="card">
             <form class="idea-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 {picker}
@@ -127,9 +134,47 @@ pub fn Divergence(session: Session, table: TableId) -> impl IntoView {
             <h2>{t.other_ideas}</h2>
             <ul class="ideas others" aria-live="polite">
                 <For each=move || ideas(false) key=|idea| idea.clone() let((id, text, _pending, tag))>
-                    <li class="idea" data-idea=id.0 data-colour=tag.as_ref().map(|t| t.0)>{tag_view(&tag)}{text}</li>
+                    <li class="idea" data-idea=id.0 data-colour=tag.as_ref().and_then(|t| t.0)>{tag_view(&tag)}{text}</li>
                 </For>
             </ul>
+        </section>
+    }
+}
+
+/// « Qui écrit ? »: each seat with its role card, and the seat writing now.
+#[component]
+fn SeatRoles(session: Session, table: TableId, writer: RwSignal<u8>) -> impl IntoView {
+    use ruche_shared::methods::roles::{ChooseRole, texts};
+    let lang = session.lang();
+    let (seats, roles) = session.workshop.with_untracked(|w| {
+        w.as_ref().map_or((0, Vec::new()), |w| {
+            (w.config().seats(), w.config().setup().roles.clone())
+        })
+    });
+    view! {
+        <section class="card seat-roles" aria-labelledby="seat-roles-heading">
+            <h2 id="seat-roles-heading">{texts::who_writes(lang)}</h2>
+            {(1..=seats).map(|seat| {
+                let held = move || session.workshop.with(|w| w.as_ref().and_then(|w| w.seat_role(table, seat)));
+                let select = format!("seat-{seat}-role");
+                view! {
+                    <div class="seat-role" data-seat=seat>
+                        <button type="button" class="writer" aria-pressed=move || (writer.get() == seat).to_string()
+                            on:click=move |_| writer.set(seat)>{texts::seat(lang, seat)}</button>
+                        <label class="sr-only" for=select.clone()>{texts::seat(lang, seat)}</label>
+                        <select id=select on:change=move |ev| {
+                            let role = event_target_value(&ev).parse::<u8>().ok();
+                            session.send(Command::ChooseRole(ChooseRole { table: None, seat, role }));
+                        }>
+                            <option value="" selected=move || held().is_none()>{texts::no_role(lang)}</option>
+                            {roles.iter().enumerate().map(|(r, name)| {
+                                let r = r as u8;
+                                view! { <option value=r selected=move || held() == Some(r)>{name.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                }
+            }).collect_view()}
         </section>
     }
 }
@@ -141,7 +186,7 @@ fn OwnIdea(session: Session, id: IdeaId, text: String, pending: bool, tag: Tag) 
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(text.clone());
     view! {
-        <li class="idea own" class:pending=pending data-idea=id.0 data-colour=tag.as_ref().map(|t| t.0)>
+        <li class="idea own" class:pending=pending data-idea=id.0 data-colour=tag.as_ref().and_then(|t| t.0)>
             {tag_view(&tag)}
             {move || if editing.get() {
                 view! {
@@ -179,14 +224,20 @@ fn OwnIdea(session: Session, id: IdeaId, text: String, pending: bool, tag: Tag) 
     }
 }
 
-/// An idea's category, as its colour's key and its name (a coloured
-/// post-it: the name says it too, for whoever does not see the colour).
-pub(crate) type Tag = Option<(&'static str, String)>;
+/// An idea's category and role, as its colour's key (a coloured post-it)
+/// and the words on its label (« Besoins · agent »: the name says the
+/// category too, for whoever does not see the colour).
+pub(crate) type Tag = Option<(Option<&'static str>, String)>;
 
-/// The category of `idea` as a [`Tag`].
+/// The category and role of `idea` as a [`Tag`] (none without either).
 pub(crate) fn tag(w: &Workshop, idea: &Idea) -> Tag {
-    let category = w.category_of(idea.category)?;
-    Some((category.colour.key(), category.name.clone()))
+    let category = w.category_of(idea.category);
+    let words: Vec<&str> = category
+        .map(|c| c.name.as_str())
+        .into_iter()
+        .chain(w.role_name(idea.role))
+        .collect();
+    (!words.is_empty()).then(|| (category.map(|c| c.colour.key()), words.join(" · ")))
 }
 
 /// An idea's category as a small label before its text.
@@ -229,7 +280,7 @@ pub fn IdeaWall(session: Session) -> impl IntoView {
             <For each=cards key=|card| card.clone() children=move |(item, label, ideas, corrected, tag)| {
                 let cluster = !ideas.is_empty();
                 view! {
-                    <li class="idea-card" class:cluster=cluster data-item=item data-colour=tag.as_ref().map(|t| t.0)>
+                    <li class="idea-card" class:cluster=cluster data-item=item data-colour=tag.as_ref().and_then(|t| t.0)>
                         {tag_view(&tag)}
                         <span>{label}</span>
                         {corrected.then(|| view! { <span class="corrected-mark">{texts(session.lang()).corrected}</span> })}

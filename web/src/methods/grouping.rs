@@ -27,6 +27,8 @@ enum Order {
     Table,
     /// Alphabetically.
     Text,
+    /// By the role of the seat that wrote them (« Regards croisés »).
+    Role,
 }
 
 /// The ideas: add one, hide one, correct one; in grouping, select several
@@ -80,11 +82,12 @@ pub fn IdeaList(session: Session, grouping: bool, #[prop(optional)] voting: bool
                         journey::texts::row_name(session.lang(), place.row)
                     );
                 }
-                // A coloured post-it: its category.
-                if let [idea] = ideas[..]
-                    && let Some(category) = w.category_of(idea.category)
-                {
-                    let _ = write!(by, " · {}", category.name);
+                // A coloured post-it: its category; the role of who wrote it.
+                if let [idea] = ideas[..] {
+                    let category = w.category_of(idea.category).map(|c| c.name.as_str());
+                    for said in category.into_iter().chain(w.role_name(idea.role)) {
+                        let _ = write!(by, " · {said}");
+                    }
                 }
                 by
             };
@@ -139,6 +142,13 @@ pub fn IdeaList(session: Session, grouping: bool, #[prop(optional)] voting: bool
                 // (Stable sorts: the waiting ideas stay first.)
                 Order::Table => rows.sort_by_cached_key(|row| (!row.pending, sort_key(&row.by))),
                 Order::Text => rows.sort_by_cached_key(|row| (!row.pending, sort_key(&row.label))),
+                Order::Role => rows.sort_by_cached_key(|row| {
+                    let role = match row.item {
+                        ItemRef::Idea(id) => w.idea(id).and_then(|i| i.role),
+                        ItemRef::Cluster(_) => None,
+                    };
+                    (!row.pending, role.map_or(u8::MAX, |r| r))
+                }),
             }
             rows
         })
@@ -158,6 +168,11 @@ pub fn IdeaList(session: Session, grouping: bool, #[prop(optional)] voting: bool
             })
         })
     };
+    // « Regards croisés »: the ideas may be sorted by the role that wrote them.
+    let has_roles = session.workshop.with_untracked(|w| {
+        w.as_ref()
+            .is_some_and(|w| !w.config().setup().roles.is_empty())
+    });
     // A journey's notes are added on the tablets: no idea form then.
     let journey_now = move || {
         session.workshop.with_untracked(|w| {
@@ -200,11 +215,13 @@ pub fn IdeaList(session: Session, grouping: bool, #[prop(optional)] voting: bool
                 <select id="idea-order" on:change=move |ev| order.set(match event_target_value(&ev).as_str() {
                     "table" => Order::Table,
                     "text" => Order::Text,
+                    "role" => Order::Role,
                     _ => Order::Arrival,
                 })>
                     <option value="arrival">{move || t().sort_arrival}</option>
                     <option value="table">{move || t().sort_table}</option>
                     <option value="text">{move || t().sort_text}</option>
+                    {has_roles.then(|| view! { <option value="role">{move || t().sort_role}</option> })}
                 </select>
             </div>
             {(!grouping && !voting && !journey_now()).then(|| view! {

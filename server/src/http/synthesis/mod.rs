@@ -111,6 +111,7 @@ impl Page<'_> {
             html.push_str(&self.journey(journey));
         }
         html.push_str(&self.ideas());
+        html.push_str(&self.consolidated());
         for vote in &export.votes {
             html.push_str(&self.vote(vote));
         }
@@ -348,6 +349,53 @@ impl Page<'_> {
         html
     }
 
+    /// « Consolidation dans un tableau »: roles across, categories down,
+    /// each cell its ideas (none without roles).
+    fn consolidated(&self) -> String {
+        use ruche_shared::methods::roles::texts;
+        let Some(table) = &self.export.consolidated else {
+            return String::new();
+        };
+        let lang = self.lang;
+        let mut html = format!(
+            "<section class=\"consolidated\"><h2>{}</h2><table class=\"journey-map\"><thead><tr><th></th>",
+            texts::consolidated(lang)
+        );
+        for role in &table.roles {
+            let _ = write!(html, "<th scope=\"col\">{}</th>", escape(role));
+        }
+        let _ = write!(
+            html,
+            "<th scope=\"col\">{}</th></tr></thead><tbody>",
+            texts::no_role(lang)
+        );
+        let shown = |item: &ItemRef| {
+            self.export
+                .ideas
+                .iter()
+                .find(|i| i.item == *item)
+                .filter(|i| !(i.hidden && self.options.public))
+        };
+        for row in &table.rows {
+            let name = if row.category.is_empty() {
+                texts::no_category(lang).to_owned()
+            } else {
+                escape(&row.category)
+            };
+            let _ = write!(html, "<tr><th scope=\"row\">{name}</th>");
+            for cell in &row.cells {
+                html.push_str("<td><ul>");
+                for idea in cell.iter().filter_map(shown) {
+                    let _ = write!(html, "<li>{}</li>", escape(&idea.text));
+                }
+                html.push_str("</ul></td>");
+            }
+            html.push_str("</tr>");
+        }
+        html.push_str("</tbody></table></section>\n");
+        html
+    }
+
     fn idea_line(&self, idea: &super::export::ExportIdea) -> String {
         let author = match &idea.author {
             Some(name) => self.table(name),
@@ -365,11 +413,14 @@ impl Page<'_> {
             ));
         }
         // A coloured post-it: its category named before it.
-        let category = idea
+        let category: String = idea
             .category
             .as_ref()
-            .map(|c| format!("<span class=\"category\">{}</span> ", escape(&c.name)))
-            .unwrap_or_default();
+            .map(|c| c.name.as_str())
+            .into_iter()
+            .chain(idea.role.as_deref())
+            .map(|said| format!("<span class=\"category\">{}</span> ", escape(said)))
+            .collect();
         format!(
             "<li><span class=\"item\">{}</span> {category}{}{hidden} <span class=\"author\">— {}</span></li>",
             idea.item,
