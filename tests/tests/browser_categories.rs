@@ -95,6 +95,28 @@ async fn a_tablet_chooses_the_category_and_the_wall_shows_its_colour() {
         tokio::time::sleep(Duration::from_millis(800)).await;
         wall.screenshot("wall-categories").await;
         wall.check_accessibility("wall (categories)").await;
+
+        // At the results, the consolidated table: roles across, categories down.
+        facilitator
+            .accepted(flow::GoToStep { step: 3 }.into())
+            .await;
+        wall.wait_until(
+            "document.querySelectorAll('.consolidated td li').length === 2",
+            "document.querySelector('main').innerText",
+        )
+        .await;
+        let rows = wall
+            .eval("[...document.querySelectorAll('.consolidated tbody tr')].map(tr => [...tr.children].map(c => c.innerText.trim()))")
+            .await;
+        assert_eq!(
+            rows,
+            json!([
+                ["Bénéfices", "", "", "", "", "Être fiers de nos missions"],
+                ["Besoins", "", "Des horaires adaptés", "", "", ""]
+            ])
+        );
+        wall.screenshot("wall-consolidated").await;
+        wall.check_accessibility("wall (consolidated table)").await;
         for window in [tablet, wall] {
             window.close().await;
         }

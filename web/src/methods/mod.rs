@@ -13,6 +13,7 @@ pub mod dot_vote;
 pub mod grouping;
 pub mod journey;
 pub mod paper_votes;
+pub mod roles;
 pub mod scoring;
 pub mod spider_web;
 
@@ -85,10 +86,24 @@ pub fn wall_panel(kind: StepKind, session: Session) -> AnyView {
             view! { <divergence::IdeaWall session/> }.into_any()
         }
         StepKind::Journey => view! { <journey::JourneyWall session/> }.into_any(),
+        // « Regards croisés »: the consolidated table, with the results.
+        StepKind::Results if roles_now(session) => view! {
+            <roles::ConsolidatedWall session/>
+            <ResultsPanel session/>
+        }
+        .into_any(),
         StepKind::BudgetVote | StepKind::Scoring | StepKind::DotVote | StepKind::Results => {
             view! { <ResultsPanel session/> }.into_any()
         }
     }
+}
+
+/// Whether the workshop gives its seats roles.
+fn roles_now(session: Session) -> bool {
+    session.workshop.with_untracked(|w| {
+        w.as_ref()
+            .is_some_and(|w| !w.config().setup().roles.is_empty())
+    })
 }
 
 /// Whether the current step is a spider web.
