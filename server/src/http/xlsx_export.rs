@@ -13,7 +13,7 @@ use ruche_shared::methods::scoring::texts::consensus_label;
 use ruche_shared::stats::rank_among;
 use ruche_shared::{ItemRef, Lang, Workshop};
 
-use super::export::Export;
+use super::export::{Export, ExportIdea};
 
 /// Sheet names, headers and labels, in one language.
 struct Words {
@@ -56,6 +56,7 @@ struct Words {
     stage: &'static str,
     on_the_map: &'static str,
     category: &'static str,
+    role: &'static str,
 }
 
 const FR: Words = Words {
@@ -98,6 +99,7 @@ const FR: Words = Words {
     stage: "Étape du parcours",
     on_the_map: "Sur la carte du parcours",
     category: "Catégorie",
+    role: "Rôle",
 };
 
 const EN: Words = Words {
@@ -140,6 +142,7 @@ const EN: Words = Words {
     stage: "Journey stage",
     on_the_map: "On the journey map",
     category: "Category",
+    role: "Role",
 };
 
 /// The workbook of `export` (of `workshop`, whose item labels it uses, as
@@ -175,20 +178,21 @@ pub fn to_xlsx(export: &Export, workshop: &Workshop) -> Result<Vec<u8>, XlsxErro
 
     if !export.ideas.is_empty() {
         let sheet = book.add_worksheet().set_name(w.ideas)?;
-        header(
-            sheet,
-            &[
-                w.item,
-                w.text,
-                w.table,
-                w.group,
-                w.set_aside,
-                w.corrected,
-                w.on_the_map,
-                w.category,
-            ],
-            &bold,
-        )?;
+        // A column for where a note sits on a journey, an idea's category
+        // and its role, only when some idea has one: a plain workshop's
+        // sheet stays as it was.
+        let lang = export.workshop.lang;
+        let extra: Vec<(&str, IdeaCell)> = [
+            (w.on_the_map, on_the_map as IdeaCell),
+            (w.category, category_of),
+            (w.role, role_of),
+        ]
+        .into_iter()
+        .filter(|(_, cell)| export.ideas.iter().any(|idea| cell(idea, lang).is_some()))
+        .collect();
+        let mut labels = vec![w.item, w.text, w.table, w.group, w.set_aside, w.corrected];
+        labels.extend(extra.iter().map(|(label, _)| *label));
+        header(sheet, &labels, &bold)?;
         for (n, idea) in export.ideas.iter().enumerate() {
             let row = n as u32 + 1;
             sheet.write_string(row, 0, idea.item.to_string())?;
@@ -202,13 +206,10 @@ pub fn to_xlsx(export: &Export, workshop: &Workshop) -> Result<Vec<u8>, XlsxErro
             if idea.corrected {
                 sheet.write_string(row, 5, w.yes)?;
             }
-            if let Some(place) = &idea.journey {
-                let row_name = journey::texts::row_name(export.workshop.lang, place.row);
-                let said = format!("{}. {} · {row_name}", place.stage, place.stage_name);
-                sheet.write_string(row, 6, said)?;
-            }
-            if let Some(category) = &idea.category {
-                sheet.write_string(row, 7, &category.name)?;
+            for (column, (_, cell)) in (6..).zip(&extra) {
+                if let Some(said) = cell(idea, lang) {
+                    sheet.write_string(row, column, said)?;
+                }
             }
         }
         sheet.set_column_width(1, 70)?.set_column_width(3, 40)?;
@@ -416,6 +417,29 @@ fn ranked(
 }
 
 /// A bold first row.
+/// An optional column of the ideas' sheet: what it says of an idea.
+type IdeaCell = fn(&ExportIdea, Lang) -> Option<String>;
+
+/// Where a journey's note sits: « 2. L'accueil · Pensées et émotions ».
+fn on_the_map(idea: &ExportIdea, lang: Lang) -> Option<String> {
+    let place = idea.journey.as_ref()?;
+    let row_name = journey::texts::row_name(lang, place.row);
+    Some(format!(
+        "{}. {} · {row_name}",
+        place.stage, place.stage_name
+    ))
+}
+
+/// An idea's category (a coloured post-it).
+fn category_of(idea: &ExportIdea, _lang: Lang) -> Option<String> {
+    idea.category.as_ref().map(|c| c.name.clone())
+}
+
+/// The role of the seat that wrote an idea.
+fn role_of(idea: &ExportIdea, _lang: Lang) -> Option<String> {
+    idea.role.clone()
+}
+
 fn header(sheet: &mut Worksheet, labels: &[&str], bold: &Format) -> Result<(), XlsxError> {
     for (column, label) in labels.iter().enumerate() {
         sheet.write_string_with_format(0, column as u16, *label, bold)?;
