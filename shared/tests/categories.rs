@@ -255,3 +255,138 @@ fn every_snapshot_keeps_the_seats_roles() {
         );
     }
 }
+
+// ---- random commands against a plain model of categories and roles ----
+
+mod model {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use proptest::prelude::*;
+    use ruche_shared::TableId;
+
+    /// What a model keeps: each seat's role, and per (category, role
+    /// column) how many live ideas.
+    #[derive(Default)]
+    struct Model {
+        roles: BTreeMap<(u32, u8), u8>,
+        cells: BTreeMap<(Option<u8>, usize), usize>,
+    }
+
+    fn role() -> impl Strategy<Value = Role> {
+        prop_oneof![
+            4 => (0..2_u32).prop_map(|t| Role::Table(TableId(t))),
+            1 => Just(Role::Facilitator),
+        ]
+    }
+
+    fn command() -> impl Strategy<Value = Command> {
+        prop_oneof![
+            3 => (prop::option::of(0..3_u8), prop::option::of(0..5_u8)).prop_map(|(category, seat)| {
+                Command::SubmitIdea(divergence::SubmitIdea { text: "une idée".into(), category, seat })
+            }),
+            2 => (prop::option::of(0..3_u32), 0..5_u8, prop::option::of(0..6_u8)).prop_map(|(table, seat, role)| {
+                choose(table.map(TableId), seat, role)
+            }),
+        ]
+    }
+
+    fn expected(m: &mut Model, role: Role, command: &Command) -> bool {
+        match (command, role) {
+            (Command::SubmitIdea(s), Role::Table(t)) => {
+                let category_ok = s.category.is_some_and(|c| c < 2);
+                let seat_ok = s.seat.is_none_or(|seat| (1..=3).contains(&seat));
+                let ok = category_ok && seat_ok;
+                if ok {
+                    let held = s.seat.and_then(|seat| m.roles.get(&(t.0, seat)).copied());
+                    let column = held.map_or(4, usize::from);
+                    *m.cells.entry((s.category, column)).or_default() += 1;
+                }
+                ok
+            }
+            (Command::SubmitIdea(s), Role::Facilitator) => {
+                // The facilitator sits at no table: a seat it names is
+                // no one's, and its ideas have no role.
+                let ok = s.category.is_none_or(|c| c < 2);
+                if ok {
+                    *m.cells.entry((s.category, 4)).or_default() += 1;
+                }
+                ok
+            }
+            (Command::ChooseRole(c), who) => {
+                let table = match (who, c.table) {
+                    (Role::Table(me), None) => Some(me),
+                    (Role::Table(me), Some(t)) if t == me => Some(me),
+                    (Role::Facilitator, Some(t)) if t.0 < 2 => Some(t),
+                    _ => None,
+                };
+                let ok =
+                    table.is_some() && (1..=3).contains(&c.seat) && c.role.is_none_or(|r| r < 4);
+                if let (true, Some(t)) = (ok, table) {
+                    match c.role {
+                        Some(r) => m.roles.insert((t.0, c.seat), r),
+                        None => m.roles.remove(&(t.0, c.seat)),
+                    };
+                }
+                ok
+            }
+            _ => false,
+        }
+    }
+
+    fn run(commands: Vec<(Role, Command)>) -> Result<(), TestCaseError> {
+        let mut room = regards_room();
+        room.join("Table 1");
+        room.join("Table 2");
+        room.go_and_open(0);
+        let start = room.workshop.clone();
+        let mut log = Vec::new();
+        let mut model = Model::default();
+        for (role, command) in commands {
+            let before = room.workshop.clone();
+            let decision = room.send(role, command.clone());
+            let want = expected(&mut model, role, &command);
+            match decision {
+                Ok(events) => {
+                    prop_assert!(want, "{role:?} {command:?} accepted, the model refuses");
+                    log.extend(events);
+                }
+                Err(violation) => {
+                    prop_assert!(!want, "{role:?} {command:?} refused: {violation}");
+                    prop_assert_eq!(&room.workshop, &before);
+                }
+            }
+            // The consolidated table holds what the model holds.
+            let table = room.workshop.consolidated();
+            let mut counted: BTreeMap<(Option<u8>, usize), usize> = BTreeMap::new();
+            for row in &table.rows {
+                let category = row.category.filter(|_| row.step == Some(0));
+                for (column, cell) in row.cells.iter().enumerate() {
+                    if !cell.is_empty() {
+                        counted.insert((category, column), cell.len());
+                    }
+                }
+            }
+            prop_assert_eq!(&counted, &model.cells);
+        }
+        let mut replayed = start;
+        for event in &log {
+            replayed
+                .apply(event)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        }
+        prop_assert_eq!(replayed, room.workshop);
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_roles_and_ideas_fill_the_consolidated_table_as_the_model_says(
+            commands in prop::collection::vec((role(), command()), 1..60),
+        ) {
+            run(commands)?;
+        }
+    }
+}
