@@ -230,23 +230,7 @@ impl CommandRules for SubmitIdea {
                 None
             }
         };
-        if workshop.ideas.len() >= MAX_IDEAS {
-            return Err(RuleViolation::WorkshopIdeaLimit {
-                max: MAX_IDEAS as u32,
-            });
-        }
-        if let Some(table) = author {
-            let written = workshop
-                .ideas
-                .iter()
-                .filter(|idea| idea.author == Some(table))
-                .count();
-            if written >= MAX_IDEAS_PER_TABLE {
-                return Err(RuleViolation::TableIdeaLimit {
-                    max: MAX_IDEAS_PER_TABLE as u32,
-                });
-            }
-        }
+        workshop.expect_room_for_idea(author)?;
         let category = workshop
             .expect_category(self.category, author.is_some())?
             .map(|place| place.category);
@@ -545,6 +529,32 @@ impl EventRules for IdeaDeleted {
 }
 
 impl Workshop {
+    /// Refuses a new idea (or a journey's note) past the workshop's limit,
+    /// or past its table's (`author`; none: the facilitator's).
+    pub(crate) fn expect_room_for_idea(
+        &self,
+        author: Option<TableId>,
+    ) -> Result<(), RuleViolation> {
+        if self.ideas.len() >= MAX_IDEAS {
+            return Err(RuleViolation::WorkshopIdeaLimit {
+                max: MAX_IDEAS as u32,
+            });
+        }
+        if let Some(table) = author {
+            let written = self
+                .ideas
+                .iter()
+                .filter(|idea| idea.author == Some(table))
+                .count();
+            if written >= MAX_IDEAS_PER_TABLE {
+                return Err(RuleViolation::TableIdeaLimit {
+                    max: MAX_IDEAS_PER_TABLE as u32,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The longest idea accepted now: the limit of the latest divergence step
     /// at or before the current one (a journey's notes: the default).
     pub fn idea_char_limit(&self) -> u32 {

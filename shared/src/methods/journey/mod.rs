@@ -20,7 +20,6 @@ use serde::{Deserialize, Serialize};
 use crate::command::Role;
 use crate::config::{ConfigError, Lang, StepConfig, StepKind};
 use crate::ids::{IdeaId, TableId};
-use crate::methods::divergence::{MAX_IDEAS, MAX_IDEAS_PER_TABLE};
 use crate::methods::{CommandRules, EventRules, StepRules, bad_step};
 use crate::rules::{Decision, clean_text_lines, expect_next_id};
 use crate::stats::ScoreStats;
@@ -346,23 +345,7 @@ impl CommandRules for AddNote {
             }
             step
         };
-        if workshop.ideas.len() >= MAX_IDEAS {
-            return Err(RuleViolation::WorkshopIdeaLimit {
-                max: MAX_IDEAS as u32,
-            });
-        }
-        if let Some(table) = author {
-            let written = workshop
-                .ideas
-                .iter()
-                .filter(|idea| idea.author == Some(table))
-                .count();
-            if written >= MAX_IDEAS_PER_TABLE {
-                return Err(RuleViolation::TableIdeaLimit {
-                    max: MAX_IDEAS_PER_TABLE as u32,
-                });
-            }
-        }
+        workshop.expect_room_for_idea(author)?;
         let text = clean_text_lines(&self.text, workshop.idea_char_limit(), true)?;
         Ok(vec![
             NoteAdded {
