@@ -293,9 +293,8 @@ impl Workshop {
         }
     }
 
-    /// Whether tables may write on and rate `stage` of the current step now:
-    /// it exists and it is open (every stage is, unless one was opened alone).
-    fn expect_stage_open(&self, stage: u8) -> Result<usize, RuleViolation> {
+    /// The current step, if it is a journey with stage `stage`.
+    fn expect_stage(&self, stage: u8) -> Result<usize, RuleViolation> {
         let step = self.current_step();
         let stages = self.stages(step).len();
         if usize::from(stage) >= stages {
@@ -304,6 +303,13 @@ impl Workshop {
                 stages: stages as u8,
             });
         }
+        Ok(step)
+    }
+
+    /// Whether tables may write on and rate `stage` of the current step now:
+    /// it exists and it is open (every stage is, unless one was opened alone).
+    fn expect_stage_open(&self, stage: u8) -> Result<usize, RuleViolation> {
+        let step = self.expect_stage(stage)?;
         match self.journey_record(step).and_then(|r| r.open) {
             Some(open) if open != stage => Err(RuleViolation::StageNotOpen { stage, open }),
             _ => Ok(step),
@@ -332,18 +338,11 @@ impl CommandRules for AddNote {
                 None
             }
         };
+        // A table writes on an open stage; the facilitator on any.
         let step = if author.is_some() {
             workshop.expect_stage_open(self.stage)?
         } else {
-            let step = workshop.current_step();
-            let stages = workshop.stages(step).len();
-            if usize::from(self.stage) >= stages {
-                return Err(RuleViolation::UnknownStage {
-                    stage: self.stage,
-                    stages: stages as u8,
-                });
-            }
-            step
+            workshop.expect_stage(self.stage)?
         };
         workshop.expect_room_for_idea(author)?;
         let text = clean_text_lines(&self.text, workshop.idea_char_limit(), true)?;
@@ -422,14 +421,10 @@ impl CommandRules for OpenStage {
 
     fn check(&self, workshop: &Workshop, _role: Role, _now_ms: u64) -> Decision {
         workshop.expect_step(&[StepKind::Journey])?;
-        let step = workshop.current_step();
-        let stages = workshop.stages(step).len();
-        if let Some(stage) = self.stage.filter(|s| usize::from(*s) >= stages) {
-            return Err(RuleViolation::UnknownStage {
-                stage,
-                stages: stages as u8,
-            });
-        }
+        let step = match self.stage {
+            Some(stage) => workshop.expect_stage(stage)?,
+            None => workshop.current_step(),
+        };
         Ok(vec![
             StageOpened {
                 step,
