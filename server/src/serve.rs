@@ -258,9 +258,17 @@ fn refuse_busy(stream: TcpStream, max: usize) {
 
 /// A connection's socket holding its place under the cap until it closes,
 /// through an upgrade to a WebSocket too (hyper hands this same value on).
-struct Counted {
+pub(crate) struct Counted {
     stream: TcpStream,
     _permit: OwnedSemaphorePermit,
+}
+
+impl Counted {
+    /// The socket and its place under the cap, for a WebSocket that takes
+    /// its socket back from hyper (`ws::upgrade`).
+    pub(crate) fn into_parts(self) -> (TcpStream, OwnedSemaphorePermit) {
+        (self.stream, self._permit)
+    }
 }
 
 impl AsyncRead for Counted {

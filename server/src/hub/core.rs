@@ -19,13 +19,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use ruche_shared::protocol::{ErrorCode, OpId, Seq, SequencedEvent, ServerMsg};
 use ruche_shared::{Command, Event, Role, RuleViolation, TableId, Workshop};
-use tokio::sync::mpsc::{self, OwnedPermit};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use super::Frame;
 use super::answers::{Answer, Answers};
 use super::fanout::{self, Batch, Subscribers};
+use super::outbox::{Outbox, Reply};
 use crate::metrics::{Metrics, OutcomeLabel};
 use crate::settings::Settings;
 use crate::store::{Append, LoggedEvent, StoreError};
@@ -44,12 +44,11 @@ pub enum JoinError {
     Internal,
 }
 
-/// What a new subscriber receives first.
+/// A new subscriber's place. Its first frames (a snapshot or the missed
+/// events, and the results) are already in its outbox, ahead of any news.
 pub struct Subscription {
     /// Its id, to unsubscribe.
     pub id: u64,
-    /// Frames to send before anything else: a snapshot or the missed events, and the results.
-    pub initial: Vec<Frame>,
 }
 
 /// A message to a workshop's actor.
@@ -95,8 +94,8 @@ pub enum ActorMsg {
         role: Role,
         /// The last sequence number it saw, after a reconnect.
         last_seq: Option<Seq>,
-        /// Its bounded outgoing queue.
-        outbox: mpsc::Sender<Frame>,
+        /// Its way out.
+        outbox: Arc<dyn Outbox>,
         /// Its id and first frames.
         reply: oneshot::Sender<Subscription>,
     },
@@ -110,8 +109,8 @@ pub enum ActorMsg {
         /// Its id.
         id: u64,
     },
-    /// A command; its answer goes into `reply` (a slot reserved in the
-    /// connection's reply queue, so answering never waits).
+    /// A command; its answer goes into `reply` (a slot the connection
+    /// reserved for it, so answering never waits).
     Command {
         /// Who sends it.
         role: Role,
@@ -120,7 +119,7 @@ pub enum ActorMsg {
         /// The command.
         command: Command,
         /// Where the answer goes.
-        reply: OwnedPermit<Frame>,
+        reply: Reply,
     },
     /// A copy of the state (for exports).
     Read {
@@ -139,7 +138,7 @@ enum Waiter {
     Ack {
         op: OpId,
         sender: Role,
-        reply: OwnedPermit<Frame>,
+        reply: Reply,
     },
     Join {
         table: TableId,
@@ -366,9 +365,11 @@ impl WorkshopCore {
                     // forward (a client treats an older `seq` as a reorder).
                     self.flush(now);
                 }
-                let initial = self.initial_frames(role, last_seq);
+                for frame in self.initial_frames(role, last_seq) {
+                    outbox.answer(frame);
+                }
                 let id = self.subscribers.add(role, outbox);
-                let _ = reply.send(Subscription { id, initial });
+                let _ = reply.send(Subscription { id });
                 if matches!(role, Role::Table(_)) {
                     // The facilitator's list shows it online at the next flush.
                     self.presence_dirty = true;
@@ -402,14 +403,7 @@ impl WorkshopCore {
 
     // ---- commands ----
 
-    fn on_command(
-        &mut self,
-        role: Role,
-        op: OpId,
-        command: Command,
-        reply: OwnedPermit<Frame>,
-        now: Now,
-    ) {
+    fn on_command(&mut self, role: Role, op: OpId, command: Command, reply: Reply, now: Now) {
         if self.broken {
             reply.send(internal_error(op));
             return;
@@ -461,7 +455,7 @@ impl WorkshopCore {
     }
 
     /// Answers `accepted` once the log has everything up to `seq`.
-    fn ack_when_durable(&mut self, seq: Seq, op: OpId, sender: Role, reply: OwnedPermit<Frame>) {
+    fn ack_when_durable(&mut self, seq: Seq, op: OpId, sender: Role, reply: Reply) {
         self.pending.push(Pending {
             seq,
             waiter: Waiter::Ack { op, sender, reply },
@@ -782,6 +776,7 @@ mod tests {
     use std::time::Duration;
 
     use ruche_shared::{Template, WorkshopConfig, flow};
+    use tokio::sync::mpsc;
     use tokio::sync::mpsc::error::TryRecvError;
 
     use super::*;
@@ -835,7 +830,7 @@ mod tests {
         now: Now,
     ) -> mpsc::Receiver<Frame> {
         let (tx, rx) = mpsc::channel(1);
-        let reply = tx.try_reserve_owned().expect("room for the answer");
+        let reply = Reply::unbounded(Arc::new(tx));
         let message = ActorMsg::Command {
             role,
             op: OpId(op.into()),
@@ -968,12 +963,16 @@ mod tests {
         let subscribe = ActorMsg::Subscribe {
             role: Role::Wall,
             last_seq: None,
-            outbox,
+            outbox: Arc::new(outbox),
             reply,
         };
         core.handle_message(subscribe, clock.at(0));
         let mut subscribed = subscribed;
-        assert!(subscribed.try_recv().is_ok(), "a snapshot to start from");
+        assert!(subscribed.try_recv().is_ok(), "subscribed");
+        let first: serde_json::Value =
+            serde_json::from_str(wall.try_recv().expect("a first frame").as_str()).unwrap();
+        assert_eq!(first["type"], "snapshot", "a snapshot to start from");
+        while wall.try_recv().is_ok() {}
         let lock = |locked| Command::from(ruche_shared::joining::SetJoiningLocked { locked });
         let _a = command(
             &mut core,

@@ -10,11 +10,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use ruche_shared::protocol::{Seq, SequencedEvent, ServerMsg};
 use ruche_shared::views::visibility::Audience;
+use std::sync::Arc;
+
 use ruche_shared::{Role, TableId, Workshop};
-use tokio::sync::mpsc;
-use tokio::sync::mpsc::error::TrySendError;
 
 use super::Frame;
+use super::outbox::{Outbox, Refused};
 use crate::metrics::Metrics;
 
 /// Serialises a message once, for as many clients as need it.
@@ -36,10 +37,18 @@ pub fn is_taken_over(frame: &Frame) -> bool {
 pub struct Subscriber {
     /// Who it is.
     pub role: Role,
-    /// Its bounded outgoing queue.
-    pub tx: mpsc::Sender<Frame>,
+    /// Its way out (bounded: a client too far behind refuses news).
+    pub tx: Arc<dyn Outbox>,
     /// It missed frames (or must reload): send a snapshot when it has room.
     pub lagging: bool,
+}
+
+impl Drop for Subscriber {
+    /// A connection the workshop no longer holds is told so: it sends what
+    /// it was handed, then ends.
+    fn drop(&mut self) {
+        self.tx.let_go();
+    }
 }
 
 /// Every connection watching one workshop.
@@ -63,7 +72,7 @@ pub struct Batch<'a> {
 
 impl Subscribers {
     /// Adds a connection; returns its id.
-    pub fn add(&mut self, role: Role, tx: mpsc::Sender<Frame>) -> u64 {
+    pub fn add(&mut self, role: Role, tx: Arc<dyn Outbox>) -> u64 {
         self.next_id += 1;
         self.by_id.insert(
             self.next_id,
@@ -97,7 +106,7 @@ impl Subscribers {
             if sub.role != Role::Table(table) {
                 return true;
             }
-            let _ = sub.tx.try_send(goodbye.clone());
+            let _ = sub.tx.offer(&[goodbye]);
             false
         });
     }
@@ -127,7 +136,7 @@ impl Subscribers {
         self.by_id.values().any(|sub| sub.lagging)
     }
 
-    /// Drops every connection's queue: their writers see the end and close.
+    /// Lets go every connection: each sends what it has, then closes.
     pub fn clear(&mut self) {
         self.by_id.clear();
     }
@@ -150,11 +159,9 @@ impl Subscribers {
                     (vec![frames.common.as_ref()], batch.public_results.as_ref())
                 }
             };
-            for frame in events.into_iter().chain([results]).flatten() {
-                if !send(sub, frame.clone(), metrics) {
-                    closed.push(*id);
-                    break;
-                }
+            let frames: Vec<&Frame> = events.into_iter().chain([results]).flatten().collect();
+            if !send(sub, &frames, metrics) {
+                closed.push(*id);
             }
         }
         for id in closed {
@@ -167,13 +174,13 @@ impl Subscribers {
     fn resync_lagging(&mut self, workshop: &Workshop, seq: Seq, metrics: &Metrics) {
         let mut snapshots: HashMap<Role, Frame> = HashMap::new();
         for sub in self.by_id.values_mut().filter(|sub| sub.lagging) {
-            if sub.tx.capacity() == 0 {
+            if !sub.tx.has_room() {
                 continue;
             }
             let frame = snapshots
                 .entry(sub.role)
                 .or_insert_with(|| snapshot_frame(workshop, seq, sub.role));
-            if sub.tx.try_send(frame.clone()).is_ok() {
+            if sub.tx.offer(&[frame]).is_ok() {
                 sub.lagging = false;
                 metrics.lagging_snapshots.inc();
                 metrics.frames_sent.inc();
@@ -195,21 +202,22 @@ pub fn snapshot_frame(workshop: &Workshop, seq: Seq, role: Role) -> Frame {
     })
 }
 
-/// Queues a frame unless the connection is lagging; returns false if it is gone.
-fn send(sub: &mut Subscriber, frame: Frame, metrics: &Metrics) -> bool {
-    if sub.lagging {
+/// Hands a connection its frames of one flush unless it is lagging;
+/// returns false if it is gone.
+fn send(sub: &mut Subscriber, frames: &[&Frame], metrics: &Metrics) -> bool {
+    if sub.lagging || frames.is_empty() {
         return true;
     }
-    match sub.tx.try_send(frame) {
+    match sub.tx.offer(frames) {
         Ok(()) => {
-            metrics.frames_sent.inc();
+            metrics.frames_sent.inc_by(frames.len() as u64);
             true
         }
-        Err(TrySendError::Full(_)) => {
+        Err(Refused::Full) => {
             sub.lagging = true;
             true
         }
-        Err(TrySendError::Closed(_)) => false,
+        Err(Refused::Closed) => false,
     }
 }
 
@@ -294,6 +302,7 @@ mod tests {
     use ruche_shared::joining;
     use ruche_shared::methods::budget_vote;
     use ruche_shared::{Event, Template, WorkshopConfig};
+    use tokio::sync::mpsc;
 
     fn workshop() -> Workshop {
         let setup = Template::Ideation.setup("S", "Q", vec![], vec![]);
@@ -320,10 +329,10 @@ mod tests {
     fn a_client_that_falls_behind_gets_a_snapshot_and_others_are_not_slowed() {
         let (w, metrics) = (workshop(), Metrics::default());
         let mut subscribers = Subscribers::default();
-        let (slow_tx, mut slow_rx) = mpsc::channel(1);
+        let (slow_tx, mut slow_rx) = mpsc::channel(2);
         let (fast_tx, fast_rx) = mpsc::channel(64);
-        subscribers.add(Role::Wall, slow_tx);
-        subscribers.add(Role::Wall, fast_tx);
+        subscribers.add(Role::Wall, Arc::new(slow_tx));
+        subscribers.add(Role::Wall, Arc::new(fast_tx));
         for round in 0..3_u64 {
             let batch = Batch {
                 events: &events(round + 1),
@@ -336,9 +345,10 @@ mod tests {
         assert_eq!(fast_rx.len(), 6, "the healthy client got every frame");
         assert!(subscribers.any_lagging());
         assert_eq!(kind(&slow_rx.try_recv().unwrap()), "events");
+        assert_eq!(kind(&slow_rx.try_recv().unwrap()), "results");
         assert!(
             slow_rx.try_recv().is_err(),
-            "the slow client's queue holds one frame, no backlog"
+            "the slow client's queue holds the first flush, no backlog"
         );
 
         // Once it has room, the next delivery brings it a fresh snapshot.
@@ -361,9 +371,9 @@ mod tests {
         let (a_tx, mut a_rx) = mpsc::channel(8);
         let (b_tx, mut b_rx) = mpsc::channel(8);
         let (wall_tx, mut wall_rx) = mpsc::channel(8);
-        subscribers.add(Role::Table(TableId(0)), a_tx);
-        subscribers.add(Role::Table(TableId(1)), b_tx);
-        subscribers.add(Role::Wall, wall_tx);
+        subscribers.add(Role::Table(TableId(0)), Arc::new(a_tx));
+        subscribers.add(Role::Table(TableId(1)), Arc::new(b_tx));
+        subscribers.add(Role::Wall, Arc::new(wall_tx));
         let item = ruche_shared::ItemRef::Idea(ruche_shared::IdeaId(0));
         let vote = SequencedEvent {
             seq: 1,
@@ -398,8 +408,8 @@ mod tests {
         let mut subscribers = Subscribers::default();
         let (a_tx, mut a_rx) = mpsc::channel(8);
         let (wall_tx, mut wall_rx) = mpsc::channel(8);
-        subscribers.add(Role::Table(TableId(0)), a_tx);
-        subscribers.add(Role::Wall, wall_tx);
+        subscribers.add(Role::Table(TableId(0)), Arc::new(a_tx));
+        subscribers.add(Role::Wall, Arc::new(wall_tx));
         let item = ruche_shared::ItemRef::Idea(ruche_shared::IdeaId(0));
         let events = [
             SequencedEvent {

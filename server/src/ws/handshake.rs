@@ -4,16 +4,20 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
+use futures_util::StreamExt;
 use ruche_shared::protocol::{Auth, ClientMsg, ErrorCode, PROTOCOL_VERSION, Seq, ServerMsg};
 use ruche_shared::{Lang, Role, RuleViolation, TableId};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
+use super::halves::Inbound;
 use super::incoming::{Incoming, error_frame, parse};
+use super::outlet::Outlet;
 use crate::AppState;
 use crate::hub::{ActorMsg, JoinError, ScreenPlace, WorkshopHandle, fanout};
 use crate::secrets;
+
+use super::{CLOSE_POLICY, CLOSE_TOO_BIG};
 
 /// Who the connection turned out to be.
 pub struct Authenticated {
@@ -29,24 +33,25 @@ pub struct Authenticated {
 
 /// Waits for `hello`, checks the credentials and takes the connection's
 /// place among its workshop's screens (held until it is dropped). On
-/// failure the client gets an error (and, when fatal, a close) and `None`
-/// is returned.
+/// failure the client gets an error (and, when fatal, a close, queued in
+/// `outlet` for the caller to drain) and `None` is returned.
 pub async fn handshake(
-    socket: &mut WebSocket,
+    inbound: &mut Inbound,
+    outlet: &Outlet,
     state: &AppState,
     ip: IpAddr,
 ) -> Option<(Authenticated, ScreenPlace)> {
     let deadline = Instant::now() + state.settings.handshake_timeout;
     let mut control_frames = 0;
     loop {
-        let next = tokio::time::timeout_at(deadline, socket.recv())
+        let next = tokio::time::timeout_at(deadline, inbound.next())
             .await
             .ok()?;
         let text = match Incoming::from(next) {
             Incoming::Text(text) => text,
-            Incoming::Ignore => {
-                // Each ping makes the server queue a pong: a client that
-                // pings instead of saying hello is closed.
+            Incoming::Ping(_) | Incoming::Ignore => {
+                // A client that pings instead of saying hello is closed
+                // (its pings are not answered before it has said who it is).
                 control_frames += 1;
                 if control_frames > super::CONTROL_FRAMES_BEFORE_HELLO {
                     state.metrics.protocol_error(ErrorCode::RateLimited);
@@ -56,17 +61,16 @@ pub async fn handshake(
             }
             Incoming::Binary => {
                 warn_client(
-                    socket,
+                    outlet,
                     state,
                     ErrorCode::BinaryNotSupported,
                     "send JSON text",
-                )
-                .await?;
+                );
                 continue;
             }
             Incoming::TooLarge => {
                 let refusal = (ErrorCode::MessageTooLarge, "message too large".to_owned());
-                return refuse(socket, state, refusal.into()).await;
+                return refuse(outlet, state, refusal.into());
             }
             Incoming::Closed => return None,
         };
@@ -78,33 +82,31 @@ pub async fn handshake(
             }) => (protocol, auth, last_seq),
             Ok(_) => {
                 warn_client(
-                    socket,
+                    outlet,
                     state,
                     ErrorCode::NotAuthenticated,
                     "say hello first",
-                )
-                .await?;
+                );
                 continue;
             }
             Err(unreadable) => {
                 state.metrics.protocol_error(unreadable.code);
                 let frame = unreadable.frame(Lang::default());
-                socket.send(Message::Text(frame)).await.ok()?;
+                outlet.send(frame);
                 continue;
             }
         };
         if protocol != PROTOCOL_VERSION {
             let message = format!("this server speaks protocol {PROTOCOL_VERSION}");
             return refuse(
-                socket,
+                outlet,
                 state,
                 (ErrorCode::UnsupportedProtocol, message).into(),
-            )
-            .await;
+            );
         }
         let auth = match authenticate(state, ip, auth, last_seq).await {
             Ok(auth) => auth,
-            Err(refusal) => return refuse(socket, state, refusal).await,
+            Err(refusal) => return refuse(outlet, state, refusal),
         };
         let max_walls = state.settings.max_walls_per_workshop;
         return match auth.handle.open_screen(auth.role, max_walls) {
@@ -112,24 +114,16 @@ pub async fn handshake(
             None => {
                 let code = ErrorCode::TooManyScreens;
                 let refusal = (code, code.sentence(auth.handle.lang()).to_owned());
-                refuse(socket, state, refusal.into()).await
+                refuse(outlet, state, refusal.into())
             }
         };
     }
 }
 
-/// Sends an error and lets the client try again; `None` if the socket died.
-async fn warn_client(
-    socket: &mut WebSocket,
-    state: &AppState,
-    code: ErrorCode,
-    message: &str,
-) -> Option<()> {
+/// Sends an error and lets the client try again.
+fn warn_client(outlet: &Outlet, state: &AppState, code: ErrorCode, message: &str) {
     state.metrics.protocol_error(code);
-    socket
-        .send(Message::Text(error_frame(code, message, None)))
-        .await
-        .ok()
+    outlet.send(error_frame(code, message, None));
 }
 
 /// Why a handshake failed.
@@ -150,7 +144,7 @@ impl From<(ErrorCode, String)> for Refusal {
 }
 
 /// Sends the refusal and closes the socket: the handshake has failed.
-async fn refuse<T>(socket: &mut WebSocket, state: &AppState, refusal: Refusal) -> Option<T> {
+fn refuse<T>(outlet: &Outlet, state: &AppState, refusal: Refusal) -> Option<T> {
     state.metrics.protocol_error(refusal.code);
     tracing::info!(code = ?refusal.code, "handshake refused");
     let Refusal {
@@ -164,18 +158,11 @@ async fn refuse<T>(socket: &mut WebSocket, state: &AppState, refusal: Refusal) -
         op: None,
         violation,
     });
-    socket.send(Message::Text(frame)).await.ok()?;
-    let close = match code {
-        ErrorCode::MessageTooLarge => CloseFrame {
-            code: close_code::SIZE,
-            reason: "message too big".into(),
-        },
-        _ => CloseFrame {
-            code: close_code::POLICY,
-            reason: "refused".into(),
-        },
-    };
-    let _ = socket.send(Message::Close(Some(close))).await;
+    outlet.send(frame);
+    match code {
+        ErrorCode::MessageTooLarge => outlet.close(CLOSE_TOO_BIG, "message too big"),
+        _ => outlet.close(CLOSE_POLICY, "refused"),
+    }
     None
 }
 

@@ -3,10 +3,9 @@
 //! a malformed message from an unknown one and keeping the operation id of a
 //! command that cannot be read, so that it still gets its one answer.
 
-use axum::extract::ws::Message;
 use ruche_shared::Lang;
 use ruche_shared::protocol::{ClientMsg, ErrorCode, OpId, ServerMsg};
-use tokio_tungstenite::tungstenite;
+use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::hub::{Frame, fanout};
 
@@ -17,7 +16,9 @@ pub const MAX_OP_ID_LEN: usize = 64;
 pub enum Incoming {
     /// A text message, to parse.
     Text(String),
-    /// A ping or a pong: nothing to do.
+    /// A ping: answered with its payload.
+    Ping(Vec<u8>),
+    /// A pong: nothing to do.
     Ignore,
     /// A binary message: the protocol is JSON text.
     Binary,
@@ -27,22 +28,18 @@ pub enum Incoming {
     Closed,
 }
 
-impl From<Option<Result<Message, axum::Error>>> for Incoming {
-    fn from(next: Option<Result<Message, axum::Error>>) -> Self {
+impl From<Option<Result<Message, tungstenite::Error>>> for Incoming {
+    fn from(next: Option<Result<Message, tungstenite::Error>>) -> Self {
         match next {
             Some(Ok(Message::Text(text))) => Incoming::Text(text.to_string()),
             Some(Ok(Message::Binary(_))) => Incoming::Binary,
-            Some(Ok(Message::Ping(_) | Message::Pong(_))) => Incoming::Ignore,
+            Some(Ok(Message::Ping(payload))) => Incoming::Ping(payload.to_vec()),
+            Some(Ok(Message::Pong(_) | Message::Frame(_))) => Incoming::Ignore,
             Some(Ok(Message::Close(_))) | None => Incoming::Closed,
+            Some(Err(tungstenite::Error::Capacity(_))) => Incoming::TooLarge,
             Some(Err(error)) => {
-                let error = error.into_inner();
-                match error.downcast_ref::<tungstenite::Error>() {
-                    Some(tungstenite::Error::Capacity(_)) => Incoming::TooLarge,
-                    _ => {
-                        tracing::debug!(%error, "socket error");
-                        Incoming::Closed
-                    }
-                }
+                tracing::debug!(%error, "socket error");
+                Incoming::Closed
             }
         }
     }

@@ -1,36 +1,44 @@
 //! One WebSocket connection, split by job:
 //!
+//! - [`upgrade`]: the HTTP upgrade, which hands the connection its socket.
+//! - [`halves`]: the socket split: tungstenite reads, the outlet writes.
+//! - [`outlet`]: every frame out, written to the socket at once by whoever
+//!   sends it, queued only when the socket would block.
 //! - [`origin`]: which web pages may open one.
 //! - [`handshake`]: the `hello`, checked before anything else is read.
 //! - [`incoming`]: socket events sorted by type, messages parsed.
-//! - [`reader`]: the client's messages turned into commands for the actor.
-//! - [`writer`]: the task that drains the connection's queues into the socket.
+//! - [`reader`]: the connection's task: the client's messages turned into
+//!   commands for the actor, pings, the outlet's backlog.
+//! - [`goodbye`]: why a connection ends, and its last frames.
 //!
 //! This file upgrades the request and wires them together: subscribe to the
-//! workshop, start the writer, run the reader, clean up.
+//! workshop, send the first frames, run the reader, clean up.
 
+mod goodbye;
+mod halves;
 mod handshake;
 mod incoming;
 mod origin;
+pub mod outlet;
 mod reader;
-mod writer;
+mod upgrade;
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::WebSocket;
-use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
 use ruche_shared::Role;
 use ruche_shared::protocol::{PROTOCOL_VERSION, ServerMsg};
-use tokio::sync::{mpsc, oneshot};
-use tokio::time::timeout;
+use tokio::sync::oneshot;
 
 use crate::AppState;
-use crate::hub::{ActorMsg, Frame, fanout};
+use crate::hub::outbox::Outbox;
+use crate::hub::{ActorMsg, fanout};
 use crate::metrics::RoleLabel;
+pub use goodbye::{CLOSE_POLICY, CLOSE_TOO_BIG};
 
 /// Pings and pongs a client may send before `hello`.
 pub const CONTROL_FRAMES_BEFORE_HELLO: u32 = 8;
@@ -43,14 +51,16 @@ pub const CONTROL_FRAMES_PER_SECOND: u32 = 10;
 /// Commands a connection may have waiting for an answer.
 const MAX_IN_FLIGHT: usize = 32;
 
+/// How long the last frames of a connection (an error, a close) may take to leave.
+const GOODBYE_DEADLINE: Duration = Duration::from_secs(2);
+
 /// `GET /ws`: checks the `Origin`, then upgrades.
 pub async fn upgrade(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    ws: WebSocketUpgrade,
+    mut request: Request,
 ) -> Response {
-    if let Err(origin) = origin::check_origin(&headers, &state.settings.allowed_origins) {
+    if let Err(origin) = origin::check_origin(request.headers(), &state.settings.allowed_origins) {
         tracing::warn!(%peer, origin, "WebSocket from a foreign origin refused");
         return (
             StatusCode::FORBIDDEN,
@@ -58,18 +68,30 @@ pub async fn upgrade(
         )
             .into_response();
     }
-    let limit = state.settings.max_message_bytes;
-    // A small read buffer (it grows for a large message): a tablet sends little,
-    // and thousands of connections must stay cheap.
-    ws.max_message_size(limit)
-        .max_frame_size(limit)
-        .read_buffer_size(4 * 1024)
-        .on_upgrade(move |socket| connection(socket, state, peer.ip()))
+    let asked = match upgrade::UpgradeRequest::check(&mut request) {
+        Ok(asked) => asked,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let (response, upgraded) = asked.accept();
+    tokio::spawn(async move {
+        if let Some(upgraded) = upgraded.await {
+            connection(upgraded, state, peer.ip()).await;
+        }
+    });
+    response
 }
 
-async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
+async fn connection(upgraded: upgrade::Upgraded, state: AppState, ip: IpAddr) {
+    let upgrade::Upgraded {
+        stream,
+        place: _place,
+        read_ahead,
+    } = upgraded;
     let settings = state.settings.clone();
-    let Some((auth, _place)) = handshake::handshake(&mut socket, &state, ip).await else {
+    let (mut inbound, outlet) = halves::split(stream, read_ahead, &settings).await;
+    let Some((auth, _screen)) = handshake::handshake(&mut inbound, &outlet, &state, ip).await
+    else {
+        outlet.drain(GOODBYE_DEADLINE).await;
         return;
     };
     let role_label = RoleLabel {
@@ -82,13 +104,19 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
     let gauge = state.metrics.connections.get_or_create(&role_label).clone();
     gauge.inc();
 
-    let (news_tx, news_rx) = mpsc::channel::<Frame>(settings.client_queue_frames);
-    let (reply_tx, reply_rx) = mpsc::channel::<Frame>(MAX_IN_FLIGHT);
+    // The welcome first: the actor then puts the first frames behind it, and news after them.
+    outlet.send(fanout::encode(&ServerMsg::Welcome {
+        protocol: PROTOCOL_VERSION,
+        workshop: auth.handle.id.clone(),
+        role: auth.role,
+        table_token: auth.table_token.clone(),
+        join_code: (auth.role == Role::Facilitator).then(|| auth.handle.code.clone()),
+    }));
     let (subscribed, subscription) = oneshot::channel();
     let subscribe = ActorMsg::Subscribe {
         role: auth.role,
         last_seq: auth.last_seq,
-        outbox: news_tx,
+        outbox: outlet.clone() as Arc<dyn Outbox>,
         reply: subscribed,
     };
     // The actor's inbox, kept for the connection's life: while it watches,
@@ -100,50 +128,27 @@ async fn connection(mut socket: WebSocket, state: AppState, ip: IpAddr) {
     }
     .await;
     let Some((actor, subscription)) = subscription else {
+        goodbye::Goodbye::Restart.say(&outlet);
+        outlet.drain(GOODBYE_DEADLINE).await;
         gauge.dec();
         return;
     };
-    let welcome = fanout::encode(&ServerMsg::Welcome {
-        protocol: PROTOCOL_VERSION,
-        workshop: auth.handle.id.clone(),
-        role: auth.role,
-        table_token: auth.table_token.clone(),
-        join_code: (auth.role == Role::Facilitator).then(|| auth.handle.code.clone()),
-    });
-    let (sink, stream) = socket.split();
-    let mut first = vec![welcome];
-    first.extend(subscription.initial);
-    let (goodbye_tx, goodbye_rx) = oneshot::channel();
-    let inputs = writer::WriterInputs {
-        replies: reply_rx,
-        news: news_rx,
-        goodbye: goodbye_rx,
-        shutdown: state.shutdown.clone(),
-        heartbeat: settings.heartbeat_interval,
-        write_deadline: settings.write_deadline,
-    };
-    let mut writer = tokio::spawn(writer::write_loop(sink, first, inputs));
-
-    // A writer that ends first (the client stopped reading past the write
-    // deadline, or the socket failed) ends the reading too: the connection
-    // and everything it held are let go at once.
-    let mut writer_done = false;
-    tokio::select! {
-        goodbye = reader::read_loop(stream, &state, &auth, &actor, subscription.id, ip, &reply_tx) => {
-            if let Some(goodbye) = goodbye {
-                let _ = goodbye_tx.send(goodbye);
-            }
-        }
-        _ = &mut writer => writer_done = true,
-    }
+    let goodbye = reader::run(reader::Connection {
+        inbound,
+        outlet: &outlet,
+        state: &state,
+        auth: &auth,
+        actor: &actor,
+        subscription_id: subscription.id,
+        ip,
+    })
+    .await;
     let _ = actor
         .send(ActorMsg::Unsubscribe {
             id: subscription.id,
         })
         .await;
-    drop(reply_tx);
-    if !writer_done {
-        let _ = timeout(Duration::from_secs(2), writer).await;
-    }
+    goodbye.say(&outlet);
+    outlet.drain(GOODBYE_DEADLINE).await;
     gauge.dec();
 }

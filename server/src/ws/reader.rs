@@ -1,35 +1,60 @@
-//! A connection's reader: turns the client's messages into commands for the
-//! workshop's actor, answers bad ones at once, enforces the message rate, and
-//! tells the writer why it stopped.
+//! A connection's task once it has said hello: turns the client's messages
+//! into commands for the workshop's actor, answers bad ones at once,
+//! enforces the message rate, pings the client, drains the outlet when the
+//! socket had no room, and says why the connection ends.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
-use axum::extract::ws::{Message, WebSocket};
 use futures_util::StreamExt;
-use futures_util::stream::SplitStream;
 use governor::{Quota, RateLimiter};
 use ruche_shared::protocol::{ClientMsg, ErrorCode};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::time::Instant;
 
+use super::MAX_IN_FLIGHT;
+use super::goodbye::Goodbye;
+use super::halves::Inbound;
 use super::handshake::Authenticated;
 use super::incoming::{Incoming, error_frame, parse};
-use super::writer::Goodbye;
+use super::outlet::{LetGo, Need, Outlet};
 use crate::AppState;
-use crate::hub::{ActorMsg, Frame};
+use crate::hub::ActorMsg;
+use crate::hub::outbox::Reply;
 
-/// Reads until the client leaves, falls silent, breaks the size limit, or the
-/// server stops (then `None`: the writer says goodbye on its own).
-pub async fn read_loop(
-    mut stream: SplitStream<WebSocket>,
-    state: &AppState,
-    auth: &Authenticated,
-    actor: &mpsc::Sender<ActorMsg>,
-    subscription_id: u64,
-    ip: IpAddr,
-    reply_tx: &mpsc::Sender<Frame>,
-) -> Option<Goodbye> {
+/// What the connection's task works with.
+pub struct Connection<'a> {
+    /// The client's messages.
+    pub inbound: Inbound,
+    /// The way out.
+    pub outlet: &'a Arc<Outlet>,
+    /// The server.
+    pub state: &'a AppState,
+    /// Who the client is.
+    pub auth: &'a Authenticated,
+    /// The workshop's actor.
+    pub actor: &'a mpsc::Sender<ActorMsg>,
+    /// The connection's id among the workshop's subscribers.
+    pub subscription_id: u64,
+    /// The client's address.
+    pub ip: IpAddr,
+}
+
+/// Runs until the client leaves, falls silent, breaks a limit, reads
+/// nothing for too long, or the server or the workshop lets it go; returns why.
+pub async fn run(connection: Connection<'_>) -> Goodbye {
+    let Connection {
+        inbound: mut stream,
+        outlet,
+        state,
+        auth,
+        actor,
+        subscription_id,
+        ip,
+    } = connection;
+    // Commands waiting for their answer: each holds one of these.
+    let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
     let settings = &state.settings;
     let lang = auth.handle.lang();
     let limiter = RateLimiter::direct(command_quota(settings.commands_per_second));
@@ -43,23 +68,33 @@ pub async fn read_loop(
     let mut last_heard = Instant::now();
     let silence_limit = settings.heartbeat_interval * 3;
     let mut shutdown: watch::Receiver<bool> = state.shutdown.clone();
+    let mut ping = tokio::time::interval(settings.heartbeat_interval);
+    ping.tick().await;
     loop {
-        let next: Option<Result<Message, axum::Error>> = tokio::select! {
-            next = stream.next() => next,
+        // A client that does not read its answers is not read either: what
+        // waits for it stays bounded.
+        let may_read = outlet.answers_waiting() < MAX_IN_FLIGHT;
+        let next = tokio::select! {
+            biased;
+            _ = shutdown.changed() => return Goodbye::Restart,
+            need = outlet.needs() => return match need {
+                Need::LetGo(LetGo::Restart) => Goodbye::Restart,
+                Need::LetGo(LetGo::TakenOver) => Goodbye::TakenOver,
+                Need::Gone => Goodbye::Gone,
+            },
+            next = stream.next(), if may_read => next,
+            _ = ping.tick() => {
+                outlet.ping();
+                continue;
+            }
             () = tokio::time::sleep_until(last_heard + silence_limit) => {
                 tracing::debug!(workshop = %auth.handle.id, "client silent too long; dropping it");
-                return Some(Goodbye::Silent);
+                return Goodbye::Silent;
             }
-            _ = shutdown.changed() => return None,
         };
         last_heard = Instant::now();
         match Incoming::from(next) {
             Incoming::Text(text) => {
-                // A slot for the answer, reserved before the command goes to
-                // the actor: answering never waits, and in-flight commands are bounded.
-                let Ok(permit) = reply_tx.clone().reserve_owned().await else {
-                    return Some(Goodbye::ClientClosed);
-                };
                 let parsed = parse(&text);
                 // Every message counts, junk included: a flood of malformed
                 // messages costs the server no more than a flood of commands.
@@ -71,23 +106,27 @@ pub async fn read_loop(
                         Err(unreadable) => unreadable.op,
                     };
                     let sentence = ErrorCode::RateLimited.sentence(lang);
-                    permit.send(error_frame(ErrorCode::RateLimited, sentence, op));
+                    outlet.send(error_frame(ErrorCode::RateLimited, sentence, op));
                     continue;
                 }
                 match parsed {
                     Ok(ClientMsg::Command { op, command }) => {
+                        // A slot for the answer, taken before the command goes to
+                        // the actor: answering never waits, and in-flight commands are bounded.
+                        let Ok(slot) = in_flight.clone().acquire_owned().await else {
+                            return Goodbye::ClientClosed;
+                        };
                         let message = ActorMsg::Command {
                             role: auth.role,
                             op,
                             command,
-                            reply: permit,
+                            reply: Reply::new(outlet.clone(), slot),
                         };
                         if actor.send(message).await.is_err() {
-                            return Some(Goodbye::ClientClosed);
+                            return Goodbye::Restart;
                         }
                     }
                     Ok(ClientMsg::Resync) => {
-                        drop(permit);
                         let resync = ActorMsg::Resync {
                             id: subscription_id,
                         };
@@ -96,27 +135,31 @@ pub async fn read_loop(
                     Ok(ClientMsg::Hello { .. }) => {
                         let code = ErrorCode::AlreadyAuthenticated;
                         errors.report(code);
-                        permit.send(error_frame(code, code.sentence(lang), None));
+                        outlet.send(error_frame(code, code.sentence(lang), None));
                     }
                     Err(unreadable) => {
                         errors.report(unreadable.code);
-                        permit.send(unreadable.frame(lang));
+                        outlet.send(unreadable.frame(lang));
                     }
                 }
+            }
+            Incoming::Ping(payload) => {
+                if control_limiter.check().is_err() {
+                    errors.report(ErrorCode::RateLimited);
+                    return Goodbye::TooManyControlFrames;
+                }
+                outlet.pong(payload);
             }
             Incoming::Ignore => {
                 if control_limiter.check().is_err() {
                     errors.report(ErrorCode::RateLimited);
-                    return Some(Goodbye::TooManyControlFrames);
+                    return Goodbye::TooManyControlFrames;
                 }
             }
             Incoming::Binary => {
                 let code = ErrorCode::BinaryNotSupported;
                 errors.report(code);
-                let frame = error_frame(code, code.sentence(lang), None);
-                if reply_tx.send(frame).await.is_err() {
-                    return Some(Goodbye::ClientClosed);
-                }
+                outlet.send(error_frame(code, code.sentence(lang), None));
             }
             Incoming::TooLarge => {
                 let code = ErrorCode::MessageTooLarge;
@@ -126,10 +169,10 @@ pub async fn read_loop(
                     code.sentence(lang),
                     settings.max_message_bytes
                 );
-                let _ = reply_tx.send(error_frame(code, text, None)).await;
-                return Some(Goodbye::TooLarge);
+                outlet.send(error_frame(code, text, None));
+                return Goodbye::TooLarge;
             }
-            Incoming::Closed => return Some(Goodbye::ClientClosed),
+            Incoming::Closed => return Goodbye::ClientClosed,
         }
     }
 }

@@ -1,0 +1,461 @@
+//! A connection's way out: every byte the server sends on a WebSocket goes
+//! through its outlet, written to the socket at once by whichever task hands
+//! the frame over (the workshop's actor for news and answers, the reader for
+//! its own answers), with no task woken per frame and no copy per client:
+//! a frame's payload is the shared, already-encoded JSON, and its few header
+//! bytes are written beside it in the same `writev`.
+//!
+//! Only when the socket would block does what is left wait in the outlet's
+//! backlog, drained by the connection's task once the socket is writable
+//! again ([`Outlet::needs`]). News waiting there is bounded: past the limit
+//! the client is refused news (the hub marks it lagging and sends it a
+//! snapshot once it has caught up); a client that reads nothing for the
+//! write deadline is let go.
+
+use std::collections::VecDeque;
+use std::io::{self, IoSlice};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::net::tcp::OwnedWriteHalf;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use crate::hub::outbox::{Outbox, Refused};
+use crate::hub::{Frame, fanout};
+
+/// Frames gathered into one `writev` at most.
+const MAX_FRAMES_PER_WRITE: usize = 32;
+
+/// WebSocket opcodes the server sends (RFC 6455, 5.2).
+#[derive(Debug, Clone, Copy)]
+enum Opcode {
+    Text = 0x1,
+    Close = 0x8,
+    Ping = 0x9,
+    Pong = 0xA,
+}
+
+/// A frame's header as the server writes it: final, unmasked, with its
+/// length in the shortest of the three forms.
+#[derive(Debug, Clone, Copy)]
+struct Header {
+    bytes: [u8; 10],
+    len: u8,
+}
+
+impl Header {
+    fn new(opcode: Opcode, payload_len: usize) -> Header {
+        let mut bytes = [0u8; 10];
+        bytes[0] = 0x80 | opcode as u8;
+        let len = if payload_len < 126 {
+            bytes[1] = payload_len as u8;
+            2
+        } else if let Ok(short) = u16::try_from(payload_len) {
+            bytes[1] = 126;
+            bytes[2..4].copy_from_slice(&short.to_be_bytes());
+            4
+        } else {
+            bytes[1] = 127;
+            bytes[2..10].copy_from_slice(&(payload_len as u64).to_be_bytes());
+            10
+        };
+        Header { bytes, len }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
+/// What a frame carries.
+enum Payload {
+    /// A message of the protocol, shared with every client that gets it.
+    Text(Frame),
+    /// A control frame's few bytes.
+    Control(Vec<u8>),
+}
+
+impl Payload {
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Payload::Text(frame) => frame.as_str().as_bytes(),
+            Payload::Control(bytes) => bytes,
+        }
+    }
+}
+
+/// A frame not yet fully written.
+struct Queued {
+    header: Header,
+    payload: Payload,
+    /// Bytes of header and payload already written.
+    written: usize,
+    /// News (counted against the limit), or an answer or control frame.
+    news: bool,
+}
+
+impl Queued {
+    fn new(opcode: Opcode, payload: Payload, news: bool) -> Queued {
+        Queued {
+            header: Header::new(opcode, payload.as_bytes().len()),
+            payload,
+            written: 0,
+            news,
+        }
+    }
+
+    fn len(&self) -> usize {
+        usize::from(self.header.len) + self.payload.as_bytes().len()
+    }
+
+    /// The bytes left, as at most two slices.
+    fn remaining(&self) -> [&[u8]; 2] {
+        let header = self.header.as_slice();
+        let payload = self.payload.as_bytes();
+        if self.written < header.len() {
+            [&header[self.written..], payload]
+        } else {
+            [&payload[self.written - header.len()..], &[]]
+        }
+    }
+}
+
+/// Why the workshop let the connection go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LetGo {
+    /// The workshop stops, or its log failed: come back in a moment.
+    Restart,
+    /// Another tablet took the table over: do not come back.
+    TakenOver,
+}
+
+/// What the connection's task must do about its outlet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// The workshop let go of the connection, and all it was handed is written.
+    LetGo(LetGo),
+    /// The client read nothing for the write deadline, or the socket failed.
+    Gone,
+}
+
+#[derive(Default)]
+struct State {
+    backlog: VecDeque<Queued>,
+    /// News frames in the backlog.
+    news_waiting: usize,
+    /// Answers in the backlog (the reader stops reading past a limit).
+    answers_waiting: usize,
+    /// Since when the backlog has waited for the socket.
+    blocked_since: Option<Instant>,
+    /// The last news was the goodbye of a table taken over.
+    taken_over: bool,
+    let_go: Option<LetGo>,
+    /// A close frame is queued: nothing more after it.
+    closing: bool,
+    /// A write failed: the connection is over.
+    failed: bool,
+}
+
+/// What a pass of writing left.
+#[derive(Debug, PartialEq, Eq)]
+enum Pumped {
+    Drained,
+    Blocked,
+    Failed,
+}
+
+/// A connection's writing half, shared by the hub and the connection's task.
+pub struct Outlet {
+    socket: OwnedWriteHalf,
+    state: Mutex<State>,
+    /// Wakes the connection's task: a backlog to drain, or the workshop let go.
+    wake: Notify,
+    /// News frames a client may have waiting.
+    news_limit: usize,
+    /// The longest the backlog may wait for the client to read.
+    write_deadline: Duration,
+}
+
+impl Outlet {
+    /// An outlet writing to `socket`.
+    pub fn new(socket: OwnedWriteHalf, news_limit: usize, write_deadline: Duration) -> Outlet {
+        Outlet {
+            socket,
+            state: Mutex::new(State::default()),
+            wake: Notify::new(),
+            news_limit: news_limit.max(1),
+            write_deadline,
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // Nothing panics while holding it; a poisoned lock still holds a sound queue.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Queues frames, then writes what the socket takes now.
+    fn push(&self, mut state: std::sync::MutexGuard<'_, State>, frames: Vec<Queued>) {
+        let was_idle = state.backlog.is_empty();
+        for frame in frames {
+            if frame.news {
+                state.news_waiting += 1;
+            } else {
+                state.answers_waiting += 1;
+            }
+            state.backlog.push_back(frame);
+        }
+        // A backlog already waiting is the connection's task's to drain, in order.
+        if was_idle && self.pump(&mut state) != Pumped::Drained {
+            drop(state);
+            self.wake.notify_one();
+        }
+    }
+
+    /// Writes as much of the backlog as the socket takes without waiting.
+    fn pump(&self, state: &mut State) -> Pumped {
+        while !state.backlog.is_empty() {
+            let mut slices = [IoSlice::new(&[]); 2 * MAX_FRAMES_PER_WRITE];
+            let mut count = 0;
+            for frame in state.backlog.iter().take(MAX_FRAMES_PER_WRITE) {
+                for part in frame.remaining() {
+                    if !part.is_empty() {
+                        slices[count] = IoSlice::new(part);
+                        count += 1;
+                    }
+                }
+            }
+            match self.socket.try_write_vectored(&slices[..count]) {
+                Ok(0) => {
+                    state.failed = true;
+                    break;
+                }
+                Ok(mut written) => {
+                    while written > 0 {
+                        let Some(front) = state.backlog.front_mut() else {
+                            break;
+                        };
+                        let left = front.len() - front.written;
+                        if written < left {
+                            front.written += written;
+                            break;
+                        }
+                        written -= left;
+                        if front.news {
+                            state.news_waiting -= 1;
+                        } else {
+                            state.answers_waiting -= 1;
+                        }
+                        state.backlog.pop_front();
+                    }
+                }
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+                    state.blocked_since.get_or_insert_with(Instant::now);
+                    return Pumped::Blocked;
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => {
+                    tracing::debug!(%error, "a write to a client failed");
+                    state.failed = true;
+                    break;
+                }
+            }
+        }
+        if state.failed {
+            state.backlog.clear();
+            state.news_waiting = 0;
+            state.answers_waiting = 0;
+            return Pumped::Failed;
+        }
+        state.blocked_since = None;
+        Pumped::Drained
+    }
+
+    /// Sends an answer, an error or a welcome: never refused for the client
+    /// being behind (what the connection's own reader sends is bounded by
+    /// [`Outlet::answers_waiting`]).
+    pub fn send(&self, frame: Frame) {
+        let state = self.state();
+        if state.failed || state.closing {
+            return;
+        }
+        self.push(
+            state,
+            vec![Queued::new(Opcode::Text, Payload::Text(frame), false)],
+        );
+    }
+
+    /// Sends a ping.
+    pub fn ping(&self) {
+        self.control(Opcode::Ping, Vec::new());
+    }
+
+    /// Answers a client's ping.
+    pub fn pong(&self, payload: Vec<u8>) {
+        self.control(Opcode::Pong, payload);
+    }
+
+    /// Queues a close frame: the last frame this connection sends.
+    pub fn close(&self, code: u16, reason: &str) {
+        let mut payload = code.to_be_bytes().to_vec();
+        payload.extend_from_slice(reason.as_bytes());
+        self.control(Opcode::Close, payload);
+        self.state().closing = true;
+    }
+
+    fn control(&self, opcode: Opcode, payload: Vec<u8>) {
+        let state = self.state();
+        if state.failed || state.closing {
+            return;
+        }
+        self.push(
+            state,
+            vec![Queued::new(opcode, Payload::Control(payload), false)],
+        );
+    }
+
+    /// Answers queued and not yet written.
+    pub fn answers_waiting(&self) -> usize {
+        self.state().answers_waiting
+    }
+
+    /// Waits until the connection's task has something to do: drains the
+    /// backlog as the socket takes it meanwhile. Cancel-safe (nothing is
+    /// lost when another branch of a `select!` wins).
+    pub async fn needs(&self) -> Need {
+        loop {
+            let notified = self.wake.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let blocked_since = {
+                let mut state = self.state();
+                if !state.backlog.is_empty() && self.pump(&mut state) == Pumped::Failed {
+                    return Need::Gone;
+                }
+                if state.failed {
+                    return Need::Gone;
+                }
+                match (state.backlog.is_empty(), state.let_go) {
+                    (true, Some(why)) => return Need::LetGo(why),
+                    (true, None) => None,
+                    (false, _) => state.blocked_since,
+                }
+            };
+            match blocked_since {
+                None => notified.await,
+                Some(since) => {
+                    tokio::select! {
+                        _ = self.socket.writable() => {}
+                        () = notified => {}
+                        () = tokio::time::sleep_until(since + self.write_deadline) => {
+                            tracing::debug!("a client read nothing within the write deadline; dropped");
+                            self.state().failed = true;
+                            return Need::Gone;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes what is left (a goodbye, a close) within `deadline`; false if
+    /// the client did not read it in time.
+    pub async fn drain(&self, deadline: Duration) -> bool {
+        let until = Instant::now() + deadline;
+        loop {
+            {
+                let mut state = self.state();
+                match self.pump(&mut state) {
+                    Pumped::Drained => return true,
+                    Pumped::Failed => return false,
+                    Pumped::Blocked => {}
+                }
+            }
+            if tokio::time::timeout_at(until, self.socket.writable())
+                .await
+                .is_err()
+            {
+                return false;
+            }
+        }
+    }
+}
+
+impl Outbox for Outlet {
+    fn offer(&self, frames: &[&Frame]) -> Result<(), Refused> {
+        let mut state = self.state();
+        if state.failed || state.closing || state.let_go.is_some() {
+            return Err(Refused::Closed);
+        }
+        if state.news_waiting + frames.len() > self.news_limit {
+            return Err(Refused::Full);
+        }
+        if let Some(last) = frames.last() {
+            state.taken_over = fanout::is_taken_over(last);
+        }
+        let queued = frames
+            .iter()
+            .map(|frame| Queued::new(Opcode::Text, Payload::Text((*frame).clone()), true))
+            .collect();
+        self.push(state, queued);
+        Ok(())
+    }
+
+    fn answer(&self, frame: Frame) {
+        self.send(frame);
+    }
+
+    fn has_room(&self) -> bool {
+        self.state().news_waiting < self.news_limit
+    }
+
+    fn let_go(&self) {
+        {
+            let mut state = self.state();
+            if state.let_go.is_none() {
+                state.let_go = Some(if state.taken_over {
+                    LetGo::TakenOver
+                } else {
+                    LetGo::Restart
+                });
+            }
+        }
+        self.wake.notify_one();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_use_the_shortest_length_form() {
+        assert_eq!(Header::new(Opcode::Text, 5).as_slice(), &[0x81, 5]);
+        assert_eq!(Header::new(Opcode::Text, 125).as_slice(), &[0x81, 125]);
+        assert_eq!(
+            Header::new(Opcode::Text, 126).as_slice(),
+            &[0x81, 126, 0, 126]
+        );
+        assert_eq!(
+            Header::new(Opcode::Close, 65_535).as_slice(),
+            &[0x88, 126, 0xff, 0xff]
+        );
+        assert_eq!(
+            Header::new(Opcode::Ping, 65_536).as_slice(),
+            &[0x89, 127, 0, 0, 0, 0, 0, 1, 0, 0]
+        );
+    }
+
+    #[test]
+    fn a_partly_written_frame_resumes_where_it_stopped() {
+        let mut frame = Queued::new(Opcode::Text, Payload::Control(b"hello".to_vec()), true);
+        assert_eq!(frame.remaining(), [&[0x81, 5][..], b"hello"]);
+        frame.written = 1;
+        assert_eq!(frame.remaining(), [&[5][..], b"hello"]);
+        frame.written = 4;
+        assert_eq!(frame.remaining(), [&b"llo"[..], &[][..]]);
+        assert_eq!(frame.len(), 7);
+    }
+}
