@@ -154,3 +154,94 @@ impl ServerProcess {
         let _ = self.child.kill().await;
     }
 }
+
+/// The server's histograms so far, from its `/metrics`.
+pub struct Histograms(String);
+
+impl Histograms {
+    /// Reads the server's `/metrics`.
+    pub async fn read(port: u16) -> anyhow::Result<Histograms> {
+        let text = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
+            .await?
+            .text()
+            .await?;
+        Ok(Histograms(text))
+    }
+
+    /// The group commits (write and fsync) so far.
+    pub fn commits(&self) -> Vec<(f64, u64)> {
+        buckets(&self.0, "commit_seconds")
+    }
+
+    /// The deliveries of news so far.
+    pub fn flushes(&self) -> Vec<(f64, u64)> {
+        buckets(&self.0, "flush_seconds")
+    }
+}
+
+/// The cumulative count per bucket of the histogram `ruche_<name>`, as
+/// (upper bound in seconds, count).
+fn buckets(metrics: &str, name: &str) -> Vec<(f64, u64)> {
+    let prefix = format!("ruche_{name}_bucket{{le=\"");
+    metrics
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix(prefix.as_str())?;
+            let (le, count) = rest.split_once("\"} ")?;
+            let le = if le == "+Inf" {
+                f64::INFINITY
+            } else {
+                le.parse().ok()?
+            };
+            Some((le, count.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+/// The `q`-th percentile (0–100) of what a histogram counted between two
+/// readings, as the upper bound of its bucket, in milliseconds.
+pub fn bucket_percentile_ms(before: &[(f64, u64)], after: &[(f64, u64)], q: f64) -> f64 {
+    let counts: Vec<(f64, u64)> = after
+        .iter()
+        .map(|(le, n)| {
+            let earlier = before.iter().find(|(b, _)| b == le).map_or(0, |(_, c)| *c);
+            (*le, n.saturating_sub(earlier))
+        })
+        .collect();
+    let total = counts.last().map_or(0, |(_, n)| *n);
+    if total == 0 {
+        return f64::NAN;
+    }
+    let wanted = (total as f64 * q / 100.0).ceil() as u64;
+    counts
+        .iter()
+        .find(|(_, n)| *n >= wanted)
+        .map_or(f64::NAN, |(le, _)| le * 1000.0)
+}
+
+#[cfg(test)]
+mod histogram_tests {
+    use super::{bucket_percentile_ms, buckets};
+
+    #[test]
+    fn the_percentile_is_the_bucket_that_holds_it_between_two_readings() {
+        let before = [(0.001, 10), (0.002, 10), (f64::INFINITY, 10)];
+        let after = [(0.001, 108), (0.002, 109), (f64::INFINITY, 110)];
+        // 100 commits in the window: 98 under 1 ms, 1 under 2 ms, 1 above.
+        assert_eq!(bucket_percentile_ms(&before, &after, 50.0), 1.0);
+        assert_eq!(bucket_percentile_ms(&before, &after, 99.0), 2.0);
+        assert!(bucket_percentile_ms(&before, &after, 100.0).is_infinite());
+    }
+
+    #[test]
+    fn a_histogram_is_read_from_the_metrics_text() {
+        let text = "ruche_commit_seconds_bucket{le=\"0.001\"} 3\n\
+                    ruche_commit_seconds_bucket{le=\"+Inf\"} 4\n\
+                    ruche_flush_seconds_bucket{le=\"0.001\"} 9\n";
+        assert_eq!(
+            buckets(text, "commit_seconds"),
+            [(0.001, 3), (f64::INFINITY, 4)]
+        );
+        assert_eq!(buckets(text, "flush_seconds"), [(0.001, 9)]);
+    }
+}

@@ -54,6 +54,9 @@ pub struct Metrics {
     pub commit_batch_size: Histogram,
     /// Time of one group commit (write and fsync).
     pub commit_seconds: Histogram,
+    /// Time of one delivery of news (results computed, frames encoded and
+    /// written to every connection): what commands wait behind.
+    pub flush_seconds: Histogram,
     /// Frames queued to clients.
     pub frames_sent: Counter,
     /// Snapshots sent to clients that fell behind.
@@ -72,6 +75,7 @@ impl Default for Metrics {
             events_written: Counter::default(),
             commit_batch_size: Histogram::new(exponential_buckets(1.0, 2.0, 12)),
             commit_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
+            flush_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
             frames_sent: Counter::default(),
             lagging_snapshots: Counter::default(),
             registry: Registry::default(),
@@ -115,6 +119,11 @@ impl Default for Metrics {
             "commit_seconds",
             "Duration of one group commit with fsync",
             metrics.commit_seconds.clone(),
+        );
+        registry.register(
+            "flush_seconds",
+            "Duration of one delivery of news to a workshop's connections",
+            metrics.flush_seconds.clone(),
         );
         registry.register(
             "frames_sent",

@@ -48,6 +48,12 @@ pub struct PhaseFigures {
     pub last_tablet: (f64, f64),
     /// Server CPU seconds during the phase.
     pub server_cpu: f64,
+    /// The server's group commits (write and fsync) in the phase, p50 and
+    /// p99 (ms, the upper bound of the histogram's bucket).
+    pub commit: (f64, f64),
+    /// The server's deliveries of news (what commands wait behind), p50 and
+    /// p99 (ms, the upper bound of the histogram's bucket).
+    pub flush: (f64, f64),
 }
 
 const IDEAS: u64 = 60;
@@ -87,6 +93,7 @@ impl Plenary {
         tokio::time::sleep(Duration::from_millis(500)).await;
 
         let before_votes = crate::process::usage(pid)?;
+        let server_before_votes = crate::process::Histograms::read(port).await?;
         let (tables, vote_sends) = spread(tables, self.duration, 0, |n| {
             vote_plan(n as u64)
                 .into_iter()
@@ -101,6 +108,7 @@ impl Plenary {
         .await?;
         tokio::time::sleep(Duration::from_secs(1)).await;
         let after_votes = crate::process::usage(pid)?;
+        let server_after_votes = crate::process::Histograms::read(port).await?;
 
         // The scoring of the vote's top 5, by every seat of every table.
         room.facilitator
@@ -119,10 +127,12 @@ impl Plenary {
             .await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
         let before_scores = crate::process::usage(pid)?;
+        let server_before_scores = crate::process::Histograms::read(port).await?;
         let (tables, score_sends) =
             spread(tables, self.duration, SCORE_OPS, |n| score_plan(n as u64)).await?;
         tokio::time::sleep(Duration::from_secs(1)).await;
         let after_scores = crate::process::usage(pid)?;
+        let server_after_scores = crate::process::Histograms::read(port).await?;
         let _ = stop_tx.send(true);
 
         let wall = wall.finish().await;
@@ -132,20 +142,48 @@ impl Plenary {
             received.push(table.finish().await);
         }
         Ok(PlenaryFigures {
-            votes: measure(
-                &vote_sends,
-                &received,
-                &wall,
-                after_votes.cpu_seconds - before_votes.cpu_seconds,
-            ),
-            scores: measure(
-                &score_sends,
-                &received,
-                &wall,
-                after_scores.cpu_seconds - before_scores.cpu_seconds,
-            ),
+            votes: PhaseFigures {
+                commit: spread_ms(
+                    &server_before_votes.commits(),
+                    &server_after_votes.commits(),
+                ),
+                flush: spread_ms(
+                    &server_before_votes.flushes(),
+                    &server_after_votes.flushes(),
+                ),
+                ..measure(
+                    &vote_sends,
+                    &received,
+                    &wall,
+                    after_votes.cpu_seconds - before_votes.cpu_seconds,
+                )
+            },
+            scores: PhaseFigures {
+                commit: spread_ms(
+                    &server_before_scores.commits(),
+                    &server_after_scores.commits(),
+                ),
+                flush: spread_ms(
+                    &server_before_scores.flushes(),
+                    &server_after_scores.flushes(),
+                ),
+                ..measure(
+                    &score_sends,
+                    &received,
+                    &wall,
+                    after_scores.cpu_seconds - before_scores.cpu_seconds,
+                )
+            },
         })
     }
+}
+
+/// p50 and p99 (ms) of what a server histogram counted in a phase.
+fn spread_ms(before: &[(f64, u64)], after: &[(f64, u64)]) -> (f64, f64) {
+    (
+        crate::process::bucket_percentile_ms(before, after, 50.0),
+        crate::process::bucket_percentile_ms(before, after, 99.0),
+    )
 }
 
 /// Sends every table's plan, each table's commands evenly over `duration`,
@@ -278,6 +316,8 @@ fn measure(
         wall: p(&mut to_wall),
         last_tablet: p(&mut to_last),
         server_cpu: cpu,
+        commit: (f64::NAN, f64::NAN),
+        flush: (f64::NAN, f64::NAN),
     }
 }
 

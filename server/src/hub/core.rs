@@ -677,6 +677,14 @@ impl WorkshopCore {
     }
 
     fn flush(&mut self, now: Now) {
+        let started = std::time::Instant::now();
+        self.deliver_news(now);
+        self.metrics
+            .flush_seconds
+            .observe(started.elapsed().as_secs_f64());
+    }
+
+    fn deliver_news(&mut self, now: Now) {
         self.flush_at = None;
         self.last_flush = now.instant;
         let events = std::mem::take(&mut self.outbox);

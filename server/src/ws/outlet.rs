@@ -135,6 +135,9 @@ pub enum LetGo {
 pub enum Need {
     /// The workshop let go of the connection, and all it was handed is written.
     LetGo(LetGo),
+    /// A backlog was written out: the reader may read again if it had
+    /// stopped for the client's unread answers.
+    Drained,
     /// The client read nothing for the write deadline, or the socket failed.
     Gone,
 }
@@ -331,7 +334,8 @@ impl Outlet {
             notified.as_mut().enable();
             let blocked_since = {
                 let mut state = self.state();
-                if !state.backlog.is_empty() && self.pump(&mut state) == Pumped::Failed {
+                let had_backlog = !state.backlog.is_empty();
+                if had_backlog && self.pump(&mut state) == Pumped::Failed {
                     return Need::Gone;
                 }
                 if state.failed {
@@ -339,6 +343,7 @@ impl Outlet {
                 }
                 match (state.backlog.is_empty(), state.let_go) {
                     (true, Some(why)) => return Need::LetGo(why),
+                    (true, None) if had_backlog => return Need::Drained,
                     (true, None) => None,
                     (false, _) => state.blocked_since,
                 }
@@ -457,5 +462,103 @@ mod tests {
         frame.written = 4;
         assert_eq!(frame.remaining(), [&b"llo"[..], &[][..]]);
         assert_eq!(frame.len(), 7);
+    }
+
+    /// A client socket and the server's outlet on the other end of it.
+    async fn connected(news_limit: usize, deadline: Duration) -> (tokio::net::TcpStream, Outlet) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = tokio::net::TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        // The reading half may go: the socket closes when both halves have.
+        let (_, write) = server.into_split();
+        (client, Outlet::new(write, news_limit, deadline))
+    }
+
+    /// Reads one text frame as the server wrote it.
+    async fn read_frame(client: &mut tokio::net::TcpStream) -> String {
+        use tokio::io::AsyncReadExt;
+        let mut head = [0u8; 2];
+        client.read_exact(&mut head).await.unwrap();
+        assert_eq!(head[0], 0x81, "a final, unmasked text frame");
+        let len = match head[1] {
+            126 => usize::from(client.read_u16().await.unwrap()),
+            127 => client.read_u64().await.unwrap() as usize,
+            short => usize::from(short),
+        };
+        let mut payload = vec![0; len];
+        client.read_exact(&mut payload).await.unwrap();
+        String::from_utf8(payload).unwrap()
+    }
+
+    fn numbered(n: usize) -> Frame {
+        Frame::from(format!("{n:06}{}", "x".repeat(60_000)))
+    }
+
+    #[tokio::test]
+    async fn news_for_a_client_that_stops_reading_is_bounded_then_arrives_whole_and_in_order() {
+        let (mut client, outlet) = connected(4, Duration::from_secs(10)).await;
+        let outlet = std::sync::Arc::new(outlet);
+        // The client reads nothing: the kernel's buffers fill, then the
+        // outlet's backlog, then news is refused (the hub marks it lagging).
+        let mut offered = 0;
+        loop {
+            match outlet.offer(&[&numbered(offered)]) {
+                Ok(()) => offered += 1,
+                Err(Refused::Full) => break,
+                Err(Refused::Closed) => panic!("the connection is open"),
+            }
+            assert!(offered < 100_000, "news is never refused");
+        }
+        assert_eq!(outlet.state().news_waiting, 4, "at most the limit waits");
+        assert!(!outlet.has_room());
+        // An answer is still taken: its room was reserved with its command.
+        outlet.answer(Frame::from("answer"));
+
+        // The client reads again; the connection's task drains the backlog.
+        let draining = {
+            let outlet = outlet.clone();
+            tokio::spawn(async move { outlet.drain(Duration::from_secs(10)).await })
+        };
+        for n in 0..offered {
+            let frame = read_frame(&mut client).await;
+            assert_eq!(&frame[..6], format!("{n:06}"), "frames whole and in order");
+            assert_eq!(frame.len(), 60_006);
+        }
+        assert_eq!(read_frame(&mut client).await, "answer");
+        assert!(draining.await.unwrap(), "everything written");
+        assert!(outlet.has_room());
+    }
+
+    #[tokio::test]
+    async fn a_client_that_reads_nothing_for_the_write_deadline_is_let_go() {
+        let (_client, outlet) = connected(1_000, Duration::from_millis(300)).await;
+        let mut n = 0;
+        while outlet.state().backlog.is_empty() {
+            outlet.offer(&[&numbered(n)]).unwrap();
+            n += 1;
+        }
+        let started = Instant::now();
+        let need = tokio::time::timeout(Duration::from_secs(5), outlet.needs())
+            .await
+            .expect("the deadline ends the wait");
+        assert_eq!(need, Need::Gone);
+        assert!(started.elapsed() >= Duration::from_millis(250));
+        assert_eq!(outlet.offer(&[&numbered(n)]), Err(Refused::Closed));
+    }
+
+    #[tokio::test]
+    async fn a_connection_let_go_ends_once_what_it_was_handed_is_written() {
+        let (mut client, outlet) = connected(8, Duration::from_secs(5)).await;
+        outlet.offer(&[&Frame::from("last news")]).unwrap();
+        outlet.let_go();
+        assert_eq!(outlet.needs().await, Need::LetGo(LetGo::Restart));
+        assert_eq!(read_frame(&mut client).await, "last news");
+        assert_eq!(
+            outlet.offer(&[&Frame::from("too late")]),
+            Err(Refused::Closed),
+            "nothing after the end"
+        );
     }
 }

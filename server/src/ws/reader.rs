@@ -77,10 +77,11 @@ pub async fn run(connection: Connection<'_>) -> Goodbye {
         let next = tokio::select! {
             biased;
             _ = shutdown.changed() => return Goodbye::Restart,
-            need = outlet.needs() => return match need {
-                Need::LetGo(LetGo::Restart) => Goodbye::Restart,
-                Need::LetGo(LetGo::TakenOver) => Goodbye::TakenOver,
-                Need::Gone => Goodbye::Gone,
+            need = outlet.needs() => match need {
+                Need::Drained => continue,
+                Need::LetGo(LetGo::Restart) => return Goodbye::Restart,
+                Need::LetGo(LetGo::TakenOver) => return Goodbye::TakenOver,
+                Need::Gone => return Goodbye::Gone,
             },
             next = stream.next(), if may_read => next,
             _ = ping.tick() => {
