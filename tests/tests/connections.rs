@@ -577,3 +577,48 @@ async fn a_bad_setup_is_refused_in_the_workshops_language_naming_the_step_and_se
     assert_eq!(body["details"]["kind"], "budget_vote");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_is_not_a_websocket_upgrade_is_refused_and_pings_are_answered() {
+    use futures_util::StreamExt;
+    let server = TestServer::spawn().await;
+    let http = reqwest::Client::new();
+    let plain = http.get(server.url("/ws")).send().await.unwrap();
+    assert_eq!(plain.status(), 426, "a plain GET is told to upgrade");
+    let old_version = http
+        .get(server.url("/ws"))
+        .header("Connection", "Upgrade")
+        .header("Upgrade", "websocket")
+        .header("Sec-WebSocket-Version", "8")
+        .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old_version.status(), 400, "only version 13");
+
+    // Once it has said hello, a client's ping gets its pong, payload and all.
+    let created = ideation(&server).await;
+    let mut wall = ruche_tests::raw_socket(server.addr).await;
+    let hello = ClientMsg::Hello {
+        protocol: PROTOCOL_VERSION,
+        auth: Auth::Wall {
+            code: created.join_code.clone(),
+        },
+        last_seq: None,
+    };
+    let hello = serde_json::to_string(&hello).unwrap();
+    wall.send(Message::text(hello)).await.unwrap();
+    wall.send(Message::Ping(vec![7, 7].into())).await.unwrap();
+    let pong = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Some(Ok(message)) = wall.next().await {
+            if let Message::Pong(payload) = message {
+                return payload.to_vec();
+            }
+        }
+        panic!("the socket closed without a pong");
+    })
+    .await
+    .expect("a pong in time");
+    assert_eq!(pong, [7, 7]);
+    server.stop().await;
+}
