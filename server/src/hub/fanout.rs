@@ -21,7 +21,7 @@ use crate::metrics::Metrics;
 /// Serialises a message once, for as many clients as need it.
 pub fn encode(message: &ServerMsg) -> Frame {
     // Our messages have only string map keys and finite numbers: this cannot fail.
-    Frame::from(serde_json::to_string(message).expect("server messages serialise"))
+    Frame::write_json(|out| serde_json::to_writer(out, message).expect("server messages serialise"))
 }
 
 /// The start of the goodbye a table's old tablet gets when another one
@@ -30,7 +30,7 @@ const TAKEN_OVER: &str = r#"{"type":"error","code":"table_taken_over""#;
 
 /// Whether `frame` is that goodbye: its writer then closes for good.
 pub fn is_taken_over(frame: &Frame) -> bool {
-    frame.as_str().starts_with(TAKEN_OVER)
+    frame.json().starts_with(TAKEN_OVER.as_bytes())
 }
 
 /// One connection watching the workshop.

@@ -4,6 +4,7 @@
 //!   commands and commits in, appends, frames and timeouts out.
 //! - [`actor`]: the tokio task that drives a core.
 //! - [`fanout`]: coalesced delivery to connections, encoded once.
+//! - [`frame`]: a frame as the server writes it, header and JSON, shared.
 //! - [`outbox`]: a connection's way out, as the hub sees it.
 //! - [`answers`]: the first answer to each operation, for safe retries.
 //! - [`residency`]: which workshops are in memory: idle ones are let go and
@@ -15,6 +16,7 @@ pub mod actor;
 pub mod answers;
 pub mod core;
 pub mod fanout;
+pub mod frame;
 pub mod handovers;
 pub mod outbox;
 pub mod residency;
@@ -34,8 +36,7 @@ use crate::secrets;
 use crate::settings::Settings;
 use crate::store::{LoadedWorkshop, LogWriter, StoreError, WorkshopRecord};
 
-/// A frame for a client: JSON text, encoded once and shared.
-pub type Frame = tokio_tungstenite::tungstenite::Utf8Bytes;
+pub use frame::Frame;
 
 /// What the registry knows of a workshop without asking its actor.
 pub struct WorkshopHandle {

@@ -2,8 +2,8 @@
 //! through its outlet, written to the socket at once by whichever task hands
 //! the frame over (the workshop's actor for news and answers, the reader for
 //! its own answers), with no task woken per frame and no copy per client:
-//! a frame's payload is the shared, already-encoded JSON, and its few header
-//! bytes are written beside it in the same `writev`.
+//! a frame is shared, already encoded with its header (`hub::frame`), and
+//! several go out in one `writev`.
 //!
 //! Only when the socket would block does what is left wait in the outlet's
 //! backlog, drained by the connection's task once the socket is writable
@@ -21,103 +21,61 @@ use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
+use crate::hub::frame::{Opcode, header};
 use crate::hub::outbox::{Outbox, Refused};
 use crate::hub::{Frame, fanout};
 
 /// Frames gathered into one `writev` at most.
 const MAX_FRAMES_PER_WRITE: usize = 32;
 
-/// WebSocket opcodes the server sends (RFC 6455, 5.2).
-#[derive(Debug, Clone, Copy)]
-enum Opcode {
-    Text = 0x1,
-    Close = 0x8,
-    Ping = 0x9,
-    Pong = 0xA,
-}
-
-/// A frame's header as the server writes it: final, unmasked, with its
-/// length in the shortest of the three forms.
-#[derive(Debug, Clone, Copy)]
-struct Header {
-    bytes: [u8; 10],
-    len: u8,
-}
-
-impl Header {
-    fn new(opcode: Opcode, payload_len: usize) -> Header {
-        let mut bytes = [0u8; 10];
-        bytes[0] = 0x80 | opcode as u8;
-        let len = if payload_len < 126 {
-            bytes[1] = payload_len as u8;
-            2
-        } else if let Ok(short) = u16::try_from(payload_len) {
-            bytes[1] = 126;
-            bytes[2..4].copy_from_slice(&short.to_be_bytes());
-            4
-        } else {
-            bytes[1] = 127;
-            bytes[2..10].copy_from_slice(&(payload_len as u64).to_be_bytes());
-            10
-        };
-        Header { bytes, len }
-    }
-
-    fn as_slice(&self) -> &[u8] {
-        &self.bytes[..usize::from(self.len)]
-    }
-}
-
 /// What a frame carries.
 enum Payload {
-    /// A message of the protocol, shared with every client that gets it.
+    /// A message of the protocol, header included, shared with every
+    /// client that gets it.
     Text(Frame),
-    /// A control frame's few bytes.
+    /// A control frame, header included.
     Control(Vec<u8>),
-}
-
-impl Payload {
-    fn as_bytes(&self) -> &[u8] {
-        match self {
-            Payload::Text(frame) => frame.as_str().as_bytes(),
-            Payload::Control(bytes) => bytes,
-        }
-    }
 }
 
 /// A frame not yet fully written.
 struct Queued {
-    header: Header,
     payload: Payload,
-    /// Bytes of header and payload already written.
+    /// Bytes already written.
     written: usize,
     /// News (counted against the limit), or an answer or control frame.
     news: bool,
 }
 
 impl Queued {
-    fn new(opcode: Opcode, payload: Payload, news: bool) -> Queued {
+    fn text(frame: Frame, news: bool) -> Queued {
         Queued {
-            header: Header::new(opcode, payload.as_bytes().len()),
-            payload,
+            payload: Payload::Text(frame),
             written: 0,
             news,
         }
     }
 
-    fn len(&self) -> usize {
-        usize::from(self.header.len) + self.payload.as_bytes().len()
+    fn control(opcode: Opcode, payload: &[u8]) -> Queued {
+        let (head, used) = header(opcode, payload.len());
+        let mut bytes = head[..used].to_vec();
+        bytes.extend_from_slice(payload);
+        Queued {
+            payload: Payload::Control(bytes),
+            written: 0,
+            news: false,
+        }
     }
 
-    /// The bytes left, as at most two slices.
-    fn remaining(&self) -> [&[u8]; 2] {
-        let header = self.header.as_slice();
-        let payload = self.payload.as_bytes();
-        if self.written < header.len() {
-            [&header[self.written..], payload]
-        } else {
-            [&payload[self.written - header.len()..], &[]]
+    fn bytes(&self) -> &[u8] {
+        match &self.payload {
+            Payload::Text(frame) => frame.wire(),
+            Payload::Control(bytes) => bytes,
         }
+    }
+
+    /// The bytes left to write.
+    fn remaining(&self) -> &[u8] {
+        &self.bytes()[self.written..]
     }
 }
 
@@ -220,15 +178,11 @@ impl Outlet {
     /// Writes as much of the backlog as the socket takes without waiting.
     fn pump(&self, state: &mut State) -> Pumped {
         while !state.backlog.is_empty() {
-            let mut slices = [IoSlice::new(&[]); 2 * MAX_FRAMES_PER_WRITE];
+            let mut slices = [IoSlice::new(&[]); MAX_FRAMES_PER_WRITE];
             let mut count = 0;
             for frame in state.backlog.iter().take(MAX_FRAMES_PER_WRITE) {
-                for part in frame.remaining() {
-                    if !part.is_empty() {
-                        slices[count] = IoSlice::new(part);
-                        count += 1;
-                    }
-                }
+                slices[count] = IoSlice::new(frame.remaining());
+                count += 1;
             }
             match self.socket.try_write_vectored(&slices[..count]) {
                 Ok(0) => {
@@ -240,7 +194,7 @@ impl Outlet {
                         let Some(front) = state.backlog.front_mut() else {
                             break;
                         };
-                        let left = front.len() - front.written;
+                        let left = front.remaining().len();
                         if written < left {
                             front.written += written;
                             break;
@@ -284,19 +238,16 @@ impl Outlet {
         if state.failed || state.closing {
             return;
         }
-        self.push(
-            state,
-            vec![Queued::new(Opcode::Text, Payload::Text(frame), false)],
-        );
+        self.push(state, vec![Queued::text(frame, false)]);
     }
 
     /// Sends a ping.
     pub fn ping(&self) {
-        self.control(Opcode::Ping, Vec::new());
+        self.control(Opcode::Ping, &[]);
     }
 
     /// Answers a client's ping.
-    pub fn pong(&self, payload: Vec<u8>) {
+    pub fn pong(&self, payload: &[u8]) {
         self.control(Opcode::Pong, payload);
     }
 
@@ -304,19 +255,16 @@ impl Outlet {
     pub fn close(&self, code: u16, reason: &str) {
         let mut payload = code.to_be_bytes().to_vec();
         payload.extend_from_slice(reason.as_bytes());
-        self.control(Opcode::Close, payload);
+        self.control(Opcode::Close, &payload);
         self.state().closing = true;
     }
 
-    fn control(&self, opcode: Opcode, payload: Vec<u8>) {
+    fn control(&self, opcode: Opcode, payload: &[u8]) {
         let state = self.state();
         if state.failed || state.closing {
             return;
         }
-        self.push(
-            state,
-            vec![Queued::new(opcode, Payload::Control(payload), false)],
-        );
+        self.push(state, vec![Queued::control(opcode, payload)]);
     }
 
     /// Answers queued and not yet written.
@@ -402,7 +350,7 @@ impl Outbox for Outlet {
         }
         let queued = frames
             .iter()
-            .map(|frame| Queued::new(Opcode::Text, Payload::Text((*frame).clone()), true))
+            .map(|frame| Queued::text((*frame).clone(), true))
             .collect();
         self.push(state, queued);
         Ok(())
@@ -436,32 +384,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn headers_use_the_shortest_length_form() {
-        assert_eq!(Header::new(Opcode::Text, 5).as_slice(), &[0x81, 5]);
-        assert_eq!(Header::new(Opcode::Text, 125).as_slice(), &[0x81, 125]);
-        assert_eq!(
-            Header::new(Opcode::Text, 126).as_slice(),
-            &[0x81, 126, 0, 126]
-        );
-        assert_eq!(
-            Header::new(Opcode::Close, 65_535).as_slice(),
-            &[0x88, 126, 0xff, 0xff]
-        );
-        assert_eq!(
-            Header::new(Opcode::Ping, 65_536).as_slice(),
-            &[0x89, 127, 0, 0, 0, 0, 0, 1, 0, 0]
-        );
-    }
-
-    #[test]
     fn a_partly_written_frame_resumes_where_it_stopped() {
-        let mut frame = Queued::new(Opcode::Text, Payload::Control(b"hello".to_vec()), true);
-        assert_eq!(frame.remaining(), [&[0x81, 5][..], b"hello"]);
+        let mut frame = Queued::control(Opcode::Pong, b"hello");
+        assert_eq!(frame.remaining(), b"\x8a\x05hello");
         frame.written = 1;
-        assert_eq!(frame.remaining(), [&[5][..], b"hello"]);
+        assert_eq!(frame.remaining(), b"\x05hello");
         frame.written = 4;
-        assert_eq!(frame.remaining(), [&b"llo"[..], &[][..]]);
-        assert_eq!(frame.len(), 7);
+        assert_eq!(frame.remaining(), b"llo");
     }
 
     /// A client socket and the server's outlet on the other end of it.

@@ -149,7 +149,7 @@ pub async fn run(connection: Connection<'_>) -> Goodbye {
                     errors.report(ErrorCode::RateLimited);
                     return Goodbye::TooManyControlFrames;
                 }
-                outlet.pong(payload);
+                outlet.pong(&payload);
             }
             Incoming::Ignore => {
                 if control_limiter.check().is_err() {
