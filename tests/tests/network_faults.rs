@@ -37,7 +37,7 @@ async fn current(server: &TestServer, created: &ruche_shared::api::CreatedWorksh
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connection_cut_mid_vote_catches_up_and_its_retries_count_once() {
     let server = TestServer::spawn().await;
-    let (created, _facilitator) = vote_workshop(&server).await;
+    let (created, mut facilitator) = vote_workshop(&server).await;
     let code = created.join_code.clone();
     let proxy = Proxy::start(server.addr).await;
     let mut tablet = Client::join(proxy.addr, &code, "Table 1").await;
@@ -65,8 +65,16 @@ async fn a_connection_cut_mid_vote_catches_up_and_its_retries_count_once() {
     }
     proxy.cut_all();
     let last_seq = tablet.last_seq;
-    // While it is away, another table votes: the tablet must catch up on it.
+    // While it is away, another table votes (its points are its own), and
+    // the facilitator locks joining and opens it again: the tablet must
+    // catch up on what it may see. (Its own votes' events may all have
+    // reached it before the cut: they cannot be what it catches up on.)
     other.accepted(vote(11, 2)).await;
+    for locked in [true, false] {
+        facilitator
+            .accepted(ruche_shared::joining::SetJoiningLocked { locked }.into())
+            .await;
+    }
 
     let rejoin = Auth::RejoinTable {
         code: code.clone(),
