@@ -255,8 +255,13 @@ impl Outlet {
     pub fn close(&self, code: u16, reason: &str) {
         let mut payload = code.to_be_bytes().to_vec();
         payload.extend_from_slice(reason.as_bytes());
-        self.control(Opcode::Close, &payload);
-        self.state().closing = true;
+        // Marked closing under the same lock: no news slips in after it.
+        let mut state = self.state();
+        if state.failed || state.closing {
+            return;
+        }
+        state.closing = true;
+        self.push(state, vec![Queued::control(Opcode::Close, &payload)]);
     }
 
     fn control(&self, opcode: Opcode, payload: &[u8]) {
