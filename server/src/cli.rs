@@ -12,7 +12,7 @@ use ruche_shared::api::route::Route;
 use tracing_subscriber::EnvFilter;
 
 use crate::desktop;
-use crate::settings::Settings;
+use crate::settings::{Database, Settings};
 
 /// Ruche: a real-time workshop server for public participation.
 ///
@@ -33,6 +33,10 @@ pub struct Args {
     /// there, else in the user's data folder (%LOCALAPPDATA%\Ruche on Windows,
     /// ~/.local/share/ruche on Linux, ~/Library/Application Support/Ruche on
     /// macOS), which survives replacing the program by a newer one.
+    ///
+    /// Or a PostgreSQL database, for a hosted service:
+    /// postgres://user:password@host:5432/dbname (Ruche creates its tables,
+    /// in a schema named ruche, if they are missing).
     #[arg(long, env = "RUCHE_DB")]
     pub db: Option<PathBuf>,
 
@@ -169,6 +173,11 @@ pub enum OpenBrowser {
 }
 
 impl Args {
+    /// The database: `--db`, or the default file ([`desktop::default_db`]).
+    pub fn database(&self) -> Database {
+        Database::from_arg(self.db_path())
+    }
+
     /// The database file: `--db`, or the default ([`desktop::default_db`]).
     pub fn db_path(&self) -> PathBuf {
         match &self.db {
@@ -180,10 +189,10 @@ impl Args {
         }
     }
 
-    /// The server settings these options give, with the database `db_path`.
-    pub fn settings(&self, db_path: PathBuf) -> Settings {
+    /// The server settings these options give, with the database `db`.
+    pub fn settings(&self, db: Database) -> Settings {
         Settings {
-            db_path,
+            db,
             allowed_origins: self.allowed_origins.clone(),
             coalesce_window: Duration::from_millis(self.coalesce_ms),
             max_message_bytes: self.max_message_bytes,
@@ -252,29 +261,30 @@ pub async fn main() -> anyhow::Result<()> {
         .public_url
         .clone()
         .or_else(|| tablet_base_for(args.bind, port));
-    let db = args.db_path();
-    if args.db.is_none() {
-        // The user's data folder may not exist yet (a first start).
-        if let Some(folder) = db.parent().filter(|f| !f.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder).map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot create the folder {} for the database: {e} (choose another file with --db)",
-                    folder.display()
-                )
-            })?;
+    let db = match args.database() {
+        Database::File(path) => {
+            if args.db.is_none() {
+                // The user's data folder may not exist yet (a first start).
+                if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(folder).map_err(|e| {
+                        anyhow::anyhow!(
+                            "cannot create the folder {} for the database: {e} (choose another file with --db)",
+                            folder.display()
+                        )
+                    })?;
+                }
+            }
+            // Printed in full: it is the file to back up, and people look for it.
+            Database::File(std::path::absolute(&path).unwrap_or(path))
         }
-    }
-    // Printed in full: it is the file to back up, and people look for it.
-    let db = std::path::absolute(&db).unwrap_or(db);
+        postgres => postgres,
+    };
     let mut settings = args.settings(db.clone());
     settings.tablet_base = tablet_base.clone();
     let running = crate::run(listener, settings)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot start with the database {}: {e}", db.display()))?;
-    println!(
-        "Ruche is running: http://localhost:{port}/  (database: {})",
-        db.display()
-    );
+        .map_err(|e| anyhow::anyhow!("cannot start with the database {db}: {e}"))?;
+    println!("Ruche is running: http://localhost:{port}/  (database: {db})");
     let tablets_base = match &tablet_base {
         Some(base) => {
             println!("Tablets on the same network open {base}/");

@@ -105,7 +105,11 @@ pub fn window_closes_with_program() -> bool {
 /// What a facilitator who double-clicked Ruche reads in its window, in
 /// French (the lines above it are for whoever reads logs): the two
 /// addresses, where the data is, how to stop.
-pub fn french_banner(facilitator_page: &str, tablets: Option<&str>, db: &Path) -> String {
+pub fn french_banner(
+    facilitator_page: &str,
+    tablets: Option<&str>,
+    db: &dyn std::fmt::Display,
+) -> String {
     let rule = "=".repeat(66);
     let tablets = match tablets {
         Some(base) => format!("{base}/"),
@@ -116,10 +120,9 @@ pub fn french_banner(facilitator_page: &str, tablets: Option<&str>, db: &Path) -
          \x20 Ruche est lancé. Gardez cette fenêtre ouverte pendant l'atelier.\n\
          \x20 Page de l'animateur (cet ordinateur) : {facilitator_page}\n\
          \x20 Tablettes (sur le même Wi-Fi)        : {tablets}\n\
-         \x20 Données : {}\n\
+         \x20 Données : {db}\n\
          \x20 Pour arrêter Ruche : fermez cette fenêtre, ou tapez Ctrl+C.\n\
-         {rule}\n",
-        db.display()
+         {rule}\n"
     )
 }
 
@@ -238,12 +241,12 @@ mod tests {
         let banner = french_banner(
             "http://localhost:8080/",
             Some("http://192.168.1.10:8080"),
-            Path::new("/d/ruche.db"),
+            &Path::new("/d/ruche.db").display(),
         );
         assert!(banner.contains("animateur (cet ordinateur) : http://localhost:8080/\n"));
         assert!(banner.contains("Wi-Fi)        : http://192.168.1.10:8080/\n"));
         assert!(banner.contains("Données : /d/ruche.db\n"));
-        let offline = french_banner("http://localhost:8080/", None, Path::new("r.db"));
+        let offline = french_banner("http://localhost:8080/", None, &"r.db");
         assert!(offline.contains("connectez l'ordinateur au Wi-Fi"));
     }
 

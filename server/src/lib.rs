@@ -48,7 +48,9 @@ use tokio::sync::watch;
 
 use hub::Hub;
 use metrics::Metrics;
+use settings::Database;
 use settings::Settings;
+use store::postgres::PostgresLog;
 use store::sqlite::SqliteLog;
 use store::{EventLog, LogWriter};
 
@@ -178,11 +180,22 @@ async fn purge_regularly(
     }
 }
 
-/// Opens the log at `settings.db_path`, recovers every workshop, and serves on
+/// Opens the log at `settings.db`, recovers every workshop, and serves on
 /// `listener` until stopped.
 pub async fn run(listener: TcpListener, settings: Settings) -> Result<Running, StartError> {
-    let log = SqliteLog::open(&settings.db_path)?;
-    start(listener, settings, Box::new(log)).await
+    let log: Box<dyn EventLog> = match &settings.db {
+        Database::File(path) => Box::new(SqliteLog::open(path)?),
+        Database::Postgres(url) => {
+            // The client blocks (and runs a runtime of its own): off this one.
+            let url = url.clone();
+            Box::new(
+                tokio::task::spawn_blocking(move || PostgresLog::open(&url))
+                    .await
+                    .map_err(|e| StartError::Recovery(format!("connecting task: {e}")))??,
+            )
+        }
+    };
+    start(listener, settings, log).await
 }
 
 /// [`run`] with any event log backend.

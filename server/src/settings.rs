@@ -15,12 +15,53 @@ pub const OPS_REMEMBERED_PER_SENDER: usize = 256;
 /// 100 items each still fits.
 pub const MAX_SETUP_BYTES: usize = 64 * 1024;
 
+/// Where the event log is kept: `--db` names a file or a database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file (the default), created if missing.
+    File(PathBuf),
+    /// A PostgreSQL database, by its address (`postgres://user@host/db`);
+    /// Ruche creates its tables there if they are missing.
+    Postgres(String),
+}
+
+impl Database {
+    /// What `--db` says: an address starting with `postgres://` or
+    /// `postgresql://` is a PostgreSQL database, anything else a file.
+    pub fn from_arg(arg: PathBuf) -> Database {
+        match arg.to_str() {
+            Some(url) if crate::store::postgres::is_postgres_url(url) => {
+                Database::Postgres(url.to_owned())
+            }
+            _ => Database::File(arg),
+        }
+    }
+
+    /// The file, for SQLite.
+    pub fn file(&self) -> Option<&std::path::Path> {
+        match self {
+            Database::File(path) => Some(path),
+            Database::Postgres(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Database {
+    /// The file's path, or the address with its password hidden.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::File(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => f.write_str(&crate::store::postgres::redacted(url)),
+        }
+    }
+}
+
 /// Everything the server can be told. `Settings::default()` is what
 /// `ruche-server` runs with when given no option.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The SQLite file of the event log; created if missing.
-    pub db_path: PathBuf,
+    /// Where the event log is kept.
+    pub db: Database,
     /// The address tablets should open (`http://192.168.1.10:8080`), shown
     /// by the wall's QR code and the console's links; `None` when the server
     /// listens on this computer only.
@@ -98,7 +139,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            db_path: PathBuf::from("ruche.db"),
+            db: Database::File(PathBuf::from("ruche.db")),
             tablet_base: None,
             allowed_origins: Vec::new(),
             coalesce_window: Duration::from_millis(50),

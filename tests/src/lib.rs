@@ -9,6 +9,7 @@
 //! fails with what it got instead of hanging.
 
 pub mod browser;
+pub mod postgres;
 pub mod proxy;
 pub mod scene;
 pub mod synthesis;
@@ -20,7 +21,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use ruche_server::settings::Settings;
+use ruche_server::settings::{Database, Settings};
 use ruche_shared::api::CreatedWorkshop;
 use ruche_shared::flow;
 use ruche_shared::protocol::{Auth, ClientMsg, OpId, PROTOCOL_VERSION, Seq, ServerMsg};
@@ -49,7 +50,7 @@ pub struct TestServer {
 /// command rate no script would hit by accident (a test of the limit sets its own).
 pub fn test_settings(db_path: &Path) -> Settings {
     Settings {
-        db_path: db_path.to_owned(),
+        db: Database::File(db_path.to_owned()),
         coalesce_window: Duration::from_millis(10),
         commands_per_second: 1000,
         // Every test creates its workshops from 127.0.0.1.
@@ -135,7 +136,11 @@ impl TestServer {
         if let Some(running) = self.running.take() {
             running.stop().await.expect("the server stops cleanly");
         }
-        (self._dir, self.settings.db_path)
+        let db = match self.settings.db {
+            Database::File(path) => path,
+            Database::Postgres(url) => std::path::PathBuf::from(url),
+        };
+        (self._dir, db)
     }
 
     /// Stops the server, waiting until everything is written.

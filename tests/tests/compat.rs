@@ -57,7 +57,8 @@ async fn a_round1_log_recovers_with_the_same_results() {
             .unwrap();
     let fixture_db = fixtures().join("round1.db");
     let server = TestServer::spawn_with(|settings| {
-        std::fs::copy(&fixture_db, &settings.db_path).expect("copy the fixture log");
+        std::fs::copy(&fixture_db, settings.db.file().expect("a file"))
+            .expect("copy the fixture log");
     })
     .await;
     let workshops = recorded["workshops"].as_array().unwrap();

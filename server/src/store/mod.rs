@@ -2,9 +2,14 @@
 //! backend (PostgreSQL, for several nodes) is an addition, not a rewrite.
 //!
 //! - [`sqlite`]: the embedded default, one file, WAL, `synchronous=FULL`.
+//! - [`postgres`]: the hosted one (`--db postgres://…`), for a service that
+//!   runs Ruche for many towns or on several machines.
+//! - [`assembly`]: how both put workshops back together from their rows.
 //! - [`writer`]: the single writer thread that commits in groups and tells
 //!   each workshop actor when its events are durable.
 
+pub mod assembly;
+pub mod postgres;
 pub mod sqlite;
 pub mod writer;
 
@@ -95,6 +100,9 @@ pub enum StoreError {
     /// The database refused or failed.
     #[error("database: {0}")]
     Database(#[from] rusqlite::Error),
+    /// PostgreSQL refused or failed, or could not be reached.
+    #[error("PostgreSQL: {}", postgres::describe(.0))]
+    Postgres(#[from] ::postgres::Error),
     /// A stored row does not read back (damaged or from a newer version).
     #[error("stored data does not read back: {0}")]
     Corrupt(String),

@@ -2,22 +2,20 @@
 //! install), WAL journal, `synchronous=FULL` so that a commit survives a power
 //! cut once it returns.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use ruche_shared::views::workshop_view::WorkshopView;
-use ruche_shared::{Event, TableId, Workshop, WorkshopConfig};
+use ruche_shared::{TableId, WorkshopConfig};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
+use super::assembly::{Assembly, StoredEvent, StoredWorkshop, decode_event, only_one};
 use super::{
     Append, EventLog, History, Loaded, LoadedWorkshop, LogReader, LoggedEvent, StoreError,
     WorkshopRecord,
 };
-use crate::settings::OPS_REMEMBERED_PER_SENDER as KEPT_PER_SENDER;
-use ruche_shared::protocol::Seq;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS workshops (
@@ -131,54 +129,29 @@ fn load(conn: &Connection, only: Option<&str>) -> Result<(Loaded, bool), StoreEr
         .prepare("SELECT id, code, secret_hash, config, created_at_ms FROM workshops WHERE ?1 IS NULL OR id = ?1 ORDER BY created_at_ms")?
         .query_map([only], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<Result<_, _>>()?;
-    let mut loaded = Vec::with_capacity(records.len());
-    let mut damaged: HashMap<String, String> = HashMap::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut assembly = Assembly::default();
     for (id, code, secret_hash, config, created_at_ms) in records {
-        let config: WorkshopConfig = match serde_json::from_str(&config) {
-            Ok(config) => config,
-            Err(error) => {
-                damaged.insert(id, format!("its settings do not read back: {error}"));
-                continue;
-            }
-        };
-        let snapshot = match conn
+        let snapshot = conn
             .query_row(
                 "SELECT seq, body FROM snapshots WHERE workshop = ?1",
                 [&id],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)),
             )
-            .optional()?
-            .map(|(seq, body)| decode_snapshot(&body).map(|w| (seq as u64, w)))
-            .transpose()
-        {
-            Ok(snapshot) => snapshot,
-            Err(error) => {
-                damaged.insert(id, format!("its snapshot does not read back: {error}"));
-                continue;
-            }
-        };
+            .optional()?;
         let table_tokens = conn
             .prepare_cached("SELECT table_id, token_hash FROM table_tokens WHERE workshop = ?1")?
             .query_map([&id], |r| Ok((TableId(r.get(0)?), r.get(1)?)))?
             .collect::<Result<_, _>>()?;
-        index.insert(id.clone(), loaded.len());
-        loaded.push(LoadedWorkshop {
-            record: WorkshopRecord {
-                id,
-                code,
-                secret_hash,
-                config,
-                created_at_ms: created_at_ms as u64,
-            },
+        assembly.workshop(StoredWorkshop {
+            id,
+            code,
+            secret_hash,
+            config,
+            created_at_ms: created_at_ms as u64,
             snapshot,
-            events: Vec::new(),
-            answered_before_snapshot: Vec::new(),
             table_tokens,
-            last_activity_ms: created_at_ms as u64,
         });
     }
-    let mut recent: Vec<RecentOps> = loaded.iter().map(|_| RecentOps::default()).collect();
     // One pass over the whole log, in commit order.
     let mut statement = conn.prepare(
         "SELECT workshop, seq, principal, op, at_ms, body FROM events WHERE ?1 IS NULL OR workshop = ?1 ORDER BY position",
@@ -186,53 +159,18 @@ fn load(conn: &Connection, only: Option<&str>) -> Result<(Loaded, bool), StoreEr
     let mut rows = statement.query([only])?;
     let mut orphans = false;
     while let Some(row) = rows.next()? {
-        let workshop: String = row.get(0)?;
-        let seq = row.get::<_, i64>(1)? as u64;
-        let Some(&at) = index.get(&workshop) else {
-            orphans |= !damaged.contains_key(&workshop);
-            continue;
-        };
-        if damaged.contains_key(&workshop) {
-            continue;
-        }
-        let target = &mut loaded[at];
-        target.last_activity_ms = target.last_activity_ms.max(row.get::<_, i64>(4)? as u64);
-        if target
-            .snapshot
-            .as_ref()
-            .is_some_and(|(snapshot_seq, _)| seq <= *snapshot_seq)
-        {
-            // Its effect is in the snapshot; its operation id is still needed.
-            if let Some(op) = row.get_ref(3)?.as_str_or_null().map_err(corrupt_row)? {
-                let principal = row.get_ref(2)?.as_str().map_err(corrupt_row)?;
-                recent[at].keep(principal, op, seq);
-            }
-            continue;
-        }
-        let body: String = row.get(5)?;
-        match serde_json::from_str::<Event>(&body) {
-            Ok(event) => target.events.push(LoggedEvent {
-                seq,
-                event,
-                principal: row.get(2)?,
-                op: row.get(3)?,
-                at_ms: row.get::<_, i64>(4)? as u64,
-            }),
-            Err(error) => {
-                damaged.insert(workshop, format!("event {seq} does not read back: {error}"));
-            }
-        }
+        let text = |i| row.get_ref(i).and_then(|v| v.as_str().map_err(Into::into));
+        let known = assembly.event(StoredEvent {
+            workshop: text(0)?,
+            seq: row.get::<_, i64>(1)? as u64,
+            principal: text(2)?,
+            op: row.get_ref(3)?.as_str_or_null().map_err(corrupt_row)?,
+            at_ms: row.get::<_, i64>(4)? as u64,
+            body: text(5)?,
+        });
+        orphans |= !known;
     }
-    for (workshop, recent) in loaded.iter_mut().zip(recent) {
-        workshop.answered_before_snapshot = recent.into_list();
-    }
-    let workshops = loaded
-        .into_iter()
-        .filter(|w| !damaged.contains_key(&w.record.id))
-        .collect();
-    let mut damaged: Vec<(String, String)> = damaged.into_iter().collect();
-    damaged.sort();
-    Ok((Loaded { workshops, damaged }, orphans))
+    Ok((assembly.finish(), orphans))
 }
 
 /// Reads workshops back on a connection of its own, beside the writer: a
@@ -243,11 +181,8 @@ pub struct SqliteReader {
 
 impl LogReader for SqliteReader {
     fn load_one(&mut self, id: &str) -> Result<Option<LoadedWorkshop>, StoreError> {
-        let (mut loaded, _) = load(&self.conn, Some(id))?;
-        if let Some((_, why)) = loaded.damaged.pop() {
-            return Err(StoreError::Corrupt(format!("workshop {id}: {why}")));
-        }
-        Ok(loaded.workshops.pop())
+        let (loaded, _) = load(&self.conn, Some(id))?;
+        only_one(id, loaded)
     }
 
     fn history(&mut self, id: &str) -> Result<Option<History>, StoreError> {
@@ -272,8 +207,7 @@ impl LogReader for SqliteReader {
         while let Some(row) = rows.next()? {
             let seq = row.get::<_, i64>(0)? as u64;
             let body: String = row.get(4)?;
-            let event = serde_json::from_str::<Event>(&body)
-                .map_err(|e| corrupt(&format!("event {seq}"), e))?;
+            let event = decode_event(seq, &body)?;
             events.push(LoggedEvent {
                 seq,
                 event,
@@ -372,70 +306,12 @@ fn start_checkpointer(path: &Path, stop: Arc<AtomicBool>) -> Result<(), StoreErr
     Ok(())
 }
 
-/// A stored snapshot: a [`WorkshopView`] with its format number, or, written
-/// before views existed (round 1), the engine's own layout.
-fn decode_snapshot(body: &str) -> Result<Workshop, String> {
-    match serde_json::from_str::<WorkshopView>(body) {
-        Ok(view) => Workshop::from_view(view).map_err(|e| e.to_string()),
-        Err(view_error) if !body.contains("\"format\"") => serde_json::from_str::<Workshop>(body)
-            .map_err(|legacy| {
-                format!("neither a view ({view_error}) nor the round-1 layout ({legacy})")
-            }),
-        Err(view_error) => Err(view_error.to_string()),
-    }
-}
-
 fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {error}"))
 }
 
 fn corrupt_row(error: impl std::fmt::Display) -> StoreError {
     corrupt("an event row", error)
-}
-
-/// The operation ids of the events a snapshot covers, only as many per sender
-/// as the server answers retries for ([`KEPT_PER_SENDER`]): start-up reads
-/// every row once, and must not hold a million ids to keep a few thousand.
-#[derive(Default)]
-struct RecentOps {
-    by_principal: HashMap<String, VecDeque<(String, Seq)>>,
-}
-
-impl RecentOps {
-    fn keep(&mut self, principal: &str, op: &str, seq: Seq) {
-        let ops = match self.by_principal.get_mut(principal) {
-            Some(ops) => ops,
-            None => self.by_principal.entry(principal.to_owned()).or_default(),
-        };
-        if let Some((last, last_seq)) = ops.back_mut()
-            && last == op
-        {
-            // A command with several events: its answer is its last event's seq.
-            *last_seq = seq;
-            return;
-        }
-        match ops.len() {
-            KEPT_PER_SENDER => {
-                // Reuse the oldest id's buffer: no allocation per row once full.
-                let (mut buffer, _) = ops.pop_front().expect("the queue is full");
-                buffer.clear();
-                buffer.push_str(op);
-                ops.push_back((buffer, seq));
-            }
-            _ => ops.push_back((op.to_owned(), seq)),
-        }
-    }
-
-    /// (principal, op, seq), oldest first for each principal.
-    fn into_list(self) -> Vec<(String, String, Seq)> {
-        self.by_principal
-            .into_iter()
-            .flat_map(|(principal, ops)| {
-                ops.into_iter()
-                    .map(move |(op, seq)| (principal.clone(), op, seq))
-            })
-            .collect()
-    }
 }
 
 impl EventLog for SqliteLog {
@@ -575,7 +451,7 @@ impl EventLog for SqliteLog {
 mod tests {
     use super::*;
     use ruche_shared::joining;
-    use ruche_shared::{Template, WorkshopConfig};
+    use ruche_shared::{Event, Template, WorkshopConfig};
 
     fn record(id: &str, code: &str) -> WorkshopRecord {
         let setup = Template::Ideation.setup("S", "Q", vec![], vec![]);

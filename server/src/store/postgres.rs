@@ -1,0 +1,386 @@
+//! The hosted event log: PostgreSQL, for a service that runs Ruche for many
+//! towns or on several machines (`--db postgres://…`). Same contract as the
+//! SQLite log: a group of appends is one transaction, acknowledged only once
+//! PostgreSQL has committed it.
+//!
+//! The client is the synchronous `postgres` crate: the log is driven from one
+//! writer thread (and read back from blocking tasks), exactly like SQLite's,
+//! so a blocking client keeps one model for both backends and needs no pool
+//! (one connection writes, one reads). A group of appends is a handful of
+//! statements whatever its size: the events of every workshop in the group
+//! go in one `INSERT … SELECT FROM unnest(…)`.
+//!
+//! The tables live in their own schema, `ruche`, so that the database may
+//! hold other things.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use ::postgres::fallible_iterator::FallibleIterator;
+use ::postgres::{Client, Config, NoTls};
+use ruche_shared::{TableId, WorkshopConfig};
+
+use super::assembly::{Assembly, StoredEvent, StoredWorkshop, decode_event, only_one};
+use super::{
+    Append, EventLog, History, Loaded, LoadedWorkshop, LogReader, LoggedEvent, StoreError,
+    WorkshopRecord,
+};
+
+/// The layout this build writes; a database with another is refused.
+const SCHEMA_VERSION: i32 = 1;
+
+/// Taken (inside the schema's transaction) so that several nodes starting
+/// at once do not race to create the same tables.
+const SCHEMA_LOCK: i64 = 0x7275_6368_6500_0001;
+
+const SCHEMA: &str = "
+CREATE SCHEMA IF NOT EXISTS ruche;
+CREATE TABLE IF NOT EXISTS ruche.meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ruche.workshops (
+    id            TEXT PRIMARY KEY,
+    code          TEXT NOT NULL UNIQUE,
+    secret_hash   TEXT NOT NULL,
+    config        TEXT NOT NULL,
+    created_at_ms BIGINT NOT NULL
+);
+-- One row per event; (workshop, seq) is the key, so that one sequence
+-- number can never be written twice, whoever tries.
+CREATE TABLE IF NOT EXISTS ruche.events (
+    workshop  TEXT NOT NULL REFERENCES ruche.workshops(id) ON DELETE CASCADE,
+    seq       BIGINT NOT NULL,
+    principal TEXT NOT NULL,
+    op        TEXT,
+    at_ms     BIGINT NOT NULL,
+    body      TEXT NOT NULL,
+    PRIMARY KEY (workshop, seq)
+);
+CREATE TABLE IF NOT EXISTS ruche.table_tokens (
+    workshop   TEXT NOT NULL REFERENCES ruche.workshops(id) ON DELETE CASCADE,
+    table_id   INTEGER NOT NULL,
+    token_hash TEXT NOT NULL,
+    PRIMARY KEY (workshop, table_id)
+);
+CREATE TABLE IF NOT EXISTS ruche.snapshots (
+    workshop TEXT PRIMARY KEY REFERENCES ruche.workshops(id) ON DELETE CASCADE,
+    seq      BIGINT NOT NULL,
+    body     TEXT NOT NULL
+);
+";
+
+/// How long connecting may take when the address does not say.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Whether `--db` names a PostgreSQL database rather than a file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+/// The address with its password hidden, for logs and messages.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or("");
+            let hidden = if credentials.contains(':') {
+                ":***"
+            } else {
+                ""
+            };
+            format!("{scheme}://{user}{hidden}@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// What went wrong, said whole: the client's own `Display` says only "db
+/// error" and leaves PostgreSQL's message (and the network's) in its source.
+pub fn describe(error: &::postgres::Error) -> String {
+    if let Some(db) = error.as_db_error() {
+        return format!("{} ({})", db.message(), db.code().code());
+    }
+    match std::error::Error::source(error) {
+        Some(source) => format!("{error}: {source}"),
+        None => error.to_string(),
+    }
+}
+
+fn connect(config: &Config) -> Result<Client, StoreError> {
+    Ok(config.connect(NoTls)?)
+}
+
+/// The PostgreSQL event log.
+pub struct PostgresLog {
+    config: Config,
+    client: Client,
+}
+
+impl PostgresLog {
+    /// Connects to the database at `url` and creates Ruche's tables if they
+    /// are missing. Blocking: call it off the async runtime.
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        let mut config: Config = url.parse().map_err(|e| {
+            StoreError::Corrupt(format!(
+                "{} is not a PostgreSQL address: {e}",
+                redacted(url)
+            ))
+        })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        config.application_name("ruche");
+        let mut client = connect(&config)?;
+        let mut tx = client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])?;
+        tx.batch_execute(SCHEMA)?;
+        tx.execute(
+            "INSERT INTO ruche.meta (key, value) VALUES ('schema', $1) ON CONFLICT (key) DO NOTHING",
+            &[&SCHEMA_VERSION.to_string()],
+        )?;
+        let version: String = tx
+            .query_one("SELECT value FROM ruche.meta WHERE key = 'schema'", &[])?
+            .get(0);
+        if version != SCHEMA_VERSION.to_string() {
+            return Err(StoreError::Corrupt(format!(
+                "the database's Ruche tables were written by another version of Ruche (schema {version}); run that version"
+            )));
+        }
+        tx.commit()?;
+        Ok(PostgresLog { config, client })
+    }
+
+    /// The writer's connection, opened again if PostgreSQL dropped it (a
+    /// restart of the database, a network cut): the next group then goes
+    /// through instead of failing for the rest of the server's life.
+    fn client(&mut self) -> Result<&mut Client, StoreError> {
+        if self.client.is_closed() {
+            tracing::warn!("the connection to PostgreSQL was lost; connecting again");
+            self.client = connect(&self.config)?;
+        }
+        Ok(&mut self.client)
+    }
+}
+
+/// Reads workshops back: all of them, or the one with id `only`.
+fn load(client: &mut Client, only: Option<&str>) -> Result<Loaded, StoreError> {
+    let mut snapshots: HashMap<String, (u64, String)> = client
+        .query(
+            "SELECT workshop, seq, body FROM ruche.snapshots WHERE $1::text IS NULL OR workshop = $1",
+            &[&only],
+        )?
+        .into_iter()
+        .map(|r| (r.get(0), (r.get::<_, i64>(1) as u64, r.get(2))))
+        .collect();
+    let mut tokens: HashMap<String, Vec<(TableId, String)>> = HashMap::new();
+    for row in client.query(
+        "SELECT workshop, table_id, token_hash FROM ruche.table_tokens WHERE $1::text IS NULL OR workshop = $1",
+        &[&only],
+    )? {
+        tokens
+            .entry(row.get(0))
+            .or_default()
+            .push((TableId(row.get::<_, i32>(1) as u32), row.get(2)));
+    }
+    let mut assembly = Assembly::default();
+    for row in client.query(
+        "SELECT id, code, secret_hash, config, created_at_ms FROM ruche.workshops
+         WHERE $1::text IS NULL OR id = $1 ORDER BY created_at_ms, id",
+        &[&only],
+    )? {
+        let id: String = row.get(0);
+        assembly.workshop(StoredWorkshop {
+            snapshot: snapshots.remove(&id),
+            table_tokens: tokens.remove(&id).unwrap_or_default(),
+            code: row.get(1),
+            secret_hash: row.get(2),
+            config: row.get(3),
+            created_at_ms: row.get::<_, i64>(4) as u64,
+            id,
+        });
+    }
+    let mut rows = client.query_raw(
+        "SELECT workshop, seq, principal, op, at_ms, body FROM ruche.events
+         WHERE $1::text IS NULL OR workshop = $1 ORDER BY workshop, seq",
+        [only],
+    )?;
+    while let Some(row) = rows.next()? {
+        // Foreign keys delete a workshop's events with it: no orphans here.
+        assembly.event(StoredEvent {
+            workshop: row.get(0),
+            seq: row.get::<_, i64>(1) as u64,
+            principal: row.get(2),
+            op: row.get(3),
+            at_ms: row.get::<_, i64>(4) as u64,
+            body: row.get(5),
+        });
+    }
+    Ok(assembly.finish())
+}
+
+impl EventLog for PostgresLog {
+    fn create_workshop(&mut self, record: &WorkshopRecord) -> Result<(), StoreError> {
+        let config = serde_json::to_string(&record.config)
+            .map_err(|e| StoreError::Corrupt(format!("config: {e}")))?;
+        self.client()?.execute(
+            "INSERT INTO ruche.workshops (id, code, secret_hash, config, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
+            &[&record.id, &record.code, &record.secret_hash, &config, &(record.created_at_ms as i64)],
+        )?;
+        Ok(())
+    }
+
+    fn append(&mut self, batch: &[Append]) -> Result<(), StoreError> {
+        let rows = EventColumns::of(batch)?;
+        // A table's token and a workshop's snapshot are each written once
+        // per group, the latest (one statement may not update a row twice).
+        let mut tokens: HashMap<(&str, u32), &str> = HashMap::new();
+        let mut snapshots: HashMap<&str, (i64, &str)> = HashMap::new();
+        for append in batch {
+            if let Some((table, hash)) = &append.table_token {
+                tokens.insert((&append.workshop, table.0), hash);
+            }
+            if let Some((seq, body)) = &append.snapshot {
+                snapshots.insert(&append.workshop, (*seq as i64, body));
+            }
+        }
+        let mut tx = self.client()?.transaction()?;
+        tx.execute(
+            "INSERT INTO ruche.events (workshop, seq, principal, op, at_ms, body)
+             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[])",
+            &[&rows.workshop, &rows.seq, &rows.principal, &rows.op, &rows.at_ms, &rows.body],
+        )?;
+        if !tokens.is_empty() {
+            let (keys, hashes): (Vec<_>, Vec<&str>) = tokens.into_iter().unzip();
+            let (workshops, tables): (Vec<&str>, Vec<i32>) =
+                keys.into_iter().map(|(w, t)| (w, t as i32)).unzip();
+            tx.execute(
+                // A table's token is replaced when a new tablet takes it over.
+                "INSERT INTO ruche.table_tokens (workshop, table_id, token_hash)
+                 SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
+                 ON CONFLICT (workshop, table_id) DO UPDATE SET token_hash = excluded.token_hash",
+                &[&workshops, &tables, &hashes],
+            )?;
+        }
+        if !snapshots.is_empty() {
+            let (workshops, snapshots): (Vec<&str>, Vec<(i64, &str)>) =
+                snapshots.into_iter().unzip();
+            let (seqs, bodies): (Vec<i64>, Vec<&str>) = snapshots.into_iter().unzip();
+            tx.execute(
+                "INSERT INTO ruche.snapshots (workshop, seq, body)
+                 SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
+                 ON CONFLICT (workshop) DO UPDATE SET seq = excluded.seq, body = excluded.body",
+                &[&workshops, &seqs, &bodies],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn load_all(&mut self) -> Result<Loaded, StoreError> {
+        load(self.client()?, None)
+    }
+
+    fn reader(&self) -> Option<Box<dyn LogReader>> {
+        match connect(&self.config) {
+            Ok(client) => Some(Box::new(PostgresReader { client })),
+            Err(error) => {
+                tracing::warn!(%error, "cannot open a reading connection: idle workshops stay in memory");
+                None
+            }
+        }
+    }
+
+    /// Removes the workshop with everything it holds, in one transaction
+    /// (its events go with it: `ON DELETE CASCADE`, by the primary key's index).
+    fn delete_workshop(&mut self, id: &str) -> Result<(), StoreError> {
+        self.client()?
+            .execute("DELETE FROM ruche.workshops WHERE id = $1", &[&id])?;
+        Ok(())
+    }
+}
+
+/// The events of a group, column by column, as `unnest` takes them.
+struct EventColumns<'a> {
+    workshop: Vec<&'a str>,
+    seq: Vec<i64>,
+    principal: Vec<&'a str>,
+    op: Vec<Option<&'a str>>,
+    at_ms: Vec<i64>,
+    body: Vec<String>,
+}
+
+impl<'a> EventColumns<'a> {
+    fn of(batch: &'a [Append]) -> Result<Self, StoreError> {
+        let count = batch.iter().map(|a| a.events.len()).sum();
+        let mut columns = EventColumns {
+            workshop: Vec::with_capacity(count),
+            seq: Vec::with_capacity(count),
+            principal: Vec::with_capacity(count),
+            op: Vec::with_capacity(count),
+            at_ms: Vec::with_capacity(count),
+            body: Vec::with_capacity(count),
+        };
+        for append in batch {
+            for logged in &append.events {
+                columns.workshop.push(&append.workshop);
+                columns.seq.push(logged.seq as i64);
+                columns.principal.push(&logged.principal);
+                columns.op.push(logged.op.as_deref());
+                columns.at_ms.push(logged.at_ms as i64);
+                columns.body.push(
+                    serde_json::to_string(&logged.event)
+                        .map_err(|e| StoreError::Corrupt(format!("event: {e}")))?,
+                );
+            }
+        }
+        Ok(columns)
+    }
+}
+
+/// Reads workshops back on a connection of its own, beside the writer.
+pub struct PostgresReader {
+    client: Client,
+}
+
+impl LogReader for PostgresReader {
+    fn load_one(&mut self, id: &str) -> Result<Option<LoadedWorkshop>, StoreError> {
+        only_one(id, load(&mut self.client, Some(id))?)
+    }
+
+    fn history(&mut self, id: &str) -> Result<Option<History>, StoreError> {
+        let Some(row) = self.client.query_opt(
+            "SELECT config, created_at_ms FROM ruche.workshops WHERE id = $1",
+            &[&id],
+        )?
+        else {
+            return Ok(None);
+        };
+        let config: WorkshopConfig = serde_json::from_str(row.get(0))
+            .map_err(|e| StoreError::Corrupt(format!("its settings: {e}")))?;
+        let created_at_ms = row.get::<_, i64>(1) as u64;
+        let mut events = Vec::new();
+        let mut rows = self.client.query_raw(
+            "SELECT seq, principal, op, at_ms, body FROM ruche.events WHERE workshop = $1 ORDER BY seq",
+            [id],
+        )?;
+        while let Some(row) = rows.next()? {
+            let seq = row.get::<_, i64>(0) as u64;
+            events.push(LoggedEvent {
+                seq,
+                event: decode_event(seq, row.get(4))?,
+                principal: row.get(1),
+                op: row.get(2),
+                at_ms: row.get::<_, i64>(3) as u64,
+            });
+        }
+        Ok(Some(History {
+            config,
+            created_at_ms,
+            events,
+        }))
+    }
+}
