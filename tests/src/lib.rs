@@ -18,6 +18,7 @@ use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -44,6 +45,28 @@ pub struct TestServer {
     running: Option<ruche_server::Running>,
     settings: Settings,
     _dir: tempfile::TempDir,
+    /// The PostgreSQL its log is in, when run [`on_postgres`].
+    _postgres: Option<Arc<postgres::Postgres>>,
+}
+
+tokio::task_local! {
+    /// Set by [`on_postgres`]: servers started in this test keep their log
+    /// in a new database of this PostgreSQL instead of a SQLite file.
+    static POSTGRES: Arc<postgres::Postgres>;
+}
+
+/// Runs a test on PostgreSQL: every [`TestServer`] it starts keeps its log in
+/// a new database of a PostgreSQL of the test's own. The same test, run
+/// without this, runs on the SQLite file. Without PostgreSQL installed the
+/// test is skipped, loudly (CI fails instead).
+pub async fn on_postgres(test: impl std::future::Future<Output = ()>) {
+    let Some(postgres) = tokio::task::spawn_blocking(postgres::Postgres::start)
+        .await
+        .expect("the PostgreSQL starter")
+    else {
+        return;
+    };
+    POSTGRES.scope(Arc::new(postgres), test).await;
 }
 
 /// Settings for tests: a short coalescing window so tests run fast, and a
@@ -70,6 +93,10 @@ impl TestServer {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let db_path = dir.path().join("ruche.db");
         let mut settings = test_settings(&db_path);
+        let postgres = POSTGRES.try_with(Arc::clone).ok();
+        if let Some(postgres) = &postgres {
+            settings.db = Database::Postgres(postgres.new_database());
+        }
         tweak(&mut settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -82,6 +109,7 @@ impl TestServer {
             running: Some(running),
             settings,
             _dir: dir,
+            _postgres: postgres,
         }
     }
 
@@ -107,6 +135,7 @@ impl TestServer {
             running: Some(running),
             settings: self.settings,
             _dir: self._dir,
+            _postgres: self._postgres,
         }
     }
 

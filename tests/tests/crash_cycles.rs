@@ -10,6 +10,7 @@
 //! - the histogram recomputed from the log equals the server's export and the
 //!   votes the tables meant to leave.
 //!
+//! On both logs: the SQLite file and PostgreSQL (a server of the test's own).
 //! 3 cycles by default (CI); `RUCHE_CRASH_CYCLES=50` for the full run, whose
 //! figures go in `docs/reliability.md`. `RUCHE_CRASH_SEED` replays a run.
 
@@ -137,8 +138,88 @@ fn rejoin(code: &str, token: &str) -> Auth {
     }
 }
 
+/// The log the server under test writes to.
+enum Log {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Log {
+    /// What `--db` says.
+    fn arg(&self) -> &std::path::Path {
+        match self {
+            Log::Sqlite(path) => path,
+            Log::Postgres(url) => std::path::Path::new(url),
+        }
+    }
+
+    /// The workshop's settings and its events (seq, op, body) in order, read
+    /// straight from the database, not through the server's code.
+    async fn read(&self, workshop: &str) -> (String, Vec<(i64, Option<String>, String)>) {
+        match self {
+            Log::Sqlite(path) => {
+                let log = rusqlite::Connection::open(path).unwrap();
+                let config: String = log
+                    .query_row(
+                        "SELECT config FROM workshops WHERE id = ?1",
+                        [workshop],
+                        |row| row.get(0),
+                    )
+                    .unwrap();
+                let mut statement = log
+                    .prepare("SELECT seq, op, body FROM events WHERE workshop = ?1 ORDER BY seq")
+                    .unwrap();
+                let rows = statement
+                    .query_map([workshop], |row| {
+                        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                    })
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap();
+                (config, rows)
+            }
+            Log::Postgres(url) => {
+                let (url, workshop) = (url.clone(), workshop.to_owned());
+                tokio::task::spawn_blocking(move || {
+                    let mut log = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                    let config = log
+                        .query_one("SELECT config FROM ruche.workshops WHERE id = $1", &[&workshop])
+                        .unwrap()
+                        .get(0);
+                    let rows = log
+                        .query(
+                            "SELECT seq, op, body FROM ruche.events WHERE workshop = $1 ORDER BY seq",
+                            &[&workshop],
+                        )
+                        .unwrap()
+                        .into_iter()
+                        .map(|row| (row.get(0), row.get(1), row.get(2)))
+                        .collect();
+                    (config, rows)
+                })
+                .await
+                .unwrap()
+            }
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    harness(Log::Sqlite(dir.path().join("ruche.db"))).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
+    let Some(postgres) = ruche_tests::postgres::Postgres::start() else {
+        return;
+    };
+    harness(Log::Postgres(postgres.new_database())).await;
+}
+
+async fn harness(log: Log) {
+    let db = log.arg();
     let cycles: usize = std::env::var("RUCHE_CRASH_CYCLES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -154,9 +235,7 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
         });
     eprintln!("crash harness: {cycles} cycles, RUCHE_CRASH_SEED={seed}");
     let mut rng = Rng(seed);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("ruche.db");
-    let mut server = ServerProcess::start(SERVER, &db, FAST).await;
+    let mut server = ServerProcess::start(SERVER, db, FAST).await;
     let created = create_workshop(
         server.addr,
         json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }),
@@ -211,7 +290,7 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
         }
 
         // Restart; every table retries all its votes of the cycle, in order.
-        server = ServerProcess::start(SERVER, &db, FAST).await;
+        server = ServerProcess::start(SERVER, db, FAST).await;
         let mut retries = Vec::new();
         for (n, token) in tokens.iter().enumerate() {
             let mut table = Client::connect(server.addr, rejoin(&code, token), None).await;
@@ -254,32 +333,12 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     server.kill().await;
 
     // The log, read directly, replayed by the engine.
-    let log = rusqlite::Connection::open(&db).unwrap();
-    let config: String = log
-        .query_row(
-            "SELECT config FROM workshops WHERE id = ?1",
-            [&created.workshop],
-            |row| row.get(0),
-        )
-        .unwrap();
+    let (config, rows) = log.read(&created.workshop).await;
     let config: WorkshopConfig = serde_json::from_str(&config).unwrap();
     let mut replayed = Workshop::new(config);
-    let mut statement = log
-        .prepare("SELECT seq, op, body FROM events WHERE workshop = ?1 ORDER BY seq")
-        .unwrap();
-    let rows = statement
-        .query_map([&created.workshop], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, Option<String>>(1)?,
-                row.get::<_, String>(2)?,
-            ))
-        })
-        .unwrap();
     let mut ops_logged: BTreeMap<String, usize> = BTreeMap::new();
     let mut last_seq = 0;
-    for row in rows {
-        let (seq, op, body) = row.unwrap();
+    for (seq, op, body) in rows {
         assert_eq!(seq, last_seq + 1, "the log has no gap and no repeat");
         last_seq = seq;
         replayed

@@ -13,6 +13,18 @@ use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_graceful_stop_says_goodbye_and_a_restart_recovers_everything() {
+    a_graceful_stop_says_goodbye_and_a_restart_recovers_everything_scenario().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_graceful_stop_says_goodbye_and_a_restart_recovers_everything() {
+    ruche_tests::on_postgres(
+        a_graceful_stop_says_goodbye_and_a_restart_recovers_everything_scenario(),
+    )
+    .await;
+}
+
+async fn a_graceful_stop_says_goodbye_and_a_restart_recovers_everything_scenario() {
     // A snapshot every 7 events, so the restart reads a snapshot and the events after it.
     let server = TestServer::spawn_with(|s| s.snapshot_every = 7).await;
     let created = server
@@ -368,6 +380,18 @@ async fn wait_for_metric(server: &TestServer, name: &str, value: f64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_workshop_leaves_memory_and_comes_back_whole_on_demand() {
+    an_idle_workshop_leaves_memory_and_comes_back_whole_on_demand_scenario().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_an_idle_workshop_leaves_memory_and_comes_back_whole_on_demand() {
+    ruche_tests::on_postgres(
+        an_idle_workshop_leaves_memory_and_comes_back_whole_on_demand_scenario(),
+    )
+    .await;
+}
+
+async fn an_idle_workshop_leaves_memory_and_comes_back_whole_on_demand_scenario() {
     let server = TestServer::spawn_with(|s| {
         s.idle_release = Some(std::time::Duration::from_millis(300));
     })

@@ -22,6 +22,15 @@ use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ideation_salle_municipale_end_to_end() {
+    ideation_salle_municipale_end_to_end_scenario().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_ideation_salle_municipale_end_to_end() {
+    ruche_tests::on_postgres(ideation_salle_municipale_end_to_end_scenario()).await;
+}
+
+async fn ideation_salle_municipale_end_to_end_scenario() {
     let server = TestServer::spawn().await;
     let created = server
         .create(json!({ "template": "ideation", "title": "Salle municipale", "question": SALLE_QUESTION }))
@@ -309,6 +318,15 @@ fn split_csv(line: &str) -> Vec<&str> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn evaluation_accueil_des_refugies_end_to_end() {
+    evaluation_accueil_des_refugies_end_to_end_scenario().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_evaluation_accueil_des_refugies_end_to_end() {
+    ruche_tests::on_postgres(evaluation_accueil_des_refugies_end_to_end_scenario()).await;
+}
+
+async fn evaluation_accueil_des_refugies_end_to_end_scenario() {
     let server = TestServer::spawn().await;
     let created = server
         .create(json!({

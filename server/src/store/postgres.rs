@@ -286,7 +286,9 @@ impl EventLog for PostgresLog {
 
     fn reader(&self) -> Option<Box<dyn LogReader>> {
         match connect(&self.config) {
-            Ok(client) => Some(Box::new(PostgresReader { client })),
+            Ok(client) => Some(Box::new(PostgresReader {
+                client: Some(client),
+            })),
             Err(error) => {
                 tracing::warn!(%error, "cannot open a reading connection: idle workshops stay in memory");
                 None
@@ -343,16 +345,39 @@ impl<'a> EventColumns<'a> {
 
 /// Reads workshops back on a connection of its own, beside the writer.
 pub struct PostgresReader {
-    client: Client,
+    /// Always there; taken only when the reader is dropped.
+    client: Option<Client>,
+}
+
+impl PostgresReader {
+    fn client(&mut self) -> &mut Client {
+        self.client
+            .as_mut()
+            .expect("the client is taken only on drop")
+    }
+}
+
+impl Drop for PostgresReader {
+    /// The hub that holds the reader may be dropped on one of tokio's worker
+    /// threads, where the client may not block to say goodbye: it is closed
+    /// on a thread of its own.
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            std::thread::spawn(move || drop(client));
+        }
+    }
 }
 
 impl LogReader for PostgresReader {
     fn load_one(&mut self, id: &str) -> Result<Option<LoadedWorkshop>, StoreError> {
-        only_one(id, load(&mut self.client, Some(id))?)
+        only_one(id, load(self.client(), Some(id))?)
     }
 
     fn history(&mut self, id: &str) -> Result<Option<History>, StoreError> {
-        let Some(row) = self.client.query_opt(
+        let client = self.client();
+        let Some(row) = client.query_opt(
             "SELECT config, created_at_ms FROM ruche.workshops WHERE id = $1",
             &[&id],
         )?
@@ -363,7 +388,7 @@ impl LogReader for PostgresReader {
             .map_err(|e| StoreError::Corrupt(format!("its settings: {e}")))?;
         let created_at_ms = row.get::<_, i64>(1) as u64;
         let mut events = Vec::new();
-        let mut rows = self.client.query_raw(
+        let mut rows = client.query_raw(
             "SELECT seq, principal, op, at_ms, body FROM ruche.events WHERE workshop = $1 ORDER BY seq",
             [id],
         )?;
