@@ -265,6 +265,7 @@ async fn harness(log: Log) {
     let mut intents: Vec<Intent> = vec![Intent::new(); TABLES];
     let mut all_acked: BTreeMap<OpId, Seq> = BTreeMap::new();
     let mut rates = Vec::new();
+    let mut back_after = Vec::new();
     for cycle in 0..cycles {
         let plans: Vec<Vec<(OpId, Command)>> = intents
             .iter_mut()
@@ -283,6 +284,7 @@ async fn harness(log: Log) {
         tokio::time::sleep(kill_at).await;
         let acked_before_kill = acks.load(Ordering::Relaxed);
         server.kill().await;
+        let killed = Instant::now();
         rates.push(acked_before_kill as f64 / started.elapsed().as_secs_f64());
         let mut acked: Vec<BTreeMap<OpId, Seq>> = Vec::new();
         for stream in streams {
@@ -291,6 +293,8 @@ async fn harness(log: Log) {
 
         // Restart; every table retries all its votes of the cycle, in order.
         server = ServerProcess::start(SERVER, db, FAST).await;
+        // Back and serving (on PostgreSQL, once the killed server's leases ran out).
+        back_after.push(killed.elapsed());
         let mut retries = Vec::new();
         for (n, token) in tokens.iter().enumerate() {
             let mut table = Client::connect(server.addr, rejoin(&code, token), None).await;
@@ -390,5 +394,9 @@ async fn harness(log: Log) {
         all_acked.len(),
         last_seq,
         rates.iter().copied().fold(f64::INFINITY, f64::min),
+    );
+    eprintln!(
+        "crash harness: serving again after each kill -9 in {:?}",
+        back_after
     );
 }

@@ -11,7 +11,9 @@
 
 use ruche_server::store::postgres::PostgresLog;
 use ruche_server::store::sqlite::SqliteLog;
-use ruche_server::store::{Append, EventLog, LoadedWorkshop, LoggedEvent, WorkshopRecord};
+use ruche_server::store::{
+    Append, EventLog, LoadedWorkshop, LoggedEvent, StoreError, WorkshopRecord, leases,
+};
 use ruche_shared::Role;
 use ruche_shared::{Event, TableId, Template, Workshop, WorkshopConfig, joining};
 use ruche_tests::postgres::Postgres;
@@ -144,7 +146,9 @@ fn the_postgres_log_keeps_the_contract() {
     let url = postgres.new_database();
     let mut log = PostgresLog::open(&url).unwrap();
     contract(&mut log);
-    // Opened again on the same database: its tables are reused, not refused.
+    // Opened again on the same database: its tables are reused, not
+    // refused, and its workshops taken at once (a clean stop lets them go).
+    log.close().unwrap();
     drop(log);
     let mut log = PostgresLog::open(&url).unwrap();
     assert_eq!(log.load_all().unwrap().workshops.len(), 2);
@@ -210,4 +214,90 @@ fn postgres_connection_lost_is_opened_again_and_other_versions_are_refused() {
             .contains("another version of Ruche (schema 99)"),
         "{error}"
     );
+}
+
+#[test]
+fn postgres_fences_a_paused_owner_once_another_server_took_its_workshop_over() {
+    let Some(postgres) = Postgres::start() else {
+        return;
+    };
+    let url = postgres.new_database();
+    let name = url.rsplit('/').next().unwrap().to_owned();
+    let mut paused = PostgresLog::open(&url).unwrap();
+    paused.create_workshop(&record("a", "111111", 1)).unwrap();
+    paused.append(&[append("a", 1)]).unwrap();
+
+    // `paused` stops renewing (SIGSTOP, a frozen VM): another server
+    // starting on the database takes the workshop once the lease runs out.
+    let mut taker = PostgresLog::open(&url).unwrap();
+    let started = std::time::Instant::now();
+    let loaded = taker.load_all().unwrap();
+    assert!(
+        started.elapsed() >= leases::LEASE / 2,
+        "it waited for the lease: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(seqs(&loaded.workshops[0]), vec![1]);
+    assert_eq!(
+        postgres.sql(&name, "SELECT node || ' ' || epoch FROM ruche.owners"),
+        format!("{} 2", taker.node())
+    );
+    taker.append(&[append("a", 2)]).unwrap();
+
+    // `paused` wakes up: its append is refused whole, even for a sequence
+    // number nobody wrote, and it learns it lost the workshop.
+    let error = paused.append(&[append("a", 3)]).unwrap_err();
+    assert!(
+        matches!(error, StoreError::Fenced(ref w) if w == "a"),
+        "{error}"
+    );
+    paused.tick().unwrap();
+    assert!(paused.append(&[append("a", 3)]).is_err(), "still refused");
+    taker.append(&[append("a", 3)]).unwrap();
+    let events = postgres.sql(
+        &name,
+        "SELECT string_agg(seq::text, ',' ORDER BY seq) FROM ruche.events",
+    );
+    assert_eq!(events, "1,2,3", "only the owner's appends are in the log");
+    // Its clean stop lets go of nothing that is not its own.
+    paused.close().unwrap();
+    assert!(
+        postgres
+            .sql(&name, "SELECT node FROM ruche.owners")
+            .starts_with(taker.node())
+    );
+}
+
+#[test]
+fn postgres_refuses_to_start_on_workshops_a_live_server_keeps_renewing() {
+    let Some(postgres) = Postgres::start() else {
+        return;
+    };
+    let url = postgres.new_database();
+    let mut live = PostgresLog::open(&url).unwrap();
+    live.create_workshop(&record("a", "111111", 1)).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let renewing = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                live.tick().unwrap();
+                std::thread::sleep(leases::RENEW_EVERY);
+            }
+            live
+        })
+    };
+    let mut second = PostgresLog::open(&url).unwrap();
+    let error = second.load_all().unwrap_err();
+    assert!(
+        matches!(error, StoreError::OwnedElsewhere { ref workshop, .. } if workshop == "a"),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("another Ruche server"),
+        "{error}"
+    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut live = renewing.join().unwrap();
+    live.append(&[append("a", 1)]).unwrap();
 }

@@ -9,6 +9,7 @@
 //!   each workshop actor when its events are durable.
 
 pub mod assembly;
+pub mod leases;
 pub mod postgres;
 pub mod sqlite;
 pub mod writer;
@@ -113,6 +114,22 @@ pub enum StoreError {
     /// written until the server restarts (a hole would break its log).
     #[error("an earlier write of workshop {0} failed; it is stopped until the server restarts")]
     WorkshopStopped(String),
+    /// Another server took this workshop over (this one was paused or cut
+    /// off past its lease): nothing more of it is written from here.
+    #[error(
+        "workshop {0} is now run by another Ruche server (it took the workshop over); this one stops writing it"
+    )]
+    Fenced(String),
+    /// Another server runs this workshop and keeps renewing its lease.
+    #[error(
+        "workshop {workshop} is being run by another Ruche server ({node}) on the same database; stop that one first, or give each server its own database"
+    )]
+    OwnedElsewhere {
+        /// The workshop.
+        workshop: String,
+        /// The other server's node name.
+        node: String,
+    },
     /// The writer thread is gone (the server is stopping).
     #[error("the log writer has stopped")]
     WriterStopped,
@@ -169,6 +186,17 @@ pub trait EventLog: Send + 'static {
     /// there is more. The writer calls it between commits until it says no.
     fn purge_step(&mut self) -> Result<bool, StoreError> {
         Ok(false)
+    }
+
+    /// How often the writer should call [`EventLog::tick`], if at all.
+    fn tick_every(&self) -> Option<std::time::Duration> {
+        None
+    }
+
+    /// Regular upkeep between commits (PostgreSQL: renewing this server's
+    /// leases on its workshops).
+    fn tick(&mut self) -> Result<(), StoreError> {
+        Ok(())
     }
 
     /// At a clean stop, after the last commit: leaves the log whole in its

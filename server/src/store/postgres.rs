@@ -21,6 +21,7 @@ use ::postgres::{Client, Config, NoTls};
 use ruche_shared::{TableId, WorkshopConfig};
 
 use super::assembly::{Assembly, StoredEvent, StoredWorkshop, decode_event, only_one};
+use super::leases::{self, Claim, Leases};
 use super::{
     Append, EventLog, History, Loaded, LoadedWorkshop, LogReader, LoggedEvent, StoreError,
     WorkshopRecord,
@@ -118,6 +119,8 @@ fn connect(config: &Config) -> Result<Client, StoreError> {
 pub struct PostgresLog {
     config: Config,
     client: Client,
+    /// The workshops this server writes, and their epochs.
+    leases: Leases,
 }
 
 impl PostgresLog {
@@ -138,6 +141,7 @@ impl PostgresLog {
         let mut tx = client.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])?;
         tx.batch_execute(SCHEMA)?;
+        tx.batch_execute(leases::SCHEMA)?;
         tx.execute(
             "INSERT INTO ruche.meta (key, value) VALUES ('schema', $1) ON CONFLICT (key) DO NOTHING",
             &[&SCHEMA_VERSION.to_string()],
@@ -151,7 +155,64 @@ impl PostgresLog {
             )));
         }
         tx.commit()?;
-        Ok(PostgresLog { config, client })
+        // Unique per process: a server started again is a new node, and
+        // takes its workshops back once the old one's leases run out.
+        let node = format!(
+            "node-{}-{}",
+            std::process::id(),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
+        Ok(PostgresLog {
+            config,
+            client,
+            leases: Leases::new(node),
+        })
+    }
+
+    /// This server's node name (in `ruche.owners`).
+    pub fn node(&self) -> &str {
+        &self.leases.node
+    }
+
+    /// Claims every workshop in `loaded`, waiting for leases that a server
+    /// gone without a word (killed, its machine lost) still holds to run
+    /// out; a workshop whose lease keeps being renewed is another live
+    /// server's, and is refused.
+    fn claim_all(&mut self, loaded: &Loaded) -> Result<(), StoreError> {
+        let deadline = std::time::Instant::now() + 2 * leases::LEASE + Duration::from_secs(1);
+        let mut waiting: Vec<&str> = loaded
+            .workshops
+            .iter()
+            .map(|w| w.record.id.as_str())
+            .chain(loaded.damaged.iter().map(|(id, _)| id.as_str()))
+            .collect();
+        loop {
+            let mut longest = 0;
+            let mut held = Vec::new();
+            for workshop in waiting {
+                let client = &mut self.client;
+                if let Claim::Held { node, for_ms } = self.leases.claim(client, workshop)? {
+                    if std::time::Instant::now() >= deadline {
+                        return Err(StoreError::OwnedElsewhere {
+                            workshop: workshop.to_owned(),
+                            node,
+                        });
+                    }
+                    longest = longest.max(for_ms);
+                    held.push(workshop);
+                }
+            }
+            if held.is_empty() {
+                return Ok(());
+            }
+            tracing::warn!(
+                workshops = held.len(),
+                wait_ms = longest,
+                "waiting for the leases of a server that stopped without letting go"
+            );
+            std::thread::sleep(Duration::from_millis(longest as u64 + 50));
+            waiting = held;
+        }
     }
 
     /// The writer's connection, opened again if PostgreSQL dropped it (a
@@ -223,13 +284,23 @@ fn load(client: &mut Client, only: Option<&str>) -> Result<Loaded, StoreError> {
 }
 
 impl EventLog for PostgresLog {
+    /// Records the workshop and claims it, in one transaction.
     fn create_workshop(&mut self, record: &WorkshopRecord) -> Result<(), StoreError> {
         let config = serde_json::to_string(&record.config)
             .map_err(|e| StoreError::Corrupt(format!("config: {e}")))?;
-        self.client()?.execute(
+        self.client()?;
+        let mut tx = self.client.transaction()?;
+        tx.execute(
             "INSERT INTO ruche.workshops (id, code, secret_hash, config, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
             &[&record.id, &record.code, &record.secret_hash, &config, &(record.created_at_ms as i64)],
         )?;
+        let claim = self.leases.claim(&mut tx, &record.id)?;
+        tx.commit()?;
+        if claim != Claim::Owned(1) {
+            return Err(StoreError::Corrupt(format!(
+                "a new workshop was already claimed: {claim:?}"
+            )));
+        }
         Ok(())
     }
 
@@ -247,7 +318,12 @@ impl EventLog for PostgresLog {
                 snapshots.insert(&append.workshop, (*seq as i64, body));
             }
         }
-        let mut tx = self.client()?.transaction()?;
+        let mut workshops: Vec<&str> = batch.iter().map(|a| a.workshop.as_str()).collect();
+        workshops.sort_unstable();
+        workshops.dedup();
+        self.client()?;
+        let mut tx = self.client.transaction()?;
+        self.leases.fence(&mut tx, &workshops)?;
         tx.execute(
             "INSERT INTO ruche.events (workshop, seq, principal, op, at_ms, body)
              SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[])",
@@ -280,8 +356,33 @@ impl EventLog for PostgresLog {
         Ok(())
     }
 
+    /// Reads every workshop back and claims them all (this server runs
+    /// every workshop of its database).
     fn load_all(&mut self) -> Result<Loaded, StoreError> {
-        load(self.client()?, None)
+        let loaded = load(self.client()?, None)?;
+        self.claim_all(&loaded)?;
+        Ok(loaded)
+    }
+
+    fn tick_every(&self) -> Option<Duration> {
+        Some(leases::RENEW_EVERY)
+    }
+
+    /// Renews this server's leases; a workshop taken over meanwhile is
+    /// said, and its appends are refused from now on (fenced).
+    fn tick(&mut self) -> Result<(), StoreError> {
+        self.client()?;
+        for workshop in self.leases.renew(&mut self.client)? {
+            tracing::error!(%workshop, "another Ruche server took this workshop over; this one no longer writes it");
+        }
+        Ok(())
+    }
+
+    /// Lets this server's leases go, so that whoever runs the workshops
+    /// next starts at once.
+    fn close(&mut self) -> Result<(), StoreError> {
+        self.client()?;
+        self.leases.release_all(&mut self.client)
     }
 
     fn reader(&self) -> Option<Box<dyn LogReader>> {
@@ -301,6 +402,7 @@ impl EventLog for PostgresLog {
     fn delete_workshop(&mut self, id: &str) -> Result<(), StoreError> {
         self.client()?
             .execute("DELETE FROM ruche.workshops WHERE id = $1", &[&id])?;
+        self.leases.forget(id);
         Ok(())
     }
 }

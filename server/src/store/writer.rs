@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -97,12 +97,21 @@ fn run(mut log: Box<dyn EventLog>, rx: Receiver<WriterMsg>, metrics: &Metrics) {
     // Whether deleted workshops' events are still being erased: then the
     // writer does not sleep on its queue but erases a step between groups.
     let mut purging = false;
+    // The log's upkeep (PostgreSQL's leases), between groups.
+    let tick_every = log.tick_every();
+    let mut next_tick = tick_every.map(|every| Instant::now() + every);
     loop {
         let first = if purging {
             match rx.try_recv() {
                 Ok(message) => Some(message),
                 Err(TryRecvError::Empty) => None,
                 Err(TryRecvError::Disconnected) => break,
+            }
+        } else if let Some(at) = next_tick {
+            match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                Ok(message) => Some(message),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => break,
             }
         } else {
             match rx.recv() {
@@ -137,6 +146,14 @@ fn run(mut log: Box<dyn EventLog>, rx: Receiver<WriterMsg>, metrics: &Metrics) {
             }
         }
         commit_group(&mut *log, &mut group, &mut stopped, metrics);
+        if let (Some(every), Some(at)) = (tick_every, next_tick)
+            && Instant::now() >= at
+        {
+            if let Err(error) = log.tick() {
+                tracing::warn!(%error, "the log's upkeep failed; will try again");
+            }
+            next_tick = Some(Instant::now() + every);
+        }
         if purging {
             purging = purge(&mut *log, stopping);
         }
@@ -145,8 +162,9 @@ fn run(mut log: Box<dyn EventLog>, rx: Receiver<WriterMsg>, metrics: &Metrics) {
         }
     }
     if let Err(error) = log.close() {
-        // Nothing is lost: the next start reads the WAL as well.
-        tracing::warn!(%error, "could not fold the WAL into the database file at the stop");
+        // Nothing is lost: SQLite's next start reads the WAL as well, and
+        // PostgreSQL's leases run out by themselves.
+        tracing::warn!(%error, "the log's closing step failed (nothing is lost)");
     }
 }
 
