@@ -40,6 +40,13 @@ pub struct Args {
     #[arg(long, env = "RUCHE_DB")]
     pub db: Option<PathBuf>,
 
+    /// With a PostgreSQL --db: if another Ruche server runs the workshops,
+    /// wait (without listening) until it stops or is lost, then take them
+    /// over and start listening. Put both servers behind one balancer
+    /// (deploy/README.md).
+    #[arg(long, env = "RUCHE_STANDBY")]
+    pub standby: bool,
+
     /// Open the facilitator's page in the default browser once started:
     /// auto does when Ruche was started without a terminal (a double-click).
     #[arg(long, env = "RUCHE_OPEN", value_enum, default_value_t = OpenBrowser::Auto,
@@ -193,6 +200,7 @@ impl Args {
     pub fn settings(&self, db: Database) -> Settings {
         Settings {
             db,
+            standby: self.standby,
             allowed_origins: self.allowed_origins.clone(),
             coalesce_window: Duration::from_millis(self.coalesce_ms),
             max_message_bytes: self.max_message_bytes,
@@ -250,17 +258,6 @@ pub async fn main() -> anyhow::Result<()> {
         .with_ansi(colours)
         .init();
 
-    let listener = listen(args.bind).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot listen on {}: {e} (is another server using this port? try --bind)",
-            args.bind
-        )
-    })?;
-    let port = listener.local_addr()?.port();
-    let tablet_base = args
-        .public_url
-        .clone()
-        .or_else(|| tablet_base_for(args.bind, port));
     let db = match args.database() {
         Database::File(path) => {
             if args.db.is_none() {
@@ -279,11 +276,40 @@ pub async fn main() -> anyhow::Result<()> {
         }
         postgres => postgres,
     };
+    let cannot_start = |e| anyhow::anyhow!("cannot start with the database {db}: {e}");
     let mut settings = args.settings(db.clone());
+    // A standby takes the workshops before it listens: a balancer sends no
+    // one to it until then (its port refuses), and at once after.
+    let opened = if settings.standby {
+        if !matches!(db, Database::Postgres(_)) {
+            anyhow::bail!(
+                "--standby needs a PostgreSQL database (--db postgres://…): a file has one server"
+            );
+        }
+        println!(
+            "Standing by: taking over the workshops of {db} as soon as no other Ruche server runs them."
+        );
+        Some(crate::open(&settings).await.map_err(cannot_start)?)
+    } else {
+        None
+    };
+    let listener = listen(args.bind).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {}: {e} (is another server using this port? try --bind)",
+            args.bind
+        )
+    })?;
+    let port = listener.local_addr()?.port();
+    let tablet_base = args
+        .public_url
+        .clone()
+        .or_else(|| tablet_base_for(args.bind, port));
     settings.tablet_base = tablet_base.clone();
-    let running = crate::run(listener, settings)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot start with the database {db}: {e}"))?;
+    let running = match opened {
+        Some(opened) => crate::serve_opened(listener, settings, opened).await,
+        None => crate::run(listener, settings).await,
+    }
+    .map_err(cannot_start)?;
     println!("Ruche is running: http://localhost:{port}/  (database: {db})");
     let tablets_base = match &tablet_base {
         Some(base) => {

@@ -183,19 +183,37 @@ async fn purge_regularly(
 /// Opens the log at `settings.db`, recovers every workshop, and serves on
 /// `listener` until stopped.
 pub async fn run(listener: TcpListener, settings: Settings) -> Result<Running, StartError> {
+    let opened = open(&settings).await?;
+    serve_opened(listener, settings, opened).await
+}
+
+/// A log opened and read back, ready to serve: [`open`] then
+/// [`serve_opened`] lets a server take its workshops before it listens (a
+/// standby on PostgreSQL listens only once it runs them).
+pub struct Opened {
+    log: Box<dyn EventLog>,
+    loaded: store::Loaded,
+    reader: Option<Box<dyn store::LogReader>>,
+    started: std::time::Instant,
+}
+
+/// Opens the log at `settings.db` and reads every workshop back.
+pub async fn open(settings: &Settings) -> Result<Opened, StartError> {
     let log: Box<dyn EventLog> = match &settings.db {
         Database::File(path) => Box::new(SqliteLog::open(path)?),
         Database::Postgres(url) => {
             // The client blocks (and runs a runtime of its own): off this one.
-            let url = url.clone();
+            let (url, standby) = (url.clone(), settings.standby);
             Box::new(
-                tokio::task::spawn_blocking(move || PostgresLog::open(&url))
-                    .await
-                    .map_err(|e| StartError::Recovery(format!("connecting task: {e}")))??,
+                tokio::task::spawn_blocking(move || {
+                    PostgresLog::open(&url).map(|log| log.standing_by(standby))
+                })
+                .await
+                .map_err(|e| StartError::Recovery(format!("connecting task: {e}")))??,
             )
         }
     };
-    start(listener, settings, log).await
+    read_back(log).await
 }
 
 /// [`run`] with any event log backend.
@@ -204,6 +222,11 @@ pub async fn start(
     settings: Settings,
     log: Box<dyn EventLog>,
 ) -> Result<Running, StartError> {
+    let opened = read_back(log).await?;
+    serve_opened(listener, settings, opened).await
+}
+
+async fn read_back(log: Box<dyn EventLog>) -> Result<Opened, StartError> {
     let started = std::time::Instant::now();
     let (log, loaded, reader) = tokio::task::spawn_blocking(move || {
         let mut log = log;
@@ -213,10 +236,40 @@ pub async fn start(
     })
     .await
     .map_err(|e| StartError::Recovery(format!("loading task: {e}")))?;
-    let loaded = loaded?;
+    Ok(Opened {
+        log,
+        loaded: loaded?,
+        reader,
+        started,
+    })
+}
+
+/// Serves an [`open`]ed log on `listener` until stopped.
+pub async fn serve_opened(
+    listener: TcpListener,
+    settings: Settings,
+    opened: Opened,
+) -> Result<Running, StartError> {
+    let Opened {
+        log,
+        loaded,
+        reader,
+        started,
+    } = opened;
     let events: usize = loaded.workshops.iter().map(|w| w.events.len()).sum();
     let metrics = Arc::new(Metrics::default());
-    let (writer, writer_thread) = LogWriter::start(log, metrics.clone());
+    let (stop, shutdown) = watch::channel(false);
+    // A server another one took a workshop from (it was paused or cut off
+    // past its lease, on PostgreSQL) steps down: it stops, and its clients
+    // reconnect to whichever server runs the workshops now.
+    let step_down = {
+        let stop = stop.clone();
+        Box::new(move |workshop: &str| {
+            tracing::error!(%workshop, "another Ruche server took over a workshop of this one: stepping down");
+            let _ = stop.send(true);
+        })
+    };
+    let (writer, writer_thread) = LogWriter::start(log, metrics.clone(), step_down);
     let settings = Arc::new(settings);
     let hub = Arc::new(Hub::new(writer, reader, settings.clone(), metrics.clone()));
     let workshops = loaded.workshops.len();
@@ -239,7 +292,6 @@ pub async fn start(
         "recovered from the log"
     );
 
-    let (stop, shutdown) = watch::channel(false);
     if let Some(retention) = settings.retention {
         tokio::spawn(purge_regularly(hub.clone(), retention, shutdown.clone()));
     }

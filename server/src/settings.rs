@@ -62,6 +62,9 @@ impl std::fmt::Display for Database {
 pub struct Settings {
     /// Where the event log is kept.
     pub db: Database,
+    /// On PostgreSQL: wait, without listening, for as long as another
+    /// server runs the workshops, then take them over (`--standby`).
+    pub standby: bool,
     /// The address tablets should open (`http://192.168.1.10:8080`), shown
     /// by the wall's QR code and the console's links; `None` when the server
     /// listens on this computer only.
@@ -140,6 +143,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             db: Database::File(PathBuf::from("ruche.db")),
+            standby: false,
             tablet_base: None,
             allowed_origins: Vec::new(),
             coalesce_window: Duration::from_millis(50),

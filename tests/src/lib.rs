@@ -9,6 +9,8 @@
 //! fails with what it got instead of hanging.
 
 pub mod browser;
+pub mod crash;
+pub mod nginx;
 pub mod postgres;
 pub mod proxy;
 pub mod scene;
@@ -668,11 +670,22 @@ impl ServerProcess {
     /// cargo gives that path to integration tests only) on a loopback port with
     /// the database `db`.
     pub async fn start(binary: &str, db: &Path, extra_args: &[&str]) -> ServerProcess {
+        let command = ServerProcess::command(binary, db, "127.0.0.1:0", extra_args);
+        ServerProcess::launch(command, WAIT).await
+    }
+
+    /// The command [`ServerProcess::start`] runs, listening on `bind`.
+    pub fn command(
+        binary: &str,
+        db: &Path,
+        bind: &str,
+        extra_args: &[&str],
+    ) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(binary);
         command
             .args([
                 "--bind",
-                "127.0.0.1:0",
+                bind,
                 "--log",
                 "warn",
                 "--coalesce-ms",
@@ -685,7 +698,7 @@ impl ServerProcess {
             .arg(db)
             // Whatever the machine running the tests looks like.
             .env("RUCHE_OPEN", "never");
-        ServerProcess::launch(command, WAIT).await
+        command
     }
 
     /// Starts the server `command` prepares (any program printing Ruche's
@@ -770,9 +783,9 @@ impl ServerProcess {
             .to_owned()
     }
 
-    /// Sends it `signal` (`TERM`, `INT`) and waits (bounded) for it to end.
+    /// Sends it `signal` (`STOP`, `CONT`, `TERM`…).
     #[cfg(unix)]
-    pub async fn stop_with(mut self, signal: &str) -> std::process::ExitStatus {
+    pub async fn signal(&self, signal: &str) {
         let pid = self.child.id().expect("the server is running").to_string();
         let sent = tokio::process::Command::new("kill")
             .args([&format!("-{signal}"), &pid])
@@ -780,6 +793,21 @@ impl ServerProcess {
             .await
             .expect("kill runs");
         assert!(sent.success(), "kill -{signal} {pid} failed");
+    }
+
+    /// Waits at most `wait` for it to end by itself: its exit status, or
+    /// `None` if it is still running.
+    pub async fn wait_for_exit(&mut self, wait: Duration) -> Option<std::process::ExitStatus> {
+        tokio::time::timeout(wait, self.child.wait())
+            .await
+            .ok()
+            .map(|status| status.expect("the server's exit status"))
+    }
+
+    /// Sends it `signal` (`TERM`, `INT`) and waits (bounded) for it to end.
+    #[cfg(unix)]
+    pub async fn stop_with(mut self, signal: &str) -> std::process::ExitStatus {
+        self.signal(signal).await;
         tokio::time::timeout(WAIT, self.child.wait())
             .await
             .unwrap_or_else(|_| panic!("the server did not stop within {WAIT:?} of SIG{signal}"))

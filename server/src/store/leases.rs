@@ -10,6 +10,10 @@
 //! finds a higher epoch, and its append is refused, whole. The lock makes
 //! the check and the takeover one after the other, never interleaved.
 //!
+//! Above the workshops, one lease says which server serves the database at
+//! all (`ruche.serving`): a standby waits on it, even while there is no
+//! workshop yet.
+//!
 //! Leases only decide when a workshop may be taken over; safety rests on the
 //! epoch alone, so clocks may drift (PostgreSQL's own clock is the only one
 //! read).
@@ -33,6 +37,13 @@ pub const RENEW_EVERY: Duration = Duration::from_millis(500);
 
 /// The owners' table, created with the log's other tables.
 pub const SCHEMA: &str = "
+-- Which server serves the database (the others stand by): one row.
+CREATE TABLE IF NOT EXISTS ruche.serving (
+    only_one    BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_one),
+    node        TEXT NOT NULL,
+    epoch       BIGINT NOT NULL,
+    lease_until TIMESTAMPTZ NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ruche.owners (
     workshop    TEXT PRIMARY KEY REFERENCES ruche.workshops(id) ON DELETE CASCADE,
     node        TEXT NOT NULL,
@@ -50,11 +61,17 @@ pub enum Claim {
     Held { node: String, for_ms: i64 },
 }
 
+/// What [`Leases::renew`] reports when this node lost the database itself
+/// (another server serves it now).
+pub const THE_DATABASE: &str = "(the database)";
+
 /// The workshops this node holds, with their epochs.
 pub struct Leases {
     /// This node's name: unique per process (a restarted server is a new node).
     pub node: String,
     epochs: HashMap<String, i64>,
+    /// Its epoch as the server that serves the database, once it is.
+    serving: Option<i64>,
 }
 
 impl Leases {
@@ -63,6 +80,37 @@ impl Leases {
         Leases {
             node,
             epochs: HashMap::new(),
+            serving: None,
+        }
+    }
+
+    /// Claims the database as the server that serves it: the lease a
+    /// standby waits on, held even while there is no workshop yet.
+    pub fn claim_serving(&mut self, client: &mut Client) -> Result<Claim, StoreError> {
+        let taken = client.query_opt(
+            "INSERT INTO ruche.serving (node, epoch, lease_until)
+             VALUES ($1, 1, now() + $2::float8 * interval '1 second')
+             ON CONFLICT (only_one) DO UPDATE
+                SET node = excluded.node, epoch = ruche.serving.epoch + 1,
+                    lease_until = excluded.lease_until
+                WHERE ruche.serving.node = excluded.node OR ruche.serving.lease_until < now()
+             RETURNING epoch",
+            &[&self.node, &LEASE.as_secs_f64()],
+        )?;
+        if let Some(row) = taken {
+            let epoch = row.get(0);
+            self.serving = Some(epoch);
+            return Ok(Claim::Owned(epoch));
+        }
+        match client.query_opt(
+            "SELECT node, (extract(epoch FROM lease_until - now()) * 1000)::bigint FROM ruche.serving",
+            &[],
+        )? {
+            Some(row) => Ok(Claim::Held {
+                node: row.get(0),
+                for_ms: row.get::<_, i64>(1).max(0),
+            }),
+            None => self.claim_serving(client),
         }
     }
 
@@ -108,8 +156,20 @@ impl Leases {
     /// longer holds (taken over while it was paused or cut off), which it
     /// forgets: their appends are refused from now on.
     pub fn renew(&mut self, client: &mut Client) -> Result<Vec<String>, StoreError> {
+        let mut lost = Vec::new();
+        if let Some(epoch) = self.serving {
+            let renewed = client.execute(
+                "UPDATE ruche.serving SET lease_until = now() + $3::float8 * interval '1 second'
+                 WHERE node = $1 AND epoch = $2",
+                &[&self.node, &epoch, &LEASE.as_secs_f64()],
+            )?;
+            if renewed == 0 {
+                self.serving = None;
+                lost.push(THE_DATABASE.to_owned());
+            }
+        }
         if self.epochs.is_empty() {
-            return Ok(Vec::new());
+            return Ok(lost);
         }
         let (workshops, epochs): (Vec<&str>, Vec<i64>) =
             self.epochs.iter().map(|(w, e)| (w.as_str(), *e)).unzip();
@@ -124,15 +184,16 @@ impl Leases {
             .into_iter()
             .map(|row| row.get(0))
             .collect();
-        let lost: Vec<String> = self
+        let taken: Vec<String> = self
             .epochs
             .keys()
             .filter(|w| !renewed.contains(w))
             .cloned()
             .collect();
-        for workshop in &lost {
+        for workshop in &taken {
             self.epochs.remove(workshop);
         }
+        lost.extend(taken);
         Ok(lost)
     }
 
@@ -158,6 +219,23 @@ impl Leases {
         Ok(())
     }
 
+    /// Checks, inside a creation's transaction, that this node still
+    /// serves the database (a server that froze and woke up creates nothing).
+    pub fn fence_serving(&self, tx: &mut Transaction<'_>) -> Result<(), StoreError> {
+        let current: Option<i64> = tx
+            .query_opt("SELECT epoch FROM ruche.serving FOR SHARE", &[])?
+            .map(|row| row.get(0));
+        if self.serving.is_none() || current != self.serving {
+            return Err(StoreError::Fenced(THE_DATABASE.to_owned()));
+        }
+        Ok(())
+    }
+
+    /// Whether this node holds `workshop`.
+    pub fn holds(&self, workshop: &str) -> bool {
+        self.epochs.contains_key(workshop)
+    }
+
     /// Forgets a workshop (deleted).
     pub fn forget(&mut self, workshop: &str) {
         self.epochs.remove(workshop);
@@ -171,7 +249,9 @@ impl Leases {
             "DELETE FROM ruche.owners WHERE node = $1 AND workshop = ANY($2)",
             &[&self.node, &workshops],
         )?;
+        client.execute("DELETE FROM ruche.serving WHERE node = $1", &[&self.node])?;
         self.epochs.clear();
+        self.serving = None;
         Ok(())
     }
 }

@@ -116,13 +116,13 @@ pub enum StoreError {
     WorkshopStopped(String),
     /// Another server took this workshop over (this one was paused or cut
     /// off past its lease): nothing more of it is written from here.
-    #[error(
-        "workshop {0} is now run by another Ruche server (it took the workshop over); this one stops writing it"
-    )]
+    #[error("{} is now run by another Ruche server (it took over while this one was paused or cut off); this one stops writing it", held(.0))]
     Fenced(String),
-    /// Another server runs this workshop and keeps renewing its lease.
+    /// Another server runs this database (or this workshop) and keeps
+    /// renewing its lease.
     #[error(
-        "workshop {workshop} is being run by another Ruche server ({node}) on the same database; stop that one first, or give each server its own database"
+        "another Ruche server ({node}) runs {} and keeps renewing its lease: stop it first, start this one with --standby to take over when it stops, or give each server its own database",
+        held(workshop)
     )]
     OwnedElsewhere {
         /// The workshop.
@@ -133,6 +133,15 @@ pub enum StoreError {
     /// The writer thread is gone (the server is stopping).
     #[error("the log writer has stopped")]
     WriterStopped,
+}
+
+/// What a lease is on, said: a workshop, or the database as a whole.
+fn held(what: &str) -> String {
+    if what == leases::THE_DATABASE {
+        "this database".to_owned()
+    } else {
+        format!("workshop {what}")
+    }
 }
 
 /// Reads one workshop back while the log is in use (a workshop let go from
@@ -194,9 +203,10 @@ pub trait EventLog: Send + 'static {
     }
 
     /// Regular upkeep between commits (PostgreSQL: renewing this server's
-    /// leases on its workshops).
-    fn tick(&mut self) -> Result<(), StoreError> {
-        Ok(())
+    /// leases on its workshops). Returns the workshops another server took
+    /// over meanwhile (their appends are refused from now on).
+    fn tick(&mut self) -> Result<Vec<String>, StoreError> {
+        Ok(Vec::new())
     }
 
     /// At a clean stop, after the last commit: leaves the log whole in its

@@ -14,7 +14,7 @@
 //! hold other things.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ::postgres::fallible_iterator::FallibleIterator;
 use ::postgres::{Client, Config, NoTls};
@@ -121,6 +121,8 @@ pub struct PostgresLog {
     client: Client,
     /// The workshops this server writes, and their epochs.
     leases: Leases,
+    /// Whether start-up waits for another server to stop (`--standby`).
+    standby: bool,
 }
 
 impl PostgresLog {
@@ -166,53 +168,13 @@ impl PostgresLog {
             config,
             client,
             leases: Leases::new(node),
+            standby: false,
         })
     }
 
     /// This server's node name (in `ruche.owners`).
     pub fn node(&self) -> &str {
         &self.leases.node
-    }
-
-    /// Claims every workshop in `loaded`, waiting for leases that a server
-    /// gone without a word (killed, its machine lost) still holds to run
-    /// out; a workshop whose lease keeps being renewed is another live
-    /// server's, and is refused.
-    fn claim_all(&mut self, loaded: &Loaded) -> Result<(), StoreError> {
-        let deadline = std::time::Instant::now() + 2 * leases::LEASE + Duration::from_secs(1);
-        let mut waiting: Vec<&str> = loaded
-            .workshops
-            .iter()
-            .map(|w| w.record.id.as_str())
-            .chain(loaded.damaged.iter().map(|(id, _)| id.as_str()))
-            .collect();
-        loop {
-            let mut longest = 0;
-            let mut held = Vec::new();
-            for workshop in waiting {
-                let client = &mut self.client;
-                if let Claim::Held { node, for_ms } = self.leases.claim(client, workshop)? {
-                    if std::time::Instant::now() >= deadline {
-                        return Err(StoreError::OwnedElsewhere {
-                            workshop: workshop.to_owned(),
-                            node,
-                        });
-                    }
-                    longest = longest.max(for_ms);
-                    held.push(workshop);
-                }
-            }
-            if held.is_empty() {
-                return Ok(());
-            }
-            tracing::warn!(
-                workshops = held.len(),
-                wait_ms = longest,
-                "waiting for the leases of a server that stopped without letting go"
-            );
-            std::thread::sleep(Duration::from_millis(longest as u64 + 50));
-            waiting = held;
-        }
     }
 
     /// The writer's connection, opened again if PostgreSQL dropped it (a
@@ -224,6 +186,76 @@ impl PostgresLog {
             self.client = connect(&self.config)?;
         }
         Ok(&mut self.client)
+    }
+
+    /// A standby: [`EventLog::load_all`] waits for as long as another
+    /// server runs the workshops, instead of refusing to start.
+    pub fn standing_by(mut self, standby: bool) -> Self {
+        self.standby = standby;
+        self
+    }
+
+    /// Claims every workshop of the database, before reading any back (so
+    /// that what is read is final: the previous owner can append nothing
+    /// more). Leases that a server gone without a word (killed, its machine
+    /// lost) still holds are waited out; a workshop whose lease keeps being
+    /// renewed belongs to another live server: refused, or, for a standby,
+    /// waited for until that server is gone.
+    fn claim_all(&mut self) -> Result<(), StoreError> {
+        let deadline =
+            (!self.standby).then(|| Instant::now() + 2 * leases::LEASE + Duration::from_secs(1));
+        let mut said = false;
+        loop {
+            self.client()?;
+            // What was claimed in an earlier round is kept (or, if lost, claimed again).
+            self.leases.renew(&mut self.client)?;
+            let mut held = None;
+            let mut longest = 0;
+            // The database first: then a standby waits even for a server
+            // that runs no workshop yet, and once this one serves it, no
+            // other creates a workshop (creations are fenced on it too).
+            match self.leases.claim_serving(&mut self.client)? {
+                Claim::Held { node, for_ms } => {
+                    longest = for_ms;
+                    held = Some((leases::THE_DATABASE.to_owned(), node));
+                }
+                Claim::Owned(_) => {
+                    let ids: Vec<String> = self
+                        .client
+                        .query("SELECT id FROM ruche.workshops", &[])?
+                        .into_iter()
+                        .map(|row| row.get(0))
+                        .collect();
+                    for id in &ids {
+                        if self.leases.holds(id) {
+                            continue;
+                        }
+                        if let Claim::Held { node, for_ms } =
+                            self.leases.claim(&mut self.client, id)?
+                        {
+                            longest = longest.max(for_ms);
+                            held.get_or_insert((id.clone(), node));
+                        }
+                    }
+                }
+            }
+            let Some((workshop, node)) = held else {
+                return Ok(());
+            };
+            if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                return Err(StoreError::OwnedElsewhere { workshop, node });
+            }
+            if !said {
+                tracing::warn!(
+                    %node,
+                    "another Ruche server runs workshops of this database: {}",
+                    if self.standby { "standing by until it stops" } else { "waiting for its leases to run out" }
+                );
+                said = true;
+            }
+            let wait = Duration::from_millis(longest as u64 + 50).min(leases::LEASE);
+            std::thread::sleep(wait);
+        }
     }
 }
 
@@ -290,6 +322,7 @@ impl EventLog for PostgresLog {
             .map_err(|e| StoreError::Corrupt(format!("config: {e}")))?;
         self.client()?;
         let mut tx = self.client.transaction()?;
+        self.leases.fence_serving(&mut tx)?;
         tx.execute(
             "INSERT INTO ruche.workshops (id, code, secret_hash, config, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
             &[&record.id, &record.code, &record.secret_hash, &config, &(record.created_at_ms as i64)],
@@ -359,9 +392,8 @@ impl EventLog for PostgresLog {
     /// Reads every workshop back and claims them all (this server runs
     /// every workshop of its database).
     fn load_all(&mut self) -> Result<Loaded, StoreError> {
-        let loaded = load(self.client()?, None)?;
-        self.claim_all(&loaded)?;
-        Ok(loaded)
+        self.claim_all()?;
+        load(self.client()?, None)
     }
 
     fn tick_every(&self) -> Option<Duration> {
@@ -370,12 +402,9 @@ impl EventLog for PostgresLog {
 
     /// Renews this server's leases; a workshop taken over meanwhile is
     /// said, and its appends are refused from now on (fenced).
-    fn tick(&mut self) -> Result<(), StoreError> {
+    fn tick(&mut self) -> Result<Vec<String>, StoreError> {
         self.client()?;
-        for workshop in self.leases.renew(&mut self.client)? {
-            tracing::error!(%workshop, "another Ruche server took this workshop over; this one no longer writes it");
-        }
-        Ok(())
+        self.leases.renew(&mut self.client)
     }
 
     /// Lets this server's leases go, so that whoever runs the workshops

@@ -51,12 +51,17 @@ impl WriterThread {
 }
 
 impl LogWriter {
-    /// Starts the writer thread on `log`.
-    pub fn start(log: Box<dyn EventLog>, metrics: Arc<Metrics>) -> (LogWriter, WriterThread) {
+    /// Starts the writer thread on `log`. `fenced` is called (once) if
+    /// another server took one of this server's workshops over.
+    pub fn start(
+        log: Box<dyn EventLog>,
+        metrics: Arc<Metrics>,
+        fenced: Box<dyn Fn(&str) + Send>,
+    ) -> (LogWriter, WriterThread) {
         let (tx, rx) = channel();
         let thread = std::thread::Builder::new()
             .name("ruche-log-writer".into())
-            .spawn(move || run(log, rx, &metrics))
+            .spawn(move || run(log, rx, &metrics, &*fenced))
             .expect("the log writer thread starts");
         (LogWriter { tx: tx.clone() }, WriterThread { thread, tx })
     }
@@ -90,7 +95,12 @@ impl LogWriter {
     }
 }
 
-fn run(mut log: Box<dyn EventLog>, rx: Receiver<WriterMsg>, metrics: &Metrics) {
+fn run(
+    mut log: Box<dyn EventLog>,
+    rx: Receiver<WriterMsg>,
+    metrics: &Metrics,
+    fenced: &dyn Fn(&str),
+) {
     let mut group = Group::default();
     let mut stopped = Stopped::default();
     let mut stopping = false;
@@ -146,11 +156,19 @@ fn run(mut log: Box<dyn EventLog>, rx: Receiver<WriterMsg>, metrics: &Metrics) {
             }
         }
         commit_group(&mut *log, &mut group, &mut stopped, metrics);
+        if let Some(workshop) = stopped.1.take() {
+            fenced(&workshop);
+        }
         if let (Some(every), Some(at)) = (tick_every, next_tick)
             && Instant::now() >= at
         {
-            if let Err(error) = log.tick() {
-                tracing::warn!(%error, "the log's upkeep failed; will try again");
+            match log.tick() {
+                Ok(lost) => {
+                    if let Some(workshop) = lost.first() {
+                        fenced(workshop);
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "the log's upkeep failed; will try again"),
             }
             next_tick = Some(Instant::now() + every);
         }
@@ -196,8 +214,10 @@ struct Group {
 /// failed would leave a hole in the workshop's log, and the log would no
 /// longer rebuild it. (Their actors stop at the failure too; this also
 /// covers the appends they had already queued.)
+/// (Also the first workshop another server took over, if one was met since
+/// the writer last looked: the server then steps down.)
 #[derive(Default)]
-struct Stopped(HashSet<String>);
+struct Stopped(HashSet<String>, Option<String>);
 
 fn commit_group(
     log: &mut dyn EventLog,
@@ -256,6 +276,9 @@ fn commit_group(
                     }
                     Err(error) => {
                         tracing::error!(%error, workshop = %append.workshop, "append failed; the workshop stops");
+                        if matches!(**error, StoreError::Fenced(_)) {
+                            stopped.1.get_or_insert_with(|| append.workshop.clone());
+                        }
                         stopped.0.insert(append.workshop.clone());
                     }
                 }
@@ -264,6 +287,9 @@ fn commit_group(
         }
         Err(error) => {
             tracing::error!(%error, "append failed; the workshop stops");
+            if let StoreError::Fenced(workshop) = &error {
+                stopped.1.get_or_insert_with(|| workshop.clone());
+            }
             let error = Arc::new(error);
             for (append, done) in appends.into_iter().zip(dones) {
                 stopped.0.insert(append.workshop);

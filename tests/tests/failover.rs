@@ -1,0 +1,279 @@
+//! Beyond one machine: two Ruche servers on one PostgreSQL, behind nginx
+//! with the configuration shipped in `deploy/nginx.conf`, one running the
+//! workshops and one standing by (`--standby`).
+//!
+//! - The running server is `kill -9`ed while 20 tables vote through nginx;
+//!   the standby takes the workshops over, the tables reconnect through the
+//!   same address with their tokens and retry every vote with the same
+//!   operation ids. Then, reading PostgreSQL directly: every acknowledged
+//!   vote exactly once, no rule broken, the histogram what the tables meant
+//!   and what the new server exports (the crash harness's checks).
+//! - The running server is frozen (`SIGSTOP`) instead: the standby takes
+//!   over once its leases run out; woken (`SIGCONT`), the old server finds
+//!   its appends refused (fenced) and steps down, and no vote it was still
+//!   holding reaches the log.
+//!
+//! Both print how long the takeover took (BENCHMARKS.md quotes it).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
+use std::time::{Duration, Instant};
+
+use ruche_shared::Command;
+use ruche_shared::protocol::{OpId, Seq, ServerMsg};
+use ruche_tests::crash::{FAST, Intent, Log, Rng, check_log, plan, rejoin, stream, vote_room};
+use ruche_tests::nginx::Nginx;
+use ruche_tests::postgres::Postgres;
+use ruche_tests::{Client, ServerProcess, get_as_facilitator};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_ruche-server-under-test");
+const TABLES: usize = 20;
+
+fn free_port() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+}
+
+/// PostgreSQL, an active server, a standby (still waiting) and nginx.
+struct Site {
+    postgres: Postgres,
+    url: String,
+    active: ServerProcess,
+    standby: tokio::task::JoinHandle<ServerProcess>,
+    nginx: Nginx,
+}
+
+async fn site() -> Option<Site> {
+    let postgres = tokio::task::spawn_blocking(Postgres::start)
+        .await
+        .unwrap()?;
+    let url = postgres.new_database();
+    let db = std::path::Path::new(&url);
+    let (a, b) = (free_port(), free_port());
+    let active = ServerProcess::launch(
+        ServerProcess::command(SERVER, db, &a.to_string(), FAST),
+        ruche_tests::WAIT,
+    )
+    .await;
+    let standby_args: Vec<&str> = FAST.iter().copied().chain(["--standby"]).collect();
+    let standby = tokio::spawn(ServerProcess::launch(
+        ServerProcess::command(SERVER, db, &b.to_string(), &standby_args),
+        Duration::from_secs(120),
+    ));
+    let nginx = Nginx::start([a, b]).await?;
+    Some(Site {
+        postgres,
+        url,
+        active,
+        standby,
+        nginx,
+    })
+}
+
+/// Waits (bounded) until a server answers through the balancer again.
+async fn serving_again(addr: SocketAddr) {
+    let started = Instant::now();
+    let url = format!("http://{addr}/healthz");
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    loop {
+        if client
+            .get(&url)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no server answers through nginx 30 s after the loss"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// Every table reconnects through `addr` and retries all of `plans`; a vote
+/// acknowledged before the loss gets its first answer back.
+async fn retry_all(
+    addr: SocketAddr,
+    code: &str,
+    tokens: &[String],
+    plans: &[Vec<(OpId, Command)>],
+    acked: &[BTreeMap<OpId, Seq>],
+) -> Duration {
+    let started = Instant::now();
+    let mut first_accepted = None;
+    let mut retries = Vec::new();
+    for (n, token) in tokens.iter().enumerate() {
+        let mut table = Client::connect(addr, rejoin(code, token), None).await;
+        let (votes, acked) = (plans[n].clone(), acked[n].clone());
+        retries.push(tokio::spawn(async move {
+            for (op, command) in votes {
+                match table.command_with_op(op.clone(), command).await {
+                    ServerMsg::Accepted { seq, .. } => {
+                        if let Some(first) = acked.get(&op) {
+                            assert_eq!(
+                                seq, *first,
+                                "the retry of acknowledged {op:?} gets its first answer"
+                            );
+                        }
+                    }
+                    other => panic!("retry of {op:?}: {other:?}"),
+                }
+            }
+            table.close().await;
+        }));
+        first_accepted.get_or_insert_with(|| started.elapsed());
+    }
+    for retry in retries {
+        retry.await.expect("every retry is answered");
+    }
+    first_accepted.unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_mid_vote_behind_nginx_loses_no_vote_and_counts_none_twice() {
+    let Some(site) = site().await else {
+        return;
+    };
+    let addr = site.nginx.addr;
+    let (created, tokens) = vote_room(addr, TABLES).await;
+    let mut rng = Rng(0x5eed_f00d | 1);
+    let mut intents: Vec<Intent> = vec![Intent::new(); TABLES];
+    let plans: Vec<Vec<(OpId, Command)>> = intents
+        .iter_mut()
+        .enumerate()
+        .map(|(n, intent)| plan(&mut rng, intent, n, 0))
+        .collect();
+    let acks = Arc::new(AtomicUsize::new(0));
+    let mut streams = Vec::new();
+    for (n, token) in tokens.iter().enumerate() {
+        let table = Client::connect(addr, rejoin(&created.join_code, token), None).await;
+        streams.push(tokio::spawn(stream(table, plans[n].clone(), acks.clone())));
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    site.active.kill().await;
+    let killed = Instant::now();
+    let mut acked: Vec<BTreeMap<OpId, Seq>> = Vec::new();
+    for stream in streams {
+        acked.push(stream.await.expect("the stream task ends"));
+    }
+    let acked_before: usize = acked.iter().map(BTreeMap::len).sum();
+    assert!(acked_before > 0, "votes were acknowledged before the kill");
+
+    serving_again(addr).await;
+    let serving = killed.elapsed();
+    let new_owner = site.standby.await.expect("the standby took over");
+    let first_vote = serving + retry_all(addr, &created.join_code, &tokens, &plans, &acked).await;
+    eprintln!(
+        "failover: {acked_before} votes acknowledged before kill -9; serving through nginx \
+         {serving:?} after it, first retried vote answered by {first_vote:?}"
+    );
+
+    let export = get_as_facilitator(
+        &format!(
+            "http://{addr}/api/workshops/{}/export.json",
+            created.workshop
+        ),
+        &created.facilitator_secret,
+    )
+    .await
+    .json::<serde_json::Value>()
+    .await
+    .unwrap();
+    let all_acked: BTreeMap<OpId, Seq> = acked.into_iter().flatten().collect();
+    check_log(
+        &Log::Postgres(site.url.clone()),
+        &created,
+        &all_acked,
+        &intents,
+        &export,
+    )
+    .await;
+    new_owner.kill().await;
+    drop(site.postgres);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_server_is_taken_over_and_once_woken_is_fenced_and_steps_down() {
+    let Some(site) = site().await else {
+        return;
+    };
+    let addr = site.nginx.addr;
+    let (created, tokens) = vote_room(addr, 2).await;
+    let code = &created.join_code;
+    let mut table = Client::connect(addr, rejoin(code, &tokens[0]), None).await;
+    let vote = |idea, points| {
+        Command::SetVote(ruche_shared::methods::budget_vote::SetVote {
+            item: ruche_shared::ItemRef::Idea(ruche_shared::IdeaId(idea)),
+            points,
+        })
+    };
+    table.accepted(vote(0, 1)).await;
+
+    // Frozen: it neither answers nor renews its leases.
+    site.active.signal("STOP").await;
+    let frozen = Instant::now();
+    // A vote sent to the frozen server is never answered by it.
+    let stuck = OpId("stuck-vote".into());
+    assert!(
+        table
+            .try_send(&ruche_shared::protocol::ClientMsg::Command {
+                op: stuck.clone(),
+                command: vote(1, 3),
+            })
+            .await
+    );
+    let new_owner = site.standby.await.expect("the standby took over");
+    let took_over = frozen.elapsed();
+    assert!(
+        took_over >= Duration::from_secs(1),
+        "the standby waited for the leases to run out: {took_over:?}"
+    );
+    // Another table votes on the new owner. (Not through nginx: the frozen
+    // server's port still accepts connections, which then wait until it
+    // wakes, or until nginx's read timeout; the kill -9 test goes through
+    // nginx.)
+    let mut other = Client::connect(new_owner.addr, rejoin(code, &tokens[1]), None).await;
+    other.accepted(vote(2, 2)).await;
+    eprintln!("failover: a frozen server's workshops taken over after {took_over:?}");
+
+    // Woken: its pending vote would be appended at its old epoch: refused,
+    // and the server steps down (it stops by itself).
+    site.active.signal("CONT").await;
+    let mut stepped_down = site.active;
+    let status = stepped_down.wait_for_exit(Duration::from_secs(20)).await;
+    assert!(
+        status.is_some(),
+        "the woken server stepped down and stopped"
+    );
+
+    // The stuck vote is not in the log (the table retries it on the new owner).
+    let (_, rows) = Log::Postgres(site.url.clone())
+        .read(&created.workshop)
+        .await;
+    assert!(
+        rows.iter()
+            .all(|(_, op, _)| op.as_deref() != Some("stuck-vote")),
+        "nothing of the fenced server's reached the log"
+    );
+    let mut table = Client::connect(addr, rejoin(code, &tokens[0]), None).await;
+    table.command_with_op(stuck.clone(), vote(1, 3)).await;
+    let (_, rows) = Log::Postgres(site.url.clone())
+        .read(&created.workshop)
+        .await;
+    assert_eq!(
+        rows.iter()
+            .filter(|(_, op, _)| op.as_deref() == Some("stuck-vote"))
+            .count(),
+        1,
+        "retried on the new owner: there once"
+    );
+    new_owner.kill().await;
+}
