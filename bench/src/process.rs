@@ -1,7 +1,7 @@
 //! The server under test as a separate process, pinned to its own core, and
 //! what `/proc` says of it (CPU time, resident memory).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -14,6 +14,33 @@ pub struct ServerProcess {
     /// Its port on 127.0.0.1.
     pub port: u16,
     _dir: tempfile::TempDir,
+    /// What it was given as `--db`.
+    db: String,
+}
+
+/// `RUCHE_BENCH_POSTGRES=postgres://user@host:port` runs the servers on
+/// PostgreSQL: each start gets a new, empty database of that server.
+const POSTGRES_VARIABLE: &str = "RUCHE_BENCH_POSTGRES";
+
+/// A new database on the PostgreSQL the bench was given: its address.
+async fn new_postgres_database(server: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let server = server.trim_end_matches('/').to_owned();
+        let mut client = postgres::Client::connect(&format!("{server}/postgres"), postgres::NoTls)
+            .with_context(|| format!("connecting to {server} ({POSTGRES_VARIABLE})"))?;
+        let name = format!("ruche_bench_{}", uuid_like());
+        client.batch_execute(&format!("CREATE DATABASE {name}"))?;
+        Ok(format!("{server}/{name}"))
+    })
+    .await?
+}
+
+/// A name unlikely to repeat: the time in nanoseconds and the process id.
+fn uuid_like() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos}_{}", std::process::id())
 }
 
 /// CPU time and memory of a process, read from `/proc`.
@@ -79,7 +106,12 @@ impl ServerProcess {
     /// Starts the Ruche server binary with a fresh database and limits lifted
     /// for load (many joins from one address, many commands per connection).
     pub async fn start(binary: &Path, core: Option<usize>) -> anyhow::Result<ServerProcess> {
-        ServerProcess::start_on(binary, core, tempfile::tempdir()?).await
+        let dir = tempfile::tempdir()?;
+        let db = match std::env::var(POSTGRES_VARIABLE) {
+            Ok(server) => new_postgres_database(server).await?,
+            Err(_) => dir.path().join("bench.db").display().to_string(),
+        };
+        ServerProcess::start_on(binary, core, dir, db).await
     }
 
     /// `kill -9`s the server and starts it again on the same database;
@@ -92,7 +124,7 @@ impl ServerProcess {
         let _ = self.child.kill().await;
         let dir = self._dir;
         let started = std::time::Instant::now();
-        let server = ServerProcess::start_on(binary, core, dir).await?;
+        let server = ServerProcess::start_on(binary, core, dir, self.db).await?;
         Ok((server, started.elapsed()))
     }
 
@@ -100,8 +132,8 @@ impl ServerProcess {
         binary: &Path,
         core: Option<usize>,
         dir: tempfile::TempDir,
+        db: String,
     ) -> anyhow::Result<ServerProcess> {
-        let db: PathBuf = dir.path().join("bench.db");
         let mut child = pinned(core, binary)
             .args(["--bind", "127.0.0.1:0", "--log", "warn"])
             .args([
@@ -141,6 +173,7 @@ impl ServerProcess {
             child,
             port,
             _dir: dir,
+            db,
         })
     }
 
