@@ -15,7 +15,7 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ruche_shared::protocol::{ErrorCode, OpId, Seq, SequencedEvent, ServerMsg};
 use ruche_shared::{Command, Event, Role, RuleViolation, TableId, Workshop};
@@ -671,7 +671,8 @@ impl WorkshopCore {
 
     fn schedule_flush(&mut self, now: Now) {
         if self.flush_at.is_none() {
-            let earliest = self.last_flush + self.settings.coalesce_window;
+            let window = coalesce_window(self.settings.coalesce_window, self.subscribers.len());
+            let earliest = self.last_flush + window;
             self.flush_at = Some(earliest.max(now.instant));
         }
     }
@@ -776,18 +777,54 @@ fn internal_error(op: OpId) -> Frame {
     })
 }
 
+/// The shortest wait between two deliveries of news, whatever the room.
+const MIN_COALESCE: Duration = Duration::from_millis(10);
+
+/// What each screen adds to the wait: a delivery costs about 10 µs of CPU
+/// per screen (BENCHMARKS.md), so waiting 75 µs per screen between two
+/// keeps live results under about an eighth of a core, in any room.
+const COALESCE_PER_SCREEN: Duration = Duration::from_micros(75);
+
+/// How long news waits after the last delivery, in a room of `screens`
+/// (`--coalesce-ms` is the longest): the first change after a quiet moment
+/// goes out at once, and what follows is gathered for this long. A room of
+/// 200 screens then sees a stream of votes within 15 ms, and 5,000 screens
+/// watching one workshop are not sent more than 20 frames a second each.
+pub fn coalesce_window(longest: Duration, screens: usize) -> Duration {
+    let wanted = COALESCE_PER_SCREEN.saturating_mul(u32::try_from(screens).unwrap_or(u32::MAX));
+    wanted.clamp(MIN_COALESCE.min(longest), longest)
+}
+
 #[cfg(test)]
 mod tests {
     //! The core driven by hand, without tokio's runtime: the time is made up,
     //! the log's answers are given when the test says so.
-
-    use std::time::Duration;
 
     use ruche_shared::{Template, WorkshopConfig, flow};
     use tokio::sync::mpsc;
     use tokio::sync::mpsc::error::TryRecvError;
 
     use super::*;
+
+    #[test]
+    fn news_waits_longer_in_a_larger_room_within_the_set_bounds() {
+        let longest = Duration::from_millis(50);
+        let window = |screens| coalesce_window(longest, screens);
+        assert_eq!(window(0), Duration::from_millis(10), "never under 10 ms");
+        assert_eq!(window(20), Duration::from_millis(10));
+        assert_eq!(
+            window(202),
+            Duration::from_micros(15_150),
+            "a plenary: 15 ms"
+        );
+        assert_eq!(window(5_000), longest, "never over --coalesce-ms");
+        // A shorter --coalesce-ms (the tests' 10 ms, or less) is kept as it is.
+        assert_eq!(
+            coalesce_window(Duration::from_millis(5), 0),
+            Duration::from_millis(5)
+        );
+        assert_eq!(coalesce_window(Duration::ZERO, 500), Duration::ZERO);
+    }
 
     fn start() -> ActorStart {
         let setup = Template::Ideation.setup("S", "Q ?", vec![], vec![]);
@@ -987,19 +1024,20 @@ mod tests {
             Role::Facilitator,
             "op-1",
             lock(true),
-            clock.at(10),
+            clock.at(2),
         );
         let _b = command(
             &mut core,
             Role::Facilitator,
             "op-2",
             lock(false),
-            clock.at(20),
+            clock.at(4),
         );
-        // The first change waits for the window that began with the last delivery.
-        assert_eq!(core.poll_timeout(), Some(clock.at(50).instant));
+        // The first change waits for the window that began with the last
+        // delivery (one screen: the shortest window, 10 ms).
+        assert_eq!(core.poll_timeout(), Some(clock.at(10).instant));
         assert!(wall.try_recv().is_err(), "nothing before the window ends");
-        core.handle_timeout(clock.at(50));
+        core.handle_timeout(clock.at(10));
         let frame: serde_json::Value =
             serde_json::from_str(wall.try_recv().expect("one events frame").as_str()).unwrap();
         assert_eq!(frame["type"], "events");

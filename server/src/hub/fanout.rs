@@ -126,6 +126,11 @@ impl Subscribers {
         online
     }
 
+    /// How many connections are watching.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
     /// Whether no connection is watching.
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
