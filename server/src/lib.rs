@@ -128,6 +128,13 @@ pub enum StartError {
     /// The network failed.
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
+    /// Another server took this one's workshops over (it was paused or cut
+    /// off past its leases, on PostgreSQL): it stopped, having written
+    /// nothing more.
+    #[error(
+        "another Ruche server took over this one's workshops (this one was paused or cut off): stopped; start it again with --standby"
+    )]
+    SteppedDown,
 }
 
 /// A running server's address and how to stop it.
@@ -262,10 +269,12 @@ pub async fn serve_opened(
     // A server another one took a workshop from (it was paused or cut off
     // past its lease, on PostgreSQL) steps down: it stops, and its clients
     // reconnect to whichever server runs the workshops now.
+    let stepped_down = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let step_down = {
-        let stop = stop.clone();
+        let (stop, stepped_down) = (stop.clone(), stepped_down.clone());
         Box::new(move |workshop: &str| {
             tracing::error!(%workshop, "another Ruche server took over a workshop of this one: stepping down");
+            stepped_down.store(true, std::sync::atomic::Ordering::Relaxed);
             let _ = stop.send(true);
         })
     };
@@ -326,6 +335,9 @@ pub async fn serve_opened(
         hub.shutdown().await;
         let _ = tokio::task::spawn_blocking(move || writer_thread.stop()).await;
         tracing::info!("stopped; everything acknowledged is written");
+        if stepped_down.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(StartError::SteppedDown);
+        }
         Ok(())
     });
     Ok(Running { addr, stop, task })

@@ -1,7 +1,8 @@
 //! nginx in front of Ruche servers, from the system's packages, run with the
 //! configuration Ruche ships (`deploy/nginx.conf`): its listening port and
 //! its servers' addresses replaced by the test's, its files kept in a
-//! temporary folder. In the foreground, stopped when dropped. Without nginx
+//! temporary folder. In the foreground and in one process, killed when
+//! dropped. Without nginx
 //! the test says it was skipped, loudly (CI fails instead).
 
 use std::net::SocketAddr;
@@ -96,7 +97,9 @@ impl Nginx {
             .arg(dir.path())
             .arg("-c")
             .arg(&path)
-            .args(["-g", "daemon off;"])
+            // One process (no workers): killed on drop, it leaves nothing
+            // behind (a killed master would leave its workers running).
+            .args(["-g", "daemon off; master_process off;"])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .kill_on_drop(true)

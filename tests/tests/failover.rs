@@ -249,9 +249,10 @@ async fn a_frozen_server_is_taken_over_and_once_woken_is_fenced_and_steps_down()
     site.active.signal("CONT").await;
     let mut stepped_down = site.active;
     let status = stepped_down.wait_for_exit(Duration::from_secs(20)).await;
+    let status = status.expect("the woken server stepped down and stopped");
     assert!(
-        status.is_some(),
-        "the woken server stepped down and stopped"
+        !status.success(),
+        "with a failure, for its supervisor: {status}"
     );
 
     // The stuck vote is not in the log (the table retries it on the new owner).

@@ -104,6 +104,10 @@ pub enum StoreError {
     /// PostgreSQL refused or failed, or could not be reached.
     #[error("PostgreSQL: {}", postgres::describe(.0))]
     Postgres(#[from] ::postgres::Error),
+    /// The database cannot be used as given (an address that is not one,
+    /// tables of another version): said as it is.
+    #[error("{0}")]
+    Unusable(String),
     /// A stored row does not read back (damaged or from a newer version).
     #[error("stored data does not read back: {0}")]
     Corrupt(String),

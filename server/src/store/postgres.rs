@@ -130,7 +130,7 @@ impl PostgresLog {
     /// are missing. Blocking: call it off the async runtime.
     pub fn open(url: &str) -> Result<Self, StoreError> {
         let mut config: Config = url.parse().map_err(|e| {
-            StoreError::Corrupt(format!(
+            StoreError::Unusable(format!(
                 "{} is not a PostgreSQL address: {e}",
                 redacted(url)
             ))
@@ -152,7 +152,7 @@ impl PostgresLog {
             .query_one("SELECT value FROM ruche.meta WHERE key = 'schema'", &[])?
             .get(0);
         if version != SCHEMA_VERSION.to_string() {
-            return Err(StoreError::Corrupt(format!(
+            return Err(StoreError::Unusable(format!(
                 "the database's Ruche tables were written by another version of Ruche (schema {version}); run that version"
             )));
         }
