@@ -119,6 +119,42 @@ impl Postgres {
         Some(postgres)
     }
 
+    /// Stops it (fast: connections are cut), as a restart would.
+    pub fn stop(&self) {
+        self.run(
+            "pg_ctl",
+            &[
+                "-D",
+                &self.data().to_string_lossy(),
+                "-m",
+                "fast",
+                "-w",
+                "stop",
+            ],
+        );
+    }
+
+    /// Starts it again after [`Postgres::stop`], on the same port.
+    pub fn start_again(&self) {
+        self.run(
+            "pg_ctl",
+            &[
+                "-D",
+                &self.data().to_string_lossy(),
+                "-o",
+                &format!(
+                    "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
+                    self.port,
+                    self.dir.path().display()
+                ),
+                "-l",
+                &self.dir.path().join("log").to_string_lossy(),
+                "-w",
+                "start",
+            ],
+        );
+    }
+
     fn data(&self) -> PathBuf {
         self.dir.path().join("data")
     }

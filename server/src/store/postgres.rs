@@ -111,8 +111,43 @@ pub fn describe(error: &::postgres::Error) -> String {
     }
 }
 
+/// Whether an error means the connection is gone: PostgreSQL was shut
+/// down or restarted, or the network cut (the client then says it is closed).
+fn connection_lost(error: &::postgres::Error) -> bool {
+    use ::postgres::error::SqlState;
+    error.is_closed()
+        || error.as_db_error().is_some_and(|db| {
+            [
+                SqlState::ADMIN_SHUTDOWN,
+                SqlState::CRASH_SHUTDOWN,
+                SqlState::CANNOT_CONNECT_NOW,
+            ]
+            .contains(db.code())
+        })
+}
+
 fn connect(config: &Config) -> Result<Client, StoreError> {
     Ok(config.connect(NoTls)?)
+}
+
+/// How long the writer keeps trying to connect again when PostgreSQL went
+/// away mid-commit (a restart takes a few seconds): commands wait meanwhile,
+/// rather than fail.
+const RECONNECT_FOR: Duration = Duration::from_secs(15);
+
+/// Connects, trying again every quarter second for up to [`RECONNECT_FOR`].
+fn connect_again(config: &Config) -> Result<Client, StoreError> {
+    let deadline = Instant::now() + RECONNECT_FOR;
+    loop {
+        match connect(config) {
+            Ok(client) => return Ok(client),
+            Err(error) if Instant::now() < deadline => {
+                tracing::warn!(%error, "PostgreSQL does not answer yet; trying again");
+                std::thread::sleep(Duration::from_millis(250));
+            }
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 /// The PostgreSQL event log.
@@ -186,6 +221,80 @@ impl PostgresLog {
             self.client = connect(&self.config)?;
         }
         Ok(&mut self.client)
+    }
+
+    /// The group, in one transaction: its epochs checked, its events, the
+    /// latest token of each table and snapshot of each workshop.
+    fn write_group(&mut self, batch: &[Append]) -> Result<(), StoreError> {
+        let rows = EventColumns::of(batch)?;
+        // A table's token and a workshop's snapshot are each written once
+        // per group, the latest (one statement may not update a row twice).
+        let mut tokens: HashMap<(&str, u32), &str> = HashMap::new();
+        let mut snapshots: HashMap<&str, (i64, &str)> = HashMap::new();
+        for append in batch {
+            if let Some((table, hash)) = &append.table_token {
+                tokens.insert((&append.workshop, table.0), hash);
+            }
+            if let Some((seq, body)) = &append.snapshot {
+                snapshots.insert(&append.workshop, (*seq as i64, body));
+            }
+        }
+        let mut workshops: Vec<&str> = batch.iter().map(|a| a.workshop.as_str()).collect();
+        workshops.sort_unstable();
+        workshops.dedup();
+        self.client()?;
+        let mut tx = self.client.transaction()?;
+        self.leases.fence(&mut tx, &workshops)?;
+        tx.execute(
+            "INSERT INTO ruche.events (workshop, seq, principal, op, at_ms, body)
+             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[])",
+            &[&rows.workshop, &rows.seq, &rows.principal, &rows.op, &rows.at_ms, &rows.body],
+        )?;
+        if !tokens.is_empty() {
+            let (keys, hashes): (Vec<_>, Vec<&str>) = tokens.into_iter().unzip();
+            let (workshops, tables): (Vec<&str>, Vec<i32>) =
+                keys.into_iter().map(|(w, t)| (w, t as i32)).unzip();
+            tx.execute(
+                // A table's token is replaced when a new tablet takes it over.
+                "INSERT INTO ruche.table_tokens (workshop, table_id, token_hash)
+                 SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
+                 ON CONFLICT (workshop, table_id) DO UPDATE SET token_hash = excluded.token_hash",
+                &[&workshops, &tables, &hashes],
+            )?;
+        }
+        if !snapshots.is_empty() {
+            let (workshops, snapshots): (Vec<&str>, Vec<(i64, &str)>) =
+                snapshots.into_iter().unzip();
+            let (seqs, bodies): (Vec<i64>, Vec<&str>) = snapshots.into_iter().unzip();
+            tx.execute(
+                "INSERT INTO ruche.snapshots (workshop, seq, body)
+                 SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
+                 ON CONFLICT (workshop) DO UPDATE SET seq = excluded.seq, body = excluded.body",
+                &[&workshops, &seqs, &bodies],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Whether a group whose commit's answer was lost is in the log: its
+    /// first event is there, from the same sender with the same operation.
+    fn group_landed(&mut self, batch: &[Append]) -> Result<bool, StoreError> {
+        let Some((workshop, first)) = batch
+            .iter()
+            .find_map(|append| Some((&append.workshop, append.events.first()?)))
+        else {
+            // No event: tokens and snapshots only, which are safe to write again.
+            return Ok(false);
+        };
+        let row = self.client.query_opt(
+            "SELECT principal, op FROM ruche.events WHERE workshop = $1 AND seq = $2",
+            &[workshop, &(first.seq as i64)],
+        )?;
+        Ok(row.is_some_and(|row| {
+            row.get::<_, &str>(0) == first.principal
+                && row.get::<_, Option<&str>>(1) == first.op.as_deref()
+        }))
     }
 
     /// A standby: [`EventLog::load_all`] waits for as long as another
@@ -337,56 +446,26 @@ impl EventLog for PostgresLog {
         Ok(())
     }
 
+    /// Writes the group in one transaction. If the connection is lost on
+    /// the way (PostgreSQL restarted, the network cut), whether the commit
+    /// landed is unknown: the writer connects again and looks. The group's
+    /// first event is there (it landed: a group is all or nothing) or it is
+    /// not (it is written again). `(workshop, seq)` is the key, so it never
+    /// lands twice.
     fn append(&mut self, batch: &[Append]) -> Result<(), StoreError> {
-        let rows = EventColumns::of(batch)?;
-        // A table's token and a workshop's snapshot are each written once
-        // per group, the latest (one statement may not update a row twice).
-        let mut tokens: HashMap<(&str, u32), &str> = HashMap::new();
-        let mut snapshots: HashMap<&str, (i64, &str)> = HashMap::new();
-        for append in batch {
-            if let Some((table, hash)) = &append.table_token {
-                tokens.insert((&append.workshop, table.0), hash);
+        match self.write_group(batch) {
+            Err(StoreError::Postgres(error))
+                if self.client.is_closed() || connection_lost(&error) =>
+            {
+                tracing::warn!(error = %describe(&error), "the connection to PostgreSQL was lost during a commit; connecting again to finish it");
+                self.client = connect_again(&self.config)?;
+                if self.group_landed(batch)? {
+                    return Ok(());
+                }
+                self.write_group(batch)
             }
-            if let Some((seq, body)) = &append.snapshot {
-                snapshots.insert(&append.workshop, (*seq as i64, body));
-            }
+            other => other,
         }
-        let mut workshops: Vec<&str> = batch.iter().map(|a| a.workshop.as_str()).collect();
-        workshops.sort_unstable();
-        workshops.dedup();
-        self.client()?;
-        let mut tx = self.client.transaction()?;
-        self.leases.fence(&mut tx, &workshops)?;
-        tx.execute(
-            "INSERT INTO ruche.events (workshop, seq, principal, op, at_ms, body)
-             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[])",
-            &[&rows.workshop, &rows.seq, &rows.principal, &rows.op, &rows.at_ms, &rows.body],
-        )?;
-        if !tokens.is_empty() {
-            let (keys, hashes): (Vec<_>, Vec<&str>) = tokens.into_iter().unzip();
-            let (workshops, tables): (Vec<&str>, Vec<i32>) =
-                keys.into_iter().map(|(w, t)| (w, t as i32)).unzip();
-            tx.execute(
-                // A table's token is replaced when a new tablet takes it over.
-                "INSERT INTO ruche.table_tokens (workshop, table_id, token_hash)
-                 SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
-                 ON CONFLICT (workshop, table_id) DO UPDATE SET token_hash = excluded.token_hash",
-                &[&workshops, &tables, &hashes],
-            )?;
-        }
-        if !snapshots.is_empty() {
-            let (workshops, snapshots): (Vec<&str>, Vec<(i64, &str)>) =
-                snapshots.into_iter().unzip();
-            let (seqs, bodies): (Vec<i64>, Vec<&str>) = snapshots.into_iter().unzip();
-            tx.execute(
-                "INSERT INTO ruche.snapshots (workshop, seq, body)
-                 SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
-                 ON CONFLICT (workshop) DO UPDATE SET seq = excluded.seq, body = excluded.body",
-                &[&workshops, &seqs, &bodies],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
     }
 
     /// Reads every workshop back and claims them all (this server runs
