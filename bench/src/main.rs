@@ -54,6 +54,12 @@ struct Args {
     /// The core to pin the server (and the baseline) to; the generator should run on another.
     #[arg(long, default_value_t = 0)]
     server_core: usize,
+
+    /// Workshops in the many-rooms scenario, each with its tables, a wall and
+    /// a facilitator (default: 10 at smoke size, 500 at full size, 11,000
+    /// connections; 680 makes 15,000).
+    #[arg(long)]
+    rooms: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -263,7 +269,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     if matches!(args.scenario, Which::All | Which::Rooms) {
-        let rooms = match args.size {
+        let mut rooms = match args.size {
             Size::Smoke => scenarios::rooms::Rooms {
                 rooms: 10,
                 tables: 5,
@@ -277,6 +283,11 @@ async fn main() -> anyhow::Result<()> {
                 duration: Duration::from_secs(20),
             },
         };
+        if let Some(count) = args.rooms {
+            // The same vote rate per workshop at any count.
+            rooms.votes_per_second *= count as f64 / rooms.rooms as f64;
+            rooms.rooms = count;
+        }
         let mut runs = Vec::new();
         for run in 0..args.runs {
             let server = process::ServerProcess::start(&args.server, core).await?;

@@ -95,7 +95,16 @@ impl TestServer {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let db_path = dir.path().join("ruche.db");
         let mut settings = test_settings(&db_path);
-        let postgres = POSTGRES.try_with(Arc::clone).ok();
+        // RUCHE_TEST_ON_POSTGRES=1: every test server on PostgreSQL, each
+        // with a PostgreSQL of its own (slow; the tests that read the
+        // SQLite file itself fail then, by design).
+        let postgres = POSTGRES.try_with(Arc::clone).ok().or_else(|| {
+            std::env::var_os("RUCHE_TEST_ON_POSTGRES").map(|_| {
+                Arc::new(
+                    postgres::Postgres::start().expect("PostgreSQL, for RUCHE_TEST_ON_POSTGRES"),
+                )
+            })
+        });
         if let Some(postgres) = &postgres {
             settings.db = Database::Postgres(postgres.new_database());
         }
