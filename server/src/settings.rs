@@ -72,8 +72,11 @@ pub struct Settings {
     /// `Origin`s allowed to open a WebSocket, besides the server's own address
     /// (a browser page served by Ruche itself is always allowed).
     pub allowed_origins: Vec<String>,
-    /// At most one live-results frame per client per window.
+    /// The longest wait between two deliveries of news to a workshop's
+    /// screens (`--coalesce-ms`); the wait grows with the room up to it.
     pub coalesce_window: Duration,
+    /// The shortest such wait, however small the room.
+    pub coalesce_floor: Duration,
     /// Largest WebSocket message (and frame) accepted from a client.
     pub max_message_bytes: usize,
     /// Commands per second a connection may send (burst: twice this).
@@ -147,6 +150,7 @@ impl Default for Settings {
             tablet_base: None,
             allowed_origins: Vec::new(),
             coalesce_window: Duration::from_millis(50),
+            coalesce_floor: Duration::from_millis(10),
             max_message_bytes: 16 * 1024,
             commands_per_second: 20,
             join_attempts_per_minute: 30,

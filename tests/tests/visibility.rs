@@ -69,6 +69,8 @@ async fn no_hidden_text_or_foreign_points_on_any_path_and_events_in_order() {
     // land in one batch (the order bug needed both in one flush).
     let server = TestServer::spawn_with(|s| {
         s.coalesce_window = std::time::Duration::from_millis(150);
+        // Fixed, not grown or shrunk with the room.
+        s.coalesce_floor = s.coalesce_window;
         s.join_attempts_per_minute = 100_000;
     })
     .await;
