@@ -671,7 +671,11 @@ impl WorkshopCore {
 
     fn schedule_flush(&mut self, now: Now) {
         if self.flush_at.is_none() {
-            let window = coalesce_window(self.settings.coalesce_window, self.subscribers.len());
+            let window = coalesce_window(
+                self.settings.coalesce_floor,
+                self.settings.coalesce_window,
+                self.subscribers.len(),
+            );
             let earliest = self.last_flush + window;
             self.flush_at = Some(earliest.max(now.instant));
         }
@@ -777,22 +781,20 @@ fn internal_error(op: OpId) -> Frame {
     })
 }
 
-/// The shortest wait between two deliveries of news, whatever the room.
-const MIN_COALESCE: Duration = Duration::from_millis(10);
-
 /// What each screen adds to the wait: a delivery costs about 10 µs of CPU
 /// per screen (BENCHMARKS.md), so waiting 75 µs per screen between two
 /// keeps live results under about an eighth of a core, in any room.
 const COALESCE_PER_SCREEN: Duration = Duration::from_micros(75);
 
-/// How long news waits after the last delivery, in a room of `screens`
-/// (`--coalesce-ms` is the longest): the first change after a quiet moment
-/// goes out at once, and what follows is gathered for this long. A room of
-/// 200 screens then sees a stream of votes within 15 ms, and 5,000 screens
-/// watching one workshop are not sent more than 20 frames a second each.
-pub fn coalesce_window(longest: Duration, screens: usize) -> Duration {
+/// How long news waits after the last delivery, in a room of `screens`,
+/// between `shortest` (`Settings::coalesce_floor`, 10 ms) and `longest`
+/// (`--coalesce-ms`): the first change after a quiet moment goes out at
+/// once, and what follows is gathered for this long. A room of 200 screens
+/// then sees a stream of votes within 15 ms, and 5,000 screens watching one
+/// workshop are not sent more than 20 frames a second each.
+pub fn coalesce_window(shortest: Duration, longest: Duration, screens: usize) -> Duration {
     let wanted = COALESCE_PER_SCREEN.saturating_mul(u32::try_from(screens).unwrap_or(u32::MAX));
-    wanted.clamp(MIN_COALESCE.min(longest), longest)
+    wanted.clamp(shortest.min(longest), longest)
 }
 
 #[cfg(test)]
@@ -808,8 +810,8 @@ mod tests {
 
     #[test]
     fn news_waits_longer_in_a_larger_room_within_the_set_bounds() {
-        let longest = Duration::from_millis(50);
-        let window = |screens| coalesce_window(longest, screens);
+        let (shortest, longest) = (Duration::from_millis(10), Duration::from_millis(50));
+        let window = |screens| coalesce_window(shortest, longest, screens);
         assert_eq!(window(0), Duration::from_millis(10), "never under 10 ms");
         assert_eq!(window(20), Duration::from_millis(10));
         assert_eq!(
@@ -820,10 +822,16 @@ mod tests {
         assert_eq!(window(5_000), longest, "never over --coalesce-ms");
         // A shorter --coalesce-ms (the tests' 10 ms, or less) is kept as it is.
         assert_eq!(
-            coalesce_window(Duration::from_millis(5), 0),
+            coalesce_window(shortest, Duration::from_millis(5), 0),
             Duration::from_millis(5)
         );
-        assert_eq!(coalesce_window(Duration::ZERO, 500), Duration::ZERO);
+        assert_eq!(
+            coalesce_window(shortest, Duration::ZERO, 500),
+            Duration::ZERO
+        );
+        // A fixed window, whatever the room (a test that needs one batch).
+        let fixed = Duration::from_millis(150);
+        assert_eq!(coalesce_window(fixed, fixed, 2), fixed);
     }
 
     fn start() -> ActorStart {
