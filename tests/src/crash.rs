@@ -296,3 +296,45 @@ pub async fn vote_room(
     facilitator.close().await;
     (created, tokens)
 }
+
+/// Every table reconnects to `addr` with its token and retries all of its
+/// `plans`, in order; a vote acknowledged before the loss must get its first
+/// answer back (`acked`). Returns how long after the call the first retried
+/// vote was accepted.
+pub async fn retry_all(
+    addr: std::net::SocketAddr,
+    code: &str,
+    tokens: &[String],
+    plans: &[Vec<(OpId, Command)>],
+    acked: &[BTreeMap<OpId, Seq>],
+) -> Duration {
+    let started = std::time::Instant::now();
+    let first_accepted = Arc::new(std::sync::OnceLock::new());
+    let mut retries = Vec::new();
+    for (n, token) in tokens.iter().enumerate() {
+        let mut table = Client::connect(addr, rejoin(code, token), None).await;
+        let (votes, acked) = (plans[n].clone(), acked[n].clone());
+        let first_accepted = first_accepted.clone();
+        retries.push(tokio::spawn(async move {
+            for (op, command) in votes {
+                match table.command_with_op(op.clone(), command).await {
+                    ServerMsg::Accepted { seq, .. } => {
+                        first_accepted.get_or_init(|| started.elapsed());
+                        if let Some(first) = acked.get(&op) {
+                            assert_eq!(
+                                seq, *first,
+                                "the retry of acknowledged {op:?} must get its first answer"
+                            );
+                        }
+                    }
+                    other => panic!("retry of {op:?}: {other:?}"),
+                }
+            }
+            table.close().await;
+        }));
+    }
+    for retry in retries {
+        retry.await.expect("every retry is answered");
+    }
+    first_accepted.get().copied().unwrap_or_default()
+}

@@ -21,8 +21,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use ruche_shared::Command;
-use ruche_shared::protocol::{OpId, Seq, ServerMsg};
-use ruche_tests::crash::{FAST, Intent, Log, Rng, check_log, plan, rejoin, stream, vote_room};
+use ruche_shared::protocol::{OpId, Seq};
+use ruche_tests::crash::{
+    FAST, Intent, Log, Rng, check_log, plan, rejoin, retry_all, stream, vote_room,
+};
 use ruche_tests::{Client, ServerProcess, get_as_facilitator};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_ruche-server-under-test");
@@ -95,30 +97,7 @@ async fn harness(log: Log) {
         server = ServerProcess::start(SERVER, db, FAST).await;
         // Back and serving (on PostgreSQL, once the killed server's leases ran out).
         back_after.push(killed.elapsed());
-        let mut retries = Vec::new();
-        for (n, token) in tokens.iter().enumerate() {
-            let mut table = Client::connect(server.addr, rejoin(&code, token), None).await;
-            let (votes, acked) = (plans[n].clone(), acked[n].clone());
-            retries.push(tokio::spawn(async move {
-                for (op, command) in votes {
-                    match table.command_with_op(op.clone(), command).await {
-                        ServerMsg::Accepted { seq, .. } => {
-                            if let Some(first) = acked.get(&op) {
-                                assert_eq!(
-                                    seq, *first,
-                                    "the retry of acknowledged {op:?} must get its first answer"
-                                );
-                            }
-                        }
-                        other => panic!("retry of {op:?}: {other:?}"),
-                    }
-                }
-                table.close().await;
-            }));
-        }
-        for retry in retries {
-            retry.await.expect("every retry is answered");
-        }
+        retry_all(server.addr, &code, &tokens, &plans, &acked).await;
         for table in acked {
             all_acked.extend(table);
         }

@@ -22,8 +22,10 @@ use std::sync::atomic::AtomicUsize;
 use std::time::{Duration, Instant};
 
 use ruche_shared::Command;
-use ruche_shared::protocol::{OpId, Seq, ServerMsg};
-use ruche_tests::crash::{FAST, Intent, Log, Rng, check_log, plan, rejoin, stream, vote_room};
+use ruche_shared::protocol::{OpId, Seq};
+use ruche_tests::crash::{
+    FAST, Intent, Log, Rng, check_log, plan, rejoin, retry_all, stream, vote_room,
+};
 use ruche_tests::nginx::Nginx;
 use ruche_tests::postgres::Postgres;
 use ruche_tests::{Client, ServerProcess, get_as_facilitator};
@@ -96,45 +98,6 @@ async fn serving_again(addr: SocketAddr) {
         );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-}
-
-/// Every table reconnects through `addr` and retries all of `plans`; a vote
-/// acknowledged before the loss gets its first answer back.
-async fn retry_all(
-    addr: SocketAddr,
-    code: &str,
-    tokens: &[String],
-    plans: &[Vec<(OpId, Command)>],
-    acked: &[BTreeMap<OpId, Seq>],
-) -> Duration {
-    let started = Instant::now();
-    let mut first_accepted = None;
-    let mut retries = Vec::new();
-    for (n, token) in tokens.iter().enumerate() {
-        let mut table = Client::connect(addr, rejoin(code, token), None).await;
-        let (votes, acked) = (plans[n].clone(), acked[n].clone());
-        retries.push(tokio::spawn(async move {
-            for (op, command) in votes {
-                match table.command_with_op(op.clone(), command).await {
-                    ServerMsg::Accepted { seq, .. } => {
-                        if let Some(first) = acked.get(&op) {
-                            assert_eq!(
-                                seq, *first,
-                                "the retry of acknowledged {op:?} gets its first answer"
-                            );
-                        }
-                    }
-                    other => panic!("retry of {op:?}: {other:?}"),
-                }
-            }
-            table.close().await;
-        }));
-        first_accepted.get_or_insert_with(|| started.elapsed());
-    }
-    for retry in retries {
-        retry.await.expect("every retry is answered");
-    }
-    first_accepted.unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
