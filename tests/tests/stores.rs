@@ -47,6 +47,15 @@ fn append(workshop: &str, seq: u64) -> Append {
     }
 }
 
+/// A server's log on `url`, serving it (read back first, as a server
+/// does), with workshop "a" created.
+fn serving_with_a(url: &str) -> PostgresLog {
+    let mut log = PostgresLog::open(url).unwrap();
+    log.load_all().unwrap();
+    log.create_workshop(&record("a", "111111", 1)).unwrap();
+    log
+}
+
 fn seqs(workshop: &LoadedWorkshop) -> Vec<u64> {
     workshop.events.iter().map(|e| e.seq).collect()
 }
@@ -163,9 +172,7 @@ fn postgres_never_writes_a_sequence_number_twice_and_a_failed_group_writes_nothi
         return;
     };
     let url = postgres.new_database();
-    let mut log = PostgresLog::open(&url).unwrap();
-    log.load_all().unwrap();
-    log.create_workshop(&record("a", "111111", 1)).unwrap();
+    let mut log = serving_with_a(&url);
     log.create_workshop(&record("b", "222222", 2)).unwrap();
     log.append(&[append("a", 1)]).unwrap();
     // Another writer's group repeats a:1 after a new b:1: all or nothing.
@@ -190,9 +197,7 @@ fn postgres_connection_lost_mid_group_is_opened_again_and_other_versions_are_ref
     };
     let url = postgres.new_database();
     let name = url.rsplit('/').next().unwrap().to_owned();
-    let mut log = PostgresLog::open(&url).unwrap();
-    log.load_all().unwrap();
-    log.create_workshop(&record("a", "111111", 1)).unwrap();
+    let mut log = serving_with_a(&url);
     // PostgreSQL drops every connection to the database (as a restart would).
     postgres.sql(
         "postgres",
@@ -224,9 +229,7 @@ fn postgres_fences_a_paused_owner_once_another_server_took_its_workshop_over() {
     };
     let url = postgres.new_database();
     let name = url.rsplit('/').next().unwrap().to_owned();
-    let mut paused = PostgresLog::open(&url).unwrap();
-    paused.load_all().unwrap();
-    paused.create_workshop(&record("a", "111111", 1)).unwrap();
+    let mut paused = serving_with_a(&url);
     paused.append(&[append("a", 1)]).unwrap();
 
     // `paused` stops renewing (SIGSTOP, a frozen VM): another server
@@ -276,9 +279,7 @@ fn postgres_refuses_to_start_on_workshops_a_live_server_keeps_renewing() {
         return;
     };
     let url = postgres.new_database();
-    let mut live = PostgresLog::open(&url).unwrap();
-    live.load_all().unwrap();
-    live.create_workshop(&record("a", "111111", 1)).unwrap();
+    let mut live = serving_with_a(&url);
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let renewing = {
         let stop = stop.clone();
@@ -311,9 +312,7 @@ fn postgres_restarting_under_the_writer_delays_a_group_and_loses_none() {
         return;
     };
     let url = postgres.new_database();
-    let mut log = PostgresLog::open(&url).unwrap();
-    log.load_all().unwrap();
-    log.create_workshop(&record("a", "111111", 1)).unwrap();
+    let mut log = serving_with_a(&url);
     log.append(&[append("a", 1)]).unwrap();
     // PostgreSQL goes down for a second, as a restart does.
     postgres.stop();
