@@ -100,22 +100,7 @@ impl Postgres {
                 "--no-sync",
             ],
         );
-        postgres.run(
-            "pg_ctl",
-            &[
-                "-D",
-                &postgres.data().to_string_lossy(),
-                "-o",
-                &format!(
-                    "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
-                    postgres.dir.path().display()
-                ),
-                "-l",
-                &postgres.dir.path().join("log").to_string_lossy(),
-                "-w",
-                "start",
-            ],
-        );
+        postgres.start_server();
         Some(postgres)
     }
 
@@ -134,8 +119,9 @@ impl Postgres {
         );
     }
 
-    /// Starts it again after [`Postgres::stop`], on the same port.
-    pub fn start_again(&self) {
+    /// Starts its server: at first, and again after [`Postgres::stop`], on
+    /// the same port.
+    pub fn start_server(&self) {
         self.run(
             "pg_ctl",
             &[

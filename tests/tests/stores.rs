@@ -318,7 +318,7 @@ fn postgres_restarting_under_the_writer_delays_a_group_and_loses_none() {
     postgres.stop();
     let restarting = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_secs(1));
-        postgres.start_again();
+        postgres.start_server();
         postgres
     });
     let started = std::time::Instant::now();
