@@ -49,17 +49,24 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// Skips (loudly) or, in CI, fails.
-fn unavailable(why: &str) -> Option<Browser> {
+/// Says loudly that the `kind` tests are skipped because `why`, and which
+/// Debian packages to install; in CI, where nothing may be skipped, fails.
+pub fn skip_loudly(kind: &str, why: &str, packages: &str) {
     if in_ci() {
-        panic!("CI must run the browser tests, but {why}");
+        panic!("CI must run the {kind} tests, but {why}");
     }
+    let heading = kind.to_uppercase();
     eprintln!(
         "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-         !!! BROWSER TEST SKIPPED: {why}\n\
-         !!! (apt-get install chromium chromium-driver, then `cargo xtask test`)\n\
+         !!! {heading} TEST SKIPPED: {why}\n\
+         !!! (apt-get install {packages}, then `cargo xtask test`)\n\
          !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
     );
+}
+
+/// Skips (loudly) or, in CI, fails.
+fn unavailable(why: &str) -> Option<Browser> {
+    skip_loudly("browser", why, "chromium chromium-driver");
     None
 }
 

@@ -21,15 +21,7 @@ pub struct Nginx {
 pub const SHIPPED: &str = include_str!("../../deploy/nginx.conf");
 
 fn unavailable(why: &str) -> Option<Nginx> {
-    if std::env::var_os("CI").is_some() {
-        panic!("CI must run the balancer tests, but {why}");
-    }
-    eprintln!(
-        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-         !!! NGINX TEST SKIPPED: {why}\n\
-         !!! (apt-get install nginx-light, then `cargo xtask test`)\n\
-         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-    );
+    crate::browser::skip_loudly("balancer", why, "nginx-light");
     None
 }
 

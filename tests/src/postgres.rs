@@ -39,15 +39,7 @@ fn binaries() -> Option<PathBuf> {
 }
 
 fn unavailable(why: &str) -> Option<Postgres> {
-    if std::env::var_os("CI").is_some() {
-        panic!("CI must run the PostgreSQL tests, but {why}");
-    }
-    eprintln!(
-        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-         !!! POSTGRESQL TEST SKIPPED: {why}\n\
-         !!! (apt-get install postgresql, then `cargo xtask test`)\n\
-         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-    );
+    crate::browser::skip_loudly("PostgreSQL", why, "postgresql");
     None
 }
 
