@@ -4,7 +4,7 @@
 //! Nothing is installed or left behind; without PostgreSQL the test says it
 //! was skipped, loudly, and CI (`CI=true`) fails instead.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -193,11 +193,6 @@ impl Postgres {
             String::from_utf8_lossy(&output.stderr)
         );
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
-    }
-
-    /// The folder its data is in.
-    pub fn folder(&self) -> &Path {
-        self.dir.path()
     }
 }
 
