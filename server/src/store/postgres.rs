@@ -79,12 +79,26 @@ pub fn is_postgres_url(db: &str) -> bool {
     db.starts_with("postgres://") || db.starts_with("postgresql://")
 }
 
-/// The address with its password hidden, for logs and messages.
+/// The address with its password hidden, for logs and messages: in the
+/// credentials (`user:password@`) and as a `password=` parameter.
 pub fn redacted(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = match path.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some(("password", _)) => "password=***".to_owned(),
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => path.to_owned(),
+    };
     match authority.rsplit_once('@') {
         Some((credentials, host)) => {
             let user = credentials.split(':').next().unwrap_or("");
@@ -95,7 +109,7 @@ pub fn redacted(url: &str) -> String {
             };
             format!("{scheme}://{user}{hidden}@{host}{path}")
         }
-        None => url.to_owned(),
+        None => format!("{scheme}://{authority}{path}"),
     }
 }
 
@@ -617,5 +631,27 @@ impl LogReader for PostgresReader {
             created_at_ms,
             events,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_is_never_shown() {
+        assert_eq!(
+            redacted("postgres://ruche:s3cret@db:5432/ruche"),
+            "postgres://ruche:***@db:5432/ruche"
+        );
+        assert_eq!(
+            redacted("postgresql://db/ruche?user=ruche&password=s3cret&sslmode=disable"),
+            "postgresql://db/ruche?user=ruche&password=***&sslmode=disable"
+        );
+        assert_eq!(
+            redacted("postgres://ruche@db/ruche"),
+            "postgres://ruche@db/ruche"
+        );
+        assert!(is_postgres_url("postgresql://db/x") && !is_postgres_url("ruche.db"));
     }
 }
