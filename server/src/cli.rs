@@ -44,8 +44,22 @@ pub struct Args {
     /// wait (without listening) until it stops or is lost, then take them
     /// over and start listening. Put both servers behind one balancer
     /// (deploy/README.md).
-    #[arg(long, env = "RUCHE_STANDBY")]
+    #[arg(long, env = "RUCHE_STANDBY", conflicts_with = "cluster")]
     pub standby: bool,
+
+    /// With a PostgreSQL --db: serve the database beside other Ruche
+    /// servers. Each workshop runs on one server at a time (the first asked
+    /// for it); the others forward its connections there, and take it over
+    /// if that server is lost. Put them all behind one balancer that hashes
+    /// on the workshop (deploy/README.md).
+    #[arg(long, env = "RUCHE_CLUSTER")]
+    pub cluster: bool,
+
+    /// With --cluster: the address (host:port) the other servers reach this
+    /// one at. By default the address given to --bind, unless that is
+    /// 0.0.0.0 (then this must be given).
+    #[arg(long, env = "RUCHE_ADVERTISE", requires = "cluster")]
+    pub advertise: Option<String>,
 
     /// Open the facilitator's page in the default browser once started:
     /// auto does when Ruche was started without a terminal (a double-click).
@@ -201,6 +215,8 @@ impl Args {
         Settings {
             db,
             standby: self.standby,
+            cluster: self.cluster,
+            advertise: self.advertise.clone(),
             allowed_origins: self.allowed_origins.clone(),
             coalesce_window: Duration::from_millis(self.coalesce_ms),
             max_message_bytes: self.max_message_bytes,
@@ -280,6 +296,11 @@ pub async fn main() -> anyhow::Result<()> {
     let mut settings = args.settings(db.clone());
     // A standby takes the workshops before it listens: a balancer sends no
     // one to it until then (its port refuses), and at once after.
+    if settings.cluster && !matches!(db, Database::Postgres(_)) {
+        anyhow::bail!(
+            "--cluster needs a PostgreSQL database (--db postgres://…): a file has one server"
+        );
+    }
     let opened = if settings.standby {
         if !matches!(db, Database::Postgres(_)) {
             anyhow::bail!(

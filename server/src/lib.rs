@@ -189,7 +189,16 @@ async fn purge_regularly(
 
 /// Opens the log at `settings.db`, recovers every workshop, and serves on
 /// `listener` until stopped.
-pub async fn run(listener: TcpListener, settings: Settings) -> Result<Running, StartError> {
+pub async fn run(listener: TcpListener, mut settings: Settings) -> Result<Running, StartError> {
+    if settings.cluster && settings.advertise.is_none() {
+        let bound = listener.local_addr()?;
+        if bound.ip().is_unspecified() {
+            return Err(StartError::Io(std::io::Error::other(format!(
+                "--cluster: this server listens on every address ({bound}); say which one the other servers reach it at with --advertise host:port"
+            ))));
+        }
+        settings.advertise = Some(bound.to_string());
+    }
     let opened = open(&settings).await?;
     serve_opened(listener, settings, opened).await
 }
@@ -211,9 +220,15 @@ pub async fn open(settings: &Settings) -> Result<Opened, StartError> {
         Database::Postgres(url) => {
             // The client blocks (and runs a runtime of its own): off this one.
             let (url, standby) = (url.clone(), settings.standby);
+            let cluster = settings
+                .cluster
+                .then(|| settings.advertise.clone().unwrap_or_default());
             Box::new(
                 tokio::task::spawn_blocking(move || {
-                    PostgresLog::open(&url).map(|log| log.standing_by(standby))
+                    PostgresLog::open(&url).map(|log| match cluster {
+                        Some(address) => log.in_cluster(address),
+                        None => log.standing_by(standby),
+                    })
                 })
                 .await
                 .map_err(|e| StartError::Recovery(format!("connecting task: {e}")))??,

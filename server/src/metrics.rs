@@ -50,6 +50,8 @@ pub struct Metrics {
     pub protocol_errors: Family<CodeLabel, Counter>,
     /// Events committed to the log.
     pub events_written: Counter,
+    /// Connections carried to the server of the cluster that runs their workshop.
+    pub connections_forwarded: Counter,
     /// Appends per group commit.
     pub commit_batch_size: Histogram,
     /// Time of one group commit (write and fsync).
@@ -73,6 +75,7 @@ impl Default for Metrics {
             commands: Family::default(),
             protocol_errors: Family::default(),
             events_written: Counter::default(),
+            connections_forwarded: Counter::default(),
             commit_batch_size: Histogram::new(exponential_buckets(1.0, 2.0, 12)),
             commit_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
             flush_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
@@ -109,6 +112,11 @@ impl Default for Metrics {
             "events_written",
             "Events committed to the log",
             metrics.events_written.clone(),
+        );
+        registry.register(
+            "connections_forwarded",
+            "Connections carried to the server of the cluster that runs their workshop",
+            metrics.connections_forwarded.clone(),
         );
         registry.register(
             "commit_batch_size",

@@ -65,6 +65,12 @@ pub struct Settings {
     /// On PostgreSQL: wait, without listening, for as long as another
     /// server runs the workshops, then take them over (`--standby`).
     pub standby: bool,
+    /// On PostgreSQL: one of several servers sharing the database, each
+    /// running the workshops it is asked for first (`--cluster`).
+    pub cluster: bool,
+    /// Where the other servers of a cluster reach this one (`host:port`);
+    /// by default the address it listens on, when that is a single one.
+    pub advertise: Option<String>,
     /// The address tablets should open (`http://192.168.1.10:8080`), shown
     /// by the wall's QR code and the console's links; `None` when the server
     /// listens on this computer only.
@@ -147,6 +153,8 @@ impl Default for Settings {
         Settings {
             db: Database::File(PathBuf::from("ruche.db")),
             standby: false,
+            cluster: false,
+            advertise: None,
             tablet_base: None,
             allowed_origins: Vec::new(),
             coalesce_window: Duration::from_millis(50),

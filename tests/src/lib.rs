@@ -251,9 +251,14 @@ pub async fn get_as_facilitator(url: &str, secret: &str) -> reqwest::Response {
 
 /// Opens a raw WebSocket to `addr`.
 pub async fn raw_socket(addr: SocketAddr) -> RawSocket {
+    raw_socket_at(addr, "/ws").await
+}
+
+/// Opens a raw WebSocket to `addr` at `path` (`/ws`, maybe with `?w=`).
+pub async fn raw_socket_at(addr: SocketAddr, path: &str) -> RawSocket {
     let (socket, _) = tokio::time::timeout(
         WAIT,
-        tokio_tungstenite::connect_async(format!("ws://{addr}/ws")),
+        tokio_tungstenite::connect_async(format!("ws://{addr}{path}")),
     )
     .await
     .expect("connecting in time")
@@ -292,7 +297,17 @@ impl Client {
         auth: Auth,
         last_seq: Option<Seq>,
     ) -> Result<Client, ServerMsg> {
-        let mut socket = raw_socket(addr).await;
+        // As the web client does: the join code in the address, for a
+        // balancer in front of several servers.
+        let code = match &auth {
+            Auth::JoinTable { code, .. }
+            | Auth::RejoinTable { code, .. }
+            | Auth::TakeOverTable { code, .. }
+            | Auth::Wall { code } => Some(code.as_str()),
+            Auth::Facilitator { .. } => None,
+        };
+        let path = ruche_shared::api::websocket_path(code);
+        let mut socket = raw_socket_at(addr, &path).await;
         let hello = ClientMsg::Hello {
             protocol: PROTOCOL_VERSION,
             auth,

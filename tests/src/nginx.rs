@@ -17,8 +17,14 @@ pub struct Nginx {
     _dir: tempfile::TempDir,
 }
 
-/// The configuration shipped in `deploy/`.
+/// The configuration shipped in `deploy/` for a server and its standby.
 pub const SHIPPED: &str = include_str!("../../deploy/nginx.conf");
+
+/// The configuration shipped in `deploy/` for three servers of a cluster.
+pub const CLUSTER: &str = include_str!("../../deploy/nginx-cluster.conf");
+
+/// The servers' addresses in the shipped files, replaced by the test's.
+const SHIPPED_SERVERS: [&str; 3] = ["127.0.0.1:8081", "127.0.0.1:8082", "127.0.0.1:8083"];
 
 fn unavailable(why: &str) -> Option<Nginx> {
     crate::browser::skip_loudly("balancer", why, "nginx-light");
@@ -46,6 +52,17 @@ impl Nginx {
     /// Starts nginx on a free loopback port in front of `servers` (the
     /// shipped file's two addresses, in order).
     pub async fn start(servers: [SocketAddr; 2]) -> Option<Nginx> {
+        Nginx::start_with(SHIPPED, &servers).await
+    }
+
+    /// Starts nginx with the cluster's configuration in front of `servers`.
+    pub async fn cluster(servers: [SocketAddr; 3]) -> Option<Nginx> {
+        Nginx::start_with(CLUSTER, &servers).await
+    }
+
+    /// Starts nginx with the shipped configuration `shipped`, in front of
+    /// `servers` (its addresses, in order).
+    async fn start_with(shipped: &str, servers: &[SocketAddr]) -> Option<Nginx> {
         let Some(nginx) = nginx_path() else {
             return unavailable("nginx is not installed");
         };
@@ -59,9 +76,10 @@ impl Nginx {
             .expect("a free port")
             .port();
         let folder = dir.path().display().to_string();
-        let mut conf = SHIPPED.to_owned();
-        conf = replaced(&conf, "127.0.0.1:8081", &servers[0].to_string());
-        conf = replaced(&conf, "127.0.0.1:8082", &servers[1].to_string());
+        let mut conf = shipped.to_owned();
+        for (shipped, server) in SHIPPED_SERVERS.iter().zip(servers) {
+            conf = replaced(&conf, shipped, &server.to_string());
+        }
         conf = replaced(&conf, "listen 8080;", &format!("listen 127.0.0.1:{port};"));
         conf = replaced(
             &conf,

@@ -182,8 +182,10 @@ pub fn title_tab(screen: &str, workshop_title: Option<String>) {
     }
 }
 
-/// The WebSocket address of the server that served the page.
-pub fn websocket_url() -> String {
+/// The WebSocket address of the server that served the page, naming the
+/// workshop by its join `code` when known (for a balancer: see
+/// `ruche_shared::api::websocket_path`).
+pub fn websocket_url(code: Option<&str>) -> String {
     let origin = origin();
     let ws = if let Some(rest) = origin.strip_prefix("https://") {
         format!("wss://{rest}")
@@ -192,7 +194,7 @@ pub fn websocket_url() -> String {
     } else {
         origin
     };
-    format!("{ws}/ws")
+    format!("{ws}{}", ruche_shared::api::websocket_path(code))
 }
 
 /// The current URL fragment.

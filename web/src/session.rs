@@ -383,7 +383,8 @@ impl Session {
             return;
         }
         self.drop_socket();
-        let Ok(socket) = WebSocket::new(&browser::websocket_url()) else {
+        let code = self.join_code.get_untracked();
+        let Ok(socket) = WebSocket::new(&browser::websocket_url(code.as_deref())) else {
             self.connection_lost();
             return;
         };

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 
 use super::export::{self, Export};
-use super::{ApiError, csv_export, facilitator_workshop, synthesis, xlsx_export};
+use super::{Access, ApiError, csv_export, facilitator_workshop, synthesis, xlsx_export};
 use crate::AppState;
 use crate::hub::WorkshopHandle;
 
@@ -30,7 +30,7 @@ async fn exported(
     id: &str,
     headers: &HeaderMap,
 ) -> Result<Exported, ApiError> {
-    let (handle, workshop) = facilitator_workshop(state, peer, id, headers).await?;
+    let (handle, workshop) = facilitator_workshop(state, peer, id, headers, Access::Read).await?;
     let export = export_of(state, &handle.id, &workshop).await;
     Ok(Exported {
         handle,

@@ -12,7 +12,7 @@ use ruche_shared::TableId;
 use ruche_shared::api::{HANDOVER_DIGITS, HANDOVER_SECONDS, Handover};
 use tokio::sync::oneshot;
 
-use super::{ApiError, facilitator_workshop};
+use super::{Access, ApiError, facilitator_workshop};
 use crate::AppState;
 use crate::hub::ActorMsg;
 use crate::secrets;
@@ -24,7 +24,8 @@ pub async fn issue(
     Path((id, table)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Json<Handover>, ApiError> {
-    let (handle, workshop) = facilitator_workshop(&state, peer, &id, &headers).await?;
+    let (handle, workshop) =
+        facilitator_workshop(&state, peer, &id, &headers, Access::Change).await?;
     // Parsed after the secret: an unknown workshop answers 401 whatever the table.
     let table = table
         .parse::<u32>()

@@ -26,8 +26,9 @@ use ruche_shared::api::{CreateWorkshop, CreatedWorkshop, ErrorBody, PublicInfo};
 use ruche_shared::{ConfigError, Lang, WorkshopConfig};
 
 use crate::AppState;
-use crate::hub::{Hub, WorkshopHandle};
+use crate::hub::{Hub, WorkshopHandle, WorkshopKey};
 use crate::secrets;
+use crate::store::Ownership;
 
 /// An HTTP error with a stable code.
 #[derive(Debug)]
@@ -48,6 +49,9 @@ pub enum ApiError {
     TooManyWorkshops(usize),
     /// The request's body is larger than allowed.
     TooLarge(usize),
+    /// Another server of the cluster runs this workshop, and this request
+    /// changes it: it is sent there (through the balancer) instead.
+    ServedElsewhere,
     /// The server failed.
     Internal(String),
 }
@@ -99,6 +103,12 @@ impl IntoResponse for ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
                 format!("the request is larger than {max} bytes"),
+                None,
+            ),
+            ApiError::ServedElsewhere => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "served_elsewhere",
+                "another Ruche server of this cluster runs this workshop: send this request through the balancer, which sends it there".into(),
                 None,
             ),
             ApiError::Internal(m) => {
@@ -182,7 +192,7 @@ pub async fn public_info(
     if !state.join_attempts.may_try(peer.ip()) {
         return Err(ApiError::TooManyRequests);
     }
-    let Some(handle) = state.hub.by_code(&code) else {
+    let Some(handle) = state.hub.find(WorkshopKey::Code(&code)).await else {
         state.join_attempts.failed(peer.ip());
         return Err(ApiError::NotFound);
     };
@@ -195,6 +205,15 @@ pub async fn public_info(
     }))
 }
 
+/// What a request does to its workshop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Access {
+    /// Reads it (an export): any server of a cluster answers, from the log.
+    Read,
+    /// Changes it: only the server that runs it.
+    Change,
+}
+
 /// The workshop named in the path, if the request carries its facilitator
 /// secret. Wrong secrets are counted per address and held back.
 pub(super) async fn facilitator_workshop(
@@ -202,6 +221,7 @@ pub(super) async fn facilitator_workshop(
     peer: SocketAddr,
     id: &str,
     headers: &HeaderMap,
+    access: Access,
 ) -> Result<(std::sync::Arc<WorkshopHandle>, ruche_shared::Workshop), ApiError> {
     if !state.secret_attempts.may_try(peer.ip()) {
         return Err(ApiError::TooManyRequests);
@@ -210,17 +230,27 @@ pub(super) async fn facilitator_workshop(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    let handle = state.hub.by_id(id).filter(|handle| {
+    let handle = state.hub.find(WorkshopKey::Id(id)).await.filter(|handle| {
         secret.is_some_and(|secret| secrets::secret_matches(secret.trim(), &handle.secret_hash))
     });
     let Some(handle) = handle else {
         state.secret_attempts.failed(peer.ip());
         return Err(ApiError::Unauthorized);
     };
-    let workshop = handle
-        .read()
+    let here = state
+        .hub
+        .locate(&handle)
         .await
-        .ok_or_else(|| ApiError::Internal("workshop stopped".into()))?;
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let workshop = match (here, access) {
+        (Ownership::Mine, _) => handle.read().await,
+        (Ownership::Gone, _) => return Err(ApiError::NotFound),
+        (Ownership::Elsewhere { .. }, Access::Change) => return Err(ApiError::ServedElsewhere),
+        // What the log holds is what was acknowledged: an export from here
+        // is the owner's, up to the last commit.
+        (Ownership::Elsewhere { .. }, Access::Read) => state.hub.read_logged(&handle.id).await,
+    };
+    let workshop = workshop.ok_or_else(|| ApiError::Internal("workshop stopped".into()))?;
     Ok((handle, workshop))
 }
 
@@ -231,7 +261,7 @@ pub async fn delete_workshop(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let (handle, _) = facilitator_workshop(&state, peer, &id, &headers).await?;
+    let (handle, _) = facilitator_workshop(&state, peer, &id, &headers, Access::Change).await?;
     state
         .hub
         .delete(&handle.id)

@@ -34,7 +34,7 @@ use answers::Answers;
 use crate::metrics::Metrics;
 use crate::secrets;
 use crate::settings::Settings;
-use crate::store::{LoadedWorkshop, LogWriter, StoreError, WorkshopRecord};
+use crate::store::{LoadedWorkshop, LogWriter, Ownership, StoreError, WorkshopRecord};
 
 pub use frame::Frame;
 
@@ -141,6 +141,15 @@ impl WorkshopHandle {
     }
 }
 
+/// How a request names its workshop.
+#[derive(Debug, Clone, Copy)]
+pub enum WorkshopKey<'a> {
+    /// By id (the facilitator, the API).
+    Id(&'a str),
+    /// By join code, as typed (tablets, the wall).
+    Code(&'a str),
+}
+
 /// A workshop just created: what the facilitator is shown once.
 pub struct Created {
     /// Its id.
@@ -215,6 +224,62 @@ impl Hub {
         self.by_id(&id)
     }
 
+    /// A workshop by id, or by join code: with several servers on one
+    /// database (`--cluster`), one this server has not met yet (another
+    /// created it) is looked up in the log and registered, not run.
+    pub async fn find(&self, key: WorkshopKey<'_>) -> Option<Arc<WorkshopHandle>> {
+        let (found, key) = match key {
+            WorkshopKey::Id(id) => (self.by_id(id), id.to_owned()),
+            WorkshopKey::Code(code) => (self.by_code(code), secrets::normalise_code(code)),
+        };
+        if found.is_some() || !self.settings.cluster || key.is_empty() {
+            return found;
+        }
+        let record = match self.actors.find(&key).await {
+            Ok(record) => record?,
+            Err(error) => {
+                tracing::warn!(%error, "cannot look a workshop up in the log");
+                return None;
+            }
+        };
+        // Another connection may have registered it meanwhile: keep that one.
+        if let Some(known) = self.by_id(&record.id) {
+            return Some(known);
+        }
+        let id = record.id.clone();
+        self.register(record);
+        self.by_id(&id)
+    }
+
+    /// Workshop `id` as its log holds it, read without running it here
+    /// (another server of the cluster runs it); `None` if it cannot be read.
+    pub async fn read_logged(&self, id: &str) -> Option<Workshop> {
+        let mut loaded = match self.actors.load(id).await {
+            Ok(loaded) => loaded?,
+            Err(error) => {
+                tracing::warn!(workshop = %id, %error, "cannot read a workshop from the log");
+                return None;
+            }
+        };
+        match residency::rebuild(&mut loaded) {
+            Ok(rebuilt) => Some(rebuilt.workshop),
+            Err(error) => {
+                tracing::error!(workshop = %id, %error, "a workshop does not rebuild from the log");
+                None
+            }
+        }
+    }
+
+    /// Where workshop `handle` runs: here (its actor is loaded here, or this
+    /// server has just claimed it), on another server of the cluster, or
+    /// nowhere (deleted). With one server, always here.
+    pub async fn locate(&self, handle: &WorkshopHandle) -> Result<Ownership, StoreError> {
+        if !self.settings.cluster || handle.residency.running().is_some() {
+            return Ok(Ownership::Mine);
+        }
+        self.actors.writer.claim(handle.id.clone()).await
+    }
+
     /// How many workshops are live.
     pub fn len(&self) -> usize {
         self.by_id.len()
@@ -252,7 +317,9 @@ impl Hub {
             answers: Answers::default(),
         };
         let created_at = record.created_at_ms;
-        self.start(record, rebuilt, created_at, true);
+        // One of several servers leaves it to the server its screens reach.
+        let run = !self.settings.cluster;
+        self.start(record, rebuilt, created_at, run);
         tracing::info!(workshop = %created.id, "workshop created");
         Ok(created)
     }
@@ -291,8 +358,24 @@ impl Hub {
         let quiet = self.actors.idle_release().is_some_and(|idle| {
             now_ms.saturating_sub(loaded.last_activity_ms) >= idle.as_millis() as u64
         });
+        // One of several servers runs only what it is asked for (and claims
+        // it first): the workshop may be another's.
+        let quiet = quiet || self.settings.cluster;
         self.start(loaded.record, rebuilt, loaded.last_activity_ms, !quiet);
         Ok(())
+    }
+
+    /// Registers a workshop another server created, without running it:
+    /// it is loaded (and claimed) when someone needs it here.
+    fn register(&self, record: WorkshopRecord) {
+        let rebuilt = residency::Rebuilt {
+            workshop: Workshop::new(record.config.clone()),
+            seq: 0,
+            tokens: Vec::new(),
+            answers: Answers::default(),
+        };
+        let created_at = record.created_at_ms;
+        self.start(record, rebuilt, created_at, false);
     }
 
     /// Registers a workshop in state `rebuilt`, and starts its actor if

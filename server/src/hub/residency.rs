@@ -21,7 +21,9 @@ use super::actor::{self, ActorMsg, ActorStart};
 use super::answers::{Answer, Answers};
 use crate::metrics::Metrics;
 use crate::settings::Settings;
-use crate::store::{History, LoadedWorkshop, LogReader, LogWriter, StoreError};
+use crate::store::{
+    History, LoadedWorkshop, LogReader, LogWriter, Ownership, StoreError, WorkshopRecord,
+};
 
 /// A workshop's state rebuilt from the log (or new), ready for an actor.
 pub struct Rebuilt {
@@ -130,8 +132,15 @@ impl Actors {
     }
 
     /// Reads workshop `id` from the log, off the async threads.
-    async fn load(&self, id: &str) -> Result<Option<LoadedWorkshop>, String> {
+    pub(super) async fn load(&self, id: &str) -> Result<Option<LoadedWorkshop>, String> {
         self.read_log(id, |reader, id| reader.load_one(id)).await
+    }
+
+    /// The workshop with this id or (normalised) join code, as created,
+    /// read from the log off the async threads.
+    pub async fn find(&self, id_or_code: &str) -> Result<Option<WorkshopRecord>, String> {
+        self.read_log(id_or_code, |reader, key| reader.find(key))
+            .await
     }
 
     /// Workshop `id`'s whole log, read off the async threads; `Err` when
@@ -225,6 +234,21 @@ impl Residency {
             .take();
         if let Some(ended) = ended {
             let _ = ended.await;
+        }
+        // One of several servers claims the workshop before reading it:
+        // what it then reads is final (the last owner can add nothing).
+        if self.actors.settings.cluster {
+            match self.actors.writer.claim(handle.id.clone()).await {
+                Ok(Ownership::Mine) => {}
+                Ok(elsewhere) => {
+                    tracing::info!(workshop = %handle.id, ?elsewhere, "not loaded: another server runs it");
+                    return None;
+                }
+                Err(error) => {
+                    tracing::error!(workshop = %handle.id, %error, "cannot claim a workshop");
+                    return None;
+                }
+            }
         }
         let mut loaded = match self.actors.load(&handle.id).await {
             Ok(Some(loaded)) => loaded,

@@ -50,6 +50,10 @@ CREATE TABLE IF NOT EXISTS ruche.owners (
     epoch       BIGINT NOT NULL,
     lease_until TIMESTAMPTZ NOT NULL
 );
+-- Where the owner listens, for a node that forwards a connection to it
+-- (several servers, `--cluster`). Added after the first release of this
+-- table: an existing one gains it.
+ALTER TABLE ruche.owners ADD COLUMN IF NOT EXISTS address TEXT;
 ";
 
 /// What a claim found.
@@ -57,8 +61,13 @@ CREATE TABLE IF NOT EXISTS ruche.owners (
 pub enum Claim {
     /// The workshop is this node's, at this epoch.
     Owned(i64),
-    /// Another node holds it, its lease running for this much longer.
-    Held { node: String, for_ms: i64 },
+    /// Another node holds it, its lease running for this much longer;
+    /// `address`: where that node listens, if it said (`--cluster`).
+    Held {
+        node: String,
+        for_ms: i64,
+        address: Option<String>,
+    },
 }
 
 /// What [`Leases::renew`] reports when this node lost the database itself
@@ -69,6 +78,9 @@ pub const THE_DATABASE: &str = "(the database)";
 pub struct Leases {
     /// This node's name: unique per process (a restarted server is a new node).
     pub node: String,
+    /// Where this node listens, written with its claims so that another
+    /// node can forward it a workshop's connections (`--cluster`).
+    pub address: Option<String>,
     epochs: HashMap<String, i64>,
     /// Its epoch as the server that serves the database, once it is.
     serving: Option<i64>,
@@ -79,6 +91,7 @@ impl Leases {
     pub fn new(node: String) -> Leases {
         Leases {
             node,
+            address: None,
             epochs: HashMap::new(),
             serving: None,
         }
@@ -109,6 +122,7 @@ impl Leases {
             Some(row) => Ok(Claim::Held {
                 node: row.get(0),
                 for_ms: row.get::<_, i64>(1).max(0),
+                address: None,
             }),
             None => self.claim_serving(client),
         }
@@ -123,14 +137,14 @@ impl Leases {
     ) -> Result<Claim, StoreError> {
         let lease = LEASE.as_secs_f64();
         let taken = client.query_opt(
-            "INSERT INTO ruche.owners (workshop, node, epoch, lease_until)
-             VALUES ($1, $2, 1, now() + $3::float8 * interval '1 second')
+            "INSERT INTO ruche.owners (workshop, node, epoch, lease_until, address)
+             VALUES ($1, $2, 1, now() + $3::float8 * interval '1 second', $4)
              ON CONFLICT (workshop) DO UPDATE
                 SET node = excluded.node, epoch = ruche.owners.epoch + 1,
-                    lease_until = excluded.lease_until
+                    lease_until = excluded.lease_until, address = excluded.address
                 WHERE ruche.owners.node = excluded.node OR ruche.owners.lease_until < now()
              RETURNING epoch",
-            &[&workshop, &self.node, &lease],
+            &[&workshop, &self.node, &lease, &self.address],
         )?;
         if let Some(row) = taken {
             let epoch: i64 = row.get(0);
@@ -138,7 +152,7 @@ impl Leases {
             return Ok(Claim::Owned(epoch));
         }
         let holder = client.query_opt(
-            "SELECT node, (extract(epoch FROM lease_until - now()) * 1000)::bigint
+            "SELECT node, (extract(epoch FROM lease_until - now()) * 1000)::bigint, address
              FROM ruche.owners WHERE workshop = $1",
             &[&workshop],
         )?;
@@ -146,6 +160,7 @@ impl Leases {
             Some(row) => Ok(Claim::Held {
                 node: row.get(0),
                 for_ms: row.get::<_, i64>(1).max(0),
+                address: row.get(2),
             }),
             // Released in between: try once more.
             None => self.claim(client, workshop),

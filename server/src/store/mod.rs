@@ -159,6 +159,29 @@ pub trait LogReader: Send + 'static {
     /// The workshop's whole log, from its first event (snapshots ignored):
     /// what an export carries for anyone to re-count. `None` if there is none.
     fn history(&mut self, id: &str) -> Result<Option<History>, StoreError>;
+
+    /// The workshop with this id, or this join code (normalised), as it was
+    /// created; for a server that did not create it (several servers on
+    /// one database). `None` if there is none.
+    fn find(&mut self, _id_or_code: &str) -> Result<Option<WorkshopRecord>, StoreError> {
+        Ok(None)
+    }
+}
+
+/// Who runs a workshop, as a claim found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ownership {
+    /// This server (it claimed it, or already held it).
+    Mine,
+    /// Another live server, which listens at `address` if it said.
+    Elsewhere {
+        /// Its node name.
+        node: String,
+        /// Where it listens (`host:port`).
+        address: Option<String>,
+    },
+    /// No such workshop (deleted meanwhile).
+    Gone,
 }
 
 /// A workshop's settings and every event it recorded, in order.
@@ -199,6 +222,13 @@ pub trait EventLog: Send + 'static {
     /// there is more. The writer calls it between commits until it says no.
     fn purge_step(&mut self) -> Result<bool, StoreError> {
         Ok(false)
+    }
+
+    /// Takes workshop `id` for this server before its actor is loaded
+    /// (PostgreSQL with several servers: the lease that says who runs it).
+    /// A log with one server says it is this one's.
+    fn claim(&mut self, _id: &str) -> Result<Ownership, StoreError> {
+        Ok(Ownership::Mine)
     }
 
     /// How often the writer should call [`EventLog::tick`], if at all.

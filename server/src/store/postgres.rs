@@ -23,8 +23,8 @@ use ruche_shared::{TableId, WorkshopConfig};
 use super::assembly::{Assembly, StoredEvent, StoredWorkshop, decode_event, only_one};
 use super::leases::{self, Claim, Leases};
 use super::{
-    Append, EventLog, History, Loaded, LoadedWorkshop, LogReader, LoggedEvent, StoreError,
-    WorkshopRecord,
+    Append, EventLog, History, Loaded, LoadedWorkshop, LogReader, LoggedEvent, Ownership,
+    StoreError, WorkshopRecord,
 };
 
 /// The layout this build writes; a database with another is refused.
@@ -172,6 +172,9 @@ pub struct PostgresLog {
     leases: Leases,
     /// Whether start-up waits for another server to stop (`--standby`).
     standby: bool,
+    /// Whether this server serves the database beside others, each
+    /// workshop claimed when first needed (`--cluster`).
+    cluster: bool,
 }
 
 impl PostgresLog {
@@ -218,6 +221,7 @@ impl PostgresLog {
             client,
             leases: Leases::new(node),
             standby: false,
+            cluster: false,
         })
     }
 
@@ -318,6 +322,16 @@ impl PostgresLog {
         self
     }
 
+    /// One of several servers on this database (`--cluster`), reached by
+    /// the others at `address` (`host:port`): no server serves the database
+    /// as a whole; each workshop is claimed when first needed
+    /// ([`EventLog::claim`]), and start-up claims none.
+    pub fn in_cluster(mut self, address: String) -> Self {
+        self.cluster = true;
+        self.leases.address = Some(address);
+        self
+    }
+
     /// Claims every workshop of the database, before reading any back (so
     /// that what is read is final: the previous owner can append nothing
     /// more). Leases that a server gone without a word (killed, its machine
@@ -338,7 +352,7 @@ impl PostgresLog {
             // that runs no workshop yet, and once this one serves it, no
             // other creates a workshop (creations are fenced on it too).
             match self.leases.claim_serving(&mut self.client)? {
-                Claim::Held { node, for_ms } => {
+                Claim::Held { node, for_ms, .. } => {
                     longest = for_ms;
                     held = Some((leases::THE_DATABASE.to_owned(), node));
                 }
@@ -353,7 +367,7 @@ impl PostgresLog {
                         if self.leases.holds(id) {
                             continue;
                         }
-                        if let Claim::Held { node, for_ms } =
+                        if let Claim::Held { node, for_ms, .. } =
                             self.leases.claim(&mut self.client, id)?
                         {
                             longest = longest.max(for_ms);
@@ -439,17 +453,27 @@ fn load(client: &mut Client, only: Option<&str>) -> Result<Loaded, StoreError> {
 }
 
 impl EventLog for PostgresLog {
-    /// Records the workshop and claims it, in one transaction.
+    /// Records the workshop and claims it, in one transaction. One of
+    /// several servers records it only: the server its screens are sent to
+    /// (by the balancer's hash) claims it when the first one arrives.
     fn create_workshop(&mut self, record: &WorkshopRecord) -> Result<(), StoreError> {
         let config = serde_json::to_string(&record.config)
             .map_err(|e| StoreError::Corrupt(format!("config: {e}")))?;
         self.client()?;
         let mut tx = self.client.transaction()?;
-        self.leases.fence_serving(&mut tx)?;
+        // One server of several creates beside the others: the new
+        // workshop's own claim, below, is what fences it.
+        if !self.cluster {
+            self.leases.fence_serving(&mut tx)?;
+        }
         tx.execute(
             "INSERT INTO ruche.workshops (id, code, secret_hash, config, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
             &[&record.id, &record.code, &record.secret_hash, &config, &(record.created_at_ms as i64)],
         )?;
+        if self.cluster {
+            tx.commit()?;
+            return Ok(());
+        }
         let claim = self.leases.claim(&mut tx, &record.id)?;
         tx.commit()?;
         if claim != Claim::Owned(1) {
@@ -485,8 +509,28 @@ impl EventLog for PostgresLog {
     /// Reads every workshop back and claims them all (this server runs
     /// every workshop of its database).
     fn load_all(&mut self) -> Result<Loaded, StoreError> {
-        self.claim_all()?;
+        if !self.cluster {
+            self.claim_all()?;
+        }
         load(self.client()?, None)
+    }
+
+    /// Claims the workshop for this server (it may already be its own): in
+    /// a cluster, before its actor is loaded; a workshop another live
+    /// server holds is said, with where that server listens.
+    fn claim(&mut self, id: &str) -> Result<Ownership, StoreError> {
+        self.client()?;
+        let exists = self
+            .client
+            .query_opt("SELECT 1 FROM ruche.workshops WHERE id = $1", &[&id])?
+            .is_some();
+        if !exists {
+            return Ok(Ownership::Gone);
+        }
+        Ok(match self.leases.claim(&mut self.client, id)? {
+            Claim::Owned(_) => Ownership::Mine,
+            Claim::Held { node, address, .. } => Ownership::Elsewhere { node, address },
+        })
     }
 
     fn tick_every(&self) -> Option<Duration> {
@@ -597,6 +641,27 @@ impl Drop for PostgresReader {
 impl LogReader for PostgresReader {
     fn load_one(&mut self, id: &str) -> Result<Option<LoadedWorkshop>, StoreError> {
         only_one(id, load(self.client(), Some(id))?)
+    }
+
+    fn find(&mut self, id_or_code: &str) -> Result<Option<WorkshopRecord>, StoreError> {
+        let Some(row) = self.client().query_opt(
+            "SELECT id, code, secret_hash, config, created_at_ms FROM ruche.workshops
+             WHERE id = $1 OR code = $1",
+            &[&id_or_code],
+        )?
+        else {
+            return Ok(None);
+        };
+        let id: String = row.get(0);
+        let config: WorkshopConfig = serde_json::from_str(row.get(3))
+            .map_err(|e| StoreError::Corrupt(format!("workshop {id}'s settings: {e}")))?;
+        Ok(Some(WorkshopRecord {
+            code: row.get(1),
+            secret_hash: row.get(2),
+            config,
+            created_at_ms: row.get::<_, i64>(4) as u64,
+            id,
+        }))
     }
 
     fn history(&mut self, id: &str) -> Result<Option<History>, StoreError> {

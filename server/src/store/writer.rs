@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use tokio::sync::oneshot;
 
-use super::{Append, EventLog, StoreError, WorkshopRecord};
+use super::{Append, EventLog, Ownership, StoreError, WorkshopRecord};
 use crate::metrics::Metrics;
 
 /// Most appends written in one transaction.
@@ -24,6 +24,7 @@ enum WriterMsg {
     Append(Append, WriteDone),
     Create(WorkshopRecord, oneshot::Sender<Result<(), StoreError>>),
     Delete(String, oneshot::Sender<Result<(), StoreError>>),
+    Claim(String, oneshot::Sender<Result<Ownership, StoreError>>),
     /// Write everything queued before this, then end the thread.
     Stop,
 }
@@ -81,6 +82,16 @@ impl LogWriter {
         let (reply, answer) = oneshot::channel();
         self.tx
             .send(WriterMsg::Create(record, reply))
+            .map_err(|_| StoreError::WriterStopped)?;
+        answer.await.map_err(|_| StoreError::WriterStopped)?
+    }
+
+    /// Takes a workshop for this server before its actor is loaded (see
+    /// [`EventLog::claim`]).
+    pub async fn claim(&self, id: String) -> Result<Ownership, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(WriterMsg::Claim(id, reply))
             .map_err(|_| StoreError::WriterStopped)?;
         answer.await.map_err(|_| StoreError::WriterStopped)?
     }
@@ -151,6 +162,11 @@ fn run(
                     stopped.0.remove(&id);
                     let _ = reply.send(log.delete_workshop(&id));
                     purging = true;
+                }
+                // A claim is ordered after what was queued before it, like a creation.
+                WriterMsg::Claim(id, reply) => {
+                    commit_group(&mut *log, &mut group, &mut stopped, metrics);
+                    let _ = reply.send(log.claim(&id));
                 }
                 WriterMsg::Stop => stopping = true,
             }

@@ -14,9 +14,11 @@ use super::halves::Inbound;
 use super::incoming::{Incoming, error_frame, parse};
 use super::outlet::Outlet;
 use crate::AppState;
-use crate::hub::{ActorMsg, JoinError, ScreenPlace, WorkshopHandle, fanout};
+use crate::hub::{ActorMsg, JoinError, ScreenPlace, WorkshopHandle, WorkshopKey, fanout};
 use crate::secrets;
+use crate::store::Ownership;
 
+use super::goodbye::Goodbye;
 use super::{CLOSE_POLICY, CLOSE_TOO_BIG};
 
 /// Who the connection turned out to be.
@@ -31,16 +33,43 @@ pub struct Authenticated {
     pub last_seq: Option<Seq>,
 }
 
+/// How a handshake ended.
+pub enum Handshake {
+    /// The client is who it says, with its place among the workshop's screens.
+    Done(Authenticated, ScreenPlace),
+    /// Another server of the cluster runs the workshop: the connection is
+    /// carried there, starting with this `hello`.
+    Forward {
+        /// Where that server listens (`host:port`).
+        to: String,
+        /// The client's `hello`, as it sent it.
+        hello: String,
+    },
+    /// Refused (the client was told, and a close queued) or gone.
+    Failed,
+}
+
 /// Waits for `hello`, checks the credentials and takes the connection's
 /// place among its workshop's screens (held until it is dropped). On
 /// failure the client gets an error (and, when fatal, a close, queued in
-/// `outlet` for the caller to drain) and `None` is returned.
+/// `outlet` for the caller to drain).
 pub async fn handshake(
     inbound: &mut Inbound,
     outlet: &Outlet,
     state: &AppState,
     ip: IpAddr,
-) -> Option<(Authenticated, ScreenPlace)> {
+) -> Handshake {
+    shake(inbound, outlet, state, ip)
+        .await
+        .unwrap_or(Handshake::Failed)
+}
+
+async fn shake(
+    inbound: &mut Inbound,
+    outlet: &Outlet,
+    state: &AppState,
+    ip: IpAddr,
+) -> Option<Handshake> {
     let deadline = Instant::now() + state.settings.handshake_timeout;
     let mut control_frames = 0;
     loop {
@@ -104,19 +133,62 @@ pub async fn handshake(
                 (ErrorCode::UnsupportedProtocol, message).into(),
             );
         }
+        if let Some(to) = run_elsewhere(state, &auth).await {
+            return match to {
+                Ok(to) => Some(Handshake::Forward { to, hello: text }),
+                Err(()) => {
+                    Goodbye::Restart.say(outlet);
+                    None
+                }
+            };
+        }
         let auth = match authenticate(state, ip, auth, last_seq).await {
             Ok(auth) => auth,
             Err(refusal) => return refuse(outlet, state, refusal),
         };
         let max_walls = state.settings.max_walls_per_workshop;
         return match auth.handle.open_screen(auth.role, max_walls) {
-            Some(place) => Some((auth, place)),
+            Some(place) => Some(Handshake::Done(auth, place)),
             None => {
                 let code = ErrorCode::TooManyScreens;
                 let refusal = (code, code.sentence(auth.handle.lang()).to_owned());
                 refuse(outlet, state, refusal.into())
             }
         };
+    }
+}
+
+/// Whether another server of the cluster runs the workshop `auth` names:
+/// `Some(Ok(address))` to carry the connection there, `Some(Err(()))` when
+/// it runs elsewhere but cannot be reached from here (the client comes back
+/// in a moment), `None` to go on here (this server's, or unknown: the
+/// credentials' check answers that).
+async fn run_elsewhere(state: &AppState, auth: &Auth) -> Option<Result<String, ()>> {
+    if !state.settings.cluster {
+        return None;
+    }
+    let key = match auth {
+        Auth::Facilitator { workshop, .. } => WorkshopKey::Id(workshop),
+        Auth::JoinTable { code, .. }
+        | Auth::RejoinTable { code, .. }
+        | Auth::TakeOverTable { code, .. }
+        | Auth::Wall { code } => WorkshopKey::Code(code),
+    };
+    let handle = state.hub.find(key).await?;
+    match state.hub.locate(&handle).await {
+        Ok(Ownership::Mine | Ownership::Gone) => None,
+        Ok(Ownership::Elsewhere {
+            address: Some(address),
+            ..
+        }) if Some(&address) != state.settings.advertise.as_ref() => Some(Ok(address)),
+        Ok(Ownership::Elsewhere { node, .. }) => {
+            tracing::warn!(workshop = %handle.id, %node, "a workshop is run by a server that gave no address to reach it; the client will try again");
+            Some(Err(()))
+        }
+        Err(error) => {
+            tracing::warn!(workshop = %handle.id, %error, "cannot claim a workshop; the client will try again");
+            Some(Err(()))
+        }
     }
 }
 
@@ -188,7 +260,7 @@ async fn authenticate(
         if !state.secret_attempts.may_try(ip) {
             return Err(held_back().into());
         }
-        let handle = state.hub.by_id(&workshop);
+        let handle = state.hub.find(WorkshopKey::Id(&workshop)).await;
         let Some(handle) = handle.filter(|h| secrets::secret_matches(&secret, &h.secret_hash))
         else {
             state.secret_attempts.failed(ip);
@@ -205,7 +277,7 @@ async fn authenticate(
     // the secret (128 bits), and a wrong code or a wrong token get the same
     // answer, so trying tells nothing about codes. Its failures still count.
     if let Auth::RejoinTable { code, token } = &auth {
-        let table = match state.hub.by_code(code) {
+        let table = match state.hub.find(WorkshopKey::Code(code)).await {
             Some(handle) => find_table(&handle, secrets::hash_secret(token))
                 .await
                 .map(|table| (handle, table)),
@@ -233,7 +305,7 @@ async fn authenticate(
         }
         Auth::Facilitator { .. } | Auth::RejoinTable { .. } => unreachable!("handled above"),
     };
-    let Some(handle) = state.hub.by_code(code) else {
+    let Some(handle) = state.hub.find(WorkshopKey::Code(code)).await else {
         state.join_attempts.failed(ip);
         return Err(bad().into());
     };

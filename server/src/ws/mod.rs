@@ -10,10 +10,13 @@
 //! - [`reader`]: the connection's task: the client's messages turned into
 //!   commands for the actor, pings, the outlet's backlog.
 //! - [`goodbye`]: why a connection ends, and its last frames.
+//! - [`forward`]: a connection carried to the server of a cluster that runs
+//!   its workshop.
 //!
 //! This file upgrades the request and wires them together: subscribe to the
 //! workshop, send the first frames, run the reader, clean up.
 
+mod forward;
 mod goodbye;
 mod halves;
 mod handshake;
@@ -89,10 +92,19 @@ async fn connection(upgraded: upgrade::Upgraded, state: AppState, ip: IpAddr) {
     } = upgraded;
     let settings = state.settings.clone();
     let (mut inbound, outlet) = halves::split(stream, read_ahead, &settings).await;
-    let Some((auth, _screen)) = handshake::handshake(&mut inbound, &outlet, &state, ip).await
-    else {
-        outlet.drain(GOODBYE_DEADLINE).await;
-        return;
+    let (auth, _screen) = match handshake::handshake(&mut inbound, &outlet, &state, ip).await {
+        handshake::Handshake::Done(auth, screen) => (auth, screen),
+        handshake::Handshake::Forward { to, hello } => {
+            forward::forward(inbound, &outlet, &state, &to, hello)
+                .await
+                .say(&outlet);
+            outlet.drain(GOODBYE_DEADLINE).await;
+            return;
+        }
+        handshake::Handshake::Failed => {
+            outlet.drain(GOODBYE_DEADLINE).await;
+            return;
+        }
     };
     let role_label = RoleLabel {
         role: match auth.role {

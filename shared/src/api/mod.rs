@@ -64,6 +64,24 @@ pub fn normalise_code(code: &str) -> String {
     code.chars().filter(char::is_ascii_digit).collect()
 }
 
+/// The WebSocket's path: `/ws`, with the workshop's join code as `?w=` when
+/// the client knows it. The server does not read it; a balancer in front of
+/// several servers hashes on it, so that a workshop's screens reach the
+/// server that runs it (deploy/README.md). The join code is what the wall
+/// shows the room; secrets and tokens never go in an address.
+pub fn websocket_path(code: Option<&str>) -> String {
+    with_route("/ws", code)
+}
+
+/// `path` with the workshop's join code for the balancer (see
+/// [`websocket_path`]), when it is known.
+pub fn with_route(path: &str, code: Option<&str>) -> String {
+    match code.map(normalise_code).filter(|code| !code.is_empty()) {
+        Some(code) => format!("{path}?w={code}"),
+        None => path.to_owned(),
+    }
+}
+
 /// The path of the join screen's information for `code` (`GET`).
 pub fn join_info_path(code: &str) -> String {
     format!("/api/join/{code}")

@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 use ruche_shared::TableId;
 use ruche_shared::api::route::Route;
-use ruche_shared::api::{Handover, handover_path};
+use ruche_shared::api::{Handover, handover_path, with_route};
 use ruche_shared::protocol::Auth;
 
 use crate::browser;
@@ -58,7 +58,8 @@ pub fn HandoverCard(session: Session) -> impl IntoView {
         };
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let path = handover_path(&workshop, table);
+            let code = session.join_code.get_untracked();
+            let path = with_route(&handover_path(&workshop, table), code.as_deref());
             let answer = browser::http("POST", &path, None, Some(&secret)).await;
             busy.set(false);
             match answer {
