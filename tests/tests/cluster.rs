@@ -14,6 +14,10 @@
 //!   vote exactly once, no rule broken, the histogram what the tables meant
 //!   and what is exported (the crash harness's checks). It prints the time
 //!   from the kill to the first vote accepted again (BENCHMARKS.md).
+//! - A server frozen (`SIGSTOP`) while running a workshop: another takes it
+//!   over once its lease runs out; woken (`SIGCONT`), the frozen one finds
+//!   its appends refused (fenced) and steps down, and the vote it was
+//!   holding reaches the log only when retried on the new owner.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -290,4 +294,72 @@ async fn three_servers_behind_nginx_lose_one_mid_vote_and_lose_no_vote() {
         server.kill().await;
     }
     drop(nginx);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_cluster_server_is_taken_over_and_once_woken_steps_down() {
+    let Some(postgres) = tokio::task::spawn_blocking(Postgres::start).await.unwrap() else {
+        return;
+    };
+    let url = postgres.new_database();
+    let mut servers = cluster(&url, 2).await;
+    let (a, b) = (servers[0].addr, servers[1].addr);
+    let (created, tokens) = vote_room(a, 2).await;
+    let code = &created.join_code;
+    let mut table = Client::connect(a, rejoin(code, &tokens[0]), None).await;
+    table.accepted(vote(0, 1)).await;
+
+    // Frozen: it neither answers nor renews its leases.
+    let frozen_server = servers.remove(0);
+    frozen_server.signal("STOP").await;
+    let frozen = Instant::now();
+    let stuck = OpId("stuck-vote".into());
+    assert!(
+        table
+            .try_send(&ruche_shared::protocol::ClientMsg::Command {
+                op: stuck.clone(),
+                command: vote(1, 3),
+            })
+            .await
+    );
+    // The other table comes in through b, which takes the workshop over
+    // once a's lease has run out.
+    let mut other = back_on(b, code, &tokens[1]).await;
+    let took_over = frozen.elapsed();
+    other.accepted(vote(2, 2)).await;
+    assert!(
+        took_over >= Duration::from_secs(1),
+        "b waited for a's lease to run out: {took_over:?}"
+    );
+    assert_eq!(owner_of(&url, &created.workshop).await, Some(b.to_string()));
+    eprintln!("cluster: a frozen server's workshop taken over after {took_over:?}");
+
+    // Woken: its pending vote would be appended at its old epoch: refused,
+    // and the server steps down (it stops by itself, with a failure).
+    frozen_server.signal("CONT").await;
+    let mut stepped_down = frozen_server;
+    let status = stepped_down
+        .wait_for_exit(Duration::from_secs(20))
+        .await
+        .expect("the woken server stepped down and stopped");
+    assert!(!status.success(), "with a failure: {status}");
+    let (_, rows) = Log::Postgres(url.clone()).read(&created.workshop).await;
+    assert!(
+        rows.iter()
+            .all(|(_, op, _)| op.as_deref() != Some("stuck-vote")),
+        "nothing of the fenced server's reached the log"
+    );
+    // Retried on b: there once.
+    let mut table = Client::connect(b, rejoin(code, &tokens[0]), None).await;
+    table.command_with_op(stuck, vote(1, 3)).await;
+    let (_, rows) = Log::Postgres(url.clone()).read(&created.workshop).await;
+    assert_eq!(
+        rows.iter()
+            .filter(|(_, op, _)| op.as_deref() == Some("stuck-vote"))
+            .count(),
+        1
+    );
+    for server in servers {
+        server.kill().await;
+    }
 }

@@ -243,6 +243,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_join_code_goes_in_the_address_for_the_balancer_as_digits_only() {
+        assert_eq!(websocket_path(None), "/ws");
+        assert_eq!(websocket_path(Some("482 913")), "/ws?w=482913");
+        assert_eq!(websocket_path(Some("482-913")), "/ws?w=482913");
+        // Nothing but digits ever reaches the address.
+        assert_eq!(websocket_path(Some("&x=<y>")), "/ws");
+        assert_eq!(
+            with_route("/api/workshops/w1/tables/0/handover", Some("123456")),
+            "/api/workshops/w1/tables/0/handover?w=123456"
+        );
+    }
+
+    #[test]
     fn a_template_request_fills_in_the_vote_settings() {
         let mut request = CreateWorkshop::from_template(Template::Ideation, "Salle", "Comment ?");
         request.budget = Some(20);
