@@ -18,6 +18,8 @@
 //!   over once its lease runs out; woken (`SIGCONT`), the frozen one finds
 //!   its appends refused (fenced) and steps down, and the vote it was
 //!   holding reaches the log only when retried on the new owner.
+//! - An idle workshop lets its lease go with it (`--idle-minutes`): the
+//!   next screen, reaching another server, finds it free there.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -362,4 +364,50 @@ async fn a_frozen_cluster_server_is_taken_over_and_once_woken_steps_down() {
     for server in servers {
         server.kill().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_workshop_lets_its_lease_go_and_the_server_its_screens_reach_next_takes_it() {
+    let Some(postgres) = tokio::task::spawn_blocking(Postgres::start).await.unwrap() else {
+        return;
+    };
+    let url = postgres.new_database();
+    let in_cluster = |settings: &mut ruche_server::settings::Settings| {
+        settings.db = ruche_server::settings::Database::Postgres(url.clone());
+        settings.cluster = true;
+        settings.idle_release = Some(Duration::from_millis(300));
+    };
+    let a = ruche_tests::TestServer::spawn_with(in_cluster).await;
+    let b = ruche_tests::TestServer::spawn_with(in_cluster).await;
+    let created = a
+        .create(serde_json::json!({ "template": "ideation", "title": "Salle", "question": "?" }))
+        .await;
+    let facilitator = Client::facilitator(a.addr, &created).await;
+    assert_eq!(
+        owner_of(&url, &created.workshop).await,
+        Some(a.addr.to_string())
+    );
+    facilitator.close().await;
+    // Nobody watches: a lets the workshop go from memory, and its lease.
+    let started = Instant::now();
+    while owner_of(&url, &created.workshop).await.is_some() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "a let the lease go once the workshop was idle"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The wall reaches b: b runs the workshop itself, no hop to a.
+    let mut wall = Client::wall(b.addr, &created.join_code).await;
+    assert!(matches!(wall.recv().await, ServerMsg::Snapshot { .. }));
+    assert_eq!(
+        owner_of(&url, &created.workshop).await,
+        Some(b.addr.to_string())
+    );
+    assert_eq!(
+        metric(b.addr, "ruche_connections_forwarded_total").await,
+        Some(0.0)
+    );
+    a.stop().await;
+    b.stop().await;
 }

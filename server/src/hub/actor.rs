@@ -31,21 +31,33 @@ pub fn spawn(
 ) -> (mpsc::Sender<ActorMsg>, oneshot::Receiver<()>) {
     let (tx, inbox) = mpsc::channel(1024);
     let (ended_tx, ended) = oneshot::channel();
+    let cluster = settings.cluster;
     let core = WorkshopCore::new(start, settings, metrics.clone(), Now::read());
     tokio::spawn(async move {
-        run(core, inbox, writer, metrics, idle_release).await;
+        let id = core.id().to_owned();
+        let let_go = run(core, inbox, writer.clone(), metrics, idle_release).await;
+        // One of several servers lets its lease go with the workshop, so
+        // that the server its screens are sent to next takes it (after a
+        // lost server came back, its workshops go home this way). Queued
+        // behind the actor's last appends, and before `ended`: a load that
+        // follows claims after this release, never before it.
+        if let_go && cluster {
+            writer.release(id);
+        }
         let _ = ended_tx.send(());
     });
     (tx, ended)
 }
 
+/// Drives the core until it stops; whether it let the workshop go from
+/// memory (idle), rather than being shut down.
 async fn run(
     mut core: WorkshopCore,
     mut inbox: mpsc::Receiver<ActorMsg>,
     writer: LogWriter,
     metrics: Arc<Metrics>,
     idle_release: Option<std::time::Duration>,
-) {
+) -> bool {
     metrics.workshops_live.inc();
     let (commits_tx, mut commits) = mpsc::unbounded_channel::<Committed>();
     let mut stopping: Option<oneshot::Sender<()>> = None;
@@ -103,7 +115,9 @@ async fn run(
     core.finish(Now::read());
     metrics.workshops_live.dec();
     tracing::debug!(workshop = %core.id(), seq = core.seq(), "workshop actor stopped");
+    let let_go = stopping.is_none();
     if let Some(reply) = stopping {
         let _ = reply.send(());
     }
+    let_go
 }

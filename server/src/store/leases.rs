@@ -256,6 +256,18 @@ impl Leases {
         self.epochs.remove(workshop);
     }
 
+    /// Lets the lease on `workshop` go, if this node still holds it at the
+    /// epoch it claimed (a takeover meanwhile is not undone).
+    pub fn release(&mut self, client: &mut Client, workshop: &str) -> Result<(), StoreError> {
+        if let Some(epoch) = self.epochs.remove(workshop) {
+            client.execute(
+                "DELETE FROM ruche.owners WHERE workshop = $1 AND node = $2 AND epoch = $3",
+                &[&workshop, &self.node, &epoch],
+            )?;
+        }
+        Ok(())
+    }
+
     /// Lets every lease go (a clean stop): another node, or this server
     /// started again, takes the workshops at once instead of waiting.
     pub fn release_all(&mut self, client: &mut Client) -> Result<(), StoreError> {

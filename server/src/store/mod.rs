@@ -231,6 +231,12 @@ pub trait EventLog: Send + 'static {
         Ok(Ownership::Mine)
     }
 
+    /// Lets this server's claim on workshop `id` go (its actor let it go
+    /// from memory): another server may take it at once.
+    fn release(&mut self, _id: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// How often the writer should call [`EventLog::tick`], if at all.
     fn tick_every(&self) -> Option<std::time::Duration> {
         None

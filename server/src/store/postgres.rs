@@ -533,6 +533,15 @@ impl EventLog for PostgresLog {
         })
     }
 
+    fn release(&mut self, id: &str) -> Result<(), StoreError> {
+        if !self.cluster {
+            // One server serves the database: it keeps every workshop.
+            return Ok(());
+        }
+        self.client()?;
+        self.leases.release(&mut self.client, id)
+    }
+
     fn tick_every(&self) -> Option<Duration> {
         Some(leases::RENEW_EVERY)
     }

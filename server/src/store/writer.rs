@@ -25,6 +25,7 @@ enum WriterMsg {
     Create(WorkshopRecord, oneshot::Sender<Result<(), StoreError>>),
     Delete(String, oneshot::Sender<Result<(), StoreError>>),
     Claim(String, oneshot::Sender<Result<Ownership, StoreError>>),
+    Release(String),
     /// Write everything queued before this, then end the thread.
     Stop,
 }
@@ -94,6 +95,12 @@ impl LogWriter {
             .send(WriterMsg::Claim(id, reply))
             .map_err(|_| StoreError::WriterStopped)?;
         answer.await.map_err(|_| StoreError::WriterStopped)?
+    }
+
+    /// Lets this server's claim on a workshop go (its actor let it go),
+    /// after everything queued before.
+    pub fn release(&self, id: String) {
+        let _ = self.tx.send(WriterMsg::Release(id));
     }
 
     /// Deletes a workshop and its events, durably.
@@ -167,6 +174,13 @@ fn run(
                 WriterMsg::Claim(id, reply) => {
                     commit_group(&mut *log, &mut group, &mut stopped, metrics);
                     let _ = reply.send(log.claim(&id));
+                }
+                WriterMsg::Release(id) => {
+                    commit_group(&mut *log, &mut group, &mut stopped, metrics);
+                    if let Err(error) = log.release(&id) {
+                        // Not lost: the lease runs out by itself.
+                        tracing::warn!(workshop = %id, %error, "could not let a workshop's lease go");
+                    }
                 }
                 WriterMsg::Stop => stopping = true,
             }
