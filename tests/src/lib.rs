@@ -297,15 +297,25 @@ impl Client {
         auth: Auth,
         last_seq: Option<Seq>,
     ) -> Result<Client, ServerMsg> {
-        // As the web client does: the join code in the address, for a
-        // balancer in front of several servers.
         let code = match &auth {
             Auth::JoinTable { code, .. }
             | Auth::RejoinTable { code, .. }
             | Auth::TakeOverTable { code, .. }
-            | Auth::Wall { code } => Some(code.as_str()),
+            | Auth::Wall { code } => Some(code.clone()),
             Auth::Facilitator { .. } => None,
         };
+        Client::try_connect_routed(addr, auth, last_seq, code.as_deref()).await
+    }
+
+    /// [`Client::try_connect`], naming the workshop by its join `code` in
+    /// the address as the web client does (for a balancer in front of
+    /// several servers); a facilitator's hello does not carry it.
+    pub async fn try_connect_routed(
+        addr: SocketAddr,
+        auth: Auth,
+        last_seq: Option<Seq>,
+        code: Option<&str>,
+    ) -> Result<Client, ServerMsg> {
         let path = ruche_shared::api::websocket_path(code);
         let mut socket = raw_socket_at(addr, &path).await;
         let hello = ClientMsg::Hello {
@@ -336,7 +346,12 @@ impl Client {
             workshop: created.workshop.clone(),
             secret: created.facilitator_secret.clone(),
         };
-        Client::connect(addr, auth, None).await
+        let name = format!("{auth:?}");
+        let mut client = Client::try_connect_routed(addr, auth, None, Some(&created.join_code))
+            .await
+            .unwrap_or_else(|refusal| panic!("{name}: refused: {refusal:?}"));
+        client.name = name;
+        client
     }
 
     /// A tablet joining as a new table.

@@ -228,6 +228,15 @@ async fn three_servers_behind_nginx_lose_one_mid_vote_and_lose_no_vote() {
     let owner = owner_of(&url, &created.workshop)
         .await
         .expect("a server runs the workshop");
+    // nginx's hash on the join code sent every screen, the console's too,
+    // to the server running the workshop: none was carried.
+    for server in &addrs {
+        assert_eq!(
+            metric(*server, "ruche_connections_forwarded_total").await,
+            Some(0.0),
+            "{server} carried a connection: nginx did not hash on the workshop"
+        );
+    }
 
     let mut rng = Rng(0xc105_7e12 | 1);
     let mut intents: Vec<Intent> = vec![Intent::new(); TABLES];

@@ -40,6 +40,13 @@ pub fn secret_key(workshop: &str) -> String {
     format!("ruche.secret.{workshop}")
 }
 
+/// Where this browser keeps a workshop's join code for its console: the
+/// console puts it in its addresses (`?w=`) from its very first connection,
+/// so that a balancer sends it to the server its tablets reach.
+pub fn code_key(workshop: &str) -> String {
+    format!("ruche.code.{workshop}")
+}
+
 /// Where this browser lists the workshops it created: `[[id, title], …]`.
 const WORKSHOPS_KEY: &str = "ruche.workshops";
 
@@ -74,6 +81,7 @@ pub fn forget_workshop(id: &str) {
         &serde_json::to_string(&listed).unwrap_or_default(),
     );
     forget(&secret_key(id));
+    forget(&code_key(id));
 }
 
 /// Where the landing page notes that a workshop was just created here: the

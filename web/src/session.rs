@@ -243,6 +243,11 @@ impl Session {
         {
             self.write.join_code.set(Some(code.clone()));
         }
+        if let Auth::Facilitator { workshop, .. } = &auth {
+            self.write
+                .join_code
+                .set(browser::load(&browser::code_key(workshop)));
+        }
         self.connection.update_value(|c| {
             c.auth = Some(auth);
             c.outbox_key = outbox_key;
@@ -487,6 +492,12 @@ impl Session {
                 join_code,
                 ..
             } => {
+                if let Some(code) = &join_code {
+                    // Kept for the console's next connections (`?w=`).
+                    if let Some(Auth::Facilitator { workshop, .. }) = self.auth() {
+                        browser::save(&browser::code_key(&workshop), code);
+                    }
+                }
                 if join_code.is_some() {
                     self.write.join_code.set(join_code);
                 }

@@ -25,7 +25,7 @@ use crate::hub::Frame;
 
 /// How long reaching the owner may take before the client is told to come
 /// back (a server just lost refuses at once; one cut off never answers).
-const REACH_OWNER: Duration = Duration::from_secs(3);
+const REACH_OWNER: Duration = Duration::from_secs(2);
 
 /// Carries the connection to the server at `to` (`host:port`), starting
 /// with the client's `hello`; returns how it ended, for the client.

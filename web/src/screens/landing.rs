@@ -55,6 +55,7 @@ pub fn create_workshop(
                             &created.facilitator_secret,
                         );
                         browser::save(&browser::keep_link_key(&created.workshop), "1");
+                        browser::save(&browser::code_key(&created.workshop), &created.join_code);
                         browser::remember_workshop(&created.workshop, &title);
                         let console = Route::Facilitator {
                             workshop: created.workshop,
