@@ -63,6 +63,17 @@ pub struct Received {
     pub kept: Vec<(Instant, String)>,
 }
 
+/// The join code `auth` names its workshop by, if any.
+fn code_of(auth: &Auth) -> Option<&str> {
+    match auth {
+        Auth::JoinTable { code, .. }
+        | Auth::RejoinTable { code, .. }
+        | Auth::TakeOverTable { code, .. }
+        | Auth::Wall { code } => Some(code),
+        Auth::Facilitator { .. } => None,
+    }
+}
+
 /// A connected client: its sending half, and its reader task.
 pub struct Conn {
     sink: SplitSink<Socket, Message>,
@@ -79,13 +90,18 @@ pub fn source_address(n: usize) -> IpAddr {
 
 /// Opens a WebSocket to `127.0.0.1:port` from `from`.
 pub async fn connect_raw(from: IpAddr, port: u16) -> anyhow::Result<Socket> {
+    connect_raw_at(from, port, "/ws").await
+}
+
+/// Opens a WebSocket to `127.0.0.1:port{path}` from `from`.
+pub async fn connect_raw_at(from: IpAddr, port: u16, path: &str) -> anyhow::Result<Socket> {
     let socket = TcpSocket::new_v4()?;
     socket.bind(SocketAddr::new(from, 0))?;
     let stream = socket
         .connect(SocketAddr::from(([127, 0, 0, 1], port)))
         .await?;
     stream.set_nodelay(true)?;
-    let (ws, _) = tokio_tungstenite::client_async(format!("ws://127.0.0.1:{port}/ws"), stream)
+    let (ws, _) = tokio_tungstenite::client_async(format!("ws://127.0.0.1:{port}{path}"), stream)
         .await
         .context("WebSocket handshake")?;
     Ok(ws)
@@ -94,7 +110,21 @@ pub async fn connect_raw(from: IpAddr, port: u16) -> anyhow::Result<Socket> {
 impl Conn {
     /// Connects from `from`, says hello, waits for the welcome.
     pub async fn connect(from: IpAddr, port: u16, auth: Auth) -> anyhow::Result<Conn> {
-        let ws = connect_raw(from, port).await?;
+        let code = code_of(&auth).map(str::to_owned);
+        Conn::connect_routed(from, port, auth, code.as_deref()).await
+    }
+
+    /// [`Conn::connect`], naming the workshop by its join `code` in the
+    /// address as the web client does (`?w=`, for a balancer in front of
+    /// several servers).
+    pub async fn connect_routed(
+        from: IpAddr,
+        port: u16,
+        auth: Auth,
+        code: Option<&str>,
+    ) -> anyhow::Result<Conn> {
+        let path = ruche_shared::api::websocket_path(code);
+        let ws = connect_raw_at(from, port, &path).await?;
         let (mut sink, mut stream) = ws.split();
         let hello = ClientMsg::Hello {
             protocol: PROTOCOL_VERSION,

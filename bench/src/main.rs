@@ -60,6 +60,12 @@ struct Args {
     /// connections; 680 makes 15,000).
     #[arg(long)]
     rooms: Option<usize>,
+
+    /// Ingest only: run against what already listens on 127.0.0.1:PORT (nginx
+    /// in front of a cluster: bench/cluster-ingest.sh) instead of starting a
+    /// server; each run creates new workshops there.
+    #[arg(long)]
+    target_port: Option<u16>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +101,10 @@ async fn main() -> anyhow::Result<()> {
         args.server.exists(),
         "no server binary at {} (build it with `cargo build --release -p ruche-server`, or give --server)",
         args.server.display()
+    );
+    anyhow::ensure!(
+        args.target_port.is_none() || matches!(args.scenario, Which::Ingest),
+        "--target-port runs the ingest only: give --scenario ingest"
     );
     let core = Some(args.server_core);
     println!(
@@ -234,14 +244,20 @@ async fn main() -> anyhow::Result<()> {
             };
             let mut runs = Vec::new();
             for run in 0..args.runs {
-                let server = process::ServerProcess::start(&args.server, core).await?;
-                let figures = ingest.run(server.port).await?;
+                let figures = match args.target_port {
+                    Some(port) => ingest.run(port).await?,
+                    None => {
+                        let server = process::ServerProcess::start(&args.server, core).await?;
+                        let figures = ingest.run(server.port).await?;
+                        server.stop().await;
+                        figures
+                    }
+                };
                 eprintln!(
                     "ingest {workshops} workshop(s) run {}: {figures:?}",
                     run + 1
                 );
                 runs.push(figures);
-                server.stop().await;
             }
             let spread = |f: &dyn Fn(&scenarios::ingest::IngestFigures) -> f64| {
                 Spread::of(&runs.iter().map(f).collect::<Vec<_>>())

@@ -46,8 +46,8 @@ pub async fn vote_room(port: u16, ideas: usize, template: Template) -> anyhow::R
         facilitator_secret: secret,
     } = created;
     let localhost = IpAddr::V4(Ipv4Addr::LOCALHOST);
-    let mut facilitator =
-        Conn::connect(localhost, port, Auth::Facilitator { workshop, secret }).await?;
+    let facilitator = Auth::Facilitator { workshop, secret };
+    let mut facilitator = Conn::connect_routed(localhost, port, facilitator, Some(&code)).await?;
     let mut op = 0;
     let mut setup = |command| {
         op += 1;
