@@ -55,9 +55,11 @@ pub struct Args {
     #[arg(long, env = "RUCHE_CLUSTER")]
     pub cluster: bool,
 
-    /// With --cluster: the address (host:port) the other servers reach this
+    /// With --cluster: the address (IP:port) the other servers reach this
     /// one at. By default the address given to --bind, unless that is
-    /// 0.0.0.0 (then this must be given).
+    /// 0.0.0.0 (then this must be given). List the other servers with
+    /// --trusted-proxy too: a screen carried from one then counts as the
+    /// client's address, not that server's.
     #[arg(long, env = "RUCHE_ADVERTISE", requires = "cluster")]
     pub advertise: Option<String>,
 

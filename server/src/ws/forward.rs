@@ -11,9 +11,13 @@
 
 use std::time::Duration;
 
+use std::net::IpAddr;
+
 use futures_util::{SinkExt, StreamExt};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 
 use super::goodbye::{CLOSE_AWAY, CLOSE_NORMAL, Goodbye};
@@ -33,11 +37,20 @@ pub async fn forward(
     mut inbound: Inbound,
     outlet: &Outlet,
     state: &AppState,
+    client: IpAddr,
     to: &str,
     hello: String,
 ) -> Goodbye {
-    let url = format!("ws://{to}/ws");
-    let owner = match tokio::time::timeout(REACH_OWNER, tokio_tungstenite::connect_async(&url))
+    let Ok(mut request) = format!("ws://{to}/ws").into_client_request() else {
+        tracing::warn!(%to, "a server of the cluster gave an address that is not one");
+        return Goodbye::Restart;
+    };
+    // The client's address, for the owner's per-address limits (it reads
+    // it from servers listed with --trusted-proxy).
+    if let Ok(value) = HeaderValue::from_str(&client.to_string()) {
+        request.headers_mut().insert("x-forwarded-for", value);
+    }
+    let owner = match tokio::time::timeout(REACH_OWNER, tokio_tungstenite::connect_async(request))
         .await
     {
         Ok(Ok((owner, _))) => owner,

@@ -133,7 +133,7 @@ async fn shake(
                 (ErrorCode::UnsupportedProtocol, message).into(),
             );
         }
-        if let Some(to) = run_elsewhere(state, &auth).await {
+        if let Some(to) = run_elsewhere(state, ip, &auth).await {
             return match to {
                 Ok(to) => Some(Handshake::Forward { to, hello: text }),
                 Err(()) => {
@@ -163,11 +163,20 @@ async fn shake(
 /// it runs elsewhere but cannot be reached from here (the client comes back
 /// in a moment), `None` to go on here (this server's, or unknown: the
 /// credentials' check answers that).
-async fn run_elsewhere(state: &AppState, auth: &Auth) -> Option<Result<String, ()>> {
+async fn run_elsewhere(state: &AppState, ip: IpAddr, auth: &Auth) -> Option<Result<String, ()>> {
     if !state.settings.cluster {
         return None;
     }
+    // An address held back for wrong codes or secrets does not make this
+    // server look workshops up in the database either (the check that
+    // follows refuses it).
     let key = match auth {
+        Auth::Facilitator { .. } if !state.secret_attempts.may_try(ip) => return None,
+        Auth::JoinTable { .. } | Auth::TakeOverTable { .. } | Auth::Wall { .. }
+            if !state.join_attempts.may_try(ip) =>
+        {
+            return None;
+        }
         Auth::Facilitator { workshop, .. } => WorkshopKey::Id(workshop),
         Auth::JoinTable { code, .. }
         | Auth::RejoinTable { code, .. }

@@ -95,7 +95,7 @@ async fn connection(upgraded: upgrade::Upgraded, state: AppState, ip: IpAddr) {
     let (auth, _screen) = match handshake::handshake(&mut inbound, &outlet, &state, ip).await {
         handshake::Handshake::Done(auth, screen) => (auth, screen),
         handshake::Handshake::Forward { to, hello } => {
-            forward::forward(inbound, &outlet, &state, &to, hello)
+            forward::forward(inbound, &outlet, &state, ip, &to, hello)
                 .await
                 .say(&outlet);
             outlet.drain(GOODBYE_DEADLINE).await;
