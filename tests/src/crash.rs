@@ -78,6 +78,82 @@ pub fn plan(
         .collect()
 }
 
+/// A room's tables voting through `addr`, each streaming its plan until the
+/// server it reached is lost (the failover tests' load).
+pub struct Voting {
+    /// What each table means to have voted.
+    pub intents: Vec<Intent>,
+    /// Each table's votes, in order, with their operation ids.
+    pub plans: Vec<Vec<(OpId, Command)>>,
+    streams: Vec<tokio::task::JoinHandle<BTreeMap<OpId, Seq>>>,
+}
+
+impl Voting {
+    /// Every table of `tokens` reconnects to `addr` and starts voting its
+    /// plan, drawn from `seed`.
+    pub async fn start(
+        addr: std::net::SocketAddr,
+        code: &str,
+        tokens: &[String],
+        seed: u64,
+    ) -> Voting {
+        let mut rng = Rng(seed | 1);
+        let mut intents: Vec<Intent> = vec![Intent::new(); tokens.len()];
+        let plans: Vec<Vec<(OpId, Command)>> = intents
+            .iter_mut()
+            .enumerate()
+            .map(|(n, intent)| plan(&mut rng, intent, n, 0))
+            .collect();
+        let acks = Arc::new(AtomicUsize::new(0));
+        let mut streams = Vec::new();
+        for (n, token) in tokens.iter().enumerate() {
+            let table = Client::connect(addr, rejoin(code, token), None).await;
+            streams.push(tokio::spawn(stream(table, plans[n].clone(), acks.clone())));
+        }
+        Voting {
+            intents,
+            plans,
+            streams,
+        }
+    }
+
+    /// Waits for every table's stream to end (its server lost, or all
+    /// answered); what each had acknowledged, and how many in all.
+    pub async fn acknowledged(&mut self) -> (Vec<BTreeMap<OpId, Seq>>, usize) {
+        let mut acked = Vec::new();
+        for stream in self.streams.drain(..) {
+            acked.push(stream.await.expect("the stream task ends"));
+        }
+        let count = acked.iter().map(BTreeMap::len).sum();
+        (acked, count)
+    }
+
+    /// The crash harness's checks once the tables retried through `addr`:
+    /// the `log` read directly against what was `acked` and what the tables
+    /// meant, and against the export `addr` answers.
+    pub async fn check(
+        &self,
+        addr: std::net::SocketAddr,
+        log: &Log,
+        created: &CreatedWorkshop,
+        acked: Vec<BTreeMap<OpId, Seq>>,
+    ) {
+        let export = crate::get_as_facilitator(
+            &format!(
+                "http://{addr}/api/workshops/{}/export.json",
+                created.workshop
+            ),
+            &created.facilitator_secret,
+        )
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .expect("the export is JSON");
+        let all_acked: BTreeMap<OpId, Seq> = acked.into_iter().flatten().collect();
+        check_log(log, created, &all_acked, &self.intents, &export).await;
+    }
+}
+
 /// Sends one vote per [`GAP`] and reads answers, until the server dies or
 /// all are answered. Returns the acknowledged operations and their `seq`.
 pub async fn stream(

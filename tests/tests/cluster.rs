@@ -21,17 +21,12 @@
 //! - An idle workshop lets its lease go with it (`--idle-minutes`): the
 //!   next screen, reaching another server, finds it free there.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::AtomicUsize;
 use std::time::{Duration, Instant};
 
-use ruche_shared::protocol::{OpId, Seq, ServerMsg};
+use ruche_shared::protocol::{OpId, ServerMsg};
 use ruche_shared::{Command, IdeaId, ItemRef};
-use ruche_tests::crash::{
-    FAST, Intent, Log, Rng, check_log, plan, rejoin, retry_all, stream, vote_room,
-};
+use ruche_tests::crash::{FAST, Log, Voting, rejoin, retry_all, vote_room};
 use ruche_tests::nginx::Nginx;
 use ruche_tests::postgres::Postgres;
 use ruche_tests::{Client, ServerProcess, get_as_facilitator, metric};
@@ -43,6 +38,16 @@ fn free_port() -> SocketAddr {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
+}
+
+/// A PostgreSQL of the test's own (stopped when dropped) and a new
+/// database in it; `None` (the test skipped, loudly) without PostgreSQL.
+async fn database() -> Option<(Postgres, String)> {
+    let postgres = tokio::task::spawn_blocking(Postgres::start)
+        .await
+        .unwrap()?;
+    let url = postgres.new_database();
+    Some((postgres, url))
 }
 
 /// Starts `count` servers of one cluster on the database at `url`.
@@ -103,10 +108,9 @@ async fn back_on(addr: SocketAddr, code: &str, token: &str) -> Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_screen_reaching_another_server_is_carried_to_the_one_running_its_workshop() {
-    let Some(postgres) = tokio::task::spawn_blocking(Postgres::start).await.unwrap() else {
+    let Some((_postgres, url)) = database().await else {
         return;
     };
-    let url = postgres.new_database();
     let mut servers = cluster(&url, 2).await;
     let (a, b) = (servers[0].addr, servers[1].addr);
     // Everything on a: it runs the workshop.
@@ -214,10 +218,9 @@ async fn a_screen_reaching_another_server_is_carried_to_the_one_running_its_work
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_servers_behind_nginx_lose_one_mid_vote_and_lose_no_vote() {
-    let Some(postgres) = tokio::task::spawn_blocking(Postgres::start).await.unwrap() else {
+    let Some((_postgres, url)) = database().await else {
         return;
     };
-    let url = postgres.new_database();
     let mut servers = cluster(&url, 3).await;
     let addrs: Vec<SocketAddr> = servers.iter().map(|s| s.addr).collect();
     let Some(nginx) = Nginx::cluster([addrs[0], addrs[1], addrs[2]]).await else {
@@ -238,19 +241,7 @@ async fn three_servers_behind_nginx_lose_one_mid_vote_and_lose_no_vote() {
         );
     }
 
-    let mut rng = Rng(0xc105_7e12 | 1);
-    let mut intents: Vec<Intent> = vec![Intent::new(); TABLES];
-    let plans: Vec<Vec<(OpId, Command)>> = intents
-        .iter_mut()
-        .enumerate()
-        .map(|(n, intent)| plan(&mut rng, intent, n, 0))
-        .collect();
-    let acks = Arc::new(AtomicUsize::new(0));
-    let mut streams = Vec::new();
-    for (n, token) in tokens.iter().enumerate() {
-        let table = Client::connect(addr, rejoin(&created.join_code, token), None).await;
-        streams.push(tokio::spawn(stream(table, plans[n].clone(), acks.clone())));
-    }
+    let mut voting = Voting::start(addr, &created.join_code, &tokens, 0xc105_7e12).await;
     tokio::time::sleep(Duration::from_millis(700)).await;
     let running = servers
         .iter()
@@ -258,11 +249,7 @@ async fn three_servers_behind_nginx_lose_one_mid_vote_and_lose_no_vote() {
         .expect("the owner is one of the three");
     servers.remove(running).kill().await;
     let killed = Instant::now();
-    let mut acked: Vec<BTreeMap<OpId, Seq>> = Vec::new();
-    for stream in streams {
-        acked.push(stream.await.expect("the stream task ends"));
-    }
-    let acked_before: usize = acked.iter().map(BTreeMap::len).sum();
+    let (acked, acked_before) = voting.acknowledged().await;
     assert!(acked_before > 0, "votes were acknowledged before the kill");
 
     back_on(addr, &created.join_code, &tokens[0])
@@ -270,7 +257,8 @@ async fn three_servers_behind_nginx_lose_one_mid_vote_and_lose_no_vote() {
         .close()
         .await;
     let back = killed.elapsed();
-    let first_vote = back + retry_all(addr, &created.join_code, &tokens, &plans, &acked).await;
+    let first_vote =
+        back + retry_all(addr, &created.join_code, &tokens, &voting.plans, &acked).await;
     let new_owner = owner_of(&url, &created.workshop).await;
     assert!(
         new_owner.is_some() && new_owner != Some(owner.clone()),
@@ -281,26 +269,9 @@ async fn three_servers_behind_nginx_lose_one_mid_vote_and_lose_no_vote() {
          again through nginx {back:?} after it, first retried vote accepted by {first_vote:?}"
     );
 
-    let export = get_as_facilitator(
-        &format!(
-            "http://{addr}/api/workshops/{}/export.json",
-            created.workshop
-        ),
-        &created.facilitator_secret,
-    )
-    .await
-    .json::<serde_json::Value>()
-    .await
-    .unwrap();
-    let all_acked: BTreeMap<OpId, Seq> = acked.into_iter().flatten().collect();
-    check_log(
-        &Log::Postgres(url.clone()),
-        &created,
-        &all_acked,
-        &intents,
-        &export,
-    )
-    .await;
+    voting
+        .check(addr, &Log::Postgres(url.clone()), &created, acked)
+        .await;
     for server in servers {
         server.kill().await;
     }
@@ -309,10 +280,9 @@ async fn three_servers_behind_nginx_lose_one_mid_vote_and_lose_no_vote() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_frozen_cluster_server_is_taken_over_and_once_woken_steps_down() {
-    let Some(postgres) = tokio::task::spawn_blocking(Postgres::start).await.unwrap() else {
+    let Some((_postgres, url)) = database().await else {
         return;
     };
-    let url = postgres.new_database();
     let mut servers = cluster(&url, 2).await;
     let (a, b) = (servers[0].addr, servers[1].addr);
     let (created, tokens) = vote_room(a, 2).await;
@@ -377,10 +347,9 @@ async fn a_frozen_cluster_server_is_taken_over_and_once_woken_steps_down() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_workshop_lets_its_lease_go_and_the_server_its_screens_reach_next_takes_it() {
-    let Some(postgres) = tokio::task::spawn_blocking(Postgres::start).await.unwrap() else {
+    let Some((_postgres, url)) = database().await else {
         return;
     };
-    let url = postgres.new_database();
     let in_cluster = |settings: &mut ruche_server::settings::Settings| {
         settings.db = ruche_server::settings::Database::Postgres(url.clone());
         settings.cluster = true;

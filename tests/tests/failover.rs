@@ -15,20 +15,15 @@
 //!
 //! Both print how long the takeover took (BENCHMARKS.md quotes it).
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::AtomicUsize;
 use std::time::{Duration, Instant};
 
 use ruche_shared::Command;
-use ruche_shared::protocol::{OpId, Seq};
-use ruche_tests::crash::{
-    FAST, Intent, Log, Rng, check_log, plan, rejoin, retry_all, stream, vote_room,
-};
+use ruche_shared::protocol::OpId;
+use ruche_tests::crash::{FAST, Log, Voting, rejoin, retry_all, vote_room};
 use ruche_tests::nginx::Nginx;
 use ruche_tests::postgres::Postgres;
-use ruche_tests::{Client, ServerProcess, get_as_facilitator};
+use ruche_tests::{Client, ServerProcess};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_ruche-server-under-test");
 const TABLES: usize = 20;
@@ -107,58 +102,26 @@ async fn a_server_killed_mid_vote_behind_nginx_loses_no_vote_and_counts_none_twi
     };
     let addr = site.nginx.addr;
     let (created, tokens) = vote_room(addr, TABLES).await;
-    let mut rng = Rng(0x5eed_f00d | 1);
-    let mut intents: Vec<Intent> = vec![Intent::new(); TABLES];
-    let plans: Vec<Vec<(OpId, Command)>> = intents
-        .iter_mut()
-        .enumerate()
-        .map(|(n, intent)| plan(&mut rng, intent, n, 0))
-        .collect();
-    let acks = Arc::new(AtomicUsize::new(0));
-    let mut streams = Vec::new();
-    for (n, token) in tokens.iter().enumerate() {
-        let table = Client::connect(addr, rejoin(&created.join_code, token), None).await;
-        streams.push(tokio::spawn(stream(table, plans[n].clone(), acks.clone())));
-    }
+    let mut voting = Voting::start(addr, &created.join_code, &tokens, 0x5eed_f00d).await;
     tokio::time::sleep(Duration::from_millis(700)).await;
     site.active.kill().await;
     let killed = Instant::now();
-    let mut acked: Vec<BTreeMap<OpId, Seq>> = Vec::new();
-    for stream in streams {
-        acked.push(stream.await.expect("the stream task ends"));
-    }
-    let acked_before: usize = acked.iter().map(BTreeMap::len).sum();
+    let (acked, acked_before) = voting.acknowledged().await;
     assert!(acked_before > 0, "votes were acknowledged before the kill");
 
     serving_again(addr).await;
     let serving = killed.elapsed();
     let new_owner = site.standby.await.expect("the standby took over");
-    let first_vote = serving + retry_all(addr, &created.join_code, &tokens, &plans, &acked).await;
+    let first_vote =
+        serving + retry_all(addr, &created.join_code, &tokens, &voting.plans, &acked).await;
     eprintln!(
         "failover: {acked_before} votes acknowledged before kill -9; serving through nginx \
          {serving:?} after it, first retried vote answered by {first_vote:?}"
     );
 
-    let export = get_as_facilitator(
-        &format!(
-            "http://{addr}/api/workshops/{}/export.json",
-            created.workshop
-        ),
-        &created.facilitator_secret,
-    )
-    .await
-    .json::<serde_json::Value>()
-    .await
-    .unwrap();
-    let all_acked: BTreeMap<OpId, Seq> = acked.into_iter().flatten().collect();
-    check_log(
-        &Log::Postgres(site.url.clone()),
-        &created,
-        &all_acked,
-        &intents,
-        &export,
-    )
-    .await;
+    voting
+        .check(addr, &Log::Postgres(site.url.clone()), &created, acked)
+        .await;
     new_owner.kill().await;
     drop(site.postgres);
 }

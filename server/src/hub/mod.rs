@@ -29,7 +29,6 @@ use ruche_shared::{Lang, Role, TableId, Workshop, WorkshopConfig};
 use tokio::sync::{mpsc, oneshot};
 
 pub use actor::{ActorMsg, JoinError, Subscription};
-use answers::Answers;
 
 use crate::metrics::Metrics;
 use crate::secrets;
@@ -310,12 +309,7 @@ impl Hub {
             code: record.code.clone(),
             secret,
         };
-        let rebuilt = residency::Rebuilt {
-            workshop: Workshop::new(record.config.clone()),
-            seq: 0,
-            tokens: Vec::new(),
-            answers: Answers::default(),
-        };
+        let rebuilt = residency::Rebuilt::fresh(&record.config);
         let created_at = record.created_at_ms;
         // One of several servers leaves it to the server its screens reach.
         let run = !self.settings.cluster;
@@ -368,12 +362,7 @@ impl Hub {
     /// Registers a workshop another server created, without running it:
     /// it is loaded (and claimed) when someone needs it here.
     fn register(&self, record: WorkshopRecord) {
-        let rebuilt = residency::Rebuilt {
-            workshop: Workshop::new(record.config.clone()),
-            seq: 0,
-            tokens: Vec::new(),
-            answers: Answers::default(),
-        };
+        let rebuilt = residency::Rebuilt::fresh(&record.config);
         let created_at = record.created_at_ms;
         self.start(record, rebuilt, created_at, false);
     }

@@ -37,6 +37,18 @@ pub struct Rebuilt {
     pub answers: Answers,
 }
 
+impl Rebuilt {
+    /// A workshop just created: no event yet.
+    pub fn fresh(config: &ruche_shared::WorkshopConfig) -> Rebuilt {
+        Rebuilt {
+            workshop: Workshop::new(config.clone()),
+            seq: 0,
+            tokens: Vec::new(),
+            answers: Answers::default(),
+        }
+    }
+}
+
 /// Rebuilds a workshop from what the log read back, taking its snapshot and
 /// tokens (a snapshot is the size of the workshop: moved, not copied). An
 /// error says why it does not rebuild (a hole, an event that does not apply).
