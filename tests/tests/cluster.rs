@@ -137,6 +137,20 @@ async fn a_screen_reaching_another_server_is_carried_to_the_one_running_its_work
         "b did not take the workshop from a"
     );
 
+    // A join code is not an id: a console's hello naming the workshop by
+    // its code is refused, even with the right secret.
+    let by_code = ruche_shared::protocol::Auth::Facilitator {
+        workshop: created.join_code.clone(),
+        secret: created.facilitator_secret.clone(),
+    };
+    match Client::try_connect(b, by_code, None).await {
+        Err(ServerMsg::Error { code, .. }) => {
+            assert_eq!(code, ruche_shared::protocol::ErrorCode::BadCredentials)
+        }
+        Err(other) => panic!("refused otherwise: {other:?}"),
+        Ok(_) => panic!("a join code opened the console"),
+    }
+
     // An export from either server is the same: b reads the log.
     let export = |addr: SocketAddr| {
         let url = format!(

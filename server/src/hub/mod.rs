@@ -227,14 +227,14 @@ impl Hub {
     /// database (`--cluster`), one this server has not met yet (another
     /// created it) is looked up in the log and registered, not run.
     pub async fn find(&self, key: WorkshopKey<'_>) -> Option<Arc<WorkshopHandle>> {
-        let (found, key) = match key {
-            WorkshopKey::Id(id) => (self.by_id(id), id.to_owned()),
-            WorkshopKey::Code(code) => (self.by_code(code), secrets::normalise_code(code)),
+        let (found, key, by_code) = match key {
+            WorkshopKey::Id(id) => (self.by_id(id), id.to_owned(), false),
+            WorkshopKey::Code(code) => (self.by_code(code), secrets::normalise_code(code), true),
         };
         if found.is_some() || !self.settings.cluster || key.is_empty() {
             return found;
         }
-        let record = match self.actors.find(&key).await {
+        let record = match self.actors.find(&key, by_code).await {
             Ok(record) => record?,
             Err(error) => {
                 tracing::warn!(%error, "cannot look a workshop up in the log");

@@ -148,10 +148,10 @@ impl Actors {
         self.read_log(id, |reader, id| reader.load_one(id)).await
     }
 
-    /// The workshop with this id or (normalised) join code, as created,
+    /// The workshop with this id (or, `by_code`, normalised join code), as created,
     /// read from the log off the async threads.
-    pub async fn find(&self, id_or_code: &str) -> Result<Option<WorkshopRecord>, String> {
-        self.read_log(id_or_code, |reader, key| reader.find(key))
+    pub async fn find(&self, key: &str, by_code: bool) -> Result<Option<WorkshopRecord>, String> {
+        self.read_log(key, move |reader, key| reader.find(key, by_code))
             .await
     }
 

@@ -160,10 +160,10 @@ pub trait LogReader: Send + 'static {
     /// what an export carries for anyone to re-count. `None` if there is none.
     fn history(&mut self, id: &str) -> Result<Option<History>, StoreError>;
 
-    /// The workshop with this id, or this join code (normalised), as it was
-    /// created; for a server that did not create it (several servers on
-    /// one database). `None` if there is none.
-    fn find(&mut self, _id_or_code: &str) -> Result<Option<WorkshopRecord>, StoreError> {
+    /// The workshop with this id (or, `by_code`, this normalised join
+    /// code), as it was created; for a server that did not create it
+    /// (several servers on one database). `None` if there is none.
+    fn find(&mut self, _key: &str, _by_code: bool) -> Result<Option<WorkshopRecord>, StoreError> {
         Ok(None)
     }
 }

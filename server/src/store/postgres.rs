@@ -652,11 +652,11 @@ impl LogReader for PostgresReader {
         only_one(id, load(self.client(), Some(id))?)
     }
 
-    fn find(&mut self, id_or_code: &str) -> Result<Option<WorkshopRecord>, StoreError> {
+    fn find(&mut self, key: &str, by_code: bool) -> Result<Option<WorkshopRecord>, StoreError> {
         let Some(row) = self.client().query_opt(
             "SELECT id, code, secret_hash, config, created_at_ms FROM ruche.workshops
-             WHERE id = $1 OR code = $1",
-            &[&id_or_code],
+             WHERE CASE WHEN $2 THEN code = $1 ELSE id = $1 END",
+            &[&key, &by_code],
         )?
         else {
             return Ok(None);
