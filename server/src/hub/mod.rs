@@ -241,10 +241,6 @@ impl Hub {
                 return None;
             }
         };
-        // Another connection may have registered it meanwhile: keep that one.
-        if let Some(known) = self.by_id(&record.id) {
-            return Some(known);
-        }
         let id = record.id.clone();
         self.register(record);
         self.by_id(&id)
@@ -391,11 +387,18 @@ impl Hub {
                 self.actors.clone(),
             ),
         });
+        // Registered once: two screens of a workshop another server created
+        // may look it up together; the second keeps the first's handle, so
+        // this server never holds two actors for one workshop.
+        let dashmap::mapref::entry::Entry::Vacant(place) = self.by_id.entry(record.id.clone())
+        else {
+            return;
+        };
         if run {
             handle.residency.set(self.actors.spawn(&handle, rebuilt));
         }
-        self.by_code.insert(record.code, record.id.clone());
-        self.by_id.insert(record.id, handle);
+        self.by_code.insert(record.code, record.id);
+        place.insert(handle);
     }
 
     /// Deletes a workshop: it stops taking commands, finishes writing, its
