@@ -137,6 +137,21 @@ async fn a_screen_reaching_another_server_is_carried_to_the_one_running_its_work
         "b did not take the workshop from a"
     );
 
+    // A ping flood on a carried connection is closed by the carrier, as on
+    // a direct one; the carried table is not affected.
+    let mut flood = Client::wall(b, code).await;
+    for _ in 0..2_000 {
+        let ping = tokio_tungstenite::tungstenite::Message::Ping(vec![1].into());
+        if !flood.try_send_frame(ping).await {
+            break;
+        }
+    }
+    assert!(
+        matches!(flood.close_code().await, Some(1008) | None),
+        "a ping flood through b is closed as a policy violation"
+    );
+    table.accepted(vote(1, 1)).await;
+
     // A join code is not an id: a console's hello naming the workshop by
     // its code is refused, even with the right secret.
     let by_code = ruche_shared::protocol::Auth::Facilitator {

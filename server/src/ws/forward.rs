@@ -73,6 +73,11 @@ pub async fn forward(
     let mut ping = tokio::time::interval(settings.heartbeat_interval);
     ping.tick().await;
     let silence_limit = settings.heartbeat_interval * 3;
+    // Pings and pongs are answered here, not by the owner: limited here, as
+    // a direct connection's are (the owner limits the messages).
+    let control_limiter = governor::RateLimiter::direct(super::reader::command_quota(
+        super::CONTROL_FRAMES_PER_SECOND,
+    ));
     let mut last_heard = Instant::now();
     loop {
         tokio::select! {
@@ -96,6 +101,10 @@ pub async fn forward(
                 last_heard = Instant::now();
                 let carried = match Incoming::from(from_client) {
                     Incoming::Text(text) => up.send(Message::text(text)).await,
+                    Incoming::Ping(_) | Incoming::Ignore if control_limiter.check().is_err() => {
+                        let _ = up.close().await;
+                        return Goodbye::TooManyControlFrames;
+                    }
                     Incoming::Ping(payload) => {
                         outlet.pong(&payload);
                         Ok(())

@@ -202,7 +202,7 @@ impl ErrorLog<'_> {
     }
 }
 
-fn command_quota(per_second: u32) -> Quota {
+pub(super) fn command_quota(per_second: u32) -> Quota {
     let rate = NonZeroU32::new(per_second.max(1)).expect("at least 1");
     let burst = NonZeroU32::new(per_second.max(1).saturating_mul(2)).expect("at least 1");
     Quota::per_second(rate).allow_burst(burst)
