@@ -210,6 +210,11 @@ impl Histograms {
     pub fn flushes(&self) -> Vec<(f64, u64)> {
         buckets(&self.0, "flush_seconds")
     }
+
+    /// The commands answered so far, timed from when the server read them.
+    pub fn answers(&self) -> Vec<(f64, u64)> {
+        buckets(&self.0, "answer_seconds")
+    }
 }
 
 /// The cumulative count per bucket of the histogram `ruche_<name>`, as

@@ -59,6 +59,10 @@ pub struct Metrics {
     /// Time of one delivery of news (results computed, frames encoded and
     /// written to every connection): what commands wait behind.
     pub flush_seconds: Histogram,
+    /// Time from reading a command off its connection to handing its
+    /// answer to the socket (the actor's queue, the engine, the group
+    /// commit): the acknowledgement's latency as the server sees it.
+    pub answer_seconds: Histogram,
     /// Frames queued to clients.
     pub frames_sent: Counter,
     /// Snapshots sent to clients that fell behind.
@@ -79,6 +83,9 @@ impl Default for Metrics {
             commit_batch_size: Histogram::new(exponential_buckets(1.0, 2.0, 12)),
             commit_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
             flush_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
+            // Finer than the others (25% apart from 0.1 ms to 250 ms): the
+            // acknowledgement's target is a few milliseconds.
+            answer_seconds: Histogram::new(exponential_buckets(0.000_1, 1.25, 36)),
             frames_sent: Counter::default(),
             lagging_snapshots: Counter::default(),
             registry: Registry::default(),
@@ -132,6 +139,11 @@ impl Default for Metrics {
             "flush_seconds",
             "Duration of one delivery of news to a workshop's connections",
             metrics.flush_seconds.clone(),
+        );
+        registry.register(
+            "answer_seconds",
+            "Time from reading a command to handing its answer to the connection",
+            metrics.answer_seconds.clone(),
         );
         registry.register(
             "frames_sent",

@@ -54,6 +54,11 @@ pub struct PhaseFigures {
     /// The server's deliveries of news (what commands wait behind), p50 and
     /// p99 (ms, the upper bound of the histogram's bucket).
     pub flush: (f64, f64),
+    /// The acknowledgement's latency as the server measures it (from reading
+    /// the command to handing its answer to the socket), p50 and p99 (ms,
+    /// the upper bound of the histogram's bucket): the rest of the client's
+    /// figure is the network and the generator's own delay.
+    pub answer: (f64, f64),
 }
 
 const IDEAS: u64 = 60;
@@ -151,6 +156,10 @@ impl Plenary {
                     &server_before_votes.flushes(),
                     &server_after_votes.flushes(),
                 ),
+                answer: spread_ms(
+                    &server_before_votes.answers(),
+                    &server_after_votes.answers(),
+                ),
                 ..measure(
                     &vote_sends,
                     &received,
@@ -166,6 +175,10 @@ impl Plenary {
                 flush: spread_ms(
                     &server_before_scores.flushes(),
                     &server_after_scores.flushes(),
+                ),
+                answer: spread_ms(
+                    &server_before_scores.answers(),
+                    &server_after_scores.answers(),
                 ),
                 ..measure(
                     &score_sends,
@@ -318,6 +331,7 @@ fn measure(
         server_cpu: cpu,
         commit: (f64::NAN, f64::NAN),
         flush: (f64::NAN, f64::NAN),
+        answer: (f64::NAN, f64::NAN),
     }
 }
 

@@ -4,6 +4,9 @@
 //! its socket at once (`ws::outlet`); the core's unit tests by a channel.
 
 use std::sync::Arc;
+use std::time::Instant;
+
+use prometheus_client::metrics::histogram::Histogram;
 
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::sync::mpsc;
@@ -42,6 +45,8 @@ pub trait Outbox: Send + Sync {
 pub struct Reply {
     outbox: Arc<dyn Outbox>,
     _slot: Option<OwnedSemaphorePermit>,
+    /// When the command was read, and where its answer's latency is counted.
+    timer: Option<(Instant, Histogram)>,
 }
 
 impl Reply {
@@ -50,6 +55,15 @@ impl Reply {
         Reply {
             outbox,
             _slot: Some(slot),
+            timer: None,
+        }
+    }
+
+    /// Counts in `latency` the time from `read_at` to the answer.
+    pub fn timed(self, read_at: Instant, latency: Histogram) -> Reply {
+        Reply {
+            timer: Some((read_at, latency)),
+            ..self
         }
     }
 
@@ -58,12 +72,16 @@ impl Reply {
         Reply {
             outbox,
             _slot: None,
+            timer: None,
         }
     }
 
     /// Sends the answer, and frees the slot.
     pub fn send(self, frame: Frame) {
         self.outbox.answer(frame);
+        if let Some((read_at, latency)) = self.timer {
+            latency.observe(read_at.elapsed().as_secs_f64());
+        }
     }
 }
 

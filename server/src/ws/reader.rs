@@ -94,6 +94,7 @@ pub async fn run(connection: Connection<'_>) -> Goodbye {
             }
         };
         last_heard = Instant::now();
+        let read_at = std::time::Instant::now();
         match Incoming::from(next) {
             Incoming::Text(text) => {
                 let parsed = parse(&text);
@@ -121,7 +122,8 @@ pub async fn run(connection: Connection<'_>) -> Goodbye {
                             role: auth.role,
                             op,
                             command,
-                            reply: Reply::new(outlet.clone(), slot),
+                            reply: Reply::new(outlet.clone(), slot)
+                                .timed(read_at, state.metrics.answer_seconds.clone()),
                         };
                         if actor.send(message).await.is_err() {
                             return Goodbye::Restart;
