@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
 pub use super::core::{ActorMsg, ActorStart, JoinError, Subscription};
-use super::core::{Committed, Now, WorkshopCore};
+use super::core::{Committed, Now, Outgoing, WorkshopCore};
 use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::store::LogWriter;
@@ -67,13 +67,15 @@ async fn run(
     let mut idle_since: Option<Instant> = None;
     let mut releasing = false;
     loop {
-        // Hand every append the core made to the log writer; its answer comes back as a commit.
-        while let Some((append, upto)) = core.poll_append() {
+        // Hand every append the core made to the log writer. Once it is
+        // durable, the writer's thread answers those waiting for it at once
+        // (this task may be busy delivering news), then tells the core.
+        while let Some(Outgoing { append, waiting }) = core.poll_append() {
             let commits = commits_tx.clone();
             writer.append(
                 append,
                 Box::new(move |result| {
-                    let _ = commits.send(Committed { upto, result });
+                    let _ = commits.send(waiting.settle(result));
                 }),
             );
         }

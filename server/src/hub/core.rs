@@ -157,6 +157,61 @@ pub struct Committed {
     pub upto: Seq,
     /// Durable, or why not.
     pub result: Result<(), Arc<StoreError>>,
+    /// Those who waited for it and were not answered (it failed): the core
+    /// tells them.
+    unanswered: Vec<Pending>,
+}
+
+/// An append for the log writer, and who waits for it.
+pub struct Outgoing {
+    /// The events and what goes with them.
+    pub append: Append,
+    /// Who waits for it to be durable.
+    pub waiting: Waiting,
+}
+
+/// The senders waiting for one append. They are answered by whoever hears
+/// the log's word first, the writer's callback: a vote is acknowledged as
+/// soon as its group commit ends, not after whatever its workshop's actor is
+/// busy with then (a delivery of news to two hundred screens takes a few
+/// milliseconds).
+pub struct Waiting {
+    upto: Seq,
+    waiters: Vec<Pending>,
+}
+
+impl Waiting {
+    /// The log's word on the append: if it is durable, everyone waiting is
+    /// answered here and now; if it failed, they go back to the core, which
+    /// tells them. What the core is told, either way.
+    pub fn settle(self, result: Result<(), Arc<StoreError>>) -> Committed {
+        let unanswered = match &result {
+            Ok(()) => {
+                for pending in self.waiters {
+                    pending.answer_durable();
+                }
+                Vec::new()
+            }
+            Err(_) => self.waiters,
+        };
+        Committed {
+            upto: self.upto,
+            result,
+            unanswered,
+        }
+    }
+}
+
+impl Pending {
+    /// Its events are durable: say so.
+    fn answer_durable(self) {
+        match self.waiter {
+            Waiter::Ack { op, reply, .. } => reply.send(accepted(op, self.seq)),
+            Waiter::Join { table, reply } => {
+                let _ = reply.send(Ok(table));
+            }
+        }
+    }
 }
 
 /// The time, as the driver read it: for scheduling flushes, and for events.
@@ -230,8 +285,10 @@ pub struct WorkshopCore {
     stopped: Arc<OnceLock<String>>,
     joining_locked: Arc<AtomicBool>,
     last_activity_ms: Arc<AtomicU64>,
-    /// Appends waiting to be handed to the log writer, with their last seq.
-    appends: VecDeque<(Append, Seq)>,
+    /// Appends waiting to be handed to the log writer.
+    appends: VecDeque<Outgoing>,
+    /// The last event handed to the log writer.
+    handed: Seq,
     settings: Arc<Settings>,
     metrics: Arc<Metrics>,
 }
@@ -275,6 +332,7 @@ impl WorkshopCore {
             joining_locked: start.joining_locked,
             last_activity_ms: start.last_activity_ms,
             appends: VecDeque::new(),
+            handed: start.seq,
             settings,
             metrics,
         }
@@ -290,9 +348,11 @@ impl WorkshopCore {
         self.seq
     }
 
-    /// The next append for the log writer, with its last seq.
-    pub fn poll_append(&mut self) -> Option<(Append, Seq)> {
-        self.appends.pop_front()
+    /// The next append for the log writer, with who waits for it.
+    pub fn poll_append(&mut self) -> Option<Outgoing> {
+        let outgoing = self.appends.pop_front()?;
+        self.handed = outgoing.waiting.upto;
+        Some(outgoing)
     }
 
     /// When the core wants [`WorkshopCore::handle_timeout`] next, if at all.
@@ -302,7 +362,9 @@ impl WorkshopCore {
 
     /// Nobody waits for the log: the core may stop without losing an answer.
     pub fn is_settled(&self) -> bool {
-        self.pending.is_empty() && self.appends.is_empty()
+        self.pending.is_empty()
+            && self.appends.is_empty()
+            && (self.committed >= self.handed || self.broken)
     }
 
     /// Whether the workshop could be let go from memory now: nobody watches
@@ -456,10 +518,26 @@ impl WorkshopCore {
 
     /// Answers `accepted` once the log has everything up to `seq`.
     fn ack_when_durable(&mut self, seq: Seq, op: OpId, sender: Role, reply: Reply) {
-        self.pending.push(Pending {
+        self.when_durable(Pending {
             seq,
             waiter: Waiter::Ack { op, sender, reply },
         });
+    }
+
+    /// Answers `pending` once the log has everything up to its seq: with the
+    /// append that holds it if that is not handed to the log yet (the usual
+    /// case: the command just made it), else when the core hears of it.
+    fn when_durable(&mut self, pending: Pending) {
+        if pending.seq > self.handed
+            && let Some(outgoing) = self
+                .appends
+                .iter_mut()
+                .find(|outgoing| outgoing.waiting.upto >= pending.seq)
+        {
+            outgoing.waiting.waiters.push(pending);
+        } else {
+            self.pending.push(pending);
+        }
     }
 
     fn on_join(
@@ -489,7 +567,7 @@ impl WorkshopCore {
                 };
                 self.tokens.insert(token_hash.clone(), table);
                 let seq = self.record(Role::Guest, None, events, now, Some((table, token_hash)));
-                self.pending.push(Pending {
+                self.when_durable(Pending {
                     seq,
                     waiter: Waiter::Join { table, reply },
                 });
@@ -538,7 +616,7 @@ impl WorkshopCore {
                 self.subscribers.let_go(table, &goodbye);
                 self.presence_dirty = true;
                 let seq = self.record(Role::Guest, None, events, now, Some((table, token_hash)));
-                self.pending.push(Pending {
+                self.when_durable(Pending {
                     seq,
                     waiter: Waiter::Join { table, reply },
                 });
@@ -605,7 +683,13 @@ impl WorkshopCore {
             snapshot,
         };
         let upto = self.seq;
-        self.appends.push_back((append, upto));
+        self.appends.push_back(Outgoing {
+            append,
+            waiting: Waiting {
+                upto,
+                waiters: Vec::new(),
+            },
+        });
         self.results_dirty = true;
         self.schedule_flush(now);
         upto
@@ -614,6 +698,7 @@ impl WorkshopCore {
     // ---- durability ----
 
     fn on_committed(&mut self, committed: Committed) {
+        self.pending.extend(committed.unanswered);
         match committed.result {
             Ok(()) => {
                 self.committed = self.committed.max(committed.upto);
@@ -624,14 +709,7 @@ impl WorkshopCore {
                         .partition(|p| p.seq <= durable);
                 self.pending = waiting;
                 for pending in done {
-                    match pending.waiter {
-                        Waiter::Ack { op, reply, .. } => {
-                            reply.send(accepted(op, pending.seq));
-                        }
-                        Waiter::Join { table, reply } => {
-                            let _ = reply.send(Ok(table));
-                        }
-                    }
+                    pending.answer_durable();
                 }
             }
             Err(error) => self.break_down(&error),
@@ -897,12 +975,9 @@ mod tests {
     /// The log says every append so far is durable (or failed).
     fn commit_all(core: &mut WorkshopCore, result: Result<(), Arc<StoreError>>) -> usize {
         let mut appends = 0;
-        while let Some((_, upto)) = core.poll_append() {
+        while let Some(outgoing) = core.poll_append() {
             appends += 1;
-            core.handle_committed(Committed {
-                upto,
-                result: result.clone(),
-            });
+            core.handle_committed(outgoing.waiting.settle(result.clone()));
         }
         appends
     }
@@ -973,6 +1048,39 @@ mod tests {
         assert_eq!(answer(&mut again)["seq"], 1, "the first answer, at once");
         assert!(core.poll_append().is_none(), "nothing new for the log");
         assert_eq!(core.seq(), 1);
+    }
+
+    #[test]
+    fn the_logs_word_answers_at_once_and_a_retry_in_between_waits_for_the_core() {
+        let clock = Clock::new();
+        let mut core = core(&clock);
+        let mut first = command(
+            &mut core,
+            Role::Facilitator,
+            "op-1",
+            open_step(),
+            clock.at(1),
+        );
+        let outgoing = core.poll_append().expect("an append");
+        // Retried while the append is with the log: it waits for the core.
+        let mut retry = command(
+            &mut core,
+            Role::Facilitator,
+            "op-1",
+            open_step(),
+            clock.at(2),
+        );
+        let committed = outgoing.waiting.settle(Ok(()));
+        assert_eq!(
+            answer(&mut first)["seq"],
+            1,
+            "answered by the log's callback, before the core hears of it"
+        );
+        assert!(matches!(retry.try_recv(), Err(TryRecvError::Empty)));
+        assert!(!core.is_settled(), "the core has not heard yet");
+        core.handle_committed(committed);
+        assert_eq!(answer(&mut retry)["seq"], 1, "the same answer");
+        assert!(core.is_settled());
     }
 
     #[test]
