@@ -154,9 +154,11 @@ async fn main() -> anyhow::Result<()> {
         row("acknowledged per run", "", &|f| f.count as f64);
         row("acknowledgement p50 (ms)", "", &|f| f.ack.0);
         row("acknowledgement p99 (ms)", "≤ 5", &|f| f.ack.1);
-        row("acknowledgement p99, server side (ms, bucket bound)", "", &|f| {
-            f.answer.1
-        });
+        row(
+            "acknowledgement p99, server side (ms, bucket bound)",
+            "",
+            &|f| f.answer.1,
+        );
         row("→ wall results p50 (ms)", "≤ 15", &|f| f.wall.0);
         row("→ wall results p99 (ms)", "≤ 60", &|f| f.wall.1);
         row("→ last tablet p99 (ms)", "≤ 80", &|f| f.last_tablet.1);

@@ -12,6 +12,7 @@ use ruche_shared::protocol::{Seq, SequencedEvent, ServerMsg};
 use ruche_shared::views::visibility::Audience;
 use std::sync::Arc;
 
+use ruche_shared::methods::budget_vote::histogram::VoteHistogram;
 use ruche_shared::{Role, TableId, Workshop};
 
 use super::Frame;
@@ -293,8 +294,14 @@ pub fn results_frames(workshop: &Workshop, seq: Seq) -> (Frame, Option<Frame>) {
     let full = ServerMsg::results(workshop, seq, true);
     let public = workshop.results_visible().then(|| {
         let mut public = full.clone();
-        if let ServerMsg::Results { participation, .. } = &mut public {
+        if let ServerMsg::Results {
+            participation,
+            votes,
+            ..
+        } = &mut public
+        {
             *participation = None;
+            *votes = votes.take().map(VoteHistogram::public);
         }
         encode(&public)
     });
@@ -405,6 +412,41 @@ mod tests {
             wall_rx.try_recv().is_err(),
             "no table's points are sent to the wall"
         );
+    }
+
+    #[test]
+    fn tablets_and_wall_get_the_vote_counts_without_each_tables_budget() {
+        let mut w = workshop();
+        let mut apply = |role: Role, command: ruche_shared::Command| {
+            for event in w.handle(role, &command, 0).expect("allowed") {
+                w.apply(&event);
+            }
+        };
+        for name in ["A", "B", "C"] {
+            apply(Role::Guest, joining::JoinTable { name: name.into() }.into());
+        }
+        apply(
+            Role::Facilitator,
+            ruche_shared::flow::GoToStep { step: 2 }.into(),
+        );
+        apply(
+            Role::Facilitator,
+            ruche_shared::flow::SetResultsVisible { visible: true }.into(),
+        );
+        let (facilitator, public) = results_frames(&w, 4);
+        let votes = |frame: &Frame| {
+            let value: serde_json::Value = serde_json::from_str(frame.as_str()).unwrap();
+            value["votes"].clone()
+        };
+        let (facilitator, public) = (votes(&facilitator), votes(&public.expect("shown")));
+        assert_eq!(facilitator["tables"].as_array().map(Vec::len), Some(3));
+        assert!(
+            public.get("tables").is_none(),
+            "no per-table list: {public}"
+        );
+        assert_eq!(public["tables_total"].as_u64(), Some(3));
+        assert_eq!(public["tables_done"], facilitator["tables_done"]);
+        assert_eq!(public["bars"], facilitator["bars"]);
     }
 
     #[test]

@@ -194,7 +194,7 @@ pub fn VoteBars(
         })
     });
     let done = move || histogram.with(|h| h.as_ref().map_or(0, |h| h.tables_done));
-    let tables = move || histogram.with(|h| h.as_ref().map_or(0, |h| h.tables.len()));
+    let tables = move || histogram.with(|h| h.as_ref().map_or(0, |h| h.tables_total));
     view! {
         <div class="histogram">
             <p class="done-count" data-tables-done=done>

@@ -51,10 +51,28 @@ pub struct VoteHistogram {
     pub cap_per_item: u32,
     /// Every item that can be voted on, most points first; ties keep the items' order.
     pub bars: Vec<VoteBar>,
-    /// Every table, by id.
+    /// Every table's budget, by id: for the facilitator (and the exports)
+    /// only. The frames to tablets and wall leave it out: with 200 tables it
+    /// would be 10 KB of each results frame, sent to every screen many times
+    /// a second over the venue's Wi-Fi (see [`VoteHistogram::public`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<TableBudget>,
+    /// How many tables there are.
+    #[serde(default)]
+    pub tables_total: u32,
     /// How many tables are done.
     pub tables_done: u32,
+}
+
+impl VoteHistogram {
+    /// The histogram as tablets and wall get it: without each table's budget
+    /// (the counts stay).
+    pub fn public(self) -> VoteHistogram {
+        VoteHistogram {
+            tables: Vec::new(),
+            ..self
+        }
+    }
 }
 
 impl Workshop {
@@ -120,6 +138,7 @@ impl Workshop {
             budget,
             cap_per_item,
             bars,
+            tables_total: tables.len() as u32,
             tables,
             tables_done,
         })
