@@ -133,7 +133,14 @@ async fn shake(
                 (ErrorCode::UnsupportedProtocol, message).into(),
             );
         }
-        if let Some(to) = run_elsewhere(state, ip, &auth).await {
+        // Boxed, and only in a cluster: its database lookup's future inline
+        // would grow every connection's task.
+        let elsewhere = if state.settings.cluster {
+            Box::pin(run_elsewhere(state, ip, &auth)).await
+        } else {
+            None
+        };
+        if let Some(to) = elsewhere {
             return match to {
                 Ok(to) => Some(Handshake::Forward { to, hello: text }),
                 Err(()) => {

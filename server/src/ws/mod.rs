@@ -95,7 +95,10 @@ async fn connection(upgraded: upgrade::Upgraded, state: AppState, ip: IpAddr) {
     let (auth, _screen) = match handshake::handshake(&mut inbound, &outlet, &state, ip).await {
         handshake::Handshake::Done(auth, screen) => (auth, screen),
         handshake::Handshake::Forward { to, hello } => {
-            forward::forward(inbound, &outlet, &state, ip, &to, hello)
+            // Boxed: carrying is rare (a cluster's misrouted screen), and
+            // its future (a WebSocket client) inline would grow every
+            // connection's task by kilobytes.
+            Box::pin(forward::forward(inbound, &outlet, &state, ip, &to, hello))
                 .await
                 .say(&outlet);
             outlet.drain(GOODBYE_DEADLINE).await;
