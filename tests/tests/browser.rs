@@ -245,6 +245,11 @@ async fn a_whole_ideation_workshop_runs_in_real_browsers() {
             json!("Un marché bio le samedi"),
             "the histogram is sorted, most points first"
         );
+        assert_eq!(
+            wall.eval("document.querySelector('.wall .histogram .done-count').textContent").await,
+            json!("0 / 3 tables ont fini"),
+            "the wall counts the tables from a frame that no longer lists their budgets"
+        );
         wall.check_accessibility("wall (vote)").await;
         wall.screenshot("wall-vote").await;
         tablets[0].check_accessibility("tablet (vote)").await;

@@ -34,8 +34,27 @@ fn fixtures() -> PathBuf {
 
 /// An export without what round 1's did not carry (the log and its chain).
 fn figures(mut export: Value) -> Value {
+    let object = export.as_object_mut().unwrap();
     for added in ["setup", "created_at_ms", "log", "log_hash"] {
-        export.as_object_mut().unwrap().remove(added);
+        object.remove(added);
+    }
+    // A vote's histogram now also counts its tables (`tables_total`, for the
+    // screens that no longer get each table's budget): it must agree with
+    // the tables listed; the rest is round 1's.
+    for vote in object
+        .get_mut("votes")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(histogram) = vote.get_mut("histogram").and_then(Value::as_object_mut) {
+            let listed = histogram
+                .get("tables")
+                .and_then(Value::as_array)
+                .map(|tables| tables.len() as u64);
+            let total = histogram.remove("tables_total").and_then(|t| t.as_u64());
+            assert_eq!(total, listed, "tables_total counts the tables listed");
+        }
     }
     export
 }
