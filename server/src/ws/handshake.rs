@@ -169,11 +169,8 @@ async fn shake(
 /// `Some(Ok(address))` to carry the connection there, `Some(Err(()))` when
 /// it runs elsewhere but cannot be reached from here (the client comes back
 /// in a moment), `None` to go on here (this server's, or unknown: the
-/// credentials' check answers that).
+/// credentials' check answers that). Asked only of a server in a cluster.
 async fn run_elsewhere(state: &AppState, ip: IpAddr, auth: &Auth) -> Option<Result<String, ()>> {
-    if !state.settings.cluster {
-        return None;
-    }
     // An address held back for wrong codes or secrets does not make this
     // server look workshops up in the database either (the check that
     // follows refuses it).
