@@ -343,6 +343,11 @@ async fn main() -> anyhow::Result<()> {
             spread(&|f| f.to_all.1)
         );
         println!(
+            "| the server's part: vote read → its delivery done, p50 / p99 (ms, bucket bound) | {} / {} | |",
+            spread(&|f| f.server_shown.0),
+            spread(&|f| f.server_shown.1)
+        );
+        println!(
             "| server CPU per delivered frame (µs) | {} | |",
             spread(&|f| f.cpu_per_frame_us)
         );

@@ -215,6 +215,12 @@ impl Histograms {
     pub fn answers(&self) -> Vec<(f64, u64)> {
         buckets(&self.0, "answer_seconds")
     }
+
+    /// The changes delivered so far, timed from when the server read the
+    /// command that made them to the end of their delivery.
+    pub fn shown(&self) -> Vec<(f64, u64)> {
+        buckets(&self.0, "shown_seconds")
+    }
 }
 
 /// The cumulative count per bucket of the histogram `ruche_<name>`, as

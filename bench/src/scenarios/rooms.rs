@@ -38,6 +38,10 @@ pub struct RoomsFigures {
     pub rss_per_client_kib: f64,
     /// Vote → every client of its workshop, p50 and p99 (ms).
     pub to_all: (f64, f64),
+    /// The server's part of it: from reading a vote to the end of the
+    /// delivery carrying it (`ruche_shown_seconds`), p50 and p99 (ms, the
+    /// upper bound of the histogram's bucket).
+    pub server_shown: (f64, f64),
     /// Votes acknowledged.
     pub votes: usize,
     /// Server CPU per frame delivered (µs).
@@ -90,6 +94,7 @@ impl Rooms {
         let connected = usage(pid)?;
 
         let frames_before = frames.load(std::sync::atomic::Ordering::Relaxed);
+        let shown_before = crate::process::Histograms::read(port).await?.shown();
         let start = Instant::now() + Duration::from_millis(100);
         let all_tables = (self.rooms * self.tables) as f64;
         let per_table = Duration::from_secs_f64(all_tables / self.votes_per_second);
@@ -137,6 +142,7 @@ impl Rooms {
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
         let after = usage(pid)?;
+        let shown_after = crate::process::Histograms::read(port).await?.shown();
         let delivered = frames.load(std::sync::atomic::Ordering::Relaxed) - frames_before;
         let _ = stop_tx.send(true);
 
@@ -176,6 +182,10 @@ impl Rooms {
             rss_per_client_kib: (connected.rss_kib.saturating_sub(base.rss_kib)) as f64
                 / clients as f64,
             to_all: (p(50.0), p(99.0)),
+            server_shown: (
+                crate::process::bucket_percentile_ms(&shown_before, &shown_after, 50.0),
+                crate::process::bucket_percentile_ms(&shown_before, &shown_after, 99.0),
+            ),
             votes,
             cpu_per_frame_us: (after.cpu_seconds - connected.cpu_seconds) * 1e6
                 / delivered.max(1) as f64,

@@ -270,6 +270,9 @@ pub struct WorkshopCore {
     recent: VecDeque<SequencedEvent>,
     outbox: Vec<SequencedEvent>,
     results_dirty: bool,
+    /// When the commands whose changes the next delivery carries were read
+    /// (for `ruche_shown_seconds`).
+    unshown: Vec<std::time::Instant>,
     subscribers: Subscribers,
     /// The online tables the facilitator was last told of.
     presence_sent: Vec<TableId>,
@@ -319,6 +322,7 @@ impl WorkshopCore {
             handovers: Default::default(),
             recent: VecDeque::new(),
             outbox: Vec::new(),
+            unshown: Vec::new(),
             results_dirty: true,
             subscribers: Subscribers::default(),
             presence_sent: Vec::new(),
@@ -510,6 +514,7 @@ impl WorkshopCore {
                     })
                     .inc();
                 let seq = self.record(role, Some(&op), events, now, None);
+                self.unshown.extend(reply.read_at());
                 self.answers.insert(role, op.clone(), Answer::Accepted(seq));
                 self.ack_when_durable(seq, op, role, reply);
             }
@@ -765,6 +770,11 @@ impl WorkshopCore {
         self.metrics
             .flush_seconds
             .observe(started.elapsed().as_secs_f64());
+        for read_at in self.unshown.drain(..) {
+            self.metrics
+                .shown_seconds
+                .observe(read_at.elapsed().as_secs_f64());
+        }
     }
 
     fn deliver_news(&mut self, now: Now) {

@@ -76,6 +76,11 @@ impl Reply {
         }
     }
 
+    /// When the command was read, if the reader said.
+    pub fn read_at(&self) -> Option<Instant> {
+        self.timer.as_ref().map(|(read_at, _)| *read_at)
+    }
+
     /// Sends the answer, and frees the slot.
     pub fn send(self, frame: Frame) {
         self.outbox.answer(frame);
