@@ -152,20 +152,23 @@ impl Subscribers {
         let frames = EventFrames::encode(batch.events, workshop);
         let mut closed = Vec::new();
         for (id, sub) in &mut self.by_id {
-            let (events, results) = match sub.role {
-                Role::Facilitator => (
-                    vec![frames.facilitator.as_ref(), batch.presence.as_ref()],
+            // Events, then presence (the facilitator's), then results.
+            let candidates = match sub.role {
+                Role::Facilitator => [
+                    frames.facilitator.as_ref(),
+                    batch.presence.as_ref(),
                     batch.facilitator_results.as_ref(),
-                ),
-                Role::Table(table) => (
-                    vec![frames.per_table.get(&table).or(frames.common.as_ref())],
+                ],
+                Role::Table(table) => [
+                    frames.per_table.get(&table).or(frames.common.as_ref()),
+                    None,
                     batch.public_results.as_ref(),
-                ),
+                ],
                 Role::Wall | Role::Guest => {
-                    (vec![frames.common.as_ref()], batch.public_results.as_ref())
+                    [frames.common.as_ref(), None, batch.public_results.as_ref()]
                 }
             };
-            let frames: Vec<&Frame> = events.into_iter().chain([results]).flatten().collect();
+            let frames: Vec<&Frame> = candidates.into_iter().flatten().collect();
             if !send(sub, &frames, metrics) {
                 closed.push(*id);
             }

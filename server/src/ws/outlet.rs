@@ -3,7 +3,7 @@
 //! the frame over (the workshop's actor for news and answers, the reader for
 //! its own answers), with no task woken per frame and no copy per client:
 //! a frame is shared, already encoded with its header (`hub::frame`), and
-//! several go out in one `writev`.
+//! several go out in one `sendmsg`.
 //!
 //! Only when the socket would block does what is left wait in the outlet's
 //! backlog, drained by the connection's task once the socket is writable
