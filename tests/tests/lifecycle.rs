@@ -144,6 +144,69 @@ async fn a_client_that_stops_answering_heartbeats_is_dropped() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_client_the_server_has_not_heard_from_is_pinged() {
+    use futures_util::{SinkExt, StreamExt};
+    use ruche_shared::protocol::{ClientMsg, PROTOCOL_VERSION};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let heartbeat = Duration::from_millis(400);
+    let server = TestServer::spawn_with(|s| s.heartbeat_interval = heartbeat).await;
+    let created = server
+        .create(json!({ "template": "ideation", "title": "Salle", "question": "Comment ?" }))
+        .await;
+    let mut socket = ruche_tests::raw_socket(server.addr).await;
+    let hello = ClientMsg::Hello {
+        protocol: PROTOCOL_VERSION,
+        auth: Auth::Wall {
+            code: created.join_code.clone(),
+        },
+        last_seq: None,
+    };
+    let resync = serde_json::to_string(&ClientMsg::Resync).unwrap();
+    socket
+        .send(Message::text(serde_json::to_string(&hello).unwrap()))
+        .await
+        .unwrap();
+    // Reads for `period`, saying something every `every` if given; counts pings.
+    async fn pings_during(
+        socket: &mut ruche_tests::RawSocket,
+        period: Duration,
+        every: Option<(Duration, &str)>,
+    ) -> usize {
+        let until = tokio::time::Instant::now() + period;
+        let mut next_word = tokio::time::Instant::now();
+        let mut pings = 0;
+        while tokio::time::Instant::now() < until {
+            if let Some((every, word)) = every
+                && tokio::time::Instant::now() >= next_word
+            {
+                socket.send(Message::text(word)).await.unwrap();
+                next_word += every;
+            }
+            if let Ok(Some(message)) =
+                tokio::time::timeout(Duration::from_millis(10), socket.next()).await
+            {
+                pings += usize::from(matches!(message.unwrap(), Message::Ping(_)));
+            }
+        }
+        pings
+    }
+    // Speaking every 60 ms (well within the limit of 20 messages a second,
+    // and of half a heartbeat period), over three periods: no ping.
+    let talking = pings_during(
+        &mut socket,
+        Duration::from_millis(1200),
+        Some((Duration::from_millis(60), &resync)),
+    )
+    .await;
+    assert_eq!(talking, 0, "a client that speaks is not pinged");
+    // Silent (answering pings only): pinged about once a period.
+    let silent = pings_during(&mut socket, Duration::from_millis(1300), None).await;
+    assert!(silent >= 2, "a silent client is pinged: {silent} pings");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wall_sees_results_only_once_revealed_and_never_hidden_ideas() {
     let server = TestServer::spawn().await;
     let Scene {
