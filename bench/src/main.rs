@@ -55,6 +55,12 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     server_core: usize,
 
+    /// Leaves the server unpinned: it shares every core with the generator,
+    /// as a server on a laptop does with whatever else runs there (by
+    /// default it has `--server-core` to itself, and the generator the rest).
+    #[arg(long)]
+    server_unpinned: bool,
+
     /// Workshops in the many-rooms scenario, each with its tables, a wall and
     /// a facilitator (default: 10 at smoke size, 500 at full size, 11,000
     /// connections; 680 makes 15,000).
@@ -106,13 +112,14 @@ async fn main() -> anyhow::Result<()> {
         args.target_port.is_none() || matches!(args.scenario, Which::Ingest),
         "--target-port runs the ingest only: give --scenario ingest"
     );
-    let core = Some(args.server_core);
+    let core = (!args.server_unpinned).then_some(args.server_core);
     println!(
-        "# ruche-bench, {:?} size, {} run(s); {} cores, {}",
+        "# ruche-bench, {:?} size, {} run(s); {} cores, {}; server {}",
         args.size,
         args.runs,
         cores(),
-        cpu_model()
+        cpu_model(),
+        core.map_or("unpinned".to_owned(), |core| format!("on core {core}"))
     );
     if matches!(args.scenario, Which::All | Which::Plenary) {
         let plenary = match args.size {
